@@ -1,0 +1,256 @@
+-- claimgraph database schema, version 1 (PRAGMA user_version).
+-- Embedded in the binary; `claimgraph build` creates every database from it.
+-- Character offsets (quote_start, mention_start, …) count Unicode code points from 0, end
+-- exclusive, so that substr(text, start + 1, end - start) returns the passage.
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE entities (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('person', 'organisation', 'unit', 'country', 'place', 'group', 'event', 'source')),
+    name        TEXT NOT NULL,
+    description TEXT,
+    wikidata    TEXT,
+    reliability TEXT CHECK (reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
+    file        TEXT NOT NULL,
+    line        INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE aliases (
+    entity_id TEXT NOT NULL REFERENCES entities (id),
+    alias     TEXT NOT NULL,
+    PRIMARY KEY (entity_id, alias)
+) STRICT;
+
+-- Scalar curated fields: type, iso, born, when, lat, lon, language, url, …
+CREATE TABLE entity_fields (
+    entity_id TEXT NOT NULL REFERENCES entities (id),
+    field     TEXT NOT NULL,
+    value     ANY NOT NULL,
+    PRIMARY KEY (entity_id, field)
+) STRICT;
+
+-- Curated references between entities (nationality, country, part_of, place, participants,
+-- outlet, author), in the order written.
+CREATE TABLE entity_links (
+    entity_id TEXT NOT NULL REFERENCES entities (id),
+    field     TEXT NOT NULL,
+    position  INTEGER NOT NULL,
+    target_id TEXT NOT NULL REFERENCES entities (id),
+    PRIMARY KEY (entity_id, field, position)
+) STRICT;
+
+CREATE TABLE sources (
+    id              TEXT PRIMARY KEY REFERENCES entities (id),
+    file            TEXT NOT NULL,
+    title           TEXT,
+    language        TEXT,
+    published       TEXT,
+    published_start TEXT,
+    published_end   TEXT,
+    outlet_id       TEXT REFERENCES entities (id),
+    author_id       TEXT REFERENCES entities (id),
+    url             TEXT,
+    sha256          TEXT NOT NULL,
+    text            TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE predicates (
+    id          TEXT PRIMARY KEY,
+    label       TEXT NOT NULL,
+    description TEXT,
+    object_type TEXT NOT NULL CHECK (object_type IN ('entity', 'number', 'text', 'date')),
+    functional  INTEGER NOT NULL CHECK (functional IN (0, 1)),
+    file        TEXT NOT NULL,
+    line        INTEGER NOT NULL
+) STRICT;
+
+-- The kinds a predicate allows as subject and (for entity objects) as object.
+CREATE TABLE predicate_kinds (
+    predicate TEXT NOT NULL REFERENCES predicates (id),
+    role      TEXT NOT NULL CHECK (role IN ('subject', 'object')),
+    kind      TEXT NOT NULL,
+    PRIMARY KEY (predicate, role, kind)
+) STRICT;
+
+CREATE TABLE predicate_excludes (
+    predicate TEXT NOT NULL REFERENCES predicates (id),
+    excluded  TEXT NOT NULL REFERENCES predicates (id),
+    PRIMARY KEY (predicate, excluded)
+) STRICT;
+
+CREATE TABLE claims (
+    id          TEXT PRIMARY KEY,
+    source_id   TEXT NOT NULL REFERENCES sources (id),
+    reported_by TEXT NOT NULL REFERENCES entities (id),
+    subject_id  TEXT NOT NULL REFERENCES entities (id),
+    predicate   TEXT NOT NULL REFERENCES predicates (id),
+    object_id   TEXT REFERENCES entities (id),
+    value       ANY,
+    value_type  TEXT CHECK (value_type IN ('number', 'text', 'date')),
+    when_text   TEXT,
+    when_start  TEXT,
+    when_end    TEXT,
+    stance      TEXT NOT NULL CHECK (stance IN ('affirms', 'denies')),
+    hedged      INTEGER NOT NULL CHECK (hedged IN (0, 1)),
+    quote       TEXT NOT NULL,
+    quote_start INTEGER NOT NULL,
+    quote_end   INTEGER NOT NULL,
+    note        TEXT,
+    file        TEXT NOT NULL,
+    line        INTEGER NOT NULL,
+    CHECK ((object_id IS NULL) <> (value IS NULL)),
+    CHECK (quote_start <= quote_end)
+) STRICT;
+
+-- Whom each claim's reporter cites: position 1 is the nearest, the last is the origin.
+CREATE TABLE claim_citations (
+    claim_id  TEXT NOT NULL REFERENCES claims (id),
+    position  INTEGER NOT NULL CHECK (position >= 1),
+    entity_id TEXT NOT NULL REFERENCES entities (id),
+    PRIMARY KEY (claim_id, position)
+) STRICT;
+
+-- Computed by the build from the graph: one row per statement (subject, predicate,
+-- object or value, stance).
+CREATE TABLE statements (
+    id         INTEGER PRIMARY KEY,
+    subject_id TEXT NOT NULL REFERENCES entities (id),
+    predicate  TEXT NOT NULL REFERENCES predicates (id),
+    object_id  TEXT REFERENCES entities (id),
+    value      ANY,
+    stance     TEXT NOT NULL,
+    reports    INTEGER NOT NULL,
+    documents  INTEGER NOT NULL,
+    origins    INTEGER NOT NULL,
+    circular   INTEGER NOT NULL CHECK (circular IN (0, 1))
+) STRICT;
+
+-- Computed by the build: each claim's origin (the end of its citing chain, else its
+-- reporter), whether that origin is a party to the statement, and its statement.
+CREATE TABLE claim_analysis (
+    claim_id     TEXT PRIMARY KEY REFERENCES claims (id),
+    origin_id    TEXT NOT NULL REFERENCES entities (id),
+    interested   INTEGER NOT NULL CHECK (interested IN (0, 1)),
+    statement_id INTEGER NOT NULL REFERENCES statements (id)
+) STRICT;
+
+-- Computed by the build: pairs of claims that contradict each other.
+CREATE TABLE conflict_pairs (
+    claim_a TEXT NOT NULL REFERENCES claims (id),
+    claim_b TEXT NOT NULL REFERENCES claims (id),
+    reason  TEXT NOT NULL CHECK (reason IN ('opposite-stance', 'functional', 'excludes')),
+    detail  TEXT NOT NULL,
+    PRIMARY KEY (claim_a, claim_b, reason)
+) STRICT;
+
+-- The petgraph graph itself. `idx` is the node's index in the graph.
+CREATE TABLE nodes (
+    id    TEXT PRIMARY KEY,
+    idx   INTEGER NOT NULL UNIQUE,
+    kind  TEXT NOT NULL,
+    label TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE edges (
+    id       INTEGER PRIMARY KEY,
+    source   TEXT NOT NULL REFERENCES nodes (id),
+    target   TEXT NOT NULL REFERENCES nodes (id),
+    kind     TEXT NOT NULL,
+    claim_id TEXT REFERENCES claims (id),
+    position INTEGER
+) STRICT;
+
+-- Where a name or alias of an entity occurs in a document (character offsets).
+CREATE TABLE mentions (
+    entity_id     TEXT NOT NULL REFERENCES entities (id),
+    source_id     TEXT NOT NULL REFERENCES sources (id),
+    mention_start INTEGER NOT NULL,
+    mention_end   INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    PRIMARY KEY (entity_id, source_id, mention_start)
+) STRICT;
+
+-- Full text over names, aliases, quotes, notes and document text; diacritics-insensitive.
+-- `kind` is entity, alias, quote, note or document; `ref` the entity, claim or source id.
+CREATE VIRTUAL TABLE search USING fts5 (
+    kind UNINDEXED,
+    ref UNINDEXED,
+    text,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE VIEW claim_origins AS
+SELECT claim_id, origin_id, interested
+FROM claim_analysis;
+
+CREATE VIEW corroboration AS
+SELECT id AS statement_id, subject_id, predicate, object_id, value, stance,
+       reports, documents, origins, circular
+FROM statements;
+
+CREATE VIEW conflicts AS
+SELECT claim_a, claim_b, reason, detail
+FROM conflict_pairs;
+
+CREATE VIEW who_reported_what AS
+SELECT c.id AS claim_id,
+       c.source_id,
+       s.title AS source_title,
+       c.reported_by AS reporter_id,
+       r.name AS reporter,
+       (SELECT group_concat(name, ' <- ')
+          FROM (SELECT e.name FROM claim_citations cc JOIN entities e ON e.id = cc.entity_id
+                 WHERE cc.claim_id = c.id ORDER BY cc.position)) AS citing,
+       a.origin_id,
+       o.name AS origin,
+       a.interested,
+       c.subject_id,
+       subj.name AS subject,
+       c.predicate,
+       p.label AS predicate_label,
+       c.object_id,
+       coalesce(obj.name, c.value) AS object,
+       c.when_text AS "when",
+       c.stance,
+       c.hedged,
+       c.quote,
+       c.note
+FROM claims c
+JOIN sources s ON s.id = c.source_id
+JOIN entities r ON r.id = c.reported_by
+JOIN entities subj ON subj.id = c.subject_id
+JOIN predicates p ON p.id = c.predicate
+JOIN claim_analysis a ON a.claim_id = c.id
+JOIN entities o ON o.id = a.origin_id
+LEFT JOIN entities obj ON obj.id = c.object_id;
+
+CREATE VIEW entity_summary AS
+SELECT e.id, e.kind, e.name,
+       (SELECT count(*) FROM claims c WHERE c.subject_id = e.id OR c.object_id = e.id) AS claims_about,
+       (SELECT count(*) FROM claims c WHERE c.reported_by = e.id) AS claims_reported,
+       (SELECT count(*) FROM claim_citations cc WHERE cc.entity_id = e.id) AS times_cited,
+       (SELECT count(DISTINCT m.source_id) FROM mentions m WHERE m.entity_id = e.id) AS documents_mentioning
+FROM entities e;
+
+-- @indexes: created after the rows are loaded, which is faster than maintaining them per row.
+CREATE INDEX aliases_alias ON aliases (alias);
+CREATE INDEX entity_links_target ON entity_links (target_id);
+CREATE INDEX claims_source ON claims (source_id);
+CREATE INDEX claims_reported_by ON claims (reported_by);
+CREATE INDEX claims_subject ON claims (subject_id);
+CREATE INDEX claims_object ON claims (object_id);
+CREATE INDEX claims_predicate ON claims (predicate);
+CREATE INDEX claims_when ON claims (when_start, when_end);
+CREATE INDEX claim_citations_entity ON claim_citations (entity_id);
+CREATE INDEX claim_analysis_origin ON claim_analysis (origin_id);
+CREATE INDEX claim_analysis_statement ON claim_analysis (statement_id);
+CREATE INDEX statements_subject ON statements (subject_id);
+CREATE INDEX conflict_pairs_b ON conflict_pairs (claim_b);
+CREATE INDEX edges_source ON edges (source);
+CREATE INDEX edges_target ON edges (target);
+CREATE INDEX edges_claim ON edges (claim_id);
+CREATE INDEX mentions_source ON mentions (source_id);

@@ -1,0 +1,30 @@
+//! `claimgraph check`: load and check the data; print every problem.
+
+use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, failure, report};
+use crate::pipeline;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+}
+
+pub fn run(args: &Args) -> u8 {
+    let checked = match pipeline::check(&args.inputs.data, &args.inputs.seeds) {
+        Ok(checked) => checked,
+        Err(e) => return failure(&e),
+    };
+    let (has_errors, model, files) = report(checked);
+    if has_errors {
+        return EXIT_DATA_ERRORS;
+    }
+    eprintln!(
+        "checked {} data files: {} entities, {} predicates, {} claims, {} documents; no errors",
+        files.len(),
+        model.entities.len(),
+        model.predicates.len(),
+        model.claims.len(),
+        model.documents.len()
+    );
+    EXIT_OK
+}

@@ -1,0 +1,16 @@
+//! claimgraph: curated claims from news reports as a provenance knowledge graph.
+//!
+//! The pipeline: [`load`] reads `data/*.toml` and the documents in `seeds/` → [`validate`]
+//! resolves references and checks every rule, returning a [`model::Model`] plus
+//! [`diagnostic::Diagnostics`] → [`graph`] links the model into a petgraph graph and computes
+//! origins, corroboration and conflicts → [`store`] writes SQLite atomically → exports read the
+//! database. [`cli`] is the only place that prints.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod graph;
+pub mod load;
+pub mod model;
+pub mod pipeline;
+pub mod store;
+pub mod validate;

@@ -1,0 +1,281 @@
+//! Typed reading of one TOML table with positions: every getter checks the value's TOML type,
+//! records a diagnostic instead of failing, and remembers which keys were read so that the
+//! rest can be reported as unknown fields.
+
+use std::collections::BTreeSet;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, FileId, Span, closest};
+use crate::model::text::forbidden_char;
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A scalar as written in TOML, before the vocabulary says what it should be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawScalar {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    /// A TOML date literal (`2024-10-16` without quotes), as text.
+    Date(String),
+}
+
+/// Reads the fields of one record table.
+#[derive(Debug)]
+pub struct Table<'a, 'i> {
+    file: FileId,
+    /// Where the record starts, for "missing field" diagnostics.
+    pub span: Span,
+    what: &'a str,
+    table: &'a DeTable<'i>,
+    read: BTreeSet<&'a str>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl<'a, 'i> Table<'a, 'i> {
+    pub fn new(
+        file: FileId,
+        span: Span,
+        what: &'a str,
+        table: &'a DeTable<'i>,
+        diagnostics: &'a mut Diagnostics,
+    ) -> Self {
+        Table {
+            file,
+            span,
+            what,
+            table,
+            read: BTreeSet::new(),
+            diagnostics,
+        }
+    }
+
+    fn span_of<T>(&self, spanned: &Spanned<T>) -> Span {
+        Span {
+            file: self.file,
+            range: spanned.span(),
+        }
+    }
+
+    fn get(&mut self, key: &'a str) -> Option<&'a Spanned<DeValue<'i>>> {
+        self.read.insert(key);
+        self.table.get(key)
+    }
+
+    fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue<'i>>, expected: &str) {
+        let span = self.span_of(value);
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::WrongType,
+                span,
+                format!(
+                    "`{key}` must be {expected}, not {}",
+                    value.get_ref().type_str()
+                ),
+            )
+            .with_label(format!("expected {expected}")),
+        );
+    }
+
+    fn text(&mut self, key: &str, value: &'a Spanned<DeValue<'i>>) -> Option<Sp<String>> {
+        match value.get_ref() {
+            DeValue::String(s) => {
+                let span = self.span_of(value);
+                self.check_characters(key, s, &span);
+                Some(Sp {
+                    value: s.to_string(),
+                    span,
+                })
+            }
+            _ => {
+                self.wrong_type(key, value, "a string");
+                None
+            }
+        }
+    }
+
+    fn check_characters(&mut self, key: &str, text: &str, span: &Span) {
+        if let Some(c) = text.chars().find(|&c| forbidden_char(c)) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::ForbiddenCharacter,
+                    span.clone(),
+                    format!(
+                        "`{key}` contains the control character U+{:04X}",
+                        u32::from(c)
+                    ),
+                )
+                .with_label("control and bidirectional characters are not allowed in text")
+                .with_hint("remove it: such characters can make text display differently from what it says"),
+            );
+        }
+    }
+
+    /// An optional string field.
+    pub fn string(&mut self, key: &'a str) -> Option<Sp<String>> {
+        let value = self.get(key)?;
+        self.text(key, value)
+    }
+
+    /// A required string field; its absence is reported at the record.
+    pub fn required_string(&mut self, key: &'a str) -> Option<Sp<String>> {
+        if self.table.get(key).is_none() {
+            self.missing(key);
+        }
+        self.string(key)
+    }
+
+    pub fn missing(&mut self, key: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::MissingField,
+                self.span.clone(),
+                format!("{} has no `{key}`", self.what),
+            )
+            .with_label(format!("`{key}` is required here")),
+        );
+    }
+
+    /// A string or an array of strings (reference fields, `subject`, …).
+    pub fn strings(&mut self, key: &'a str) -> Vec<Sp<String>> {
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
+        match value.get_ref() {
+            DeValue::String(_) => self.text(key, value).into_iter().collect(),
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| self.text(key, item))
+                .collect(),
+            _ => {
+                self.wrong_type(key, value, "a string or an array of strings");
+                Vec::new()
+            }
+        }
+    }
+
+    /// An array of strings (`aliases`); a lone string is accepted as one item.
+    pub fn list(&mut self, key: &'a str) -> Vec<Sp<String>> {
+        self.strings(key)
+    }
+
+    pub fn bool(&mut self, key: &'a str) -> Option<Sp<bool>> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(Sp {
+                value: *b,
+                span: self.span_of(value),
+            }),
+            _ => {
+                self.wrong_type(key, value, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A number, a string or a date literal.
+    pub fn scalar(&mut self, key: &'a str) -> Option<Sp<RawScalar>> {
+        let value = self.get(key)?;
+        let span = self.span_of(value);
+        let raw = match value.get_ref() {
+            DeValue::String(_) => RawScalar::Str(self.text(key, value)?.value),
+            DeValue::Integer(i) => {
+                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(n) => RawScalar::Int(n),
+                    Err(_) => {
+                        self.diagnostics.push(Diagnostic::error(
+                            Code::InvalidValue,
+                            span,
+                            format!("`{key}` = {} does not fit in 64 bits", i.as_str()),
+                        ));
+                        return None;
+                    }
+                }
+            }
+            DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
+                Ok(n) if n.is_finite() => RawScalar::Float(n),
+                _ => {
+                    self.diagnostics.push(Diagnostic::error(
+                        Code::InvalidValue,
+                        span,
+                        format!("`{key}` = {} is not a finite number", f.as_str()),
+                    ));
+                    return None;
+                }
+            },
+            DeValue::Datetime(d) => RawScalar::Date(d.to_string()),
+            _ => {
+                self.wrong_type(key, value, "a number, a string or a date");
+                return None;
+            }
+        };
+        Some(Sp { value: raw, span })
+    }
+
+    /// A date: a string such as `"2024-10"` or a TOML date literal.
+    pub fn date(&mut self, key: &'a str) -> Option<Sp<String>> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Datetime(d) => Some(Sp {
+                value: d.to_string(),
+                span: self.span_of(value),
+            }),
+            DeValue::String(_) => self.text(key, value),
+            _ => {
+                self.wrong_type(key, value, "a date (\"2024\", \"2024-10\", \"2024-10-16\")");
+                None
+            }
+        }
+    }
+
+    pub fn number(&mut self, key: &'a str) -> Option<Sp<f64>> {
+        let scalar = self.scalar(key)?;
+        match scalar.value {
+            RawScalar::Int(i) => Some(Sp {
+                value: i as f64,
+                span: scalar.span,
+            }),
+            RawScalar::Float(f) => Some(Sp {
+                value: f,
+                span: scalar.span,
+            }),
+            _ => {
+                let value = self.table.get(key).expect("just read");
+                self.wrong_type(key, value, "a number");
+                None
+            }
+        }
+    }
+
+    /// Reports every key that no getter asked for, with the closest known field as a hint.
+    pub fn finish(self, known: &[&str]) {
+        for (key, _) in self.table.iter() {
+            let name = key.get_ref().as_ref();
+            if self.read.contains(name) {
+                continue;
+            }
+            let span = Span {
+                file: self.file,
+                range: key.span(),
+            };
+            let mut diagnostic = Diagnostic::error(
+                Code::UnknownField,
+                span,
+                format!("{} has no field `{name}`", self.what),
+            )
+            .with_label("unknown field");
+            diagnostic = match closest(name, known.iter().copied()) {
+                Some(suggestion) => diagnostic.with_hint(format!("did you mean `{suggestion}`?")),
+                None => diagnostic.with_hint(format!("known fields: {}", known.join(", "))),
+            };
+            self.diagnostics.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Where entity names and aliases occur in documents: one multi-pattern scan per document,
+//! case-insensitive, on word boundaries, in any script.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::text::{NormalizedText, normalize};
+
+/// One occurrence of a name: the pattern's owners and the original character range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub entity: usize,
+    pub chars: Range<usize>,
+    pub name: String,
+}
+
+/// Every name to look for, compiled once and run over each document.
+#[derive(Debug)]
+pub struct MentionFinder {
+    matcher: Option<AhoCorasick>,
+    /// For each pattern, the entities that carry that name, and the name as curated.
+    owners: Vec<(Vec<usize>, String)>,
+}
+
+impl MentionFinder {
+    /// `names` yields `(entity index, name or alias)`; names shorter than two characters are
+    /// skipped, as they would match everywhere.
+    pub fn new<'a>(names: impl IntoIterator<Item = (usize, &'a str)>) -> MentionFinder {
+        let mut by_pattern: BTreeMap<String, (Vec<usize>, String)> = BTreeMap::new();
+        for (entity, name) in names {
+            let pattern = lowercase(&normalize(name));
+            if pattern.chars().count() < 2 {
+                continue;
+            }
+            let entry = by_pattern
+                .entry(pattern)
+                .or_insert_with(|| (Vec::new(), name.to_owned()));
+            if !entry.0.contains(&entity) {
+                entry.0.push(entity);
+            }
+        }
+        let (patterns, owners): (Vec<String>, Vec<_>) = by_pattern.into_iter().unzip();
+        let matcher = (!patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .expect("name patterns compile")
+        });
+        MentionFinder { matcher, owners }
+    }
+
+    /// All mentions in one document, ordered by position. A name inside a longer name that
+    /// also matched ("Kim" inside "Kim Jong-un") is not counted.
+    pub fn find(&self, document: &NormalizedText) -> Vec<Mention> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        let (lower, lower_origin) = lowercase_with_origin(&document.text);
+        let mut hits: Vec<(usize, usize, usize)> = matcher
+            .find_overlapping_iter(&lower)
+            .filter(|m| on_word_boundaries(&lower, m.start(), m.end()))
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect();
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut mentions = Vec::new();
+        let mut covered: Option<(usize, usize)> = None;
+        for (start, end, pattern) in hits {
+            if let Some((s, e)) = covered
+                && start >= s
+                && end <= e
+                && (start, end) != (s, e)
+            {
+                continue;
+            }
+            if covered.is_none_or(|(_, e)| end > e) {
+                covered = Some((start, end));
+            }
+            let bytes = lower_origin[start]..lower_origin[end];
+            let chars = document.original_chars(bytes);
+            let (entities, name) = &self.owners[pattern];
+            for &entity in entities {
+                mentions.push(Mention {
+                    entity,
+                    chars: chars.clone(),
+                    name: name.clone(),
+                });
+            }
+        }
+        mentions
+    }
+}
+
+fn lowercase(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Lowercases `text`; the second value maps each byte of the result (and its end) to the byte
+/// of `text` it came from, since lowercasing can change lengths.
+fn lowercase_with_origin(text: &str) -> (String, Vec<usize>) {
+    let mut lower = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        for l in c.to_lowercase() {
+            lower.push(l);
+            origin.extend(std::iter::repeat_n(i, l.len_utf8()));
+        }
+    }
+    origin.push(text.len());
+    (lower, origin)
+}
+
+/// Scripts written without spaces between words have no word boundaries to check.
+fn unspaced_script(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let joins = |a: Option<char>, b: Option<char>| match (a, b) {
+        (Some(a), Some(b)) => {
+            a.is_alphanumeric() && b.is_alphanumeric() && !unspaced_script(a) && !unspaced_script(b)
+        }
+        _ => false,
+    };
+    let before = text[..start].chars().next_back();
+    let first = text[start..].chars().next();
+    let last = text[..end].chars().next_back();
+    let after = text[end..].chars().next();
+    !joins(before, first) && !joins(last, after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(names: &[(usize, &str)], doc: &str) -> Vec<(usize, String)> {
+        let finder = MentionFinder::new(names.iter().copied());
+        let text = NormalizedText::new(doc);
+        finder
+            .find(&text)
+            .into_iter()
+            .map(|m| {
+                (
+                    m.entity,
+                    doc.chars()
+                        .skip(m.chars.start)
+                        .take(m.chars.len())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_match_case_insensitively_on_word_boundaries() {
+        let names = [(0, "Rusland"), (1, "Kim"), (2, "Kim Jong-un"), (3, "ΝΑΤΟ")];
+        assert_eq!(
+            found(
+                &names,
+                "RUSLAND en Ruslands leger; KIM JONG–UN; Kimchi; νατο."
+            ),
+            vec![
+                (0, "RUSLAND".to_owned()),
+                (2, "KIM JONG–UN".to_owned()),
+                (3, "νατο".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shared_alias_mentions_every_owner_and_unspaced_scripts_match_inside_words() {
+        let names = [(0, "Kim"), (1, "Kim"), (2, "中国")];
+        assert_eq!(
+            found(&names, "Kim sagte 在中国人"),
+            vec![
+                (0, "Kim".to_owned()),
+                (1, "Kim".to_owned()),
+                (2, "中国".to_owned())
+            ]
+        );
+    }
+}

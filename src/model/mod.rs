@@ -1,0 +1,339 @@
+//! The resolved model: entities, vocabulary, documents and claims with every reference turned
+//! into an index. Everything here has been checked; nothing here does I/O.
+
+pub mod date;
+pub mod mentions;
+pub mod text;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+pub use date::DateRange;
+
+/// The kinds of entity records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityKind {
+    Person,
+    Organisation,
+    Unit,
+    Country,
+    Place,
+    Group,
+    Event,
+    Source,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 8] = [
+        EntityKind::Person,
+        EntityKind::Organisation,
+        EntityKind::Unit,
+        EntityKind::Country,
+        EntityKind::Place,
+        EntityKind::Group,
+        EntityKind::Event,
+        EntityKind::Source,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Unit => "unit",
+            EntityKind::Country => "country",
+            EntityKind::Place => "place",
+            EntityKind::Group => "group",
+            EntityKind::Event => "event",
+            EntityKind::Source => "source",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<EntityKind> {
+        EntityKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Curated fields that name other records; each becomes a graph edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefField {
+    Nationality,
+    Country,
+    PartOf,
+    Place,
+    Participants,
+    Outlet,
+    Author,
+}
+
+impl RefField {
+    /// The field's name in the TOML files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefField::Nationality => "nationality",
+            RefField::Country => "country",
+            RefField::PartOf => "part_of",
+            RefField::Place => "place",
+            RefField::Participants => "participants",
+            RefField::Outlet => "outlet",
+            RefField::Author => "author",
+        }
+    }
+
+    /// The kind of the graph edge the field becomes.
+    pub fn edge_kind(self) -> &'static str {
+        match self {
+            RefField::Outlet => "published_by",
+            RefField::Author => "written_by",
+            other => other.as_str(),
+        }
+    }
+
+    /// The kinds of record the field may name.
+    pub fn target_kinds(self) -> &'static [EntityKind] {
+        use EntityKind::*;
+        match self {
+            RefField::Nationality | RefField::Country => &[Country],
+            RefField::PartOf => &[Organisation, Unit, Country, Place, Group, Event],
+            RefField::Place => &[Place, Country],
+            RefField::Participants => &[Person, Organisation, Unit, Country, Group],
+            RefField::Outlet => &[Organisation],
+            RefField::Author => &[Person],
+        }
+    }
+
+    /// Whether the field affiliates its record with the target, for "interested party".
+    pub fn affiliates(self) -> bool {
+        matches!(
+            self,
+            RefField::Nationality | RefField::Country | RefField::PartOf
+        )
+    }
+}
+
+/// A scalar curated field of an entity (`type`, `iso`, `born`, `lat`, …).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Text(String),
+    Number(f64),
+    Date(DateRange),
+}
+
+impl Scalar {
+    pub fn as_text(&self) -> String {
+        match self {
+            Scalar::Text(t) => t.clone(),
+            Scalar::Number(n) => n.to_string(),
+            Scalar::Date(d) => d.text.clone(),
+        }
+    }
+}
+
+/// Where a record was defined, for the database and for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: String,
+    pub kind: EntityKind,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    pub wikidata: Option<String>,
+    /// The analyst's Admiralty grade, `A` to `F`.
+    pub reliability: Option<String>,
+    /// Scalar curated fields by name, in a fixed order per kind.
+    pub fields: Vec<(&'static str, Scalar)>,
+    /// Reference fields in the order written; the index points into [`Model::entities`].
+    pub links: Vec<(RefField, usize)>,
+    pub origin: Origin,
+}
+
+impl Entity {
+    pub fn field(&self, name: &str) -> Option<&Scalar> {
+        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    pub fn link(&self, field: RefField) -> Option<usize> {
+        self.links
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, target)| *target)
+    }
+}
+
+/// What a predicate's object is: an entity of some kinds, or a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectType {
+    Entity(Vec<EntityKind>),
+    Number,
+    Text,
+    Date,
+}
+
+impl ObjectType {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ObjectType::Entity(_) => "entity",
+            ObjectType::Number => "number",
+            ObjectType::Text => "text",
+            ObjectType::Date => "date",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Predicate {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub subject: Vec<EntityKind>,
+    pub object: ObjectType,
+    pub functional: bool,
+    /// Indexes into [`Model::predicates`].
+    pub excludes: Vec<usize>,
+    pub origin: Origin,
+}
+
+/// A source document: the text a `source` record points at.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The `source` entity.
+    pub entity: usize,
+    /// Path relative to the seeds folder.
+    pub file: String,
+    pub text: String,
+    pub sha256: String,
+}
+
+/// A claim's literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Integer(i64),
+    Float(f64),
+    Text(String),
+    Date(DateRange),
+}
+
+impl Value {
+    /// The canonical text of the value: equal values have equal keys.
+    pub fn key(&self) -> String {
+        match self {
+            Value::Integer(i) => i.to_string(),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            Value::Float(f) => f.to_string(),
+            Value::Text(t) => t.clone(),
+            Value::Date(d) => d.text.clone(),
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Integer(_) | Value::Float(_) => "number",
+            Value::Text(_) => "text",
+            Value::Date(_) => "date",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClaimObject {
+    Entity(usize),
+    Value(Value),
+}
+
+impl ClaimObject {
+    pub fn entity(&self) -> Option<usize> {
+        match self {
+            ClaimObject::Entity(e) => Some(*e),
+            ClaimObject::Value(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stance {
+    Affirms,
+    Denies,
+}
+
+impl Stance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Affirms => "affirms",
+            Stance::Denies => "denies",
+        }
+    }
+}
+
+/// One statement in one source document, with its attribution chain.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub id: String,
+    /// Index into [`Model::documents`].
+    pub document: usize,
+    pub reported_by: usize,
+    /// Nearest first; the last is the claimed origin.
+    pub citing: Vec<usize>,
+    pub subject: usize,
+    pub predicate: usize,
+    pub object: ClaimObject,
+    pub when: Option<DateRange>,
+    pub stance: Stance,
+    pub hedged: bool,
+    pub quote: String,
+    /// Character offsets of the quote in the document's original text.
+    pub quote_chars: Range<usize>,
+    pub note: Option<String>,
+    pub origin: Origin,
+}
+
+impl Claim {
+    /// The entity the statement traces back to: the end of the citing chain, else the reporter.
+    pub fn origin_entity(&self) -> usize {
+        self.citing.last().copied().unwrap_or(self.reported_by)
+    }
+}
+
+/// Where a name or alias of an entity occurs in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub entity: usize,
+    pub document: usize,
+    pub chars: Range<usize>,
+    pub name: String,
+}
+
+/// Everything that was loaded and checked, ready for the graph and the store.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub entities: Vec<Entity>,
+    pub predicates: Vec<Predicate>,
+    pub documents: Vec<Document>,
+    pub claims: Vec<Claim>,
+    pub mentions: Vec<Mention>,
+    /// SHA-256 over every input file, so a database says what it was built from.
+    pub inputs_digest: String,
+    pub entity_index: HashMap<String, usize>,
+}
+
+impl Model {
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entity_index.get(id).map(|&i| &self.entities[i])
+    }
+
+    /// The document of a source entity, if it has one.
+    pub fn document_of(&self, entity: usize) -> Option<usize> {
+        self.documents.iter().position(|d| d.entity == entity)
+    }
+}

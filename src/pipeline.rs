@@ -1,0 +1,98 @@
+//! The one orchestrating function: load → check and resolve → find mentions. `check` stops
+//! here; `build` hands the result on to the graph and the store.
+
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
+use crate::load::{self, LoadError};
+use crate::model::mentions::MentionFinder;
+use crate::model::text::NormalizedText;
+use crate::model::{EntityKind, Mention, Model};
+use crate::validate;
+
+/// The outcome of checking: the model (complete only without errors), every diagnostic, and
+/// the files they point into.
+#[derive(Debug)]
+pub struct Checked {
+    pub files: Files,
+    pub model: Model,
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads and checks the data folder against the seeds folder. `Err` only when the inputs
+/// cannot be read at all; problems in the data are diagnostics.
+pub fn check(data_dir: &Path, seeds_dir: &Path) -> Result<Checked, LoadError> {
+    let mut diagnostics = Diagnostics::default();
+    let data = load::load_data(data_dir, &mut diagnostics)?;
+    let documents = load::load_documents(seeds_dir, &data.records.entities, &mut diagnostics)?;
+    warn_unused_documents(seeds_dir, &documents, &mut diagnostics);
+    let mut model = validate::resolve(&data, documents, &mut diagnostics);
+    if !diagnostics.has_errors() {
+        model.mentions = find_mentions(&model);
+    }
+    Ok(Checked {
+        files: data.files,
+        model,
+        diagnostics,
+    })
+}
+
+fn warn_unused_documents(
+    seeds_dir: &Path,
+    documents: &[load::LoadedDocument],
+    diagnostics: &mut Diagnostics,
+) {
+    let Ok(root) = seeds_dir.canonicalize() else {
+        return;
+    };
+    for file in load::seed_files(&root) {
+        let used = documents.iter().any(|d| {
+            root.join(&d.file)
+                .canonicalize()
+                .is_ok_and(|p| p == root.join(&file))
+        });
+        if !used {
+            diagnostics.push(
+                Diagnostic::file_error(
+                    Code::UnusedDocument,
+                    seeds_dir.join(&file).display().to_string(),
+                    "no `source` record points at this document",
+                )
+                .warning(),
+            );
+        }
+    }
+}
+
+/// Every occurrence of every entity name and alias in every document, in one multi-pattern
+/// scan per document. Source records are left out: their names are document titles.
+pub fn find_mentions(model: &Model) -> Vec<Mention> {
+    let names = model
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind != EntityKind::Source)
+        .flat_map(|(i, e)| {
+            std::iter::once((i, e.name.as_str()))
+                .chain(e.aliases.iter().map(move |a| (i, a.as_str())))
+        });
+    let finder = MentionFinder::new(names);
+    let mut mentions = Vec::new();
+    for (document, doc) in model.documents.iter().enumerate() {
+        let text = NormalizedText::new(&doc.text);
+        for m in finder.find(&text) {
+            mentions.push(Mention {
+                entity: m.entity,
+                document,
+                chars: m.chars,
+                name: m.name,
+            });
+        }
+    }
+    mentions.sort_by(|a, b| {
+        (a.document, a.chars.start, a.entity).cmp(&(b.document, b.chars.start, b.entity))
+    });
+    mentions
+        .dedup_by(|a, b| a.document == b.document && a.entity == b.entity && a.chars == b.chars);
+    mentions
+}

@@ -1,0 +1,107 @@
+//! The SQLite store: the embedded schema, the atomic writer and the version-checked reader.
+//! The only module that touches rusqlite.
+
+mod write;
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use write::{WriteSummary, write};
+
+/// The schema every database is created from, with its `@indexes` section applied after loading.
+pub const SCHEMA: &str = include_str!("../../schema.sql");
+/// Stored as `PRAGMA user_version`; readers refuse any other.
+pub const SCHEMA_VERSION: i64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("another build is writing {0} right now")]
+    Busy(PathBuf),
+    #[error("the new database failed its check ({0}); the previous database was left untouched")]
+    Verify(String),
+    #[error("no database at {0}: run `claimgraph build` first")]
+    Missing(PathBuf),
+    #[error("{path} is not a claimgraph database ({reason})")]
+    NotClaimgraph { path: PathBuf, reason: String },
+    #[error(
+        "{path} has schema version {found}, but this claimgraph reads version {expected}: rebuild it with `claimgraph build`"
+    )]
+    Version {
+        path: PathBuf,
+        found: i64,
+        expected: i64,
+    },
+}
+
+pub(crate) fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// The file a build writes before renaming it over `target`: beside it, so the rename is atomic.
+pub fn temp_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map_or_else(
+        || "claimgraph.sqlite".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    target.with_file_name(format!(".{name}.building"))
+}
+
+/// Removes what an interrupted build left beside `target`, unless a build holds it now.
+pub fn remove_stale_temp(target: &Path) -> Result<(), StoreError> {
+    let temp = temp_path(target);
+    let Ok(file) = File::options().write(true).open(&temp) else {
+        return Ok(());
+    };
+    match file.try_lock() {
+        Ok(()) => fs::remove_file(&temp).map_err(io_error(&temp)),
+        Err(_) => Err(StoreError::Busy(target.to_owned())),
+    }
+}
+
+/// Opens a built database for reading; refuses a file that is not a claimgraph database of
+/// this schema version.
+pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
+    if !path.is_file() {
+        return Err(StoreError::Missing(path.to_owned()));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let not_ours = |reason: String| StoreError::NotClaimgraph {
+        path: path.to_owned(),
+        reason,
+    };
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| not_ours(e.to_string()))?;
+    let has_meta: bool = conn
+        .query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| not_ours(e.to_string()))?;
+    if !has_meta {
+        return Err(not_ours("it has no `meta` table".into()));
+    }
+    if version != SCHEMA_VERSION {
+        return Err(StoreError::Version {
+            path: path.to_owned(),
+            found: version,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(conn)
+}

@@ -1,0 +1,441 @@
+//! Writes the model, the graph and its analysis into a new database beside the target, checks
+//! it, and only then renames it over the target: a failed, killed or panicking build leaves the
+//! previous database as it was.
+
+use std::fs::{self, File};
+use std::path::Path;
+
+use rusqlite::{Connection, Transaction, params};
+
+use super::{SCHEMA, SCHEMA_VERSION, StoreError, io_error, temp_path};
+use crate::graph::provenance::Analysis;
+use crate::graph::{EdgeKind, KnowledgeGraph, Node};
+use crate::model::{ClaimObject, Model, ObjectType, RefField, Scalar, Value};
+
+/// Row counts of the written database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub tables: Vec<(&'static str, usize)>,
+}
+
+impl WriteSummary {
+    pub fn count(&self, table: &str) -> usize {
+        self.tables
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Builds the database at `target` atomically.
+pub fn write(
+    model: &Model,
+    graph: &KnowledgeGraph,
+    analysis: &Analysis,
+    target: &Path,
+) -> Result<WriteSummary, StoreError> {
+    let temp = temp_path(target);
+    // The lock keeps two builds from writing the same temporary file; it is released when
+    // `lock` is dropped, also when the process dies.
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&temp)
+        .map_err(io_error(&temp))?;
+    if lock.try_lock().is_err() {
+        return Err(StoreError::Busy(target.to_owned()));
+    }
+    lock.set_len(0).map_err(io_error(&temp))?;
+    let result = fill(model, graph, analysis, &temp).and_then(|summary| {
+        lock.sync_all().map_err(io_error(&temp))?;
+        fs::rename(&temp, target).map_err(io_error(target))?;
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Makes the rename itself durable; not every platform can open a folder.
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
+        Ok(summary)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    drop(lock);
+    result
+}
+
+fn fill(
+    model: &Model,
+    graph: &KnowledgeGraph,
+    analysis: &Analysis,
+    path: &Path,
+) -> Result<WriteSummary, StoreError> {
+    let mut conn = Connection::open(path)?;
+    // The file is private until renamed, so durability per statement buys nothing here.
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;",
+    )?;
+    let (tables, indexes) = SCHEMA
+        .split_once("-- @indexes")
+        .and_then(|(tables, rest)| Some((tables, rest.split_once('\n')?.1)))
+        .expect("schema.sql has an @indexes section");
+    conn.execute_batch(tables)?;
+    let tx = conn.transaction()?;
+    insert_all(&tx, model, graph, analysis)?;
+    tx.commit()?;
+    conn.execute_batch(indexes)?;
+    conn.execute_batch("INSERT INTO search(search) VALUES ('optimize');")?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    let summary = verify(&conn, model, graph, analysis)?;
+    conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
+    conn.close().map_err(|(_, e)| e)?;
+    Ok(summary)
+}
+
+fn insert_all(
+    tx: &Transaction<'_>,
+    model: &Model,
+    graph: &KnowledgeGraph,
+    analysis: &Analysis,
+) -> Result<(), StoreError> {
+    let mut meta = tx.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
+    meta.execute(params!["schema_version", SCHEMA_VERSION.to_string()])?;
+    meta.execute(params!["claimgraph_version", env!("CARGO_PKG_VERSION")])?;
+    meta.execute(params!["inputs_sha256", model.inputs_digest])?;
+
+    let mut search = tx.prepare("INSERT INTO search (kind, ref, text) VALUES (?1, ?2, ?3)")?;
+    let mut entity = tx.prepare(
+        "INSERT INTO entities (id, kind, name, description, wikidata, reliability, file, line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut alias = tx.prepare("INSERT INTO aliases (entity_id, alias) VALUES (?1, ?2)")?;
+    let mut field =
+        tx.prepare("INSERT INTO entity_fields (entity_id, field, value) VALUES (?1, ?2, ?3)")?;
+    let mut link = tx.prepare(
+        "INSERT INTO entity_links (entity_id, field, position, target_id) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for e in &model.entities {
+        entity.execute(params![
+            e.id,
+            e.kind.as_str(),
+            e.name,
+            e.description,
+            e.wikidata,
+            e.reliability,
+            e.origin.file,
+            e.origin.line
+        ])?;
+        search.execute(params!["entity", e.id, e.name])?;
+        for a in &e.aliases {
+            alias.execute(params![e.id, a])?;
+            search.execute(params!["alias", e.id, a])?;
+        }
+        for (name, value) in &e.fields {
+            match value {
+                Scalar::Number(n) => field.execute(params![e.id, name, n])?,
+                other => field.execute(params![e.id, name, other.as_text()])?,
+            };
+        }
+        let mut positions: Vec<(RefField, usize)> = Vec::new();
+        for &(f, target) in &e.links {
+            let position = positions.iter().filter(|(p, _)| *p == f).count() + 1;
+            positions.push((f, target));
+            link.execute(params![
+                e.id,
+                f.as_str(),
+                position,
+                model.entities[target].id
+            ])?;
+        }
+    }
+
+    let mut source = tx.prepare(
+        "INSERT INTO sources (id, file, title, language, published, published_start, published_end,
+                              outlet_id, author_id, url, sha256, text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for d in &model.documents {
+        let e = &model.entities[d.entity];
+        let text_field = |name| e.field(name).map(Scalar::as_text);
+        let published = match e.field("published") {
+            Some(Scalar::Date(date)) => Some(date),
+            _ => None,
+        };
+        let id_of = |f| e.link(f).map(|t| model.entities[t].id.as_str());
+        source.execute(params![
+            e.id,
+            d.file,
+            text_field("title"),
+            text_field("language"),
+            published.map(|p| p.text.as_str()),
+            published.and_then(|p| p.start_iso()),
+            published.and_then(|p| p.end_iso()),
+            id_of(RefField::Outlet),
+            id_of(RefField::Author),
+            text_field("url"),
+            d.sha256,
+            d.text
+        ])?;
+        search.execute(params!["document", e.id, d.text])?;
+    }
+
+    let mut predicate = tx.prepare(
+        "INSERT INTO predicates (id, label, description, object_type, functional, file, line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut kind =
+        tx.prepare("INSERT INTO predicate_kinds (predicate, role, kind) VALUES (?1, ?2, ?3)")?;
+    let mut excludes =
+        tx.prepare("INSERT INTO predicate_excludes (predicate, excluded) VALUES (?1, ?2)")?;
+    for p in &model.predicates {
+        predicate.execute(params![
+            p.id,
+            p.label,
+            p.description,
+            p.object.as_str(),
+            p.functional,
+            p.origin.file,
+            p.origin.line
+        ])?;
+        for k in &p.subject {
+            kind.execute(params![p.id, "subject", k.as_str()])?;
+        }
+        if let ObjectType::Entity(kinds) = &p.object {
+            for k in kinds {
+                kind.execute(params![p.id, "object", k.as_str()])?;
+            }
+        }
+        for &x in &p.excludes {
+            excludes.execute(params![p.id, model.predicates[x].id])?;
+        }
+    }
+
+    let mut claim = tx.prepare(
+        "INSERT INTO claims (id, source_id, reported_by, subject_id, predicate, object_id, value,
+                             value_type, when_text, when_start, when_end, stance, hedged, quote,
+                             quote_start, quote_end, note, file, line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?;
+    let mut citation = tx.prepare(
+        "INSERT INTO claim_citations (claim_id, position, entity_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for c in &model.claims {
+        let object_id = c.object.entity().map(|o| model.entities[o].id.as_str());
+        let (value, value_type) = match &c.object {
+            ClaimObject::Entity(_) => (None, None),
+            ClaimObject::Value(v) => (Some(sql_value(v)), Some(v.type_name())),
+        };
+        claim.execute(params![
+            c.id,
+            model.entities[model.documents[c.document].entity].id,
+            model.entities[c.reported_by].id,
+            model.entities[c.subject].id,
+            model.predicates[c.predicate].id,
+            object_id,
+            value,
+            value_type,
+            c.when.as_ref().map(|w| w.text.as_str()),
+            c.when.as_ref().and_then(|w| w.start_iso()),
+            c.when.as_ref().and_then(|w| w.end_iso()),
+            c.stance.as_str(),
+            c.hedged,
+            c.quote,
+            c.quote_chars.start,
+            c.quote_chars.end,
+            c.note,
+            c.origin.file,
+            c.origin.line
+        ])?;
+        for (position, &cited) in c.citing.iter().enumerate() {
+            citation.execute(params![c.id, position + 1, model.entities[cited].id])?;
+        }
+        search.execute(params!["quote", c.id, c.quote])?;
+        if let Some(note) = &c.note {
+            search.execute(params!["note", c.id, note])?;
+        }
+    }
+
+    let mut statement = tx.prepare(
+        "INSERT INTO statements (id, subject_id, predicate, object_id, value, stance, reports,
+                                 documents, origins, circular)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for (i, s) in analysis.statements.iter().enumerate() {
+        let (object_id, value) = match &s.object {
+            ClaimObject::Entity(e) => (Some(model.entities[*e].id.as_str()), None),
+            ClaimObject::Value(v) => (None, Some(sql_value(v))),
+        };
+        statement.execute(params![
+            i + 1,
+            model.entities[s.subject].id,
+            model.predicates[s.predicate].id,
+            object_id,
+            value,
+            s.stance.as_str(),
+            s.claims.len(),
+            s.documents,
+            s.origins.len(),
+            s.circular()
+        ])?;
+    }
+    let mut origin = tx.prepare(
+        "INSERT INTO claim_analysis (claim_id, origin_id, interested, statement_id) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, c) in model.claims.iter().enumerate() {
+        let o = &analysis.origins[i];
+        origin.execute(params![
+            c.id,
+            model.entities[o.origin].id,
+            o.interested,
+            analysis.statement_of[i] + 1
+        ])?;
+    }
+    let mut conflict = tx.prepare(
+        "INSERT INTO conflict_pairs (claim_a, claim_b, reason, detail) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for x in &analysis.conflicts {
+        conflict.execute(params![
+            model.claims[x.a].id,
+            model.claims[x.b].id,
+            x.reason.as_str(),
+            x.detail
+        ])?;
+    }
+
+    let mut node =
+        tx.prepare("INSERT INTO nodes (id, idx, kind, label) VALUES (?1, ?2, ?3, ?4)")?;
+    let node_id = |n: Node| match n {
+        Node::Entity(e) => model.entities[e].id.as_str(),
+        Node::Claim(c) => model.claims[c].id.as_str(),
+    };
+    for index in graph.graph.node_indices() {
+        let n = graph.graph[index];
+        let (kind, label) = match n {
+            Node::Entity(e) => (
+                model.entities[e].kind.as_str(),
+                model.entities[e].name.clone(),
+            ),
+            Node::Claim(c) => ("claim", claim_label(model, c)),
+        };
+        node.execute(params![node_id(n), index.index(), kind, label])?;
+    }
+    let mut edge = tx.prepare(
+        "INSERT INTO edges (id, source, target, kind, claim_id, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for e in graph.graph.edge_indices() {
+        let (from, to) = graph.graph.edge_endpoints(e).expect("edge exists");
+        let weight = graph.graph[e];
+        let position = match weight.kind {
+            EdgeKind::Cites { position } => Some(position),
+            _ => None,
+        };
+        edge.execute(params![
+            e.index(),
+            node_id(graph.graph[from]),
+            node_id(graph.graph[to]),
+            weight.kind.as_str(),
+            weight.claim.map(|c| model.claims[c].id.as_str()),
+            position
+        ])?;
+    }
+
+    let mut mention = tx.prepare(
+        "INSERT INTO mentions (entity_id, source_id, mention_start, mention_end, name) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for m in &model.mentions {
+        mention.execute(params![
+            model.entities[m.entity].id,
+            model.entities[model.documents[m.document].entity].id,
+            m.chars.start,
+            m.chars.end,
+            m.name
+        ])?;
+    }
+    Ok(())
+}
+
+/// "W. Guanjung motivated by social media", for node labels.
+fn claim_label(model: &Model, claim: usize) -> String {
+    let c = &model.claims[claim];
+    let object = match &c.object {
+        ClaimObject::Entity(e) => model.entities[*e].name.clone(),
+        ClaimObject::Value(v) => v.key(),
+    };
+    let not = if c.stance == crate::model::Stance::Denies {
+        "not "
+    } else {
+        ""
+    };
+    format!(
+        "{} {not}{} {object}",
+        model.entities[c.subject].name, model.predicates[c.predicate].label
+    )
+}
+
+fn sql_value(value: &Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as Sql;
+    match value {
+        Value::Integer(i) => Sql::Integer(*i),
+        Value::Float(f) => Sql::Real(*f),
+        Value::Text(t) => Sql::Text(t.clone()),
+        Value::Date(d) => Sql::Text(d.text.clone()),
+    }
+}
+
+/// The checks a database must pass before it replaces the previous one.
+fn verify(
+    conn: &Connection,
+    model: &Model,
+    graph: &KnowledgeGraph,
+    analysis: &Analysis,
+) -> Result<WriteSummary, StoreError> {
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if integrity != "ok" {
+        return Err(StoreError::Verify(format!("integrity_check: {integrity}")));
+    }
+    let mut fk = conn.prepare("PRAGMA foreign_key_check")?;
+    let violations: Vec<String> = fk
+        .query_map([], |r| {
+            Ok(format!(
+                "{} row {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    if !violations.is_empty() {
+        return Err(StoreError::Verify(format!(
+            "foreign_key_check: {}",
+            violations.join(", ")
+        )));
+    }
+    let citations: usize = model.claims.iter().map(|c| c.citing.len()).sum();
+    let aliases: usize = model.entities.iter().map(|e| e.aliases.len()).sum();
+    let expected: [(&'static str, usize); 12] = [
+        ("entities", model.entities.len()),
+        ("aliases", aliases),
+        ("sources", model.documents.len()),
+        ("predicates", model.predicates.len()),
+        ("claims", model.claims.len()),
+        ("claim_citations", citations),
+        ("claim_analysis", model.claims.len()),
+        ("statements", analysis.statements.len()),
+        ("conflict_pairs", analysis.conflicts.len()),
+        ("nodes", graph.graph.node_count()),
+        ("edges", graph.graph.edge_count()),
+        ("mentions", model.mentions.len()),
+    ];
+    let mut summary = WriteSummary::default();
+    for (table, want) in expected {
+        let got: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        if usize::try_from(got).ok() != Some(want) {
+            return Err(StoreError::Verify(format!(
+                "table {table} has {got} rows, expected {want}"
+            )));
+        }
+        summary.tables.push((table, want));
+    }
+    Ok(summary)
+}

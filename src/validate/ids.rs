@@ -1,0 +1,132 @@
+//! Rule: ids are lowercase ASCII letters, digits and `-` (predicates: `_`), 1–64 characters,
+//! unique across all records.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+use crate::load::Sp;
+
+pub const MAX_ID_LEN: usize = 64;
+
+/// Which separator an id may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdStyle {
+    /// Entities and claims: `kyiv-independent`.
+    Kebab,
+    /// Predicates, like the field names they sit beside: `detained_by`.
+    Snake,
+}
+
+impl IdStyle {
+    fn separator(self) -> char {
+        match self {
+            IdStyle::Kebab => '-',
+            IdStyle::Snake => '_',
+        }
+    }
+}
+
+/// Checks an id's form; returns whether it is valid.
+pub fn check_id(id: &Sp<String>, style: IdStyle, diagnostics: &mut Diagnostics) -> bool {
+    let text = &id.value;
+    let sep = style.separator();
+    let problem = if text.is_empty() {
+        Some("an id cannot be empty".to_owned())
+    } else if text.chars().count() > MAX_ID_LEN {
+        Some(format!(
+            "id `{text}` is longer than {MAX_ID_LEN} characters"
+        ))
+    } else if let Some(c) = text.chars().find(|c| !c.is_ascii()) {
+        let hint = c
+            .to_lowercase()
+            .find(|l| l.is_ascii())
+            .map(|l| format!(" (it looks like `{l}`)"))
+            .or_else(|| lookalike(c).map(|l| format!(" (it looks like `{l}`)")))
+            .unwrap_or_default();
+        Some(format!(
+            "id `{text}` contains the non-ASCII character `{c}` U+{:04X}{hint}",
+            u32::from(c)
+        ))
+    } else {
+        text.chars()
+            .find(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == sep))
+            .map(|c| format!("id `{text}` contains `{c}`"))
+    };
+    match problem {
+        Some(message) => {
+            let suggestion: String = text
+                .chars()
+                .map(|c| lookalike(c).unwrap_or(c).to_ascii_lowercase())
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { sep })
+                .collect();
+            let mut d = Diagnostic::error(Code::InvalidId, id.span.clone(), message).with_label(
+                format!("ids are lowercase ASCII letters, digits and `{sep}`, 1 to {MAX_ID_LEN} characters"),
+            );
+            if !suggestion.is_empty() && suggestion != *text {
+                d = d.with_hint(format!("write `{suggestion}`"));
+            }
+            diagnostics.push(d);
+            false
+        }
+        None => true,
+    }
+}
+
+/// ASCII letters that Cyrillic and Greek letters are easily mistaken for.
+fn lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'е' | 'Е' | 'ε' | 'Ε' => 'e',
+        'о' | 'О' | 'ο' | 'Ο' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'с' | 'С' => 'c',
+        'у' | 'У' => 'y',
+        'х' | 'Х' | 'χ' | 'Χ' => 'x',
+        'і' | 'І' | 'ι' | 'Ι' => 'i',
+        'ј' | 'Ј' => 'j',
+        'ѕ' | 'Ѕ' => 's',
+        'к' | 'К' | 'κ' | 'Κ' => 'k',
+        'м' | 'М' | 'Μ' => 'm',
+        'н' | 'Н' | 'Η' => 'h',
+        'т' | 'Т' | 'τ' | 'Τ' => 't',
+        'в' | 'В' | 'Β' => 'b',
+        'ν' | 'Ν' => 'v',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+        _ => return None,
+    })
+}
+
+/// Remembers where each id was first defined and reports later definitions with both places.
+#[derive(Debug, Default)]
+pub struct IdRegistry {
+    first: HashMap<String, (Span, &'static str)>,
+}
+
+impl IdRegistry {
+    /// Registers an id; returns false (and reports) when it was already defined.
+    pub fn define(
+        &mut self,
+        id: &Sp<String>,
+        what: &'static str,
+        diagnostics: &mut Diagnostics,
+    ) -> bool {
+        if let Some((first, first_what)) = self.first.get(&id.value) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    id.span.clone(),
+                    format!(
+                        "duplicate id `{}`: already defined by a {first_what}",
+                        id.value
+                    ),
+                )
+                .with_label(format!("this {what} reuses it"))
+                .with_related(first.clone(), "first defined here")
+                .with_hint("ids are unique across all kinds; rename one of them"),
+            );
+            return false;
+        }
+        self.first.insert(id.value.clone(), (id.span.clone(), what));
+        true
+    }
+}

@@ -1,0 +1,228 @@
+//! Checking and resolution: raw records in, the resolved [`Model`] plus every problem out.
+//! Each rule lives in its own file; none stops at the first problem.
+
+mod claims;
+mod entities;
+pub mod ids;
+mod predicates;
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, closest};
+use crate::load::{Data, LoadedDocument, Sp};
+use crate::model::{Document, EntityKind, Model};
+use ids::{IdRegistry, IdStyle, check_id};
+
+/// Resolves and checks everything that was loaded. The model is complete only when no error
+/// was reported; with errors it holds what could be resolved.
+pub fn resolve(
+    data: &Data,
+    documents: Vec<LoadedDocument>,
+    diagnostics: &mut Diagnostics,
+) -> Model {
+    let records = &data.records;
+    let mut registry = IdRegistry::default();
+
+    // Ids first, so that every reference below can be resolved whatever the file order.
+    let mut entities = Vec::new();
+    let mut entity_index = HashMap::new();
+    let mut entity_slots: Vec<Option<usize>> = Vec::with_capacity(records.entities.len());
+    for raw in &records.entities {
+        let slot = raw.id.as_ref().and_then(|id| {
+            let valid = check_id(id, IdStyle::Kebab, diagnostics);
+            (registry.define(id, raw.kind.as_str(), diagnostics) && valid).then(|| {
+                entity_index.insert(id.value.clone(), entities.len());
+                entities.push(entities::skeleton(raw, id, &data.files));
+                entities.len() - 1
+            })
+        });
+        entity_slots.push(slot);
+    }
+    let mut predicate_index = HashMap::new();
+    let mut predicate_slots = Vec::with_capacity(records.predicates.len());
+    for raw in &records.predicates {
+        let slot = raw.id.as_ref().and_then(|id| {
+            let valid = check_id(id, IdStyle::Snake, diagnostics);
+            (registry.define(id, "predicate", diagnostics) && valid).then(|| {
+                let index = predicate_index.len();
+                predicate_index.insert(id.value.clone(), index);
+                index
+            })
+        });
+        predicate_slots.push(slot);
+    }
+
+    let kinds: Vec<EntityKind> = entities.iter().map(|e| e.kind).collect();
+    let resolver = Resolver {
+        entity_index: &entity_index,
+        kinds: &kinds,
+        predicate_index: &predicate_index,
+    };
+    let predicates = predicates::resolve(
+        records,
+        &predicate_slots,
+        &resolver,
+        &data.files,
+        diagnostics,
+    );
+    for (raw, slot) in records.entities.iter().zip(&entity_slots) {
+        if let Some(index) = *slot {
+            entities::resolve(
+                raw,
+                &mut entities[index],
+                &resolver,
+                &predicates,
+                diagnostics,
+            );
+        }
+    }
+    let documents = documents
+        .into_iter()
+        .filter_map(|document| {
+            Some(Document {
+                entity: entity_slots[document.entity]?,
+                file: document.file,
+                text: document.text,
+                sha256: document.sha256,
+            })
+        })
+        .collect();
+    let mut model = Model {
+        entities,
+        predicates,
+        documents,
+        ..Model::default()
+    };
+    model.claims = claims::resolve(records, &model, &resolver, &data.files, diagnostics);
+    model.entity_index = entity_index;
+    model.inputs_digest = inputs_digest(data, &model);
+    model
+}
+
+/// SHA-256 over every data file and document, by path, so that a database names its inputs.
+fn inputs_digest(data: &Data, model: &Model) -> String {
+    let mut hasher = Sha256::new();
+    for (path, digest) in &data.digests {
+        hasher.update(format!("data {path} {digest}\n"));
+    }
+    let mut documents: Vec<_> = model
+        .documents
+        .iter()
+        .map(|d| (&d.file, &d.sha256))
+        .collect();
+    documents.sort();
+    for (file, digest) in documents {
+        hasher.update(format!("seed {file} {digest}\n"));
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Looks up ids for the rules, with "did you mean" hints for misspellings.
+struct Resolver<'a> {
+    entity_index: &'a HashMap<String, usize>,
+    kinds: &'a [EntityKind],
+    predicate_index: &'a HashMap<String, usize>,
+}
+
+impl Resolver<'_> {
+    /// Resolves an entity reference; `what` names the field for the message.
+    fn entity(
+        &self,
+        reference: &Sp<String>,
+        what: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<usize> {
+        if let Some(&index) = self.entity_index.get(&reference.value) {
+            return Some(index);
+        }
+        diagnostics.push(unknown(
+            &reference.value,
+            &reference.span,
+            what,
+            "record",
+            self.entity_index.keys().map(String::as_str),
+        ));
+        None
+    }
+
+    /// Resolves a reference and checks that its kind is one of `allowed`.
+    fn entity_of_kind(
+        &self,
+        reference: &Sp<String>,
+        what: &str,
+        allowed: &[EntityKind],
+        code: Code,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<usize> {
+        let index = self.entity(reference, what, diagnostics)?;
+        let kind = self.kinds[index];
+        if !allowed.contains(&kind) {
+            diagnostics.push(
+                Diagnostic::error(
+                    code,
+                    reference.span.clone(),
+                    format!(
+                        "`{}` is a {kind}, but {what} takes {}",
+                        reference.value,
+                        kind_list(allowed)
+                    ),
+                )
+                .with_label(format!("a {kind}")),
+            );
+            return None;
+        }
+        Some(index)
+    }
+
+    fn predicate(
+        &self,
+        reference: &Sp<String>,
+        what: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<usize> {
+        if let Some(&index) = self.predicate_index.get(&reference.value) {
+            return Some(index);
+        }
+        diagnostics.push(unknown(
+            &reference.value,
+            &reference.span,
+            what,
+            "predicate",
+            self.predicate_index.keys().map(String::as_str),
+        ));
+        None
+    }
+}
+
+fn unknown<'a>(
+    value: &str,
+    span: &Span,
+    what: &str,
+    thing: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    let mut candidates: Vec<&str> = candidates.collect();
+    candidates.sort_unstable();
+    let d = Diagnostic::error(
+        Code::UnknownReference,
+        span.clone(),
+        format!("{what} names `{value}`, but no {thing} has that id"),
+    )
+    .with_label(format!("unknown {thing}"));
+    match closest(value, candidates) {
+        Some(suggestion) => d.with_hint(format!("did you mean `{suggestion}`?")),
+        None => d,
+    }
+}
+
+/// "a person or a group", for messages.
+fn kind_list(kinds: &[EntityKind]) -> String {
+    let names: Vec<String> = kinds.iter().map(|k| format!("a {k}")).collect();
+    match names.as_slice() {
+        [] => "nothing".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,93 @@
+//! Rules for the vocabulary: subject and object kinds must be record kinds (or, for the object,
+//! a value type), and `excludes` must name predicates.
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, closest};
+use crate::load::Sp;
+use crate::load::records::{RawObjectType, RawRecords};
+use crate::model::{EntityKind, ObjectType, Origin, Predicate};
+
+use super::Resolver;
+
+const VALUE_TYPES: [&str; 3] = ["number", "text", "date"];
+
+pub fn resolve(
+    records: &RawRecords,
+    slots: &[Option<usize>],
+    resolver: &Resolver<'_>,
+    files: &Files,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Predicate> {
+    let mut predicates = Vec::new();
+    for (raw, slot) in records.predicates.iter().zip(slots) {
+        let subject = kinds(&raw.subject, "subject", diagnostics);
+        let object = match &raw.object {
+            Some(RawObjectType::Value(value)) => match value.value.as_str() {
+                "number" => ObjectType::Number,
+                "text" => ObjectType::Text,
+                "date" => ObjectType::Date,
+                _ => ObjectType::Entity(kinds(std::slice::from_ref(value), "object", diagnostics)),
+            },
+            Some(RawObjectType::Kinds(list)) => {
+                ObjectType::Entity(kinds(list, "object", diagnostics))
+            }
+            None => ObjectType::Entity(Vec::new()),
+        };
+        let excludes = raw
+            .excludes
+            .iter()
+            .filter_map(|e| resolver.predicate(e, "`excludes`", diagnostics))
+            .collect();
+        if slot.is_some() {
+            let (file, line, _) = files.position(&raw.span);
+            predicates.push(Predicate {
+                id: raw.id.as_ref().map(|i| i.value.clone()).unwrap_or_default(),
+                label: raw
+                    .label
+                    .as_ref()
+                    .map(|l| l.value.clone())
+                    .unwrap_or_default(),
+                description: raw.description.as_ref().map(|d| d.value.clone()),
+                subject,
+                object,
+                functional: raw.functional.as_ref().is_some_and(|f| f.value),
+                excludes,
+                origin: Origin {
+                    file: file.to_owned(),
+                    line,
+                },
+            });
+        }
+    }
+    predicates
+}
+
+fn kinds(names: &[Sp<String>], field: &str, diagnostics: &mut Diagnostics) -> Vec<EntityKind> {
+    let mut kinds = Vec::new();
+    for name in names {
+        match EntityKind::parse(&name.value) {
+            Some(kind) => {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            None => {
+                let all: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
+                let mut candidates = all.clone();
+                if field == "object" {
+                    candidates.extend(VALUE_TYPES);
+                }
+                let d = Diagnostic::error(
+                    Code::InvalidValue,
+                    name.span.clone(),
+                    format!("`{}` in `{field}` is not a record kind", name.value),
+                )
+                .with_label("unknown kind");
+                diagnostics.push(match closest(&name.value, candidates.iter().copied()) {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    None => d.with_hint(format!("kinds: {}", candidates.join(", "))),
+                });
+            }
+        }
+    }
+    kinds
+}
