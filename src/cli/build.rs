@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> u8 {
     };
     let (has_errors, model, _files) = report(checked);
     if has_errors {
-        eprintln!("nothing was written: {} is unchanged", args.db.display());
+        say!("nothing was written: {} is unchanged", args.db.display());
         return EXIT_DATA_ERRORS;
     }
     let graph = KnowledgeGraph::build(&model);
@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> u8 {
         Ok(summary) => summary,
         Err(e) => return failure(&e),
     };
-    eprintln!(
+    say!(
         "built {} in {:.2} s: {} entities, {} claims in {} documents, {} statements, {} conflicts, {} mentions; graph of {} nodes and {} edges",
         args.db.display(),
         started.elapsed().as_secs_f64(),

@@ -18,7 +18,7 @@ pub fn run(args: &Args) -> u8 {
     if has_errors {
         return EXIT_DATA_ERRORS;
     }
-    eprintln!(
+    say!(
         "checked {} data files: {} entities, {} predicates, {} claims, {} documents; no errors",
         files.len(),
         model.entities.len(),

@@ -1,6 +1,15 @@
 //! The command line: one file per subcommand. The only module that prints; data goes to
 //! stdout, diagnostics and progress to stderr.
 
+/// Writes a line to stderr. A closed stderr (say, piped into `head`) is not worth a panic:
+/// the line is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod build;
 mod check;
 
@@ -58,7 +67,7 @@ pub fn run(cli: Cli) -> u8 {
 
 /// Prints a command's failure to run (not a data problem) and returns exit code 2.
 fn failure(error: &dyn std::fmt::Display) -> u8 {
-    eprintln!("error: {error}");
+    say!("error: {error}");
     EXIT_FAILURE
 }
 
@@ -74,10 +83,10 @@ fn report(checked: Checked) -> (bool, crate::model::Model, Files) {
     let warnings = diagnostics.warning_count();
     let styled = std::io::stderr().is_terminal();
     for diagnostic in diagnostics.sorted(&files) {
-        eprintln!("{}\n", diagnostic.render(&files, styled));
+        say!("{}\n", diagnostic.render(&files, styled));
     }
     if errors > 0 || warnings > 0 {
-        eprintln!(
+        say!(
             "{} {}, {} {}",
             errors,
             plural(errors, "error", "errors"),

@@ -127,7 +127,11 @@ impl NormalizedText {
                     .nth(needle_chars)
                     .map_or(self.text.len(), |(i, _)| start + i);
                 let score = strsim::normalized_levenshtein(&self.text[start..end], needle);
-                (start..end, score)
+                // A passage that starts or ends inside white space reads better trimmed.
+                let passage = &self.text[start..end];
+                let start = start + (passage.len() - passage.trim_start().len());
+                let end = end - (passage.len() - passage.trim_end().len());
+                (start..end.max(start), score)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.start.cmp(&a.0.start)))
             .map(|(bytes, score)| (self.original_chars(bytes), score))

@@ -2,7 +2,9 @@
 //! have the predicate's type, dates and stances are valid, ids are unique, and the quote occurs
 //! in the claim's document.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::AhoCorasick;
 
 use sha2::{Digest, Sha256};
 
@@ -33,21 +35,20 @@ pub fn resolve(
         .enumerate()
         .map(|(i, d)| (d.entity, i))
         .collect();
-    let mut normalized: HashMap<usize, NormalizedText> = HashMap::new();
-    let mut claims = Vec::new();
+    let mut resolved: Vec<(Claim, &RawClaim)> = records
+        .claims
+        .iter()
+        .filter_map(|raw| {
+            resolve_one(raw, model, resolver, &document_of, files, diagnostics).map(|c| (c, raw))
+        })
+        .collect();
+    let found = locate_quotes(&resolved, model, diagnostics);
+
+    let mut claims = Vec::with_capacity(resolved.len());
     let mut first_span: HashMap<String, Span> = HashMap::new();
-    for raw in &records.claims {
-        let Some(claim) = resolve_one(
-            raw,
-            model,
-            resolver,
-            &document_of,
-            &mut normalized,
-            files,
-            diagnostics,
-        ) else {
-            continue;
-        };
+    for ((mut claim, raw), location) in resolved.drain(..).zip(found) {
+        let Some(location) = location else { continue };
+        claim.quote_chars = location;
         let id_span = raw.id.as_ref().map_or(&raw.span, |i| &i.span);
         if let Some(first) = first_span.get(&claim.id) {
             diagnostics.push(
@@ -61,7 +62,7 @@ pub fn resolve(
                 .with_hint(if raw.id.is_some() {
                     "give each claim its own id".to_owned()
                 } else {
-                    "the two claims state the same thing with the same quote; remove one, or give them distinct `id`s".to_owned()
+                    "the two claims state the same thing, with the same attribution and quote; remove one, or give them distinct `id`s".to_owned()
                 }),
             );
             continue;
@@ -72,12 +73,73 @@ pub fn resolve(
     claims
 }
 
+/// Finds every claim's quote with one multi-pattern pass over each document; reports the
+/// quotes that are not there with the closest passage.
+fn locate_quotes(
+    claims: &[(Claim, &RawClaim)],
+    model: &Model,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Option<std::ops::Range<usize>>> {
+    let mut by_document: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, (claim, _)) in claims.iter().enumerate() {
+        by_document.entry(claim.document).or_default().push(i);
+    }
+    let mut found = vec![None; claims.len()];
+    for (document, members) in by_document {
+        let doc = &model.documents[document];
+        let text = NormalizedText::new(&doc.text);
+        let mut needles: Vec<String> = members
+            .iter()
+            .map(|&i| normalize(&claims[i].0.quote))
+            .collect();
+        needles.sort_unstable();
+        needles.dedup();
+        let first = first_occurrences(&text.text, &needles);
+        for &i in &members {
+            let (claim, raw) = &claims[i];
+            let needle = normalize(&claim.quote);
+            let at = needles
+                .binary_search(&needle)
+                .ok()
+                .and_then(|n| first[n].clone());
+            match at {
+                Some(bytes) => found[i] = Some(text.original_chars(bytes)),
+                None => {
+                    let quote = raw.quote.as_ref().expect("resolved claims have a quote");
+                    diagnostics.push(quote_not_found(quote, &needle, &text, doc));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The byte range of the first occurrence of each needle in `haystack`.
+fn first_occurrences(haystack: &str, needles: &[String]) -> Vec<Option<std::ops::Range<usize>>> {
+    let mut first: Vec<Option<std::ops::Range<usize>>> = vec![None; needles.len()];
+    if needles.is_empty() {
+        return first;
+    }
+    let matcher = AhoCorasick::new(needles).expect("quote patterns compile");
+    let mut missing = needles.len();
+    for m in matcher.find_overlapping_iter(haystack) {
+        let slot = &mut first[m.pattern().as_usize()];
+        if slot.is_none() {
+            *slot = Some(m.range());
+            missing -= 1;
+            if missing == 0 {
+                break;
+            }
+        }
+    }
+    first
+}
+
 fn resolve_one(
     raw: &RawClaim,
     model: &Model,
     resolver: &Resolver<'_>,
     document_of: &HashMap<usize, usize>,
-    normalized: &mut HashMap<usize, NormalizedText>,
     files: &Files,
     diagnostics: &mut Diagnostics,
 ) -> Option<Claim> {
@@ -125,13 +187,14 @@ fn resolve_one(
                     Code::PredicateDomain,
                     span.span.clone(),
                     format!(
-                        "`{}` is a {kind}, but `{}` takes as subject {}",
+                        "`{}` is {}, but `{}` takes as subject {}",
                         span.value,
+                        super::with_article(kind),
                         predicate.id,
                         super::kind_list(&predicate.subject)
                     ),
                 )
-                .with_label(format!("a {kind}")),
+                .with_label(super::with_article(kind)),
             );
         }
     }
@@ -187,31 +250,40 @@ fn resolve_one(
     };
 
     let document = source.and_then(|s| document_of.get(&s).copied());
-    let quote_chars = match (&raw.quote, document) {
-        (Some(quote), Some(document)) => {
-            let text = normalized
-                .entry(document)
-                .or_insert_with(|| NormalizedText::new(&model.documents[document].text));
-            find_quote(quote, text, &model.documents[document], diagnostics)
-        }
-        _ => None,
-    };
+    let quote_ok = raw
+        .quote
+        .as_ref()
+        .is_some_and(|q| check_quote_length(q, diagnostics));
 
     // Everything below needs every part resolved; the problems have been reported above.
-    let (source, reported_by, subject, predicate, object, stance, quote_chars) = (
+    let (source, reported_by, subject, predicate, object, stance) = (
         source?,
         reported_by?,
         subject?,
         predicate?,
         claim_object?,
         stance?,
-        quote_chars?,
     );
+    if !quote_ok {
+        return None;
+    }
     let citing: Vec<usize> = citing.into_iter().collect::<Option<_>>()?;
     let quote = raw.quote.as_ref()?.value.clone();
     let id = match explicit_id {
         Some(id) => id?,
-        None => derived_id(model, source, subject, predicate, &object, stance, &quote),
+        None => derived_id(
+            model,
+            &Attribution {
+                source,
+                reported_by,
+                citing: &citing,
+            },
+            subject,
+            predicate,
+            &object,
+            stance,
+            &quote,
+        ),
     };
     let (file, line, _) = files.position(&raw.span);
     Some(Claim {
@@ -226,7 +298,8 @@ fn resolve_one(
         stance,
         hedged: raw.hedged.as_ref().is_some_and(|h| h.value),
         quote,
-        quote_chars,
+        // Filled in once all quotes of the document are located.
+        quote_chars: 0..0,
         note: raw.note.as_ref().map(|n| n.value.clone()),
         origin: Origin {
             file: file.to_owned(),
@@ -269,12 +342,13 @@ fn check_object(
                     Code::PredicateRange,
                     span.span.clone(),
                     format!(
-                        "`{}` is a {kind}, but `{predicate}` takes as object {}",
+                        "`{}` is {}, but `{predicate}` takes as object {}",
                         span.value,
+                        super::with_article(kind),
                         super::kind_list(kinds)
                     ),
                 )
-                .with_label(format!("a {kind}")),
+                .with_label(super::with_article(kind)),
             );
             None
         }
@@ -360,54 +434,61 @@ fn check_value(
     }
 }
 
-/// Finds the quote in its document; reports the closest passage when it is not there.
-fn find_quote(
+/// Quotes too short to locate meaningfully are refused.
+fn check_quote_length(quote: &Sp<String>, diagnostics: &mut Diagnostics) -> bool {
+    if normalize(&quote.value).chars().count() >= MIN_QUOTE_CHARS {
+        return true;
+    }
+    diagnostics.push(
+        Diagnostic::error(
+            Code::InvalidValue,
+            quote.span.clone(),
+            format!("the quote \"{}\" is too short to locate", quote.value),
+        )
+        .with_label(format!("at least {MIN_QUOTE_CHARS} characters")),
+    );
+    false
+}
+
+/// The quote is not in its document: say so, with the closest passage as a hint.
+fn quote_not_found(
     quote: &Sp<String>,
+    needle: &str,
     text: &NormalizedText,
     document: &crate::model::Document,
-    diagnostics: &mut Diagnostics,
-) -> Option<std::ops::Range<usize>> {
-    let needle = normalize(&quote.value);
-    if needle.chars().count() < MIN_QUOTE_CHARS {
-        diagnostics.push(
-            Diagnostic::error(
-                Code::InvalidValue,
-                quote.span.clone(),
-                format!("the quote \"{}\" is too short to locate", quote.value),
-            )
-            .with_label(format!("at least {MIN_QUOTE_CHARS} characters")),
-        );
-        return None;
-    }
-    if let Some(found) = text.find(&needle) {
-        return Some(found);
-    }
-    let mut d = Diagnostic::error(
+) -> Diagnostic {
+    let d = Diagnostic::error(
         Code::QuoteNotFound,
         quote.span.clone(),
         format!("the quote is not in its document `{}`", document.file),
     )
     .with_label("not found, even after normalising quotes, dashes and white space");
-    if let Some((chars, score)) = text.closest(&needle) {
-        let bytes = char_range_to_bytes(&document.text, chars);
-        let line = document.text[..bytes.start].matches('\n').count() + 1;
-        d = d.with_hint(format!(
-            "the closest passage ({:.0}% alike, line {line} of the document) reads: \"{}\"",
-            score * 100.0,
-            document.text[bytes].replace('\n', " ")
-        ));
-    } else {
-        d = d.with_hint("no passage of the document shares a word with this quote");
+    match text.closest(needle) {
+        Some((chars, score)) => {
+            let bytes = char_range_to_bytes(&document.text, chars);
+            let line = document.text[..bytes.start].matches('\n').count() + 1;
+            d.with_hint(format!(
+                "the closest passage ({:.0}% alike, line {line} of the document) reads: \"{}\"",
+                score * 100.0,
+                document.text[bytes].replace('\n', " ")
+            ))
+        }
+        None => d.with_hint("no passage of the document shares a word with this quote"),
     }
-    diagnostics.push(d);
-    None
+}
+
+/// Who states a claim where: part of what identifies it.
+struct Attribution<'a> {
+    source: usize,
+    reported_by: usize,
+    citing: &'a [usize],
 }
 
 /// A claim id that depends only on what the claim says, so it stays the same when other claims
 /// are added, removed or reordered.
 fn derived_id(
     model: &Model,
-    source: usize,
+    attribution: &Attribution<'_>,
     subject: usize,
     predicate: usize,
     object: &ClaimObject,
@@ -418,9 +499,15 @@ fn derived_id(
         ClaimObject::Entity(e) => format!("entity:{}", model.entities[*e].id),
         ClaimObject::Value(v) => format!("{}:{}", v.type_name(), v.key()),
     };
+    let chain: Vec<&str> = std::iter::once(attribution.reported_by)
+        .chain(attribution.citing.iter().copied())
+        .map(|e| model.entities[e].id.as_str())
+        .collect();
+    let chain = chain.join(" ");
     let mut hasher = Sha256::new();
     for part in [
-        model.entities[source].id.as_str(),
+        model.entities[attribution.source].id.as_str(),
+        chain.as_str(),
         model.entities[subject].id.as_str(),
         model.predicates[predicate].id.as_str(),
         object.as_str(),

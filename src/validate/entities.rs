@@ -150,8 +150,9 @@ pub fn resolve(
                     Code::PredicateRange,
                     target.span.clone(),
                     format!(
-                        "`{}` is a {target_kind}, but the predicate `{}` takes {}",
+                        "`{}` is {}, but the predicate `{}` takes {}",
                         target.value,
+                        super::with_article(target_kind),
                         predicate.id,
                         super::kind_list(kinds)
                     ),

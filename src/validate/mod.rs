@@ -164,12 +164,13 @@ impl Resolver<'_> {
                     code,
                     reference.span.clone(),
                     format!(
-                        "`{}` is a {kind}, but {what} takes {}",
+                        "`{}` is {}, but {what} takes {}",
                         reference.value,
+                        with_article(kind),
                         kind_list(allowed)
                     ),
                 )
-                .with_label(format!("a {kind}")),
+                .with_label(with_article(kind)),
             );
             return None;
         }
@@ -217,9 +218,17 @@ fn unknown<'a>(
     }
 }
 
+/// "a person", "an organisation".
+fn with_article(kind: EntityKind) -> String {
+    match kind {
+        EntityKind::Organisation | EntityKind::Event => format!("an {kind}"),
+        _ => format!("a {kind}"),
+    }
+}
+
 /// "a person or a group", for messages.
 fn kind_list(kinds: &[EntityKind]) -> String {
-    let names: Vec<String> = kinds.iter().map(|k| format!("a {k}")).collect();
+    let names: Vec<String> = kinds.iter().map(|k| with_article(*k)).collect();
     match names.as_slice() {
         [] => "nothing".into(),
         [one] => one.clone(),

@@ -1,0 +1,75 @@
+//! Integration tests: every test runs the built `claimgraph` binary as a user would and checks
+//! what the user sees — exit codes, messages, database rows.
+
+mod build;
+mod check;
+mod seed_data;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    root().join("tests/fixtures")
+}
+
+/// The binary under test, run in `dir`.
+pub fn claimgraph(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_claimgraph"));
+    command.current_dir(dir);
+    command
+}
+
+/// The result of one run, with the streams as text.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().expect("the process exited"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+pub fn run(dir: &Path, args: &[&str]) -> Run {
+    claimgraph(dir)
+        .args(args)
+        .output()
+        .expect("claimgraph runs")
+        .into()
+}
+
+/// Copies a folder tree (fixtures are copied before a test changes them).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A scratch folder holding a copy of the valid fixture: `data/` and `seeds/`.
+pub fn valid_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &fixtures().join("check/valid/data"),
+        &dir.path().join("data"),
+    );
+    copy_tree(&fixtures().join("seeds"), &dir.path().join("seeds"));
+    dir
+}
