@@ -12,6 +12,16 @@ macro_rules! say {
 
 mod build;
 mod check;
+mod conflicts;
+mod corroboration;
+mod mentions;
+mod neighbors;
+pub mod output;
+mod path;
+mod query;
+mod search;
+mod show;
+mod stats;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -45,6 +55,24 @@ pub enum Command {
     Check(check::Args),
     /// Check the data and build the SQLite database (atomically) and the standard exports
     Build(build::Args),
+    /// Run one read-only SQL statement against the database
+    Query(query::Args),
+    /// Profile of an entity: names, fields, claims about it and by it, documents naming it
+    Show(show::Args),
+    /// Full-text search over names, aliases, quotes, notes and documents
+    Search(search::Args),
+    /// Entities within N steps of an entity on the entity view
+    Neighbors(neighbors::Args),
+    /// The shortest chain of relations between two entities, with the claims behind each step
+    Path(path::Args),
+    /// Pairs of contradicting claims, side by side
+    Conflicts(conflicts::Args),
+    /// Reports, documents and independent origins behind each statement
+    Corroboration(corroboration::Args),
+    /// Where entities are named in the documents
+    Mentions(mentions::Args),
+    /// Counts by kind, document and predicate; most reported-on entities and cited origins
+    Stats(stats::Args),
 }
 
 /// Where the inputs are; shared by `check` and `build`.
@@ -62,7 +90,47 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Query(args) => query::run(&args),
+        Command::Show(args) => show::run(&args),
+        Command::Search(args) => search::run(&args),
+        Command::Neighbors(args) => neighbors::run(&args),
+        Command::Path(args) => path::run(&args),
+        Command::Conflicts(args) => conflicts::run(&args),
+        Command::Corroboration(args) => corroboration::run(&args),
+        Command::Mentions(args) => mentions::run(&args),
+        Command::Stats(args) => stats::run(&args),
     }
+}
+
+/// Opens the database for a reading command, or prints why not (exit code 2).
+fn open(db: &std::path::Path) -> Result<rusqlite::Connection, u8> {
+    crate::store::open_read(db).map_err(|e| failure(&e))
+}
+
+/// Ends a command that wrote its data to stdout. A reader that went away early (`| head`) is
+/// not an error.
+fn finish(written: std::io::Result<()>) -> u8 {
+    match written {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => failure(&e),
+    }
+}
+
+/// An id that names no entity: exit 2, with the closest ids and names as suggestions.
+fn unknown_entity(conn: &rusqlite::Connection, id: &str) -> u8 {
+    let suggestions = crate::store::read::suggestions(conn, id).unwrap_or_default();
+    if suggestions.is_empty() {
+        return failure(&format!("no entity has the id `{id}`"));
+    }
+    let list: Vec<String> = suggestions
+        .iter()
+        .map(|(id, name)| format!("`{id}` ({name})"))
+        .collect();
+    failure(&format!(
+        "no entity has the id `{id}`; did you mean {}?",
+        list.join(", ")
+    ))
 }
 
 /// Prints a command's failure to run (not a data problem) and returns exit code 2.

@@ -1,0 +1,30 @@
+//! `claimgraph mentions`: where entities are named in the documents; `--unlinked` lists the
+//! names a document contains that none of its claims uses, the curator's to-do list.
+
+use super::output::{ListArgs, print_rows};
+use super::{failure, finish, open};
+use crate::store::read;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only entities named in a document but used by none of its claims
+    #[arg(long)]
+    pub unlinked: bool,
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+pub fn run(args: &Args) -> u8 {
+    let conn = match open(&args.list.db) {
+        Ok(conn) => conn,
+        Err(code) => return code,
+    };
+    match read::mentions(&conn, args.unlinked) {
+        Ok(rows) => finish(print_rows(
+            &rows,
+            args.list.format,
+            &mut std::io::stdout().lock(),
+        )),
+        Err(e) => failure(&e),
+    }
+}

@@ -1,0 +1,154 @@
+//! `claimgraph path FROM TO`: the shortest chain of relations between two entities on the
+//! entity view, explained edge by edge with the claims and origins behind each.
+
+use std::io::{self, Write};
+
+use super::output::{Format, ListArgs, print_rows};
+use super::{EXIT_DATA_ERRORS, failure, finish, open, unknown_entity};
+use crate::store::read::{self, ClaimLine, EntityEdge};
+use crate::store::sandbox::{Cell, Rows};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where the path starts
+    pub from: String,
+    /// Where it ends
+    pub to: String,
+    /// Give up beyond this many steps
+    #[arg(long, default_value_t = 6)]
+    pub max_depth: usize,
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+pub fn run(args: &Args) -> u8 {
+    let conn = match open(&args.list.db) {
+        Ok(conn) => conn,
+        Err(code) => return code,
+    };
+    for id in [&args.from, &args.to] {
+        match read::entity_name(&conn, id) {
+            Ok(Some(_)) => {}
+            Ok(None) => return unknown_entity(&conn, id),
+            Err(e) => return failure(&e),
+        }
+    }
+    let reached = match read::walk(&conn, &args.from, args.max_depth, Some(&args.to)) {
+        Ok(reached) => reached,
+        Err(e) => return failure(&e),
+    };
+    if !reached.contains_key(&args.to) {
+        say!(
+            "no path from {} to {} within {} steps",
+            args.from,
+            args.to,
+            args.max_depth
+        );
+        return EXIT_DATA_ERRORS;
+    }
+    // Walk back from the target to the start.
+    let mut steps: Vec<(String, EntityEdge)> = Vec::new();
+    let mut node = args.to.clone();
+    while let Some((from, edge)) = reached[&node].via.clone() {
+        node = from.clone();
+        steps.push((from, edge));
+    }
+    steps.reverse();
+    let mut explained = Vec::new();
+    for (from, edge) in steps {
+        let claims = match read::edge_claims(&conn, &from, &edge) {
+            Ok(claims) => claims,
+            Err(e) => return failure(&e),
+        };
+        explained.push((from, edge, claims));
+    }
+    let mut out = io::stdout().lock();
+    finish(match args.list.format {
+        Format::Table => write_path(&explained, &mut out),
+        Format::Csv | Format::Json => {
+            print_rows(&path_rows(&explained), args.list.format, &mut out)
+        }
+    })
+}
+
+type Step = (String, EntityEdge, Vec<ClaimLine>);
+
+fn write_path(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{} steps", steps.len())?;
+    for (n, (from, edge, claims)) in steps.iter().enumerate() {
+        let (a, b) = if edge.outgoing {
+            (from.as_str(), edge.other.as_str())
+        } else {
+            (edge.other.as_str(), from.as_str())
+        };
+        writeln!(out, "{}. {a} —{}→ {b}", n + 1, edge.relation)?;
+        if claims.is_empty() {
+            writeln!(out, "    curated field `{}`", edge.relation)?;
+        }
+        let origins: std::collections::BTreeSet<&str> =
+            claims.iter().map(|c| c.origin.as_str()).collect();
+        if !claims.is_empty() {
+            writeln!(
+                out,
+                "    {} claims, {} independent origins: {}",
+                claims.len(),
+                origins.len(),
+                origins.into_iter().collect::<Vec<_>>().join(", ")
+            )?;
+        }
+        for claim in claims {
+            super::show::write_claim(claim, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn path_rows(steps: &[Step]) -> Rows {
+    let mut rows = Rows {
+        columns: [
+            "step", "from", "relation", "to", "claim", "source", "reporter", "origin", "stance",
+            "quote",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    for (n, (from, edge, claims)) in steps.iter().enumerate() {
+        let (a, b) = if edge.outgoing {
+            (from.clone(), edge.other.clone())
+        } else {
+            (edge.other.clone(), from.clone())
+        };
+        let step = Cell::Integer(n as i64 + 1);
+        let text = |s: &str| Cell::Text(s.to_owned());
+        if claims.is_empty() {
+            rows.rows.push(vec![
+                step.clone(),
+                text(&a),
+                text(&edge.relation),
+                text(&b),
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+            ]);
+        }
+        for c in claims {
+            rows.rows.push(vec![
+                step.clone(),
+                text(&a),
+                text(&edge.relation),
+                text(&b),
+                text(&c.id),
+                text(&c.source_id),
+                text(&c.reporter),
+                text(&c.origin),
+                text(&c.stance),
+                text(&c.quote),
+            ]);
+        }
+    }
+    rows
+}

@@ -1,0 +1,519 @@
+//! The reading side of the store: the queries behind the analyst commands. Each reads what it
+//! needs through indexes, never the whole graph.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+use super::sandbox::{Cell, Rows};
+
+/// Runs a fixed query of the tool (not analysts' SQL) into rows.
+pub fn rows(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Rows, StoreError> {
+    let mut statement = conn.prepare(sql)?;
+    let columns: Vec<String> = statement.column_names().map(str::to_owned).collect();
+    let width = columns.len();
+    let rows = statement
+        .query_map(params, |row| {
+            (0..width)
+                .map(|i| row.get_ref(i).map(Cell::from_value))
+                .collect::<Result<Vec<_>, _>>()
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Rows { columns, rows })
+}
+
+/// An entity as `show` presents it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Profile {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    pub reliability: Option<String>,
+    pub defined_at: String,
+    /// Scalar and reference fields, in the order curated: `(field, value)`.
+    pub fields: Vec<(String, String)>,
+    pub claims_about: Vec<ClaimLine>,
+    pub claims_reported: Vec<ClaimLine>,
+    pub cited_in: Vec<ClaimLine>,
+    /// `(source id, title, number of mentions)`.
+    pub mentioned_in: Vec<(String, String, i64)>,
+}
+
+/// One claim, readable on its own.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClaimLine {
+    pub id: String,
+    pub source_id: String,
+    pub reporter: String,
+    /// Names, nearest first.
+    pub citing: Vec<String>,
+    pub origin: String,
+    pub interested: bool,
+    pub subject: String,
+    pub predicate: String,
+    pub predicate_label: String,
+    pub object: String,
+    pub when: Option<String>,
+    pub stance: String,
+    pub hedged: bool,
+    pub quote: String,
+    pub note: Option<String>,
+}
+
+const CLAIM_LINE: &str =
+    "SELECT w.claim_id, w.source_id, w.reporter, w.origin, w.interested, w.subject,
+        w.predicate, w.predicate_label, w.object, w.\"when\", w.stance, w.hedged, w.quote, w.note
+     FROM who_reported_what w";
+
+fn claim_lines(
+    conn: &Connection,
+    filter: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<ClaimLine>, StoreError> {
+    let sql = format!("{CLAIM_LINE} {filter} ORDER BY w.predicate, w.source_id, w.claim_id");
+    let mut statement = conn.prepare(&sql)?;
+    let mut lines = statement
+        .query_map(params, |r| {
+            Ok(ClaimLine {
+                id: r.get(0)?,
+                source_id: r.get(1)?,
+                reporter: r.get(2)?,
+                citing: Vec::new(),
+                origin: r.get(3)?,
+                interested: r.get(4)?,
+                subject: r.get(5)?,
+                predicate: r.get(6)?,
+                predicate_label: r.get(7)?,
+                object: r.get::<_, rusqlite::types::Value>(8).map(|v| match v {
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Real(f) => f.to_string(),
+                    _ => String::new(),
+                })?,
+                when: r.get(9)?,
+                stance: r.get(10)?,
+                hedged: r.get(11)?,
+                quote: r.get(12)?,
+                note: r.get(13)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut chain = conn.prepare(
+        "SELECT e.name FROM claim_citations c JOIN entities e ON e.id = c.entity_id
+         WHERE c.claim_id = ?1 ORDER BY c.position",
+    )?;
+    for line in &mut lines {
+        line.citing = chain
+            .query_map([&line.id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(lines)
+}
+
+/// The profile of one entity, or `None` when no entity has that id.
+pub fn profile(conn: &Connection, id: &str) -> Result<Option<Profile>, StoreError> {
+    let Some((kind, name, description, reliability, file, line)) = conn
+        .query_row(
+            "SELECT kind, name, description, reliability, file, line FROM entities WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            },
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let strings = |sql: &str| -> Result<Vec<String>, StoreError> {
+        let mut statement = conn.prepare(sql)?;
+        let values = statement
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(values)
+    };
+    let aliases = strings("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
+    let mut fields = Vec::new();
+    let mut statement = conn.prepare(
+        "SELECT field, CAST(value AS TEXT) FROM entity_fields WHERE entity_id = ?1 ORDER BY field",
+    )?;
+    for field in statement.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        fields.push(field?);
+    }
+    let mut statement = conn.prepare(
+        "SELECT l.field, e.name || ' (' || e.id || ')' FROM entity_links l JOIN entities e ON e.id = l.target_id
+         WHERE l.entity_id = ?1 ORDER BY l.field, l.position",
+    )?;
+    for field in statement.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        fields.push(field?);
+    }
+    let mut statement = conn.prepare(
+        "SELECT m.source_id, coalesce(s.title, m.source_id), count(*) FROM mentions m
+         JOIN sources s ON s.id = m.source_id WHERE m.entity_id = ?1
+         GROUP BY m.source_id ORDER BY m.source_id",
+    )?;
+    let mentioned_in = statement
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(Profile {
+        id: id.to_owned(),
+        kind,
+        name,
+        aliases,
+        description,
+        reliability,
+        defined_at: format!("{file}:{line}"),
+        fields,
+        claims_about: claim_lines(conn, "WHERE w.subject_id = ?1 OR w.object_id = ?1", &[&id])?,
+        claims_reported: claim_lines(conn, "WHERE w.reporter_id = ?1", &[&id])?,
+        cited_in: claim_lines(
+            conn,
+            "WHERE w.claim_id IN (SELECT claim_id FROM claim_citations WHERE entity_id = ?1)",
+            &[&id],
+        )?,
+        mentioned_in,
+    }))
+}
+
+/// Ids and names close to an unknown id, for "did you mean" hints.
+pub fn suggestions(conn: &Connection, wanted: &str) -> Result<Vec<(String, String)>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT id, name FROM entities
+         UNION SELECT e.id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id",
+    )?;
+    let wanted_lower = wanted.to_lowercase();
+    let mut scored: Vec<(f64, String, String)> = statement
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .filter_map(Result::ok)
+        .map(|(id, name)| {
+            let score = strsim::jaro_winkler(&wanted_lower, &id)
+                .max(strsim::jaro_winkler(&wanted_lower, &name.to_lowercase()));
+            (score, id, name)
+        })
+        .filter(|(score, _, _)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut seen = BTreeSet::new();
+    Ok(scored
+        .into_iter()
+        .filter(|(_, id, _)| seen.insert(id.clone()))
+        .take(5)
+        .map(|(_, id, name)| (id, name))
+        .collect())
+}
+
+/// Full-text search over names, aliases, quotes, notes and documents, ranked by BM25.
+/// The text is taken as words, not as FTS5 syntax; each match is highlighted with `open` and
+/// `close`.
+pub fn search(
+    conn: &Connection,
+    text: &str,
+    limit: usize,
+    open: &str,
+    close: &str,
+) -> Result<Rows, StoreError> {
+    let query: Vec<String> = text
+        .split_whitespace()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect();
+    if query.is_empty() {
+        return Ok(Rows {
+            columns: vec!["kind".into(), "id".into(), "name".into(), "passage".into()],
+            rows: Vec::new(),
+        });
+    }
+    rows(
+        conn,
+        "SELECT s.kind, s.ref AS id,
+                coalesce(e.name, w.subject || ' ' || w.predicate_label || ' ' || coalesce(w.object, '')) AS name,
+                snippet(search, 2, ?2, ?3, '…', 12) AS passage
+         FROM search s
+         LEFT JOIN entities e ON e.id = s.ref AND s.kind IN ('entity', 'alias', 'document')
+         LEFT JOIN who_reported_what w ON w.claim_id = s.ref AND s.kind IN ('quote', 'note')
+         WHERE search MATCH ?1
+         ORDER BY bm25(search), s.kind, s.ref
+         LIMIT ?4",
+        params![query.join(" "), open, close, limit],
+    )
+}
+
+/// One edge of the entity view, seen from one end.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EntityEdge {
+    pub other: String,
+    /// The predicate, or the curated field.
+    pub relation: String,
+    /// True when the edge points from the entity to `other`.
+    pub outgoing: bool,
+    /// Claims stating it; 0 for a curated field.
+    pub claims: i64,
+}
+
+/// The entity view's edges at one entity: statements between entities, and curated fields.
+pub fn entity_edges(conn: &Connection, id: &str) -> Result<Vec<EntityEdge>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT object_id, predicate, 1, count(*) FROM claims
+          WHERE subject_id = ?1 AND object_id IS NOT NULL GROUP BY object_id, predicate
+         UNION ALL
+         SELECT subject_id, predicate, 0, count(*) FROM claims
+          WHERE object_id = ?1 GROUP BY subject_id, predicate
+         UNION ALL
+         SELECT target_id, field, 1, 0 FROM entity_links WHERE entity_id = ?1
+         UNION ALL
+         SELECT entity_id, field, 0, 0 FROM entity_links WHERE target_id = ?1",
+    )?;
+    let mut edges: Vec<EntityEdge> = statement
+        .query_map([id], |r| {
+            Ok(EntityEdge {
+                other: r.get(0)?,
+                relation: r.get(1)?,
+                outgoing: r.get(2)?,
+                claims: r.get(3)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    edges.retain(|e| e.other != id);
+    edges.sort();
+    Ok(edges)
+}
+
+/// How an entity was reached in a breadth-first walk: from which entity, by which edge.
+#[derive(Debug, Clone)]
+pub struct Reached {
+    pub depth: usize,
+    pub via: Option<(String, EntityEdge)>,
+}
+
+/// Breadth-first walk of the entity view from `start`, up to `depth` steps, stopping early
+/// once `target` is reached. Deterministic: neighbours are visited in sorted order.
+pub fn walk(
+    conn: &Connection,
+    start: &str,
+    depth: usize,
+    target: Option<&str>,
+) -> Result<BTreeMap<String, Reached>, StoreError> {
+    let mut reached = BTreeMap::new();
+    reached.insert(
+        start.to_owned(),
+        Reached {
+            depth: 0,
+            via: None,
+        },
+    );
+    let mut queue = VecDeque::from([start.to_owned()]);
+    while let Some(node) = queue.pop_front() {
+        let here = reached[&node].depth;
+        if here >= depth || target.is_some_and(|t| reached.contains_key(t)) {
+            continue;
+        }
+        for edge in entity_edges(conn, &node)? {
+            if !reached.contains_key(&edge.other) {
+                reached.insert(
+                    edge.other.clone(),
+                    Reached {
+                        depth: here + 1,
+                        via: Some((node.clone(), edge.clone())),
+                    },
+                );
+                queue.push_back(edge.other);
+            }
+        }
+    }
+    Ok(reached)
+}
+
+/// `(kind, name)` of an entity.
+pub fn entity_name(conn: &Connection, id: &str) -> Result<Option<(String, String)>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT kind, name FROM entities WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The claims that state one edge of the entity view, with their origins.
+pub fn edge_claims(
+    conn: &Connection,
+    from: &str,
+    edge: &EntityEdge,
+) -> Result<Vec<ClaimLine>, StoreError> {
+    let (subject, object) = if edge.outgoing {
+        (from, edge.other.as_str())
+    } else {
+        (edge.other.as_str(), from)
+    };
+    claim_lines(
+        conn,
+        "WHERE w.subject_id = ?1 AND w.object_id = ?2 AND w.predicate = ?3",
+        &[&subject, &object, &edge.relation],
+    )
+}
+
+/// Every conflict with both claims side by side.
+pub fn conflicts(conn: &Connection) -> Result<Rows, StoreError> {
+    rows(
+        conn,
+        "SELECT x.reason, x.detail,
+                a.subject || ' ' || a.predicate_label AS statement,
+                a.claim_id AS a_claim, a.source_id AS a_document, a.reporter AS a_reporter,
+                a.citing AS a_citing, a.origin_id AS a_origin, a.stance AS a_stance,
+                coalesce(a.object, '') AS a_object, a.quote AS a_quote,
+                b.claim_id AS b_claim, b.source_id AS b_document, b.reporter AS b_reporter,
+                b.citing AS b_citing, b.origin_id AS b_origin, b.stance AS b_stance,
+                coalesce(b.object, '') AS b_object, b.quote AS b_quote
+         FROM conflicts x
+         JOIN who_reported_what a ON a.claim_id = x.claim_a
+         JOIN who_reported_what b ON b.claim_id = x.claim_b
+         ORDER BY x.reason, a.subject_id, x.claim_a, x.claim_b",
+        [],
+    )
+}
+
+/// One row per statement: reports, documents, distinct origins, circular reporting named as
+/// such, interested origins flagged, and the analyst's reliability grades of the origins.
+pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, StoreError> {
+    rows(
+        conn,
+        "WITH origin_list AS (
+            SELECT DISTINCT a.statement_id, a.origin_id, a.interested, e.reliability
+            FROM claim_analysis a JOIN entities e ON e.id = a.origin_id
+         ), per_statement AS (
+            SELECT statement_id,
+                   group_concat(origin_id || CASE WHEN interested THEN '*' ELSE '' END, ', ') AS origins,
+                   group_concat(origin_id || ':' || coalesce(reliability, '?'), ', ') AS reliability
+            FROM (SELECT * FROM origin_list ORDER BY statement_id, origin_id)
+            GROUP BY statement_id
+         )
+         SELECT c.subject_id AS subject, c.predicate,
+                coalesce(c.object_id, c.value) AS object, c.stance,
+                c.reports, c.documents, c.origins AS distinct_origins,
+                CASE
+                  WHEN c.circular THEN 'circular: ' || c.documents || ' documents, ' || c.origins
+                       || (CASE WHEN c.origins = 1 THEN ' origin: ' ELSE ' origins: ' END) || p.origins
+                  WHEN c.origins > 1 THEN 'corroborated by ' || c.origins || ' independent origins'
+                  ELSE 'single origin'
+                END AS verdict,
+                p.origins AS origin_ids,
+                p.reliability
+         FROM corroboration c JOIN per_statement p ON p.statement_id = c.statement_id
+         WHERE ?1 IS NULL OR c.subject_id = ?1
+         ORDER BY c.origins DESC, c.documents DESC, c.subject_id, c.predicate, object",
+        [subject],
+    )
+}
+
+/// Where entities are named in documents; with `unlinked`, the names found in a document that
+/// no claim of that document uses.
+pub fn mentions(conn: &Connection, unlinked: bool) -> Result<Rows, StoreError> {
+    if unlinked {
+        return rows(
+            conn,
+            "SELECT m.source_id, m.entity_id, e.kind, e.name, count(*) AS mentions,
+                    min(m.mention_start) AS first_at,
+                    substr(s.text, min(m.mention_start) + 1, 60) AS context
+             FROM mentions m
+             JOIN entities e ON e.id = m.entity_id
+             JOIN sources s ON s.id = m.source_id
+             WHERE NOT EXISTS (
+                SELECT 1 FROM claims c
+                WHERE c.source_id = m.source_id
+                  AND (c.subject_id = m.entity_id OR c.object_id = m.entity_id OR c.reported_by = m.entity_id
+                       OR EXISTS (SELECT 1 FROM claim_citations cc
+                                  WHERE cc.claim_id = c.id AND cc.entity_id = m.entity_id)))
+             GROUP BY m.source_id, m.entity_id
+             ORDER BY m.source_id, first_at",
+            [],
+        );
+    }
+    rows(
+        conn,
+        "SELECT m.entity_id, e.name, m.source_id, m.mention_start, m.mention_end,
+                substr(s.text, m.mention_start + 1, m.mention_end - m.mention_start) AS text
+         FROM mentions m
+         JOIN entities e ON e.id = m.entity_id
+         JOIN sources s ON s.id = m.source_id
+         ORDER BY m.source_id, m.mention_start, m.entity_id",
+        [],
+    )
+}
+
+/// The sections of `stats`, each a small table.
+pub fn stats(conn: &Connection) -> Result<Vec<(&'static str, Rows)>, StoreError> {
+    Ok(vec![
+        (
+            "entities by kind",
+            rows(
+                conn,
+                "SELECT kind, count(*) AS entities FROM entities GROUP BY kind ORDER BY entities DESC, kind",
+                [],
+            )?,
+        ),
+        (
+            "claims by document",
+            rows(
+                conn,
+                "SELECT s.id AS source, s.language, count(c.id) AS claims,
+                        sum(c.stance = 'denies') AS denials, sum(c.hedged) AS hedged
+                 FROM sources s LEFT JOIN claims c ON c.source_id = s.id
+                 GROUP BY s.id ORDER BY claims DESC, s.id",
+                [],
+            )?,
+        ),
+        (
+            "claims by predicate",
+            rows(
+                conn,
+                "SELECT c.predicate, p.label, count(*) AS claims FROM claims c
+                 JOIN predicates p ON p.id = c.predicate
+                 GROUP BY c.predicate ORDER BY claims DESC, c.predicate",
+                [],
+            )?,
+        ),
+        (
+            "most reported-on entities",
+            rows(
+                conn,
+                "SELECT id, kind, name, claims_about FROM entity_summary
+                 WHERE claims_about > 0 ORDER BY claims_about DESC, id LIMIT 10",
+                [],
+            )?,
+        ),
+        (
+            "most cited origins",
+            rows(
+                conn,
+                "SELECT a.origin_id AS origin, e.name, count(*) AS claims,
+                        count(DISTINCT c.source_id) AS documents
+                 FROM claim_analysis a JOIN entities e ON e.id = a.origin_id
+                 JOIN claims c ON c.id = a.claim_id
+                 GROUP BY a.origin_id ORDER BY claims DESC, origin LIMIT 10",
+                [],
+            )?,
+        ),
+        (
+            "provenance",
+            rows(
+                conn,
+                "SELECT (SELECT count(*) FROM claims) AS claims,
+                        (SELECT count(*) FROM corroboration) AS statements,
+                        (SELECT count(*) FROM corroboration WHERE origins > 1) AS corroborated,
+                        (SELECT count(*) FROM corroboration WHERE circular) AS circular,
+                        (SELECT count(*) FROM claim_origins WHERE interested) AS interested_claims,
+                        (SELECT count(*) FROM conflicts) AS conflicts",
+                [],
+            )?,
+        ),
+    ])
+}
