@@ -143,16 +143,37 @@ fn allowed(action: &AuthAction<'_>) -> Result<(), String> {
 }
 
 fn describe(action: &AuthAction<'_>) -> String {
-    let text = format!("{action:?}");
-    let name = text.split([' ', '{', '(']).next().unwrap_or("write");
-    let mut words = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            words.push(' ');
+    match action {
+        AuthAction::Insert { table_name }
+        | AuthAction::Delete { table_name }
+        | AuthAction::Update { table_name, .. }
+            if table_name.starts_with("sqlite_") =>
+        {
+            "change the database schema".to_owned()
         }
-        words.extend(c.to_lowercase());
+        AuthAction::Insert { table_name } => format!("insert into `{table_name}`"),
+        AuthAction::Update { table_name, .. } => format!("update `{table_name}`"),
+        AuthAction::Delete { table_name } => format!("delete from `{table_name}`"),
+        AuthAction::DropTable { table_name } | AuthAction::DropTempTable { table_name } => {
+            format!("drop table `{table_name}`")
+        }
+        AuthAction::CreateTable { table_name } | AuthAction::CreateTempTable { table_name } => {
+            format!("create table `{table_name}`")
+        }
+        other => {
+            // The remaining actions (indexes, triggers, views, …) are named after their variant.
+            let text = format!("{other:?}");
+            let name = text.split([' ', '{', '(']).next().unwrap_or("write");
+            let mut words = String::new();
+            for (i, c) in name.chars().enumerate() {
+                if c.is_uppercase() && i > 0 {
+                    words.push(' ');
+                }
+                words.extend(c.to_lowercase());
+            }
+            words
+        }
     }
-    words
 }
 
 /// Why the authorizer denied the statement being prepared, if it did.
@@ -170,8 +191,10 @@ pub fn open_sandboxed(path: &Path, timeout: Duration) -> Result<(Connection, Ref
         match allowed(&context.action) {
             Ok(()) => Authorization::Allow,
             Err(why) => {
-                let mut slot = seen.lock().expect("the refusal slot is not poisoned");
-                slot.get_or_insert(why);
+                // Preparation stops at the first denial, so the first reason is the one.
+                seen.lock()
+                    .expect("the refusal slot is not poisoned")
+                    .get_or_insert(why);
                 Authorization::Deny
             }
         }

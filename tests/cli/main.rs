@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod commands;
 mod seed_data;
 
 use std::path::{Path, PathBuf};

@@ -38,7 +38,7 @@ fn every_sql_example_in_the_readme_runs_and_answers() {
         .skip(1)
         .map(|rest| rest.split("```").next().unwrap())
         .collect();
-    assert!(blocks.len() >= 4, "the README lost its SQL examples");
+    assert!(blocks.len() >= 14, "the README lost its SQL examples");
     let conn = rusqlite::Connection::open(&db).unwrap();
     for sql in blocks {
         let mut statement = conn

@@ -1,0 +1,488 @@
+//! The reading commands on a built database: the SQL sandbox, profiles, search, walks, and the
+//! provenance analysis on a fixture made for circular reporting, independent corroboration
+//! and each kind of conflict.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::{Run, fixtures, root, run};
+
+/// Builds the analysis fixture (or the curated data) into a fresh database.
+fn database(analysis: bool) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("test.sqlite");
+    let db_arg = db.to_str().unwrap();
+    let result = if analysis {
+        let data = fixtures().join("analysis/data");
+        let seeds = fixtures().join("analysis/seeds");
+        run(
+            dir.path(),
+            &[
+                "build",
+                "--no-exports",
+                "--data",
+                data.to_str().unwrap(),
+                "--seeds",
+                seeds.to_str().unwrap(),
+                "--db",
+                db_arg,
+            ],
+        )
+    } else {
+        run(&root(), &["build", "--no-exports", "--db", db_arg])
+    };
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    (dir, db)
+}
+
+fn read(dir: &Path, db: &Path, args: &[&str]) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--db", db.to_str().unwrap()]);
+    run(dir, &all)
+}
+
+fn json(result: &Run) -> serde_json::Value {
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout))
+}
+
+// --- query: the sandbox -----------------------------------------------------------------
+
+#[test]
+fn query_prints_table_csv_and_json() {
+    let (dir, db) = database(true);
+    let sql = "SELECT id, predicate, value FROM claims WHERE predicate = 'count' ORDER BY id";
+    let table = read(dir.path(), &db, &["query", sql]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.contains("a-count") && table.stdout.contains("(4 rows)"));
+    let csv = read(dir.path(), &db, &["query", sql, "--format", "csv"]);
+    assert_eq!(
+        csv.stdout,
+        "id,predicate,value\na-count,count,40\nb-count,count,40\nc-count,count,50\nd-count,count,60\n"
+    );
+    let rows = json(&read(dir.path(), &db, &["query", sql, "--format", "json"]));
+    assert_eq!(rows[2]["value"], 50);
+    assert_eq!(rows[2]["id"], "c-count");
+}
+
+#[test]
+fn query_csv_makes_formula_cells_inert() {
+    let (dir, db) = database(true);
+    let result = read(
+        dir.path(),
+        &db,
+        &[
+            "query",
+            "SELECT '=1+1' AS a, '@SUM(A1)' AS b, -5 AS n",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(result.stdout, "a,b,n\n'=1+1,'@SUM(A1),-5\n");
+}
+
+/// Each statement that could write is refused with a reason, creates no file, and leaves the
+/// database byte-identical.
+#[test]
+fn query_refuses_everything_that_could_write() {
+    let (dir, db) = database(true);
+    let before = fs::read(&db).unwrap();
+    let escape = dir.path().join("escape.sqlite");
+    let escape_sql = escape.to_str().unwrap();
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("VACUUM INTO '{escape_sql}'"),
+            "not report this statement as read-only",
+        ),
+        (
+            format!("ATTACH DATABASE '{escape_sql}' AS other"),
+            "ATTACH and DETACH are disabled",
+        ),
+        (
+            "INSERT INTO meta VALUES ('k', 'v')".into(),
+            "would insert into `meta`",
+        ),
+        (
+            "UPDATE claims SET quote = 'x'".into(),
+            "would update `claims`",
+        ),
+        ("DELETE FROM claims".into(), "would delete from `claims`"),
+        (
+            "DROP TABLE claims".into(),
+            "would change the database schema",
+        ),
+        (
+            "CREATE TABLE t (x)".into(),
+            "would change the database schema",
+        ),
+        (
+            "CREATE TEMP TABLE t (x)".into(),
+            "would change the database schema",
+        ),
+        (
+            "PRAGMA user_version = 7".into(),
+            "`PRAGMA user_version` can change",
+        ),
+        (
+            "PRAGMA journal_mode = WAL".into(),
+            "`PRAGMA journal_mode` can change",
+        ),
+        (
+            "SELECT load_extension('/tmp/evil')".into(),
+            "loading extensions is disabled",
+        ),
+        (
+            "SELECT 1; DELETE FROM claims".into(),
+            "would delete from `claims`",
+        ),
+        ("SELECT 1; SELECT 2".into(), "one statement at a time"),
+    ];
+    for (sql, reason) in cases {
+        let result = read(dir.path(), &db, &["query", &sql]);
+        assert_eq!(result.code, 2, "`{sql}` was not refused: {}", result.stdout);
+        assert!(
+            result.stderr.contains("refused") && result.stderr.contains(reason),
+            "`{sql}`: {}",
+            result.stderr
+        );
+        assert!(!escape.exists(), "`{sql}` created a file");
+    }
+    assert_eq!(fs::read(&db).unwrap(), before, "the database changed");
+    let files: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "stray files beside the database");
+}
+
+#[test]
+fn query_allows_reading_pragmas() {
+    let (dir, db) = database(true);
+    let result = read(
+        dir.path(),
+        &db,
+        &["query", "PRAGMA table_info(claims)", "--format", "csv"],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(result.stdout.contains("quote_start"));
+}
+
+#[test]
+fn query_stops_a_runaway_query() {
+    let (dir, db) = database(true);
+    let started = std::time::Instant::now();
+    let result = read(
+        dir.path(),
+        &db,
+        &[
+            "query",
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT max(n) FROM r",
+            "--timeout",
+            "0.5",
+        ],
+    );
+    assert_eq!(result.code, 2);
+    assert!(
+        result
+            .stderr
+            .contains("stopped after the time limit of 0.5 s"),
+        "{}",
+        result.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn readers_refuse_a_database_of_another_schema_version() {
+    let (dir, db) = database(true);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let result = read(dir.path(), &db, &["stats"]);
+    assert_eq!(result.code, 2);
+    assert!(
+        result
+            .stderr
+            .contains("has schema version 99, but this claimgraph reads version 1")
+            && result.stderr.contains("rebuild it with `claimgraph build`"),
+        "{}",
+        result.stderr
+    );
+    let result = run(dir.path(), &["query", "SELECT 1", "--db", "missing.sqlite"]);
+    assert_eq!(result.code, 2);
+    assert!(
+        result
+            .stderr
+            .contains("no database at missing.sqlite: run `claimgraph build` first")
+    );
+}
+
+// --- provenance analysis on the fixture ------------------------------------------------
+
+#[test]
+fn corroboration_names_circular_reporting_and_independent_origins() {
+    let (dir, db) = database(true);
+    let rows = json(&read(
+        dir.path(),
+        &db,
+        &["corroboration", "--format", "json"],
+    ));
+    let find = |predicate: &str, object: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["predicate"] == predicate
+                    && r["object"].to_string().trim_matches('"') == object
+                    && r["stance"] == "affirms"
+            })
+            .unwrap_or_else(|| panic!("no {predicate} {object} in {rows}"))
+            .clone()
+    };
+    let circular = find("detained_by", "ministry");
+    assert_eq!(circular["documents"], 3);
+    assert_eq!(circular["distinct_origins"], 1);
+    assert_eq!(
+        circular["verdict"],
+        "circular: 3 documents, 1 origin: agency-x"
+    );
+    let independent = find("count", "40");
+    assert_eq!(
+        independent["verdict"],
+        "corroborated by 2 independent origins"
+    );
+    assert_eq!(independent["origin_ids"], "witness-1, witness-2");
+
+    // The ministry denying its own detention is an interested origin, flagged with `*`.
+    let denial = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stance"] == "denies")
+        .unwrap();
+    assert_eq!(denial["origin_ids"], "ministry*");
+
+    let table = read(
+        dir.path(),
+        &db,
+        &["corroboration", "--subject", "deserters"],
+    );
+    assert!(
+        table
+            .stdout
+            .contains("circular: 3 documents, 1 origin: agency-x")
+    );
+    let unknown = read(dir.path(), &db, &["corroboration", "--subject", "deserter"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("did you mean `deserters`"));
+}
+
+#[test]
+fn conflicts_show_each_kind_with_both_claims() {
+    let (dir, db) = database(true);
+    let rows = json(&read(dir.path(), &db, &["conflicts", "--format", "json"]));
+    let pairs: Vec<(String, String, String)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["reason"].as_str().unwrap().to_owned(),
+                r["a_claim"].as_str().unwrap().to_owned(),
+                r["b_claim"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expect = |reason: &str, a: &str, b: &str| {
+        assert!(
+            pairs.contains(&(reason.into(), a.into(), b.into())),
+            "missing {reason} {a} {b} in {pairs:?}"
+        );
+    };
+    expect("opposite-stance", "a-detained", "d-denial");
+    expect("opposite-stance", "c-detained", "d-denial");
+    expect("functional", "a-count", "c-count");
+    expect("functional", "b-count", "c-count");
+    expect("excludes", "a-detained", "c-searching");
+    // 2019 does not overlap 2024: no conflict with the count for another year.
+    assert!(
+        !pairs
+            .iter()
+            .any(|(_, a, b)| a == "d-count" || b == "d-count")
+    );
+    assert_eq!(pairs.len(), 8);
+
+    let table = read(dir.path(), &db, &["conflicts"]);
+    assert!(table.stdout.contains("claim A") && table.stdout.contains("claim B"));
+    assert!(
+        table
+            .stdout
+            .contains("The ministry denies that it detained anyone.")
+    );
+    assert!(table.stdout.ends_with("8 conflicts\n"));
+}
+
+// --- profiles, search, walks ----------------------------------------------------------
+
+#[test]
+fn show_profiles_an_entity_and_suggests_close_ids() {
+    let (dir, db) = database(false);
+    let result = read(dir.path(), &db, &["show", "nk-deserters"]);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    for fragment in [
+        "(group) — nk-deserters",
+        "Claims about it",
+        "detained by:",
+        "DENIES",
+        "citing The Kyiv Independent ← Ukrainian intelligence",
+        "Mentioned in",
+    ] {
+        assert!(
+            result.stdout.contains(fragment),
+            "missing `{fragment}`:\n{}",
+            result.stdout
+        );
+    }
+    let profile = json(&read(
+        dir.path(),
+        &db,
+        &["show", "nk-deserters", "--format", "json"],
+    ));
+    assert_eq!(profile["kind"], "group");
+    assert!(profile["claims_about"].as_array().unwrap().len() >= 10);
+    let unknown = read(dir.path(), &db, &["show", "nk-desertrs"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("did you mean `nk-deserters`"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn search_ignores_diacritics_and_highlights() {
+    let (dir, db) = database(false);
+    let rows = json(&read(
+        dir.path(),
+        &db,
+        &["search", "Behorden festgenommen", "--format", "json"],
+    ));
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .any(|r| r["passage"].as_str().unwrap().contains("[Behörden]"))
+    );
+    // FTS5 syntax in the user's text is taken literally, not as a query language.
+    let odd = read(dir.path(), &db, &["search", "NEAR( \"unbalanced"]);
+    assert_eq!(odd.code, 0, "{}", odd.stderr);
+}
+
+#[test]
+fn neighbors_and_path_walk_the_entity_view() {
+    let (dir, db) = database(true);
+    let rows = json(&read(
+        dir.path(),
+        &db,
+        &["neighbors", "deserters", "--depth", "2", "--format", "json"],
+    ));
+    let ids: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ministry", "ruritania"]);
+    let path = read(dir.path(), &db, &["path", "deserters", "ruritania"]);
+    assert_eq!(path.code, 0, "{}", path.stderr);
+    assert!(
+        path.stdout
+            .starts_with("1 steps\n1. deserters —nationality→ ruritania"),
+        "{}",
+        path.stdout
+    );
+    let path = read(dir.path(), &db, &["path", "agency-x", "deserters"]);
+    assert_eq!(
+        path.code, 1,
+        "agency-x is only cited, never linked: {}",
+        path.stdout
+    );
+    assert!(path.stderr.contains("no path from agency-x to deserters"));
+
+    let (dir, db) = database(false);
+    let path = read(
+        dir.path(),
+        &db,
+        &["path", "li-jianwei", "kim-jong-un", "--format", "json"],
+    );
+    let steps = json(&path);
+    assert!(!steps.as_array().unwrap().is_empty());
+}
+
+#[test]
+fn mentions_and_unlinked_names() {
+    let (dir, db) = database(true);
+    let all = json(&read(dir.path(), &db, &["mentions", "--format", "json"]));
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["entity_id"] == "ministry" && m["text"] == "ministry")
+    );
+    let unlinked = json(&read(
+        dir.path(),
+        &db,
+        &["mentions", "--unlinked", "--format", "json"],
+    ));
+    // Document d names the deserters only through a claim; a names Agency X through citing.
+    let pairs: Vec<(String, String)> = unlinked
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["source_id"].as_str().unwrap().into(),
+                m["entity_id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(!pairs.contains(&("a".into(), "agency-x".into())));
+    assert!(!pairs.contains(&("a".into(), "deserters".into())));
+}
+
+#[test]
+fn stats_counts_by_kind_document_and_predicate() {
+    let (dir, db) = database(false);
+    let stats = json(&read(dir.path(), &db, &["stats", "--format", "json"]));
+    let total: i64 = stats["claims_by_document"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["claims"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, stats["provenance"][0]["claims"].as_i64().unwrap());
+    assert!(stats["most_cited_origins"].as_array().unwrap().len() == 10);
+    let table = read(dir.path(), &db, &["stats"]);
+    assert!(
+        table.stdout.contains("entities by kind") && table.stdout.contains("most cited origins")
+    );
+    let csv = read(dir.path(), &db, &["stats", "--format", "csv"]);
+    assert!(csv.stdout.starts_with("section,row,column,value\n"));
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let (dir, db) = database(false);
+    let mut child = crate::claimgraph(dir.path())
+        .args(["mentions", "--db", db.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
