@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod commands;
+mod curation;
 mod seed_data;
 
 use std::path::{Path, PathBuf};
