@@ -375,15 +375,17 @@ fn sources_carry_only_what_their_texts_state() {
         .collect::<Result<_, _>>()
         .unwrap();
 
-    let summary: Vec<(
-        &str,
+    /// id, has a title, language, published, outlet, author, url.
+    type Summary<'a> = (
+        &'a str,
         bool,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-    )> = rows
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let summary: Vec<Summary<'_>> = rows
         .iter()
         .map(|(id, title, language, published, outlet, author, url, _)| {
             (
