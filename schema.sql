@@ -147,23 +147,6 @@ CREATE TABLE conflict_pairs (
     PRIMARY KEY (claim_a, claim_b, reason)
 ) STRICT;
 
--- The petgraph graph itself. `idx` is the node's index in the graph.
-CREATE TABLE nodes (
-    id    TEXT PRIMARY KEY,
-    idx   INTEGER NOT NULL UNIQUE,
-    kind  TEXT NOT NULL,
-    label TEXT NOT NULL
-) STRICT;
-
-CREATE TABLE edges (
-    id       INTEGER PRIMARY KEY,
-    source   TEXT NOT NULL REFERENCES nodes (id),
-    target   TEXT NOT NULL REFERENCES nodes (id),
-    kind     TEXT NOT NULL,
-    claim_id TEXT REFERENCES claims (id),
-    position INTEGER
-) STRICT;
-
 -- Where a name or alias of an entity occurs in a document (character offsets).
 CREATE TABLE mentions (
     entity_id     TEXT NOT NULL REFERENCES entities (id),
@@ -182,6 +165,37 @@ CREATE VIRTUAL TABLE search USING fts5 (
     text,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- The petgraph graph itself, node for node and edge for edge. They are views over the rows
+-- above rather than copies: the build checks that they hold exactly the graph's nodes and
+-- edges, kind by kind. Nodes are the entities, then the claims.
+CREATE VIEW nodes AS
+SELECT id, kind, name AS label
+FROM entities
+UNION ALL
+SELECT c.id, 'claim',
+       s.name || ' ' || CASE WHEN c.stance = 'denies' THEN 'not ' ELSE '' END || p.label
+         || ' ' || coalesce(o.name, c.value)
+FROM claims c
+JOIN entities s ON s.id = c.subject_id
+JOIN predicates p ON p.id = c.predicate
+LEFT JOIN entities o ON o.id = c.object_id;
+
+CREATE VIEW edges AS
+SELECT entity_id AS source, target_id AS target,
+       CASE field WHEN 'outlet' THEN 'published_by' WHEN 'author' THEN 'written_by' ELSE field END AS kind,
+       NULL AS claim_id, NULL AS position
+FROM entity_links
+UNION ALL
+SELECT reported_by, id, 'reported', id, NULL FROM claims
+UNION ALL
+SELECT claim_id, entity_id, 'cites', claim_id, position FROM claim_citations
+UNION ALL
+SELECT id, subject_id, 'about', id, NULL FROM claims
+UNION ALL
+SELECT id, object_id, 'object', id, NULL FROM claims WHERE object_id IS NOT NULL
+UNION ALL
+SELECT id, source_id, 'appears_in', id, NULL FROM claims;
 
 CREATE VIEW claim_origins AS
 SELECT claim_id, origin_id, interested
@@ -250,7 +264,4 @@ CREATE INDEX claim_analysis_origin ON claim_analysis (origin_id);
 CREATE INDEX claim_analysis_statement ON claim_analysis (statement_id);
 CREATE INDEX statements_subject ON statements (subject_id);
 CREATE INDEX conflict_pairs_b ON conflict_pairs (claim_b);
-CREATE INDEX edges_source ON edges (source);
-CREATE INDEX edges_target ON edges (target);
-CREATE INDEX edges_claim ON edges (claim_id);
 CREATE INDEX mentions_source ON mentions (source_id);

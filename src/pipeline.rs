@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::{self, LoadError};
 use crate::model::mentions::MentionFinder;
@@ -45,13 +47,12 @@ fn warn_unused_documents(
     let Ok(root) = seeds_dir.canonicalize() else {
         return;
     };
+    let used: std::collections::HashSet<std::path::PathBuf> = documents
+        .iter()
+        .filter_map(|d| root.join(&d.file).canonicalize().ok())
+        .collect();
     for file in load::seed_files(&root) {
-        let used = documents.iter().any(|d| {
-            root.join(&d.file)
-                .canonicalize()
-                .is_ok_and(|p| p == root.join(&file))
-        });
-        if !used {
+        if !used.contains(&root.join(&file)) {
             diagnostics.push(
                 Diagnostic::file_error(
                     Code::UnusedDocument,
@@ -77,18 +78,20 @@ pub fn find_mentions(model: &Model) -> Vec<Mention> {
                 .chain(e.aliases.iter().map(move |a| (i, a.as_str())))
         });
     let finder = MentionFinder::new(names);
-    let mut mentions = Vec::new();
-    for (document, doc) in model.documents.iter().enumerate() {
-        let text = NormalizedText::new(&doc.text);
-        for m in finder.find(&text) {
-            mentions.push(Mention {
+    let mut mentions: Vec<Mention> = model
+        .documents
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(document, doc)| {
+            let text = NormalizedText::new(&doc.text);
+            finder.find(&text).into_iter().map(move |m| Mention {
                 entity: m.entity,
                 document,
                 chars: m.chars,
                 name: m.name,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     mentions.sort_by(|a, b| {
         (a.document, a.chars.start, a.entity).cmp(&(b.document, b.chars.start, b.entity))
     });

@@ -11,7 +11,9 @@ use std::path::{Component, Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, closest};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, FileId, Files, closest};
 pub use fields::{RawScalar, Sp};
 use records::RawFieldValue;
 pub use records::{RawClaim, RawEntity, RawPredicate, RawRecords};
@@ -111,9 +113,25 @@ pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, Load
             }
         };
         data.digests.push((shown.clone(), digest));
-        let file = data.files.add(shown, text);
-        let text = &data.files.get(file).text;
-        records::parse_file(file, text, &mut data.records, diagnostics);
+        data.files.add(shown, text);
+    }
+    // Files parse independently, so they parse in parallel; their records and diagnostics are
+    // then joined in path order, as if parsed one after another.
+    let parsed: Vec<(RawRecords, Diagnostics)> = (0..data.files.len())
+        .into_par_iter()
+        .map(|index| {
+            let file = FileId(u32::try_from(index).expect("fewer than 2^32 files"));
+            let mut records = RawRecords::default();
+            let mut found = Diagnostics::default();
+            records::parse_file(file, &data.files.get(file).text, &mut records, &mut found);
+            (records, found)
+        })
+        .collect();
+    for (records, found) in parsed {
+        data.records.entities.extend(records.entities);
+        data.records.predicates.extend(records.predicates);
+        data.records.claims.extend(records.claims);
+        diagnostics.extend(found);
     }
     Ok(data)
 }

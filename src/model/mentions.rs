@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::text::{NormalizedText, normalize};
 
@@ -43,7 +43,10 @@ impl MentionFinder {
         }
         let (patterns, owners): (Vec<String>, Vec<_>) = by_pattern.into_iter().unzip();
         let matcher = (!patterns.is_empty()).then(|| {
+            // Tens of thousands of names make a DFA large and slow to build; the contiguous NFA
+            // is compact and still scans in one pass.
             AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::Standard)
                 .build(&patterns)
                 .expect("name patterns compile")

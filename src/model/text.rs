@@ -21,44 +21,31 @@ pub struct NormalizedText {
 
 impl NormalizedText {
     pub fn new(original: &str) -> NormalizedText {
-        let mut text = String::with_capacity(original.len());
-        let mut origin = Vec::with_capacity(original.len() + 1);
-        let mut in_space = false;
-        let mut group = String::new();
-        let mut group_start = 0u32;
-        let mut chars_seen = 0u32;
-        let mut flush =
-            |group: &mut String, start: u32, text: &mut String, origin: &mut Vec<u32>| {
-                for c in group.nfc() {
-                    let Some(c) = fold(c) else { continue };
-                    if c.is_whitespace() {
-                        if in_space {
-                            continue;
-                        }
-                        in_space = true;
-                        text.push(' ');
-                        origin.push(start);
-                    } else {
-                        in_space = false;
-                        text.push(c);
-                        origin.extend(std::iter::repeat_n(start, c.len_utf8()));
-                    }
-                }
-                group.clear();
-            };
+        let mut out = Builder {
+            text: String::with_capacity(original.len()),
+            origin: Vec::with_capacity(original.len() + 1),
+            in_space: false,
+        };
         // Combining marks are normalised together with the character they attach to, so that
         // every normalised character maps back to the original characters it was made from.
+        let mut group = String::new();
+        let mut group_start = 0u32;
+        let mut count = 0u32;
         for c in original.chars() {
             if canonical_combining_class(c) == 0 && !group.is_empty() {
-                flush(&mut group, group_start, &mut text, &mut origin);
-                group_start = chars_seen;
+                out.flush(&group, group_start);
+                group.clear();
+                group_start = count;
             }
             group.push(c);
-            chars_seen += 1;
+            count += 1;
         }
-        flush(&mut group, group_start, &mut text, &mut origin);
-        origin.push(chars_seen);
-        NormalizedText { text, origin }
+        out.flush(&group, group_start);
+        out.origin.push(count);
+        NormalizedText {
+            text: out.text,
+            origin: out.origin,
+        }
     }
 
     /// The original character range that a byte range of the normal form came from.
@@ -135,6 +122,43 @@ impl NormalizedText {
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.start.cmp(&a.0.start)))
             .map(|(bytes, score)| (self.original_chars(bytes), score))
+    }
+}
+
+/// Accumulates the normal form and its map back to the original.
+struct Builder {
+    text: String,
+    origin: Vec<u32>,
+    in_space: bool,
+}
+
+impl Builder {
+    /// Appends one base character with its combining marks, which start at original
+    /// character `start`.
+    fn flush(&mut self, group: &str, start: u32) {
+        if let [byte] = group.as_bytes() {
+            // A lone ASCII character is its own normal form.
+            self.push(char::from(*byte), start);
+        } else {
+            for c in group.nfc() {
+                self.push(c, start);
+            }
+        }
+    }
+
+    fn push(&mut self, c: char, start: u32) {
+        let Some(c) = fold(c) else { return };
+        if c.is_whitespace() {
+            if !self.in_space {
+                self.in_space = true;
+                self.text.push(' ');
+                self.origin.push(start);
+            }
+        } else {
+            self.in_space = false;
+            self.text.push(c);
+            self.origin.extend(std::iter::repeat_n(start, c.len_utf8()));
+        }
     }
 }
 
