@@ -32,7 +32,9 @@ impl NormalizedText {
         let mut group_start = 0u32;
         let mut count = 0u32;
         for c in original.chars() {
-            if canonical_combining_class(c) == 0 && !group.is_empty() {
+            // Below U+0300 every character is a starter; the table lookup is for the rest.
+            let starter = c < '\u{300}' || canonical_combining_class(c) == 0;
+            if starter && !group.is_empty() {
                 out.flush(&group, group_start);
                 group.clear();
                 group_start = count;

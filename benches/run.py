@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Benchmark of claimgraph on synthetic data sets, with the Python baseline beside it.
+
+    python3 benches/run.py [--sizes 10000,100000,1000000] [--baseline PATH] [--work DIR]
+
+For each size it generates a data set with `examples/generate.rs` (once; kept in --work),
+then measures, with the release build:
+
+- `build` (wall time and peak resident memory),
+- `export json` of the whole graph, `export dot --focus X --depth 2`,
+- `show X`, `neighbors X --depth 2`, and a `query` over the views,
+
+where X is the entity with the most claims. With --baseline it also runs the Python pipeline
+(`baseline.py ROOT DB OUTDIR`, tomllib + networkx + sqlite3) on the same files, with the
+interpreter of the local virtual environment (.venv, made by .ci/run). It prints one Markdown
+table. Standard library only; peak memory comes from wait4's rusage of each child.
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure(command, cwd):
+    """Runs a command; returns (seconds, peak MiB, exit code, stderr tail)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as err, open(os.devnull, "wb") as out:
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        err.seek(0)
+        tail = err.read().decode(errors="replace").strip().splitlines()[-1:]
+    code = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, code, tail[0] if tail else ""
+
+
+def cargo(*args):
+    subprocess.run(["cargo", *args], cwd=ROOT, check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--baseline", type=Path, help="path of baseline.py (skipped if not given)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "claimgraph-bench")
+    args = parser.parse_args()
+
+    cargo("build", "--release", "--quiet", "--bin", "claimgraph", "--example", "generate")
+    binary = ROOT / "target/release/claimgraph"
+    generate = ROOT / "target/release/examples/generate"
+    python = ROOT / ".venv/bin/python"
+    if args.baseline and not python.exists():
+        sys.exit("the baseline needs networkx in .venv: run `bash .ci/run` first")
+
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        root = args.work / f"claims-{size}"
+        if not (root / "data").is_dir():
+            subprocess.run([generate, "--claims", str(size), "--out", root], check=True)
+        db = root / "claimgraph.sqlite"
+        results = {}
+
+        seconds, mib, code, tail = measure([binary, "build", "--no-exports", "--db", db], root)
+        if code != 0:
+            sys.exit(f"build of {size} claims failed: {tail}")
+        results["build"] = (seconds, mib)
+
+        with sqlite3.connect(db) as conn:
+            focus = conn.execute(
+                "SELECT subject_id FROM claims GROUP BY subject_id ORDER BY count(*) DESC, subject_id LIMIT 1"
+            ).fetchone()[0]
+        readers = {
+            "export json": [binary, "export", "json", "--db", db, "-o", root / "graph.json"],
+            "export dot --focus": [
+                binary, "export", "dot", "--focus", focus, "--depth", "2", "--db", db,
+                "-o", root / "focus.dot",
+            ],
+            "show": [binary, "show", focus, "--db", db],
+            "neighbors --depth 2": [binary, "neighbors", focus, "--depth", "2", "--db", db],
+            "query": [
+                binary, "query", "--db", db,
+                "SELECT predicate, count(*), sum(circular) FROM corroboration GROUP BY predicate",
+            ],
+        }
+        for name, command in readers.items():
+            seconds, mib, code, tail = measure(command, root)
+            results[name] = (seconds, mib) if code == 0 else None
+
+        if args.baseline:
+            out = root / "baseline-out"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            seconds, mib, code, tail = measure(
+                [python, args.baseline, root, root / "baseline.sqlite", out], root
+            )
+            results["baseline"] = (seconds, mib) if code == 0 else None
+        rows.append((size, results))
+
+    columns = ["build", "export json", "export dot --focus", "show", "neighbors --depth 2", "query"]
+    if args.baseline:
+        columns.append("baseline")
+    cpu = platform.processor() or platform.machine()
+    print(f"claimgraph {subprocess.run([binary, '--version'], capture_output=True, text=True).stdout.strip()}"
+          f" on {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}\n")
+    print("| claims | " + " | ".join(columns) + (" | speed-up |" if args.baseline else " |"))
+    print("|---:|" + "---:|" * (len(columns) + (1 if args.baseline else 0)))
+    for size, results in rows:
+        cells = []
+        for column in columns:
+            value = results.get(column)
+            cells.append("failed" if value is None else f"{value[0]:.2f} s, {value[1]:.0f} MiB")
+        line = f"| {size:,} | " + " | ".join(cells)
+        if args.baseline and results.get("baseline") and results.get("build"):
+            line += f" | {results['baseline'][0] / results['build'][0]:.1f}×"
+        elif args.baseline:
+            line += " | –"
+        print(line + " |")
+
+
+if __name__ == "__main__":
+    main()
