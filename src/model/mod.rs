@@ -331,9 +331,4 @@ impl Model {
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entity_index.get(id).map(|&i| &self.entities[i])
     }
-
-    /// The document of a source entity, if it has one.
-    pub fn document_of(&self, entity: usize) -> Option<usize> {
-        self.documents.iter().position(|d| d.entity == entity)
-    }
 }

@@ -38,13 +38,21 @@ pub fn resolve(
         .enumerate()
         .map(|(i, d)| (d.entity, i))
         .collect();
-    let mut resolved: Vec<(Claim, &RawClaim)> = records
+    // Claims resolve independently, so in parallel; their diagnostics are joined in order.
+    let attempts: Vec<(Option<Claim>, Diagnostics)> = records
         .claims
-        .iter()
-        .filter_map(|raw| {
-            resolve_one(raw, model, resolver, &document_of, files, diagnostics).map(|c| (c, raw))
+        .par_iter()
+        .map(|raw| {
+            let mut found = Diagnostics::default();
+            let claim = resolve_one(raw, model, resolver, &document_of, files, &mut found);
+            (claim, found)
         })
         .collect();
+    let mut resolved: Vec<(Claim, &RawClaim)> = Vec::with_capacity(attempts.len());
+    for ((claim, found), raw) in attempts.into_iter().zip(&records.claims) {
+        diagnostics.extend(found);
+        resolved.extend(claim.map(|c| (c, raw)));
+    }
     let found = locate_quotes(&resolved, model, diagnostics);
 
     let mut claims = Vec::with_capacity(resolved.len());
