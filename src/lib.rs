@@ -3,11 +3,13 @@
 //! The pipeline: [`load`] reads `data/*.toml` and the documents in `seeds/` → [`validate`]
 //! resolves references and checks every rule, returning a [`model::Model`] plus
 //! [`diagnostic::Diagnostics`] → [`graph`] links the model into a petgraph graph and computes
-//! origins, corroboration and conflicts → [`store`] writes SQLite atomically → exports read the
-//! database. [`cli`] is the only place that prints.
+//! origins, corroboration and conflicts → [`store`] writes SQLite atomically → [`export`] draws
+//! views of the database ([`graph::views`]) as DOT, SVG, PNG, JSON, GraphML and GEXF. [`cli`] is
+//! the only place that prints.
 
 pub mod cli;
 pub mod diagnostic;
+pub mod export;
 pub mod graph;
 pub mod load;
 pub mod model;

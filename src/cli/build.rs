@@ -1,12 +1,13 @@
-//! `claimgraph build`: check the data, link the graph, analyse provenance and write the
-//! database atomically.
+//! `claimgraph build`: check the data, link the graph, analyse provenance, write the
+//! database atomically, then the standard exports from it.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, failure, report};
+use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, export, failure, report};
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance;
+use crate::graph::views::ViewKind;
 use crate::{pipeline, store};
 
 #[derive(Debug, clap::Args)]
@@ -58,5 +59,26 @@ pub fn run(args: &Args) -> u8 {
         summary.count("nodes"),
         summary.count("edges"),
     );
-    EXIT_OK
+    if args.no_exports {
+        return EXIT_OK;
+    }
+    // Exports are read from the database just written, like every `export`, so the two
+    // always agree.
+    match export::write_standard(&args.db, &args.exports) {
+        Ok(set) => {
+            say!(
+                "wrote {} exports of {} views to {}",
+                set.files,
+                ViewKind::ALL.len(),
+                args.exports.display()
+            );
+            if set.svg_skipped {
+                say!(
+                    "note: the SVG diagrams were skipped: Graphviz is not installed (`apt-get install graphviz`, `brew install graphviz`, or https://graphviz.org/download/)"
+                );
+            }
+            EXIT_OK
+        }
+        Err(e) => failure(&e),
+    }
 }

@@ -14,6 +14,7 @@ mod build;
 mod check;
 mod conflicts;
 mod corroboration;
+mod export;
 mod mentions;
 mod neighbors;
 pub mod output;
@@ -55,6 +56,8 @@ pub enum Command {
     Check(check::Args),
     /// Check the data and build the SQLite database (atomically) and the standard exports
     Build(build::Args),
+    /// Export a view of the database: DOT, SVG, PNG, or JSON, GraphML and GEXF for tools
+    Export(export::Args),
     /// Run one read-only SQL statement against the database
     Query(query::Args),
     /// Profile of an entity: names, fields, claims about it and by it, documents naming it
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Search(args) => search::run(&args),

@@ -1,7 +1,9 @@
-//! The knowledge graph: one directed petgraph graph whose nodes are entities and claims, and
-//! the provenance analysis computed on it (origins, corroboration, conflicts).
+//! The knowledge graph: one directed petgraph graph whose nodes are entities and claims, the
+//! provenance analysis computed on it (origins, corroboration, conflicts), and the views the
+//! exports draw.
 
 pub mod provenance;
+pub mod views;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod commands;
 mod curation;
+mod export;
 mod seed_data;
 
 use std::path::{Path, PathBuf};

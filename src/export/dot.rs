@@ -1,0 +1,703 @@
+//! DOT diagrams through graphviz-rust: node shape and colour by kind, edge labels, tooltips with
+//! reporters and quotes, denied claims dashed, hedged ones dotted, conflicting ones red, line
+//! width by independent origins, clusters per source document, and a legend of every style.
+//!
+//! Every id and text goes through [`quoted`] or [`html`]; graphviz-rust escapes nothing.
+
+use std::collections::BTreeMap;
+
+use graphviz_rust::dot_structures::{
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::attributes::edge_label;
+use super::quote::{html, quoted, shorten, wrap};
+use super::{ExportError, Exporter};
+use crate::graph::views::{EdgeKind, Item, Stances, Support, View, ViewKind};
+use crate::model::{EntityKind, Stance};
+use crate::store::export::ClaimRow;
+
+/// The DOT source of a view.
+#[derive(Debug, Clone, Copy)]
+pub struct Dot;
+
+impl Exporter for Dot {
+    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
+        Ok(source(view).into_bytes())
+    }
+}
+
+/// The view as DOT text, ending in a line break.
+pub fn source(view: &View<'_>) -> String {
+    let mut text = graph(view).print(&mut PrinterContext::default());
+    text.push('\n');
+    text
+}
+
+const FONT: &str = "DejaVu Sans";
+/// Quotes in tooltips are cut to this many characters; the JSON exports carry them whole.
+const QUOTE_CHARS: usize = 240;
+/// Tooltips list at most this many claims, then say how many more there are.
+const TOOLTIP_CLAIMS: usize = 8;
+/// Node labels are wrapped at about this many characters.
+const LABEL_WIDTH: usize = 24;
+/// Claim labels are cut to this many characters; the tooltip has the whole claim.
+const CLAIM_LABEL_CHARS: usize = 64;
+
+const RED: &str = "#c00000";
+const INK: &str = "#404040";
+/// The background of a source document's cluster.
+const DOCUMENT: &str = "#f7f7f7";
+const REPORTED: &str = "#2f5597";
+const CITES: &str = "#c55a11";
+
+/// Shape, fill and border colour of an entity kind.
+fn kind_style(kind: EntityKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        EntityKind::Person => ("ellipse", "#fce4d6", "#c55a11"),
+        EntityKind::Organisation => ("box", "#ddebf7", "#2f5597"),
+        EntityKind::Unit => ("box3d", "#e4dfec", "#7030a0"),
+        EntityKind::Country => ("hexagon", "#e2efda", "#548235"),
+        EntityKind::Place => ("house", "#fff2cc", "#bf8f00"),
+        EntityKind::Group => ("octagon", "#f8d7e3", "#ad1457"),
+        EntityKind::Event => ("cds", "#ededed", "#595959"),
+        EntityKind::Source => ("note", "#ffffff", "#404040"),
+    }
+}
+
+fn attr(name: &str, value: &str) -> Attribute {
+    Attribute(Id::Plain(name.to_owned()), quoted(value))
+}
+
+fn stmt_attrs(kind: &str, attrs: Vec<Attribute>) -> Stmt {
+    Stmt::GAttribute(GraphAttributes::new(kind, attrs))
+}
+
+fn node(id: &str, attrs: Vec<Attribute>) -> Stmt {
+    Stmt::Node(Node::new(NodeId(quoted(id), None), attrs))
+}
+
+fn edge_between(from: &str, to: &str, attrs: Vec<Attribute>) -> Stmt {
+    Stmt::Edge(Edge {
+        ty: EdgeTy::Pair(
+            Vertex::N(NodeId(quoted(from), None)),
+            Vertex::N(NodeId(quoted(to), None)),
+        ),
+        attributes: attrs,
+    })
+}
+
+fn subgraph(id: &str, stmts: Vec<Stmt>) -> Stmt {
+    Stmt::Subgraph(Subgraph {
+        id: quoted(id),
+        stmts,
+    })
+}
+
+fn graph(view: &View<'_>) -> Graph {
+    let mut stmts = vec![
+        stmt_attrs("graph", graph_attributes(view)),
+        stmt_attrs(
+            "node",
+            vec![
+                attr("fontname", FONT),
+                attr("fontsize", "10"),
+                attr("style", "filled"),
+                attr("margin", "0.08,0.04"),
+            ],
+        ),
+        stmt_attrs(
+            "edge",
+            vec![
+                attr("fontname", FONT),
+                attr("fontsize", "8"),
+                attr("arrowsize", "0.6"),
+                attr("color", INK),
+                attr("fontcolor", INK),
+            ],
+        ),
+    ];
+    match view.kind {
+        // One cluster per source document, holding its claims.
+        ViewKind::Provenance => {
+            let mut documents: BTreeMap<&str, Vec<Stmt>> = BTreeMap::new();
+            for n in view.graph.node_indices() {
+                match view.graph[n].item {
+                    Item::Claim(c) => documents
+                        .entry(&view.data.claims[c].source)
+                        .or_default()
+                        .push(node_stmt(view, n)),
+                    Item::Entity(_) => stmts.push(node_stmt(view, n)),
+                }
+            }
+            for (id, nodes) in documents {
+                let mut body = vec![stmt_attrs(
+                    "graph",
+                    vec![
+                        Attribute(Id::Plain("label".to_owned()), document_label(view, id)),
+                        attr("tooltip", &document_title(view, id)),
+                        attr("id", &format!("cluster:{id}")),
+                        attr("style", "rounded,filled"),
+                        attr("fillcolor", DOCUMENT),
+                        attr("color", "#bfbfbf"),
+                        attr("fontsize", "12"),
+                        attr("labeljust", "l"),
+                    ],
+                )];
+                body.extend(nodes);
+                stmts.push(subgraph(&format!("cluster:{id}"), body));
+            }
+        }
+        ViewKind::Entities | ViewKind::Citations => {
+            stmts.extend(view.graph.node_indices().map(|n| node_stmt(view, n)));
+        }
+    }
+    for e in view.graph.edge_references() {
+        stmts.push(edge_stmt(view, e.id(), e.source(), e.target()));
+    }
+    stmts.push(legend(view));
+    Graph::DiGraph {
+        id: quoted(&format!("claimgraph {}", view.kind)),
+        strict: false,
+        stmts,
+    }
+}
+
+fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
+    let title = match (&view.focus, view.kind) {
+        (Some(focus), kind) => format!(
+            "{} view around {} ({} within {})",
+            match kind {
+                ViewKind::Entities => "Entity",
+                ViewKind::Provenance => "Provenance",
+                ViewKind::Citations => "Citation",
+            },
+            view.find(&focus.id)
+                .map_or_else(|| focus.id.clone(), |n| view.node_label(n)),
+            focus.id,
+            count(focus.depth, "step", "steps")
+        ),
+        (None, ViewKind::Entities) => {
+            "Entities: who did what to whom, by the claims of the documents".to_owned()
+        }
+        (None, ViewKind::Provenance) => {
+            "Provenance: who reported which claim about whom, citing whom".to_owned()
+        }
+        (None, ViewKind::Citations) => "Citations: who cites whom".to_owned(),
+    };
+    let mut attrs = vec![
+        attr("label", &title),
+        attr("labelloc", "t"),
+        attr("fontname", FONT),
+        attr("fontsize", "16"),
+        attr("rankdir", "LR"),
+        attr("newrank", "true"),
+        attr("outputorder", "edgesfirst"),
+        attr("pad", "0.3"),
+        attr("bgcolor", "white"),
+    ];
+    let (nodesep, ranksep) = match view.kind {
+        ViewKind::Entities => ("0.18", "1.1"),
+        ViewKind::Provenance => ("0.08", "1.6"),
+        ViewKind::Citations => ("0.25", "1.2"),
+    };
+    attrs.push(attr("nodesep", nodesep));
+    attrs.push(attr("ranksep", ranksep));
+    attrs
+}
+
+fn document_title(view: &View<'_>, source: &str) -> String {
+    let row = view.source(source);
+    let name = &view.entity(source).name;
+    match (&row.title, &row.published) {
+        (Some(title), Some(published)) if title != name => {
+            format!("{name} ({published}): {}", shorten(title, 90))
+        }
+        (_, Some(published)) => format!("{name} ({published})"),
+        _ => name.clone(),
+    }
+}
+
+/// A cluster's HTML-like label: the document's name in bold, its date and title below.
+fn document_label(view: &View<'_>, source: &str) -> Id {
+    let row = view.source(source);
+    let mut label = format!("<B>{}</B>", html(&shorten(&view.entity(source).name, 120)));
+    let details: Vec<&str> = [row.published.as_deref(), row.title.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !details.is_empty() {
+        label.push_str(&format!(
+            "<BR/><FONT POINT-SIZE=\"10\">{}</FONT>",
+            html(&shorten(&details.join(": "), 110))
+        ));
+    }
+    Id::Html(format!("<{label}>"))
+}
+
+fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
+    let id = view.node_id(n);
+    let mut attrs = vec![attr("id", &format!("node:{id}"))];
+    match view.graph[n].item {
+        Item::Entity(e) => {
+            let entity = &view.data.entities[e];
+            let (shape, fill, border) = kind_style(entity.kind);
+            attrs.extend([
+                attr("label", &wrap(&entity.name, LABEL_WIDTH)),
+                attr("shape", shape),
+                attr("fillcolor", fill),
+                attr("color", border),
+                attr("tooltip", &entity_tooltip(view, n)),
+            ]);
+            if shape == "box" {
+                attrs.push(attr("style", "rounded,filled"));
+            }
+        }
+        Item::Claim(c) => {
+            let claim = &view.data.claims[c];
+            let mut style = vec!["rounded", "filled"];
+            if claim.stance == Stance::Denies {
+                style.push("dashed");
+            } else if claim.hedged {
+                style.push("dotted");
+            }
+            let conflicting = view.conflicts_of(c).next().is_some();
+            // The subject in bold above what is said of it, so a claim reads on its own.
+            let label = format!(
+                "<<B>{}</B><BR/>{}>",
+                html(&wrap(
+                    &shorten(&view.entity(&claim.subject).name, CLAIM_LABEL_CHARS),
+                    34
+                )),
+                html(&wrap(&shorten(&view.claim_label(c), CLAIM_LABEL_CHARS), 34))
+            );
+            attrs.push(Attribute(Id::Plain("label".to_owned()), Id::Html(label)));
+            attrs.extend([
+                attr("shape", "box"),
+                attr("style", &style.join(",")),
+                attr("fillcolor", "white"),
+                attr("color", if conflicting { RED } else { "#7f7f7f" }),
+                attr("fontsize", "9"),
+                attr("tooltip", &claim_tooltip(view, c)),
+            ]);
+            if conflicting {
+                attrs.push(attr("penwidth", "2"));
+                attrs.push(attr("fontcolor", RED));
+            }
+        }
+    }
+    node(id, attrs)
+}
+
+fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> Stmt {
+    let edge = &view.graph[e];
+    let support = &edge.support;
+    let mut attrs = vec![attr("id", &format!("edge:{}", edge.id))];
+    let tooltip = edge_tooltip(view, from, to, e);
+    match &edge.kind {
+        EdgeKind::Statement { .. } | EdgeKind::Citation => {
+            let mut label = edge_label(view, &edge.kind);
+            if matches!(edge.kind, EdgeKind::Citation) {
+                label = count(support.claims.len(), "claim", "claims");
+            }
+            if support.conflicting {
+                label.push_str("\n(conflicting)");
+                attrs.push(attr("color", RED));
+                attrs.push(attr("fontcolor", RED));
+            }
+            attrs.push(attr("label", &wrap(&label, LABEL_WIDTH)));
+            let width = match edge.kind {
+                EdgeKind::Citation => support.claims.len(),
+                _ => support.origins.len(),
+            };
+            attrs.push(attr("penwidth", &penwidth(width)));
+            if let Some(style) = line_style(support) {
+                attrs.push(attr("style", style));
+            }
+        }
+        EdgeKind::Reported => attrs.extend([attr("color", REPORTED), attr("penwidth", "0.8")]),
+        EdgeKind::Cites { position } => {
+            if let Some(label) = chain_position(view, support, *position) {
+                attrs.push(attr("label", &label));
+            }
+            attrs.extend([
+                attr("color", CITES),
+                attr("fontcolor", CITES),
+                attr("style", "dashed"),
+                attr("penwidth", "0.8"),
+            ]);
+        }
+        EdgeKind::About => attrs.push(attr("penwidth", "1.0")),
+    }
+    attrs.push(attr("tooltip", &tooltip));
+    edge_between(view.node_id(from), view.node_id(to), attrs)
+}
+
+/// A cited entity's place in its claim's chain, shown only when the chain has more than one:
+/// `1` is whom the reporter cites, `2` whom that one cites.
+fn chain_position(view: &View<'_>, support: &Support, position: usize) -> Option<String> {
+    let long = support
+        .claims
+        .iter()
+        .any(|&c| view.data.claims[c].citing.len() > 1);
+    long.then(|| position.to_string())
+}
+
+/// Dashed when every claim denies, dotted when every claim is hedged.
+fn line_style(support: &Support) -> Option<&'static str> {
+    match support.stance {
+        Stances::Denied => Some("dashed"),
+        _ if support.hedged => Some("dotted"),
+        _ => None,
+    }
+}
+
+/// "1 claim", "3 claims".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One independent origin draws a thin line; each more, a thicker one, up to a limit.
+fn penwidth(count: usize) -> String {
+    let width = 1.0 + 1.25 * (count.clamp(1, 5) - 1) as f64;
+    format!("{width:.2}")
+}
+
+fn entity_tooltip(view: &View<'_>, n: NodeIndex) -> String {
+    let Item::Entity(e) = view.graph[n].item else {
+        unreachable!("entity nodes only")
+    };
+    let entity = &view.data.entities[e];
+    let mut lines = vec![
+        entity.name.clone(),
+        format!("{} · {}", entity.kind, entity.id),
+    ];
+    if !entity.aliases.is_empty() {
+        lines.push(format!("also: {}", entity.aliases.join(", ")));
+    }
+    if let Some(description) = &entity.description {
+        lines.push(shorten(description, QUOTE_CHARS));
+    }
+    if let Some(grade) = &entity.reliability {
+        lines.push(format!("reliability: {grade}"));
+    }
+    let values = &view.graph[n].values;
+    if !values.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("claimed of {}:", entity.name));
+        lines.extend(claim_lines(view, values));
+    }
+    lines.join("\n")
+}
+
+fn claim_tooltip(view: &View<'_>, c: usize) -> String {
+    let claim = &view.data.claims[c];
+    let mut lines = vec![view.claim_sentence(c)];
+    let mut about = vec![claim.id.clone(), document_title(view, &claim.source)];
+    if let Some(when) = &claim.when {
+        about.push(format!("when: {when}"));
+    }
+    lines.push(about.join(" · "));
+    lines.push(attribution(view, claim));
+    lines.push(format!("“{}”", shorten(&claim.quote, QUOTE_CHARS)));
+    if let Some(note) = &claim.note {
+        lines.push(format!("note: {}", shorten(note, QUOTE_CHARS)));
+    }
+    for conflict in view.conflicts_of(c) {
+        let other = if conflict.claim_a == claim.id {
+            &conflict.claim_b
+        } else {
+            &conflict.claim_a
+        };
+        lines.push(format!(
+            "conflicts with {other} ({}): {}",
+            conflict.reason, conflict.detail
+        ));
+    }
+    lines.join("\n")
+}
+
+/// "reported by NOS, citing Kyiv Independent ← Ukrainian intelligence; hedged; denies"
+fn attribution(view: &View<'_>, claim: &ClaimRow) -> String {
+    let name = |id: &String| view.entity(id).name.clone();
+    let mut text = format!("reported by {}", name(&claim.reporter));
+    if !claim.citing.is_empty() {
+        let chain: Vec<String> = claim.citing.iter().map(name).collect();
+        text.push_str(&format!(", citing {}", chain.join(" ← ")));
+    }
+    if claim.interested {
+        text.push_str(&format!(
+            "; origin {} is a party to it",
+            name(&claim.origin)
+        ));
+    }
+    if claim.hedged {
+        text.push_str("; hedged");
+    }
+    if claim.stance == Stance::Denies {
+        text.push_str("; denies");
+    }
+    text
+}
+
+/// One line per claim, at most [`TOOLTIP_CLAIMS`] of them.
+fn claim_lines(view: &View<'_>, claims: &[usize]) -> Vec<String> {
+    let mut lines: Vec<String> = claims
+        .iter()
+        .take(TOOLTIP_CLAIMS)
+        .map(|&c| {
+            let claim = &view.data.claims[c];
+            format!(
+                "• {} — {} in {}: “{}”",
+                view.claim_label(c),
+                attribution(view, claim),
+                view.entity(&claim.source).name,
+                shorten(&claim.quote, QUOTE_CHARS)
+            )
+        })
+        .collect();
+    if claims.len() > TOOLTIP_CLAIMS {
+        lines.push(format!("… and {} more", claims.len() - TOOLTIP_CLAIMS));
+    }
+    lines
+}
+
+fn edge_tooltip(view: &View<'_>, from: NodeIndex, to: NodeIndex, e: EdgeIndex) -> String {
+    let edge = &view.graph[e];
+    let support = &edge.support;
+    let mut lines = vec![format!(
+        "{} —{}→ {}",
+        view.node_label(from),
+        edge_label(view, &edge.kind),
+        view.node_label(to)
+    )];
+    // A claim's own edges need only say which claim: its node's tooltip has the rest.
+    if let [claim] = support.claims.as_slice()
+        && view.kind == ViewKind::Provenance
+    {
+        lines[0] = format!(
+            "{}: {}",
+            edge_label(view, &edge.kind),
+            view.claim_sentence(*claim)
+        );
+        return lines.join("\n");
+    }
+    let reporters: Vec<&str> = support
+        .reporters
+        .iter()
+        .map(|&r| view.data.entities[r].name.as_str())
+        .collect();
+    lines.push(format!(
+        "{} in {}, {}; reported by {}",
+        count(support.claims.len(), "claim", "claims"),
+        count(support.documents.len(), "document", "documents"),
+        count(
+            support.origins.len(),
+            "independent origin",
+            "independent origins"
+        ),
+        reporters.join(", ")
+    ));
+    if support.stance == Stances::Both {
+        lines.push("affirmed and denied".to_owned());
+    }
+    lines.extend(claim_lines(view, &support.claims));
+    lines.join("\n")
+}
+
+/// The legend: a sample of every node kind and line style the view uses.
+fn legend(view: &View<'_>) -> Stmt {
+    let mut stmts = vec![stmt_attrs(
+        "graph",
+        vec![
+            attr("label", "Legend"),
+            // `_` is in no claimgraph id, so no document's cluster (`cluster:<id>`) can clash.
+            attr("id", "cluster_legend"),
+            attr("style", "rounded"),
+            attr("color", "#bfbfbf"),
+            attr("fontsize", "12"),
+        ],
+    )];
+    let mut kinds: Vec<EntityKind> = view
+        .graph
+        .node_weights()
+        .filter_map(|n| match n.item {
+            Item::Entity(e) => Some(view.data.entities[e].kind),
+            Item::Claim(_) => None,
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let legend_node = |id: &str, attrs: Vec<Attribute>| {
+        let mut all = vec![attr("id", id), attr("class", "legend")];
+        all.extend(attrs);
+        node(id, all)
+    };
+    let mut samples: Vec<(String, Vec<Attribute>)> = Vec::new();
+    for kind in kinds {
+        let (shape, fill, border) = kind_style(kind);
+        let mut attrs = vec![
+            attr("label", kind.as_str()),
+            attr("shape", shape),
+            attr("fillcolor", fill),
+            attr("color", border),
+            attr("tooltip", &format!("an entity of kind {kind}")),
+        ];
+        if shape == "box" {
+            attrs.push(attr("style", "rounded,filled"));
+        }
+        samples.push((format!("legend:{kind}"), attrs));
+    }
+    if view.kind == ViewKind::Provenance {
+        for (name, label, style, colour) in [
+            ("claim", "claim", "rounded,filled", "#7f7f7f"),
+            (
+                "denied",
+                "claim that denies",
+                "rounded,filled,dashed",
+                "#7f7f7f",
+            ),
+            (
+                "hedged",
+                "hedged claim\n(“reportedly”)",
+                "rounded,filled,dotted",
+                "#7f7f7f",
+            ),
+            (
+                "conflicting",
+                "claim that conflicts\nwith another",
+                "rounded,filled",
+                RED,
+            ),
+            (
+                "document",
+                "one source document\nand its claims",
+                "rounded,filled",
+                "#bfbfbf",
+            ),
+        ] {
+            let mut attrs = vec![
+                attr("label", label),
+                attr("shape", "box"),
+                attr("style", style),
+                attr(
+                    "fillcolor",
+                    if name == "document" {
+                        DOCUMENT
+                    } else {
+                        "white"
+                    },
+                ),
+                attr("color", colour),
+                attr("fontsize", "9"),
+            ];
+            if colour == RED {
+                attrs.extend([attr("fontcolor", RED), attr("penwidth", "2")]);
+            }
+            samples.push((format!("legend:{name}"), attrs));
+        }
+    }
+    // Two columns, held side by side by invisible edges, keep the legend short.
+    let half = samples.len().div_ceil(2);
+    for (id, attrs) in &samples {
+        stmts.push(legend_node(id, attrs.clone()));
+    }
+    for (left, right) in samples.iter().zip(samples.iter().skip(half)) {
+        stmts.push(edge_between(
+            &left.0,
+            &right.0,
+            vec![attr("style", "invis"), attr("class", "legend")],
+        ));
+    }
+    for (name, sample) in line_samples(view.kind) {
+        let from = format!("legend:{name}:from");
+        let to = format!("legend:{name}:to");
+        for id in [&from, &to] {
+            stmts.push(legend_node(
+                id,
+                vec![
+                    attr("label", ""),
+                    attr("shape", "point"),
+                    attr("width", "0.05"),
+                    attr("color", "#bfbfbf"),
+                ],
+            ));
+        }
+        let mut attrs = vec![
+            attr("id", &format!("legend:{name}")),
+            attr("class", "legend"),
+        ];
+        attrs.extend(sample);
+        stmts.push(edge_between(&from, &to, attrs));
+    }
+    subgraph("cluster_legend", stmts)
+}
+
+/// The line styles a view draws, each as a legend sample: a name and the edge's attributes.
+fn line_samples(kind: ViewKind) -> Vec<(&'static str, Vec<Attribute>)> {
+    let sample = |label: &str, attrs: &[(&str, &str)]| {
+        let mut all = vec![attr("label", label)];
+        all.extend(attrs.iter().map(|(n, v)| attr(n, v)));
+        all
+    };
+    match kind {
+        ViewKind::Entities => vec![
+            ("affirmed", sample("claimed, 1 origin", &[])),
+            (
+                "origins",
+                sample("3 independent origins", &[("penwidth", &penwidth(3))]),
+            ),
+            ("denied", sample("denied", &[("style", "dashed")])),
+            ("hedged", sample("hedged", &[("style", "dotted")])),
+            (
+                "conflicting",
+                sample("(conflicting)", &[("color", RED), ("fontcolor", RED)]),
+            ),
+        ],
+        ViewKind::Provenance => vec![
+            (
+                "reported",
+                sample(
+                    "reporter → claim",
+                    &[
+                        ("color", REPORTED),
+                        ("fontcolor", REPORTED),
+                        ("penwidth", "0.8"),
+                    ],
+                ),
+            ),
+            (
+                "cites",
+                sample(
+                    "claim → cited (1 = nearest, 2 = whom 1 cites)",
+                    &[
+                        ("color", CITES),
+                        ("fontcolor", CITES),
+                        ("style", "dashed"),
+                        ("penwidth", "0.8"),
+                    ],
+                ),
+            ),
+            ("about", sample("claim → subject", &[])),
+        ],
+        ViewKind::Citations => vec![
+            ("citation", sample("cites, in 1 claim", &[])),
+            (
+                "claims",
+                sample("in 3 claims", &[("penwidth", &penwidth(3))]),
+            ),
+            (
+                "hedged",
+                sample("hedged claims only", &[("style", "dotted")]),
+            ),
+            ("denied", sample("denials only", &[("style", "dashed")])),
+            (
+                "conflicting",
+                sample("(conflicting)", &[("color", RED), ("fontcolor", RED)]),
+            ),
+        ],
+    }
+}

@@ -1,0 +1,168 @@
+//! GEXF 1.3, Gephi's own format: declared attributes, nodes with their kind's colour, and
+//! edges with their own id, a `kind` that tells parallel edges apart (Gephi merges parallel
+//! edges of one kind), a label and a weight (independent origins).
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
+use super::{ExportError, Exporter, Format};
+use crate::graph::views::{EdgeKind, Item, View};
+use crate::model::EntityKind;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Gexf;
+
+impl Exporter for Gexf {
+    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
+        write(view).map_err(|e| ExportError::Write {
+            format: Format::Gexf,
+            message: e.to_string(),
+        })
+    }
+}
+
+/// GEXF has its own places for these, so they are not repeated among the attributes.
+const NATIVE: [&str; 2] = ["label", "weight"];
+
+fn type_name(ty: AttrType) -> &'static str {
+    match ty {
+        AttrType::Text | AttrType::Ids | AttrType::Texts => "string",
+        AttrType::Integer => "long",
+        AttrType::Real => "double",
+        AttrType::Boolean => "boolean",
+    }
+}
+
+/// The colour Gephi draws a node kind in, as in the DOT diagrams' borders.
+fn colour(kind: Option<EntityKind>) -> (u8, u8, u8) {
+    match kind {
+        Some(EntityKind::Person) => (0xc5, 0x5a, 0x11),
+        Some(EntityKind::Organisation) => (0x2f, 0x55, 0x97),
+        Some(EntityKind::Unit) => (0x70, 0x30, 0xa0),
+        Some(EntityKind::Country) => (0x54, 0x82, 0x35),
+        Some(EntityKind::Place) => (0xbf, 0x8f, 0x00),
+        Some(EntityKind::Group) => (0xad, 0x14, 0x57),
+        Some(EntityKind::Event) => (0x59, 0x59, 0x59),
+        Some(EntityKind::Source) => (0x40, 0x40, 0x40),
+        None => (0x8c, 0x8c, 0x8c),
+    }
+}
+
+/// What tells an edge from a parallel one between the same nodes.
+fn edge_kind(view: &View<'_>, kind: &EdgeKind) -> String {
+    match kind {
+        EdgeKind::Statement { predicate } => view.data.predicates[*predicate].id.clone(),
+        EdgeKind::Cites { position } => format!("cites:{position}"),
+        other => other.as_str().to_owned(),
+    }
+}
+
+fn write(view: &View<'_>) -> std::io::Result<Vec<u8>> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    w.create_element("gexf")
+        .with_attributes([
+            ("xmlns", "http://gexf.net/1.3"),
+            ("xmlns:viz", "http://gexf.net/1.3/viz"),
+            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            (
+                "xsi:schemaLocation",
+                "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd",
+            ),
+            ("version", "1.3"),
+        ])
+        .write_inner_content(|w| {
+            w.create_element("meta").write_inner_content(|w| {
+                w.create_element("creator")
+                    .write_text_content(BytesText::new("claimgraph"))?;
+                w.create_element("description")
+                    .write_text_content(BytesText::new(&format!("the {} view", view.kind)))?;
+                Ok(())
+            })?;
+            w.create_element("graph")
+                .with_attributes([("defaultedgetype", "directed"), ("mode", "static")])
+                .write_inner_content(|w| {
+                    for (class, keys) in [("node", NODE_KEYS), ("edge", EDGE_KEYS)] {
+                        w.create_element("attributes")
+                            .with_attributes([("class", class), ("mode", "static")])
+                            .write_inner_content(|w| {
+                                for key in keys.iter().filter(|k| !NATIVE.contains(&k.name)) {
+                                    w.create_element("attribute")
+                                        .with_attributes([
+                                            ("id", key.name),
+                                            ("title", key.name),
+                                            ("type", type_name(key.ty)),
+                                        ])
+                                        .write_empty()?;
+                                }
+                                Ok(())
+                            })?;
+                    }
+                    w.create_element("nodes").write_inner_content(|w| {
+                        for n in view.graph.node_indices() {
+                            let kind = match view.graph[n].item {
+                                Item::Entity(e) => Some(view.data.entities[e].kind),
+                                Item::Claim(_) => None,
+                            };
+                            let (r, g, b) = colour(kind);
+                            w.create_element("node")
+                                .with_attributes([
+                                    ("id", view.node_id(n)),
+                                    ("label", view.node_label(n).as_str()),
+                                ])
+                                .write_inner_content(|w| {
+                                    attvalues(w, attributes::node(view, n))?;
+                                    w.create_element("viz:color")
+                                        .with_attributes([
+                                            ("r", r.to_string().as_str()),
+                                            ("g", g.to_string().as_str()),
+                                            ("b", b.to_string().as_str()),
+                                        ])
+                                        .write_empty()?;
+                                    Ok(())
+                                })?;
+                        }
+                        Ok(())
+                    })?;
+                    w.create_element("edges").write_inner_content(|w| {
+                        for e in view.graph.edge_indices() {
+                            let (from, to) = view.graph.edge_endpoints(e).expect("the edge exists");
+                            let edge = &view.graph[e];
+                            let weight = attributes::weight(edge.support.origins.len());
+                            w.create_element("edge")
+                                .with_attributes([
+                                    ("id", edge.id.as_str()),
+                                    ("source", view.node_id(from)),
+                                    ("target", view.node_id(to)),
+                                    ("kind", edge_kind(view, &edge.kind).as_str()),
+                                    ("label", attributes::edge_label(view, &edge.kind).as_str()),
+                                    ("weight", format!("{weight:.1}").as_str()),
+                                ])
+                                .write_inner_content(|w| attvalues(w, attributes::edge(view, e)))?;
+                        }
+                        Ok(())
+                    })?;
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+    let mut bytes = w.into_inner();
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn attvalues(
+    w: &mut Writer<Vec<u8>>,
+    values: Vec<(&'static Key, AttrValue)>,
+) -> std::io::Result<()> {
+    w.create_element("attvalues").write_inner_content(|w| {
+        for (key, value) in values.iter().filter(|(k, _)| !NATIVE.contains(&k.name)) {
+            w.create_element("attvalue")
+                .with_attributes([("for", key.name), ("value", value.to_text().as_str())])
+                .write_empty()?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! Back ends for the views: one file per format, each behind [`Exporter`]. DOT is built with
+//! graphviz-rust and rendered to SVG or PNG by Graphviz; the JSON family and the XML formats are
+//! written from their own wire types. Same view, same bytes: nothing here reads a clock.
+
+pub mod attributes;
+mod cytoscape;
+mod dot;
+mod gexf;
+mod graphml;
+mod json;
+mod node_link;
+pub mod quote;
+mod render;
+
+use std::fmt;
+
+use crate::graph::views::{View, ViewKind};
+
+/// One output format.
+pub trait Exporter {
+    /// The view in this format, as the bytes of a file.
+    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "Graphviz is not installed (no `dot` program on the PATH); {format} needs it. Install it with `apt-get install graphviz` (Debian, Ubuntu), `brew install graphviz` (macOS) or from https://graphviz.org/download/, or export `dot` and render it elsewhere"
+    )]
+    GraphvizMissing { format: Format },
+    #[error("Graphviz failed to render {format}: {message}")]
+    Graphviz { format: Format, message: String },
+    #[error("writing {format}: {message}")]
+    Write { format: Format, message: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Dot,
+    Svg,
+    Png,
+    Json,
+    Cytoscape,
+    NodeLink,
+    Graphml,
+    Gexf,
+}
+
+impl Format {
+    pub const ALL: [Format; 8] = [
+        Format::Dot,
+        Format::Svg,
+        Format::Png,
+        Format::Json,
+        Format::Cytoscape,
+        Format::NodeLink,
+        Format::Graphml,
+        Format::Gexf,
+    ];
+
+    /// The name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Dot => "dot",
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Json => "json",
+            Format::Cytoscape => "cytoscape",
+            Format::NodeLink => "node-link",
+            Format::Graphml => "graphml",
+            Format::Gexf => "gexf",
+        }
+    }
+
+    /// How a file of this format ends, after the view's name: `entities.cytoscape.json`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Dot => "dot",
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Json => "json",
+            Format::Cytoscape => "cytoscape.json",
+            Format::NodeLink => "node-link.json",
+            Format::Graphml => "graphml",
+            Format::Gexf => "gexf",
+        }
+    }
+
+    /// SVG and PNG are drawn by Graphviz; everything else is written by claimgraph alone.
+    pub fn needs_graphviz(self) -> bool {
+        matches!(self, Format::Svg | Format::Png)
+    }
+
+    fn exporter(self) -> &'static dyn Exporter {
+        match self {
+            Format::Dot => &dot::Dot,
+            Format::Svg => &render::Rendered::SVG,
+            Format::Png => &render::Rendered::PNG,
+            Format::Json => &json::Json,
+            Format::Cytoscape => &cytoscape::Cytoscape,
+            Format::NodeLink => &node_link::NodeLink,
+            Format::Graphml => &graphml::Graphml,
+            Format::Gexf => &gexf::Gexf,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The view in the given format.
+pub fn export(view: &View<'_>, format: Format) -> Result<Vec<u8>, ExportError> {
+    format.exporter().export(view)
+}
+
+/// What `build` writes for each view: the diagram source, the drawing, and the JSON family.
+pub const STANDARD_FORMATS: [Format; 7] = [
+    Format::Dot,
+    Format::Svg,
+    Format::Json,
+    Format::Cytoscape,
+    Format::NodeLink,
+    Format::Graphml,
+    Format::Gexf,
+];
+
+/// The standard file name of a view in a format: `provenance.graphml`.
+pub fn file_name(view: ViewKind, format: Format) -> String {
+    format!("{}.{}", view.as_str(), format.extension())
+}
+
+/// Whether Graphviz's `dot` can be run here.
+pub fn graphviz_available() -> bool {
+    render::available()
+}

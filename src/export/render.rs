@@ -1,0 +1,58 @@
+//! SVG and PNG, drawn by Graphviz from the DOT source through graphviz-rust's `exec`. Graphviz
+//! is the one tool outside claimgraph that an export may need; without it these two formats
+//! fail with a message that says how to install it, and every other format still works.
+
+use std::io::ErrorKind;
+use std::process::{Command, Stdio};
+
+use graphviz_rust::cmd::{CommandArg, Format as GraphvizFormat};
+
+use super::{ExportError, Exporter, Format, dot};
+use crate::graph::views::View;
+
+/// A drawing made by Graphviz's `dot`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rendered {
+    format: Format,
+    graphviz: GraphvizFormat,
+}
+
+impl Rendered {
+    pub const SVG: Rendered = Rendered {
+        format: Format::Svg,
+        graphviz: GraphvizFormat::Svg,
+    };
+    pub const PNG: Rendered = Rendered {
+        format: Format::Png,
+        graphviz: GraphvizFormat::Png,
+    };
+}
+
+impl Exporter for Rendered {
+    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
+        let source = dot::source(view);
+        graphviz_rust::exec_dot(source, vec![CommandArg::Format(self.graphviz)]).map_err(|e| {
+            if e.kind() == ErrorKind::NotFound {
+                ExportError::GraphvizMissing {
+                    format: self.format,
+                }
+            } else {
+                ExportError::Graphviz {
+                    format: self.format,
+                    message: e.to_string().trim().to_owned(),
+                }
+            }
+        })
+    }
+}
+
+/// Whether `dot` runs here: asked once, before a build draws anything.
+pub fn available() -> bool {
+    Command::new("dot")
+        .arg("-V")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}

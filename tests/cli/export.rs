@@ -1,0 +1,785 @@
+//! `claimgraph export` and the standard exports `build` writes. Every view in every format, of
+//! the curated data and of a fixture of hostile names, is loaded by the format's real reader:
+//! Graphviz `dot` for DOT, networkx for GraphML, GEXF and node-link, Cytoscape.js for its
+//! elements, jsonschema for claimgraph's own JSON, an XML parser for SVG and Pillow for PNG.
+//! The readers must agree with each other and with the database on every node and edge.
+//!
+//! The readers are installed by `bash .ci/run`; a test that cannot find one fails and says so.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use crate::{fixtures, root, run};
+
+const VIEWS: [&str; 3] = ["entities", "provenance", "citations"];
+const FORMATS: [&str; 8] = [
+    "dot",
+    "svg",
+    "png",
+    "json",
+    "cytoscape",
+    "node-link",
+    "graphml",
+    "gexf",
+];
+
+/// The extension `build` and these tests give each format's file.
+fn extension(format: &str) -> &'static str {
+    match format {
+        "dot" => "dot",
+        "svg" => "svg",
+        "png" => "png",
+        "json" => "json",
+        "cytoscape" => "cytoscape.json",
+        "node-link" => "node-link.json",
+        "graphml" => "graphml",
+        "gexf" => "gexf",
+        other => panic!("no format {other}"),
+    }
+}
+
+/// Where the real readers are; a missing one fails the test with how to install it.
+struct Readers {
+    python: PathBuf,
+    node_folder: PathBuf,
+}
+
+fn readers() -> Readers {
+    let install = "run `bash .ci/run` once: it installs Graphviz, the Python readers in .venv/ \
+                   and Cytoscape.js in .ci/node/";
+    let works = |program: &Path, arg: &str| {
+        Command::new(program)
+            .arg(arg)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    assert!(
+        works(Path::new("dot"), "-V"),
+        "Graphviz `dot` is not installed; {install}"
+    );
+    let python = root().join(".venv/bin/python");
+    assert!(
+        Command::new(&python)
+            .args(["-c", "import networkx, jsonschema, PIL"])
+            .status()
+            .is_ok_and(|s| s.success()),
+        "{} cannot import networkx, jsonschema and PIL; {install}",
+        python.display()
+    );
+    let node_folder = root().join(".ci/node");
+    assert!(
+        works(Path::new("node"), "--version"),
+        "Node.js is not installed; {install}"
+    );
+    assert!(
+        node_folder
+            .join("node_modules/cytoscape/package.json")
+            .is_file(),
+        "Cytoscape.js is not installed in .ci/node/node_modules; {install}"
+    );
+    Readers {
+        python,
+        node_folder,
+    }
+}
+
+/// A database built from `data` and `seeds` in a scratch folder.
+struct Built {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+fn build(data: &Path, seeds: &Path) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("test.sqlite");
+    let result = run(
+        &root(),
+        &[
+            "build",
+            "--data",
+            data.to_str().unwrap(),
+            "--seeds",
+            seeds.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "--no-exports",
+        ],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    Built { dir, db }
+}
+
+fn curated() -> Built {
+    build(&root().join("data"), &root().join("seeds"))
+}
+
+fn hostile() -> Built {
+    let fixture = fixtures().join("export/hostile");
+    build(&fixture.join("data"), &fixture.join("seeds"))
+}
+
+fn export(built: &Built, args: &[&str]) -> crate::Run {
+    let mut all = vec!["export"];
+    all.extend_from_slice(args);
+    all.extend(["--db", built.db.to_str().unwrap()]);
+    run(built.dir.path(), &all)
+}
+
+/// Every view in every format, through the command line, into `<dir>/out/`.
+fn export_everything(built: &Built) -> BTreeMap<(&'static str, &'static str), PathBuf> {
+    let out = built.dir.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    let mut files = BTreeMap::new();
+    for view in VIEWS {
+        for format in FORMATS {
+            let path = out.join(format!("{view}.{}", extension(format)));
+            let result = export(
+                built,
+                &[format, "--view", view, "-o", path.to_str().unwrap()],
+            );
+            assert_eq!(result.code, 0, "{view} {format}: {}", result.stderr);
+            assert!(result.stdout.is_empty(), "{view} {format} wrote to stdout");
+            files.insert((view, format), path);
+        }
+    }
+    files
+}
+
+/// `dot -Tsvg` on a DOT file: it must exit 0 and say nothing on stderr (no warnings).
+fn dot_to_svg(dot: &Path) -> PathBuf {
+    let svg = dot.with_extension("dot.svg");
+    let output = Command::new("dot")
+        .args(["-Tsvg", "-o"])
+        .arg(&svg)
+        .arg(dot)
+        .output()
+        .expect("dot runs");
+    assert!(
+        output.status.success(),
+        "dot -Tsvg {} failed: {}",
+        dot.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "dot -Tsvg {} warned: {}",
+        dot.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    svg
+}
+
+/// Runs the Python readers on `jobs` (`reader=path`), returns what each saw.
+fn python_read(readers: &Readers, jobs: &[String]) -> BTreeMap<String, Value> {
+    let output = Command::new(&readers.python)
+        .arg(fixtures().join("export/readers/read.py"))
+        .args(jobs)
+        .env(
+            "CLAIMGRAPH_SCHEMA",
+            root().join("exports/schema/claimgraph-graph.schema.json"),
+        )
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "a Python reader refused a file:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Loads Cytoscape.js element files headless in Node.
+fn cytoscape_read(readers: &Readers, files: &[&PathBuf]) -> BTreeMap<String, Value> {
+    let output = Command::new("node")
+        .arg(fixtures().join("export/readers/cytoscape.js"))
+        .arg(&readers.node_folder)
+        .args(files)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "Cytoscape.js refused a file:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// What a reader saw of a graph: node ids and edge ids with their ends.
+#[derive(Debug, PartialEq, Eq)]
+struct Seen {
+    nodes: BTreeSet<String>,
+    edges: BTreeMap<String, (String, String)>,
+}
+
+fn seen(summary: &Value, with_ends: bool) -> Seen {
+    let nodes = summary["nodes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let edges = summary["edges"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, edge)| {
+            let ends = if with_ends {
+                (
+                    edge["source"].as_str().unwrap().to_owned(),
+                    edge["target"].as_str().unwrap().to_owned(),
+                )
+            } else {
+                Default::default()
+            };
+            (id.clone(), ends)
+        })
+        .collect();
+    Seen { nodes, edges }
+}
+
+/// Node and edge counts of each view, computed in SQL from the database's own tables.
+fn expected_counts(db: &Path) -> BTreeMap<&'static str, (usize, usize)> {
+    let conn = Connection::open(db).unwrap();
+    let count = |sql: &str| -> usize {
+        let n: i64 = conn.query_row(sql, [], |r| r.get(0)).unwrap();
+        usize::try_from(n).unwrap()
+    };
+    let steps = "SELECT c.reported_by AS a, cc.entity_id AS b FROM claims c
+                 JOIN claim_citations cc ON cc.claim_id = c.id AND cc.position = 1
+                 UNION
+                 SELECT x.entity_id, y.entity_id FROM claim_citations x
+                 JOIN claim_citations y ON y.claim_id = x.claim_id AND y.position = x.position + 1";
+    BTreeMap::from([
+        (
+            "entities",
+            (
+                count(
+                    "SELECT count(*) FROM (SELECT subject_id FROM claims
+                     UNION SELECT object_id FROM claims WHERE object_id IS NOT NULL)",
+                ),
+                count(
+                    "SELECT count(*) FROM (SELECT DISTINCT subject_id, predicate, object_id
+                     FROM claims WHERE object_id IS NOT NULL)",
+                ),
+            ),
+        ),
+        (
+            "provenance",
+            (
+                count(
+                    "SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM (
+                       SELECT reported_by FROM claims UNION SELECT entity_id FROM claim_citations
+                       UNION SELECT subject_id FROM claims))",
+                ),
+                // The stored petgraph graph has exactly these edges.
+                count("SELECT count(*) FROM edges WHERE kind IN ('reported', 'cites', 'about')"),
+            ),
+        ),
+        (
+            "citations",
+            (
+                count(&format!(
+                    "SELECT count(*) FROM (SELECT a FROM ({steps}) UNION SELECT b FROM ({steps}))"
+                )),
+                count(&format!("SELECT count(*) FROM ({steps})")),
+            ),
+        ),
+    ])
+}
+
+/// What every reader saw of every view of one data set.
+struct Proven {
+    files: BTreeMap<(&'static str, &'static str), PathBuf>,
+    python: BTreeMap<String, Value>,
+    cytoscape: BTreeMap<String, Value>,
+}
+
+impl Proven {
+    fn python(&self, reader: &str, view: &'static str, format: &'static str) -> &Value {
+        let path = self.files[&(view, format)].display().to_string();
+        &self.python[&format!("{reader}={path}")]
+    }
+
+    fn dot_svg(&self, view: &'static str) -> &Value {
+        let path = self.files[&(view, "dot")]
+            .with_extension("dot.svg")
+            .display()
+            .to_string();
+        &self.python[&format!("svg={path}")]
+    }
+}
+
+/// Exports every view in every format, loads each file in its reader, and checks that all
+/// readers see the same nodes and edges, as many as the database says.
+fn prove_every_format(built: &Built) -> Proven {
+    let readers = readers();
+    let files = export_everything(built);
+    let mut jobs = Vec::new();
+    for view in VIEWS {
+        let svg = dot_to_svg(&files[&(view, "dot")]);
+        jobs.push(format!("svg={}", svg.display()));
+        for (reader, format) in [
+            ("svg", "svg"),
+            ("png", "png"),
+            ("json", "json"),
+            ("node-link", "node-link"),
+            ("graphml", "graphml"),
+            ("gexf", "gexf"),
+        ] {
+            jobs.push(format!("{reader}={}", files[&(view, format)].display()));
+        }
+    }
+    let python = python_read(&readers, &jobs);
+    let cytoscape_files: Vec<&PathBuf> = VIEWS.iter().map(|v| &files[&(*v, "cytoscape")]).collect();
+    let cytoscape = cytoscape_read(&readers, &cytoscape_files);
+    let proven = Proven {
+        files,
+        python,
+        cytoscape,
+    };
+
+    let expected = expected_counts(&built.db);
+    for view in VIEWS {
+        let json = seen(proven.python("json", view, "json"), true);
+        let (nodes, edges) = expected[view];
+        assert_eq!(
+            (json.nodes.len(), json.edges.len()),
+            (nodes, edges),
+            "{view}: the JSON export and the database disagree on nodes and edges"
+        );
+        assert!(nodes > 0 && edges > 0, "{view} is empty");
+        for (reader, format) in [
+            ("node-link", "node-link"),
+            ("graphml", "graphml"),
+            ("gexf", "gexf"),
+        ] {
+            let summary = proven.python(reader, view, format);
+            assert_eq!(
+                seen(summary, true),
+                json,
+                "{view}: networkx reads {format} differently from the JSON export"
+            );
+            assert_eq!(
+                summary["edge_count"], edges,
+                "{view} {format}: networkx lost edges"
+            );
+            assert_eq!(summary["directed"], true, "{view} {format}");
+        }
+        let cytoscape =
+            &proven.cytoscape[&proven.files[&(view, "cytoscape")].display().to_string()];
+        assert_eq!(
+            cytoscape["complaints"],
+            Value::Array(Vec::new()),
+            "{view}: Cytoscape.js complained"
+        );
+        assert_eq!(
+            seen(cytoscape, true),
+            json,
+            "{view}: Cytoscape.js sees another graph"
+        );
+        let without_ends = Seen {
+            nodes: json.nodes.clone(),
+            edges: json
+                .edges
+                .keys()
+                .map(|id| (id.clone(), Default::default()))
+                .collect(),
+        };
+        assert_eq!(
+            seen(proven.python("svg", view, "svg"), false),
+            without_ends,
+            "{view}: the SVG draws other nodes or edges than the JSON has"
+        );
+        assert_eq!(
+            seen(proven.dot_svg(view), false),
+            without_ends,
+            "{view}: `dot -Tsvg` of the DOT draws other nodes or edges than the JSON has"
+        );
+        assert!(
+            proven.dot_svg(view)["legend"].as_u64().unwrap() > 0,
+            "{view}: the diagram has no legend"
+        );
+        let png = proven.python("png", view, "png");
+        assert_eq!(png["format"], "PNG", "{view}");
+        assert!(png["width"].as_u64().unwrap() > 100, "{view}: {png}");
+    }
+    proven
+}
+
+#[test]
+fn every_view_of_the_curated_data_opens_in_every_reader_and_matches_the_database() {
+    let built = curated();
+    let proven = prove_every_format(&built);
+    // The entity view has parallel edges (one subject, one object, several predicates): every
+    // reader kept each of them, which the equal edge sets above prove.
+    let json = seen(proven.python("json", "entities", "json"), true);
+    let pairs: BTreeSet<&(String, String)> = json.edges.values().collect();
+    assert!(
+        pairs.len() < json.edges.len(),
+        "no parallel edges to prove anything with"
+    );
+}
+
+#[test]
+fn hostile_names_come_through_every_format_unchanged() {
+    let built = hostile();
+    let proven = prove_every_format(&built);
+    let conn = Connection::open(&built.db).unwrap();
+    let names: BTreeMap<String, String> = conn
+        .prepare("SELECT id, name FROM entities")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // The fixture is hostile on purpose: ids that are DOT keywords or no DOT identifier, and
+    // names with quotes, backslashes, escString sequences, line breaks, tags and CJK text.
+    for id in ["node", "graph", "edge", "subgraph", "1abc", "1"] {
+        assert!(names.contains_key(id), "the fixture lost `{id}`");
+    }
+    for needle in ["\"", "\\", "\n", "„", "<b>", "&amp;", "북한", "朝鲜", "\\N"] {
+        assert!(
+            names.values().any(|n| n.contains(needle)),
+            "no name contains {needle:?}"
+        );
+    }
+    let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+
+    for view in VIEWS {
+        let json = proven.python("json", view, "json");
+        // Tools get every name exactly, line breaks included.
+        let label_of = |summary: &Value, id: &str| summary["nodes"][id]["label"].clone();
+        for (id, node) in json["nodes"].as_object().unwrap() {
+            if let Some(name) = names.get(id) {
+                assert_eq!(node["label"], name.as_str(), "{view} json: {id}");
+            }
+            for format in ["node-link", "graphml", "gexf"] {
+                assert_eq!(
+                    label_of(proven.python(format, view, format), id),
+                    node["label"],
+                    "{view} {format}: label of {id}"
+                );
+            }
+            let cytoscape =
+                &proven.cytoscape[&proven.files[&(view, "cytoscape")].display().to_string()];
+            assert_eq!(
+                label_of(cytoscape, id),
+                node["label"],
+                "{view} cytoscape: {id}"
+            );
+        }
+        // Diagrams show every name, only broken into lines.
+        for svg in [proven.python("svg", view, "svg"), proven.dot_svg(view)] {
+            for (id, node) in svg["nodes"].as_object().unwrap() {
+                let shown: Vec<&str> = node["text"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap())
+                    .collect();
+                let shown = flat(&shown.join(" "));
+                match names.get(id) {
+                    Some(name) => assert_eq!(shown, flat(name), "{view} svg: {id}"),
+                    // A claim shows its subject's name above what it says.
+                    None => {
+                        let label = json["nodes"][id]["label"].as_str().unwrap();
+                        assert!(shown.ends_with(&flat(label)), "{view} svg: {id}: {shown}");
+                    }
+                }
+            }
+        }
+    }
+
+    // Tooltips carry each claim's words exactly.
+    let quotes: Vec<(String, String)> = conn
+        .prepare("SELECT id, quote FROM claims")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let svg = proven.python("svg", "provenance", "svg");
+    for (id, quote) in quotes {
+        let tooltip = svg["nodes"][&id]["tooltip"].as_str().unwrap_or_default();
+        assert!(
+            tooltip.contains(&format!("“{quote}”")),
+            "claim {id}: the tooltip lost the quote {quote:?}: {tooltip:?}"
+        );
+    }
+
+    // Parallel edges in both views, each kept by every reader with its own id.
+    let entities = seen(proven.python("graphml", "entities", "graphml"), true);
+    let parallel: Vec<&String> = entities
+        .edges
+        .iter()
+        .filter(|(_, ends)| **ends == ("subgraph".to_owned(), "node".to_owned()))
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        parallel,
+        [
+            "statement/subgraph/detained_by/node",
+            "statement/subgraph/searched_for_by/node"
+        ]
+    );
+    let provenance = seen(proven.python("gexf", "provenance", "gexf"), true);
+    let self_cited: Vec<&String> = provenance
+        .edges
+        .iter()
+        .filter(|(_, ends)| **ends == ("c-self-cited".to_owned(), "subgraph".to_owned()))
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(self_cited, ["about/c-self-cited", "cites/c-self-cited/1"]);
+}
+
+/// The exports in the repository are what `build` writes from the curated data: a change to
+/// the data or the exporters without `cargo run -- build` fails here.
+#[test]
+fn the_committed_exports_are_what_build_writes() {
+    readers();
+    let dir = tempfile::tempdir().unwrap();
+    let exports = dir.path().join("exports");
+    let result = run(
+        &root(),
+        &[
+            "build",
+            "--db",
+            dir.path().join("seed.sqlite").to_str().unwrap(),
+            "--exports",
+            exports.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("wrote 21 exports of 3 views"),
+        "{}",
+        result.stderr
+    );
+    let listing = |dir: &Path| -> BTreeSet<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().unwrap().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let committed = root().join("exports");
+    let stale = "exports/ is stale: run `cargo run -- build` and commit exports/";
+    assert_eq!(listing(&exports), listing(&committed), "{stale}");
+    for name in listing(&exports) {
+        assert!(
+            fs::read(exports.join(&name)).unwrap() == fs::read(committed.join(&name)).unwrap(),
+            "exports/{name} differs from what build writes; {stale}"
+        );
+    }
+}
+
+#[test]
+fn the_same_database_gives_the_same_bytes_on_stdout_and_in_a_file() {
+    let built = hostile();
+    let file = built.dir.path().join("provenance.gexf");
+    let first = export(&built, &["gexf", "--view", "provenance"]);
+    let second = export(
+        &built,
+        &["gexf", "--view", "provenance", "-o", file.to_str().unwrap()],
+    );
+    assert_eq!((first.code, second.code), (0, 0), "{}", second.stderr);
+    assert_eq!(first.stdout, fs::read_to_string(&file).unwrap());
+    assert_eq!(
+        first.stdout,
+        export(&built, &["gexf", "--view", "provenance"]).stdout
+    );
+}
+
+#[test]
+fn focus_cuts_a_view_down_to_a_neighbourhood() {
+    let built = hostile();
+    let whole = export(&built, &["json", "--view", "provenance"]);
+    let near = export(
+        &built,
+        &[
+            "json",
+            "--view",
+            "provenance",
+            "--focus",
+            "1abc",
+            "--depth",
+            "2",
+        ],
+    );
+    assert_eq!(near.code, 0, "{}", near.stderr);
+    let whole: Value = serde_json::from_str(&whole.stdout).unwrap();
+    let near: Value = serde_json::from_str(&near.stdout).unwrap();
+    assert_eq!(near["focus"], serde_json::json!({"id": "1abc", "depth": 2}));
+    let ids = |v: &Value| -> BTreeSet<String> {
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // 1abc, the one claim about it, that claim's reporter: nothing further.
+    assert_eq!(
+        ids(&near),
+        BTreeSet::from([
+            "1abc".to_owned(),
+            "graph-claim".to_owned(),
+            "edge".to_owned()
+        ])
+    );
+    assert!(ids(&whole).len() > ids(&near).len());
+    let claims: Vec<&str> = near["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(claims, ["graph-claim"]);
+
+    let one_step = export(&built, &["dot", "--focus", "subgraph"]);
+    assert_eq!(one_step.code, 0, "{}", one_step.stderr);
+    assert!(one_step.stdout.contains("Entity view around 18 Soldaten"));
+}
+
+#[test]
+fn an_unknown_focus_is_a_usage_error_that_suggests_the_id_meant() {
+    let built = hostile();
+    let result = export(&built, &["dot", "--focus", "subgrahp"]);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert_eq!(
+        result.stderr,
+        "error: no entity or claim has the id `subgrahp`\n  = help: did you mean `subgraph`?\n"
+    );
+    assert!(result.stdout.is_empty());
+}
+
+#[test]
+fn a_focus_outside_the_view_names_the_view_that_has_it() {
+    let built = hostile();
+    let result = export(&built, &["json", "--focus", "c-quote"]);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert_eq!(
+        result.stderr,
+        "error: `c-quote` is not part of the entities view\n  = help: it is in the provenance view: add `--view provenance`\n"
+    );
+}
+
+#[test]
+fn a_missing_database_is_a_usage_error_with_the_stores_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = run(dir.path(), &["export", "json"]);
+    assert_eq!(result.code, 2);
+    assert_eq!(
+        result.stderr,
+        "error: no database at claimgraph.sqlite: run `claimgraph build` first\n"
+    );
+}
+
+#[test]
+fn an_unknown_format_or_view_is_a_usage_error_listing_the_choices() {
+    let built = hostile();
+    let result = export(&built, &["pdf"]);
+    assert_eq!(result.code, 2);
+    assert!(
+        result.stderr.contains(
+            "[possible values: dot, svg, png, json, cytoscape, node-link, graphml, gexf]"
+        ),
+        "{}",
+        result.stderr
+    );
+    let result = export(&built, &["json", "--view", "claims"]);
+    assert_eq!(result.code, 2);
+    assert!(
+        result
+            .stderr
+            .contains("[possible values: entities, provenance, citations]"),
+        "{}",
+        result.stderr
+    );
+}
+
+/// A PATH on which no `dot` can be found.
+fn path_without_graphviz(dir: &Path) -> std::ffi::OsString {
+    let empty = dir.join("no-graphviz");
+    fs::create_dir_all(&empty).unwrap();
+    empty.into_os_string()
+}
+
+#[test]
+fn without_graphviz_svg_and_png_say_how_to_install_it_and_the_rest_works() {
+    let built = hostile();
+    let path = path_without_graphviz(built.dir.path());
+    for format in ["svg", "png"] {
+        let output = crate::claimgraph(built.dir.path())
+            .args([
+                "export",
+                format,
+                "--db",
+                built.db.to_str().unwrap(),
+                "-o",
+                "x",
+            ])
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        let result: crate::Run = output.into();
+        assert_eq!(result.code, 2, "{format}: {}", result.stderr);
+        assert!(
+            result.stderr.contains("Graphviz is not installed")
+                && result.stderr.contains("apt-get install graphviz"),
+            "{format}: {}",
+            result.stderr
+        );
+        assert!(!built.dir.path().join("x").exists());
+    }
+    for format in ["dot", "json", "cytoscape", "node-link", "graphml", "gexf"] {
+        let output = crate::claimgraph(built.dir.path())
+            .args(["export", format, "--db", built.db.to_str().unwrap()])
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{format} needs no Graphviz");
+        assert!(!output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn build_without_graphviz_writes_everything_but_the_svgs_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = fixtures().join("export/hostile");
+    let output = crate::claimgraph(dir.path())
+        .args(["build", "--data"])
+        .arg(fixture.join("data"))
+        .arg("--seeds")
+        .arg(fixture.join("seeds"))
+        .env("PATH", path_without_graphviz(dir.path()))
+        .output()
+        .unwrap();
+    let result: crate::Run = output.into();
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("wrote 18 exports of 3 views to exports")
+            && result.stderr.contains("the SVG diagrams were skipped")
+            && result.stderr.contains("apt-get install graphviz"),
+        "{}",
+        result.stderr
+    );
+    let exports = dir.path().join("exports");
+    for view in VIEWS {
+        assert!(!exports.join(format!("{view}.svg")).exists());
+        for format in ["dot", "json", "cytoscape", "node-link", "graphml", "gexf"] {
+            let file = exports.join(format!("{view}.{}", extension(format)));
+            assert!(file.is_file(), "{} is missing", file.display());
+        }
+    }
+}
