@@ -20,7 +20,7 @@ use crate::model::{
 };
 
 use super::Resolver;
-use super::ids::{IdStyle, check_id};
+use super::ids::{IdRegistry, IdStyle, check_id};
 
 /// Quotes shorter than this (after normalisation) would match almost anywhere.
 pub const MIN_QUOTE_CHARS: usize = 3;
@@ -29,6 +29,7 @@ pub fn resolve(
     records: &RawRecords,
     model: &Model,
     resolver: &Resolver<'_>,
+    registry: &IdRegistry,
     files: &Files,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Claim> {
@@ -61,6 +62,20 @@ pub fn resolve(
         let Some(location) = location else { continue };
         claim.quote_chars = location;
         let id_span = raw.id.as_ref().map_or(&raw.span, |i| &i.span);
+        // Claims are nodes of the graph beside the entities, so their ids share one namespace.
+        if let Some((first, what)) = registry.defined(&claim.id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    id_span.clone(),
+                    format!("claim id `{}` is already the id of a {what}", claim.id),
+                )
+                .with_label("this claim")
+                .with_related(first.clone(), "defined here")
+                .with_hint("ids are unique across all records; rename the claim"),
+            );
+            continue;
+        }
         if let Some(first) = first_span.get(&claim.id) {
             diagnostics.push(
                 Diagnostic::error(

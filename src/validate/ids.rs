@@ -129,4 +129,9 @@ impl IdRegistry {
         self.first.insert(id.value.clone(), (id.span.clone(), what));
         true
     }
+
+    /// Where an id was defined, and by what kind of record.
+    pub fn defined(&self, id: &str) -> Option<&(Span, &'static str)> {
+        self.first.get(id)
+    }
 }

@@ -95,7 +95,14 @@ pub fn resolve(
         documents,
         ..Model::default()
     };
-    model.claims = claims::resolve(records, &model, &resolver, &data.files, diagnostics);
+    model.claims = claims::resolve(
+        records,
+        &model,
+        &resolver,
+        &registry,
+        &data.files,
+        diagnostics,
+    );
     model.entity_index = entity_index;
     model.inputs_digest = inputs_digest(data, &model);
     model

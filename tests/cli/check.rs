@@ -143,6 +143,9 @@ fn duplicate_ids_show_both_places() {
             "data/world.toml:6:6",
             "data/more.toml:2:6",
             "first defined here",
+            "claim id `northern-unit` is already the id of a unit",
+            "data/more.toml:6:6",
+            "data/world.toml:12:6",
         ],
     );
 }
