@@ -22,14 +22,23 @@ pub struct Checked {
 }
 
 /// Loads and checks the data folder against the seeds folder. `Err` only when the inputs
-/// cannot be read at all; problems in the data are diagnostics.
-pub fn check(data_dir: &Path, seeds_dir: &Path) -> Result<Checked, LoadError> {
+/// cannot be read at all; problems in the data are diagnostics. `stage` hears the name of
+/// each stage as it starts, for progress display.
+pub fn check(
+    data_dir: &Path,
+    seeds_dir: &Path,
+    stage: &dyn Fn(&str),
+) -> Result<Checked, LoadError> {
     let mut diagnostics = Diagnostics::default();
+    stage("loading data files");
     let data = load::load_data(data_dir, &mut diagnostics)?;
+    stage("reading documents");
     let documents = load::load_documents(seeds_dir, &data.records.entities, &mut diagnostics)?;
     warn_unused_documents(seeds_dir, &documents, &mut diagnostics);
+    stage("checking references, vocabulary and quotes");
     let mut model = validate::resolve(&data, documents, &mut diagnostics);
     if !diagnostics.has_errors() {
+        stage("finding names in the documents");
         model.mentions = find_mentions(&model);
     }
     Ok(Checked {

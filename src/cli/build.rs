@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use super::progress::Progress;
 use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, export, failure, report};
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance;
@@ -31,18 +32,31 @@ pub fn run(args: &Args) -> u8 {
     if let Err(e) = store::remove_stale_temp(&args.db) {
         return failure(&e);
     }
-    let checked = match pipeline::check(&args.inputs.data, &args.inputs.seeds) {
+    let progress = Progress::start();
+    let stage = |name: &str| progress.stage(name);
+    let checked = match pipeline::check(&args.inputs.data, &args.inputs.seeds, &stage) {
         Ok(checked) => checked,
-        Err(e) => return failure(&e),
+        Err(e) => {
+            progress.clear();
+            return failure(&e);
+        }
     };
+    progress.clear();
     let (has_errors, model, _files) = report(checked);
     if has_errors {
         say!("nothing was written: {} is unchanged", args.db.display());
         return EXIT_DATA_ERRORS;
     }
+    let progress = Progress::start();
+    progress.stage("linking the graph");
     let graph = KnowledgeGraph::build(&model);
+    progress.stage("analysing provenance");
     let analysis = provenance::analyse(&model, &graph);
-    let summary = match store::write(&model, &graph, &analysis, &args.db) {
+    let written = store::write(&model, &graph, &analysis, &args.db, &|name| {
+        progress.stage(name)
+    });
+    progress.clear();
+    let summary = match written {
         Ok(summary) => summary,
         Err(e) => return failure(&e),
     };
@@ -64,7 +78,11 @@ pub fn run(args: &Args) -> u8 {
     }
     // Exports are read from the database just written, like every `export`, so the two
     // always agree.
-    match export::write_standard(&args.db, &args.exports) {
+    let progress = Progress::start();
+    progress.stage("writing the standard exports");
+    let exported = export::write_standard(&args.db, &args.exports);
+    progress.clear();
+    match exported {
         Ok(set) => {
             say!(
                 "wrote {} exports of {} views to {}",

@@ -1,5 +1,6 @@
 //! `claimgraph check`: load and check the data; print every problem.
 
+use super::progress::Progress;
 use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, failure, report};
 use crate::pipeline;
 
@@ -10,7 +11,12 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> u8 {
-    let checked = match pipeline::check(&args.inputs.data, &args.inputs.seeds) {
+    let progress = Progress::start();
+    let checked = pipeline::check(&args.inputs.data, &args.inputs.seeds, &|name| {
+        progress.stage(name)
+    });
+    progress.clear();
+    let checked = match checked {
         Ok(checked) => checked,
         Err(e) => return failure(&e),
     };

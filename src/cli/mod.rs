@@ -19,6 +19,7 @@ mod mentions;
 mod neighbors;
 pub mod output;
 mod path;
+mod progress;
 mod query;
 mod search;
 mod show;

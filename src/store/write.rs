@@ -34,6 +34,7 @@ pub fn write(
     graph: &KnowledgeGraph,
     analysis: &Analysis,
     target: &Path,
+    stage: &dyn Fn(&str),
 ) -> Result<WriteSummary, StoreError> {
     let temp = temp_path(target);
     // The lock keeps two builds from writing the same temporary file; it is released when
@@ -48,7 +49,7 @@ pub fn write(
         return Err(StoreError::Busy(target.to_owned()));
     }
     lock.set_len(0).map_err(io_error(&temp))?;
-    let result = fill(model, graph, analysis, &temp).and_then(|summary| {
+    let result = fill(model, graph, analysis, &temp, stage).and_then(|summary| {
         lock.sync_all().map_err(io_error(&temp))?;
         fs::rename(&temp, target).map_err(io_error(target))?;
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -71,6 +72,7 @@ fn fill(
     graph: &KnowledgeGraph,
     analysis: &Analysis,
     path: &Path,
+    stage: &dyn Fn(&str),
 ) -> Result<WriteSummary, StoreError> {
     let mut conn = Connection::open(path)?;
     // The file is private until renamed, so durability per statement buys nothing here; a
@@ -85,12 +87,15 @@ fn fill(
         .and_then(|(tables, rest)| Some((tables, rest.split_once('\n')?.1)))
         .expect("schema.sql has an @indexes section");
     conn.execute_batch(tables)?;
+    stage("writing the database");
     let tx = conn.transaction()?;
     insert_all(&tx, model, analysis)?;
     tx.commit()?;
+    stage("building indexes and the full-text index");
     conn.execute_batch(indexes)?;
     conn.execute_batch("INSERT INTO search(search) VALUES ('optimize');")?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    stage("checking the new database");
     let summary = verify(&conn, path, model, graph, analysis)?;
     conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
     conn.close().map_err(|(_, e)| e)?;

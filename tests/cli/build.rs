@@ -300,3 +300,28 @@ fn derived_claim_ids_survive_reordering_and_additions() {
         assert!(after.contains(id), "claim {id} changed its id");
     }
 }
+
+/// On a terminal a long build names its stages; in a pipe (every other test) it prints no
+/// progress at all, which the golden outputs pin.
+#[test]
+fn progress_is_shown_on_a_terminal() {
+    let project = large_project(10_000);
+    let command = format!("{} build --no-exports", env!("CARGO_BIN_EXE_claimgraph"));
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    let output = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(project.path())
+        .output()
+        .expect("script from util-linux is installed");
+    assert!(output.status.success());
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(screen.contains("writing the database"), "{screen}");
+    assert!(screen.contains("built claimgraph.sqlite"), "{screen}");
+
+    let piped = build(project.path());
+    assert!(
+        !piped.stderr.contains("writing the database"),
+        "{}",
+        piped.stderr
+    );
+}
