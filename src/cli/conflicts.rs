@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::output::{Format, ListArgs, print_rows};
-use super::{failure, finish, open};
+use super::{Stop, open};
 use crate::store::read;
 use crate::store::sandbox::Rows;
 
@@ -13,20 +13,14 @@ pub struct Args {
     pub list: ListArgs,
 }
 
-pub fn run(args: &Args) -> u8 {
-    let conn = match open(&args.list.db) {
-        Ok(conn) => conn,
-        Err(code) => return code,
-    };
-    let rows = match read::conflicts(&conn) {
-        Ok(rows) => rows,
-        Err(e) => return failure(&e),
-    };
+pub fn run(args: &Args) -> Result<(), Stop> {
+    let rows = read::conflicts(&open(&args.list.db)?)?;
     let mut out = io::stdout().lock();
-    finish(match args.list.format {
-        Format::Table => side_by_side(&rows, &mut out),
-        _ => print_rows(&rows, args.list.format, &mut out),
-    })
+    match args.list.format {
+        Format::Table => side_by_side(&rows, &mut out)?,
+        _ => print_rows(&rows, args.list.format, &mut out)?,
+    }
+    Ok(())
 }
 
 /// One small two-column table per conflict: claim A beside claim B.

@@ -2,7 +2,7 @@
 //! origins stand behind it; circular reporting and interested origins named as such.
 
 use super::output::{ListArgs, print_rows};
-use super::{failure, finish, open, unknown_entity};
+use super::{Stop, open, require_entity};
 use crate::store::read;
 
 #[derive(Debug, clap::Args)]
@@ -14,24 +14,15 @@ pub struct Args {
     pub list: ListArgs,
 }
 
-pub fn run(args: &Args) -> u8 {
-    let conn = match open(&args.list.db) {
-        Ok(conn) => conn,
-        Err(code) => return code,
-    };
+pub fn run(args: &Args) -> Result<(), Stop> {
+    let conn = open(&args.list.db)?;
     if let Some(subject) = &args.subject {
-        match read::entity_name(&conn, subject) {
-            Ok(Some(_)) => {}
-            Ok(None) => return unknown_entity(&conn, subject),
-            Err(e) => return failure(&e),
-        }
+        require_entity(&conn, subject)?;
     }
-    match read::corroboration(&conn, args.subject.as_deref()) {
-        Ok(rows) => finish(print_rows(
-            &rows,
-            args.list.format,
-            &mut std::io::stdout().lock(),
-        )),
-        Err(e) => failure(&e),
-    }
+    let rows = read::corroboration(&conn, args.subject.as_deref())?;
+    Ok(print_rows(
+        &rows,
+        args.list.format,
+        &mut std::io::stdout().lock(),
+    )?)
 }

@@ -2,7 +2,7 @@
 //! names a document contains that none of its claims uses, the curator's to-do list.
 
 use super::output::{ListArgs, print_rows};
-use super::{failure, finish, open};
+use super::{Stop, open};
 use crate::store::read;
 
 #[derive(Debug, clap::Args)]
@@ -14,17 +14,11 @@ pub struct Args {
     pub list: ListArgs,
 }
 
-pub fn run(args: &Args) -> u8 {
-    let conn = match open(&args.list.db) {
-        Ok(conn) => conn,
-        Err(code) => return code,
-    };
-    match read::mentions(&conn, args.unlinked) {
-        Ok(rows) => finish(print_rows(
-            &rows,
-            args.list.format,
-            &mut std::io::stdout().lock(),
-        )),
-        Err(e) => failure(&e),
-    }
+pub fn run(args: &Args) -> Result<(), Stop> {
+    let rows = read::mentions(&open(&args.list.db)?, args.unlinked)?;
+    Ok(print_rows(
+        &rows,
+        args.list.format,
+        &mut std::io::stdout().lock(),
+    )?)
 }

@@ -95,47 +95,72 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Export(args) => export::run(&args),
-        Command::Query(args) => query::run(&args),
-        Command::Show(args) => show::run(&args),
-        Command::Search(args) => search::run(&args),
-        Command::Neighbors(args) => neighbors::run(&args),
-        Command::Path(args) => path::run(&args),
-        Command::Conflicts(args) => conflicts::run(&args),
-        Command::Corroboration(args) => corroboration::run(&args),
-        Command::Mentions(args) => mentions::run(&args),
-        Command::Stats(args) => stats::run(&args),
+        Command::Query(args) => exit_code(query::run(&args)),
+        Command::Show(args) => exit_code(show::run(&args)),
+        Command::Search(args) => exit_code(search::run(&args)),
+        Command::Neighbors(args) => exit_code(neighbors::run(&args)),
+        Command::Path(args) => exit_code(path::run(&args)),
+        Command::Conflicts(args) => exit_code(conflicts::run(&args)),
+        Command::Corroboration(args) => exit_code(corroboration::run(&args)),
+        Command::Mentions(args) => exit_code(mentions::run(&args)),
+        Command::Stats(args) => exit_code(stats::run(&args)),
     }
 }
 
-/// Opens the database for a reading command, or prints why not (exit code 2).
-fn open(db: &std::path::Path) -> Result<rusqlite::Connection, u8> {
-    crate::store::open_read(db).map_err(|e| failure(&e))
+/// Why a reading command stopped early. Each maps to an exit code in [`exit_code`].
+#[derive(Debug, thiserror::Error)]
+enum Stop {
+    /// The database, a query or a refusal: the command could not run (exit 2).
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Query(#[from] crate::store::sandbox::QueryError),
+    /// Writing the output failed (exit 2), unless its reader went away (`| head`: exit 0).
+    #[error(transparent)]
+    Output(#[from] std::io::Error),
+    /// An argument names nothing the database has (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The command ran but found nothing to show (exit 1), e.g. no path between two entities.
+    #[error("{0}")]
+    NotFound(String),
 }
 
-/// Ends a command that wrote its data to stdout. A reader that went away early (`| head`) is
-/// not an error.
-fn finish(written: std::io::Result<()>) -> u8 {
-    match written {
+/// Prints why a reading command stopped and turns the outcome into its exit code.
+fn exit_code(outcome: Result<(), Stop>) -> u8 {
+    match outcome {
         Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(Stop::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(Stop::NotFound(message)) => {
+            say!("{message}");
+            EXIT_DATA_ERRORS
+        }
         Err(e) => failure(&e),
     }
 }
 
-/// An id that names no entity: exit 2, with the closest ids and names as suggestions.
-fn unknown_entity(conn: &rusqlite::Connection, id: &str) -> u8 {
-    let suggestions = crate::store::read::suggestions(conn, id).unwrap_or_default();
+/// Opens the database for a reading command.
+fn open(db: &std::path::Path) -> Result<rusqlite::Connection, Stop> {
+    Ok(crate::store::open_read(db)?)
+}
+
+/// Fails unless `id` names an entity, suggesting the closest ids and names.
+fn require_entity(conn: &rusqlite::Connection, id: &str) -> Result<(), Stop> {
+    if crate::store::read::entity_name(conn, id)?.is_some() {
+        return Ok(());
+    }
+    let suggestions = crate::store::read::suggestions(conn, id)?;
     if suggestions.is_empty() {
-        return failure(&format!("no entity has the id `{id}`"));
+        return Err(Stop::Usage(format!("no entity has the id `{id}`")));
     }
     let list: Vec<String> = suggestions
         .iter()
         .map(|(id, name)| format!("`{id}` ({name})"))
         .collect();
-    failure(&format!(
+    Err(Stop::Usage(format!(
         "no entity has the id `{id}`; did you mean {}?",
         list.join(", ")
-    ))
+    )))
 }
 
 /// Prints a command's failure to run (not a data problem) and returns exit code 2.

@@ -2,7 +2,7 @@
 //! edge each was reached by.
 
 use super::output::{ListArgs, print_rows};
-use super::{failure, finish, open, unknown_entity};
+use super::{Stop, open, require_entity};
 use crate::store::read;
 use crate::store::sandbox::{Cell, Rows};
 
@@ -17,20 +17,10 @@ pub struct Args {
     pub list: ListArgs,
 }
 
-pub fn run(args: &Args) -> u8 {
-    let conn = match open(&args.list.db) {
-        Ok(conn) => conn,
-        Err(code) => return code,
-    };
-    match read::entity_name(&conn, &args.id) {
-        Ok(Some(_)) => {}
-        Ok(None) => return unknown_entity(&conn, &args.id),
-        Err(e) => return failure(&e),
-    }
-    let reached = match read::walk(&conn, &args.id, args.depth, None) {
-        Ok(reached) => reached,
-        Err(e) => return failure(&e),
-    };
+pub fn run(args: &Args) -> Result<(), Stop> {
+    let conn = open(&args.list.db)?;
+    require_entity(&conn, &args.id)?;
+    let reached = read::walk(&conn, &args.id, args.depth, None)?;
     let mut rows = Rows {
         columns: ["depth", "id", "kind", "name", "via", "relation", "claims"]
             .map(String::from)
@@ -41,10 +31,7 @@ pub fn run(args: &Args) -> u8 {
         let Some((from, edge)) = &step.via else {
             continue;
         };
-        let (kind, name) = read::entity_name(&conn, id)
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        let (kind, name) = read::entity_name(&conn, id)?.unwrap_or_default();
         let relation = if edge.outgoing {
             format!("{from} —{}→ {id}", edge.relation)
         } else {
@@ -64,9 +51,9 @@ pub fn run(args: &Args) -> u8 {
         let key = |r: &Vec<Cell>| (r[0].display().parse::<i64>().unwrap_or(0), r[1].display());
         key(a).cmp(&key(b))
     });
-    finish(print_rows(
+    Ok(print_rows(
         &rows,
         args.list.format,
         &mut std::io::stdout().lock(),
-    ))
+    )?)
 }

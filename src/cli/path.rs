@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::output::{Format, ListArgs, print_rows};
-use super::{EXIT_DATA_ERRORS, failure, finish, open, unknown_entity};
+use super::{Stop, open, require_entity};
 use crate::store::read::{self, ClaimLine, EntityEdge};
 use crate::store::sandbox::{Cell, Rows};
 
@@ -21,30 +21,16 @@ pub struct Args {
     pub list: ListArgs,
 }
 
-pub fn run(args: &Args) -> u8 {
-    let conn = match open(&args.list.db) {
-        Ok(conn) => conn,
-        Err(code) => return code,
-    };
-    for id in [&args.from, &args.to] {
-        match read::entity_name(&conn, id) {
-            Ok(Some(_)) => {}
-            Ok(None) => return unknown_entity(&conn, id),
-            Err(e) => return failure(&e),
-        }
-    }
-    let reached = match read::walk(&conn, &args.from, args.max_depth, Some(&args.to)) {
-        Ok(reached) => reached,
-        Err(e) => return failure(&e),
-    };
+pub fn run(args: &Args) -> Result<(), Stop> {
+    let conn = open(&args.list.db)?;
+    require_entity(&conn, &args.from)?;
+    require_entity(&conn, &args.to)?;
+    let reached = read::walk(&conn, &args.from, args.max_depth, Some(&args.to))?;
     if !reached.contains_key(&args.to) {
-        say!(
+        return Err(Stop::NotFound(format!(
             "no path from {} to {} within {} steps",
-            args.from,
-            args.to,
-            args.max_depth
-        );
-        return EXIT_DATA_ERRORS;
+            args.from, args.to, args.max_depth
+        )));
     }
     // Walk back from the target to the start.
     let mut steps: Vec<(String, EntityEdge)> = Vec::new();
@@ -56,19 +42,17 @@ pub fn run(args: &Args) -> u8 {
     steps.reverse();
     let mut explained = Vec::new();
     for (from, edge) in steps {
-        let claims = match read::edge_claims(&conn, &from, &edge) {
-            Ok(claims) => claims,
-            Err(e) => return failure(&e),
-        };
+        let claims = read::edge_claims(&conn, &from, &edge)?;
         explained.push((from, edge, claims));
     }
     let mut out = io::stdout().lock();
-    finish(match args.list.format {
-        Format::Table => write_path(&explained, &mut out),
+    match args.list.format {
+        Format::Table => write_path(&explained, &mut out)?,
         Format::Csv | Format::Json => {
-            print_rows(&path_rows(&explained), args.list.format, &mut out)
+            print_rows(&path_rows(&explained), args.list.format, &mut out)?
         }
-    })
+    }
+    Ok(())
 }
 
 type Step = (String, EntityEdge, Vec<ClaimLine>);

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
+use super::Stop;
 use super::output::{ListArgs, print_rows};
-use super::{failure, finish};
 use crate::store::sandbox::{QueryError, run_query};
 
 #[derive(Debug, clap::Args)]
@@ -17,20 +17,22 @@ pub struct Args {
     pub timeout: f64,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<(), Stop> {
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return failure(&"--timeout takes a positive number of seconds");
+        return Err(Stop::Usage(
+            "--timeout takes a positive number of seconds".into(),
+        ));
     }
     let timeout = Duration::from_secs_f64(args.timeout);
-    match run_query(&args.list.db, &args.sql, timeout) {
-        Ok(rows) => finish(print_rows(
-            &rows,
-            args.list.format,
-            &mut std::io::stdout().lock(),
-        )),
-        Err(QueryError::Refused(why)) => failure(&format!(
+    let rows = run_query(&args.list.db, &args.sql, timeout).map_err(|e| match e {
+        QueryError::Refused(why) => Stop::Usage(format!(
             "refused: {why}; `query` runs one read-only statement and writes nothing"
         )),
-        Err(e) => failure(&e),
-    }
+        other => other.into(),
+    })?;
+    Ok(print_rows(
+        &rows,
+        args.list.format,
+        &mut std::io::stdout().lock(),
+    )?)
 }

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 
 use super::output::{Format, ListArgs, print_rows};
-use super::{failure, finish, open};
+use super::{Stop, open};
 use crate::store::read;
 
 #[derive(Debug, clap::Args)]
@@ -18,11 +18,8 @@ pub struct Args {
     pub list: ListArgs,
 }
 
-pub fn run(args: &Args) -> u8 {
-    let conn = match open(&args.list.db) {
-        Ok(conn) => conn,
-        Err(code) => return code,
-    };
+pub fn run(args: &Args) -> Result<(), Stop> {
+    let conn = open(&args.list.db)?;
     // Bold on a terminal; brackets where the output is read by a program or a person later.
     let (open_mark, close_mark) =
         if args.list.format == Format::Table && std::io::stdout().is_terminal() {
@@ -30,12 +27,10 @@ pub fn run(args: &Args) -> u8 {
         } else {
             ("[", "]")
         };
-    match read::search(&conn, &args.text, args.limit, open_mark, close_mark) {
-        Ok(rows) => finish(print_rows(
-            &rows,
-            args.list.format,
-            &mut std::io::stdout().lock(),
-        )),
-        Err(e) => failure(&e),
-    }
+    let rows = read::search(&conn, &args.text, args.limit, open_mark, close_mark)?;
+    Ok(print_rows(
+        &rows,
+        args.list.format,
+        &mut std::io::stdout().lock(),
+    )?)
 }

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::output::{Format, ListArgs};
-use super::{failure, finish, open, unknown_entity};
+use super::{Stop, open, require_entity};
 use crate::store::read::{self, ClaimLine, Profile};
 
 #[derive(Debug, clap::Args)]
@@ -15,23 +15,19 @@ pub struct Args {
     pub list: ListArgs,
 }
 
-pub fn run(args: &Args) -> u8 {
-    let conn = match open(&args.list.db) {
-        Ok(conn) => conn,
-        Err(code) => return code,
-    };
-    let profile = match read::profile(&conn, &args.id) {
-        Ok(Some(profile)) => profile,
-        Ok(None) => return unknown_entity(&conn, &args.id),
-        Err(e) => return failure(&e),
-    };
+pub fn run(args: &Args) -> Result<(), Stop> {
+    let conn = open(&args.list.db)?;
+    require_entity(&conn, &args.id)?;
+    let profile = read::profile(&conn, &args.id)?.expect("the entity exists");
     let mut out = io::stdout().lock();
-    finish(match args.list.format {
-        Format::Json => serde_json::to_writer_pretty(&mut out, &profile)
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(out)),
-        Format::Table | Format::Csv => write_profile(&profile, &mut out),
-    })
+    match args.list.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &profile).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+        Format::Table | Format::Csv => write_profile(&profile, &mut out)?,
+    }
+    Ok(())
 }
 
 fn write_profile(p: &Profile, out: &mut impl Write) -> io::Result<()> {

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::output::{Format, ListArgs, json_value, print_rows};
-use super::{failure, finish, open};
+use super::{Stop, open};
 use crate::store::read;
 use crate::store::sandbox::{Cell, Rows};
 
@@ -14,17 +14,10 @@ pub struct Args {
     pub list: ListArgs,
 }
 
-pub fn run(args: &Args) -> u8 {
-    let conn = match open(&args.list.db) {
-        Ok(conn) => conn,
-        Err(code) => return code,
-    };
-    let sections = match read::stats(&conn) {
-        Ok(sections) => sections,
-        Err(e) => return failure(&e),
-    };
+pub fn run(args: &Args) -> Result<(), Stop> {
+    let sections = read::stats(&open(&args.list.db)?)?;
     let mut out = io::stdout().lock();
-    finish(match args.list.format {
+    match args.list.format {
         Format::Table => sections.iter().try_for_each(|(title, rows)| {
             writeln!(out, "{title}\n{}\n", super::output::table(rows))
         }),
@@ -52,7 +45,8 @@ pub fn run(args: &Args) -> u8 {
                 .and_then(|()| writeln!(out))
         }
         Format::Csv => print_rows(&long_form(&sections), Format::Csv, &mut out),
-    })
+    }?;
+    Ok(())
 }
 
 /// All sections as one table of `section, key, value` rows, for CSV.
