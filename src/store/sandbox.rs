@@ -66,8 +66,8 @@ pub enum QueryError {
     Sql(rusqlite::Error),
 }
 
-/// Pragmas that only read; with a value they are refused unless they take a table name.
-const READING_PRAGMAS: [&str; 22] = [
+/// Pragmas whose argument names a table or schema: they read whatever the argument.
+const PRAGMAS_WITH_ARGUMENT: [&str; 10] = [
     "table_info",
     "table_xinfo",
     "table_list",
@@ -78,6 +78,10 @@ const READING_PRAGMAS: [&str; 22] = [
     "foreign_key_check",
     "integrity_check",
     "quick_check",
+];
+
+/// Pragmas that read when given no value, and set something when given one.
+const PRAGMAS_WITHOUT_ARGUMENT: [&str; 12] = [
     "database_list",
     "function_list",
     "pragma_list",
@@ -90,20 +94,6 @@ const READING_PRAGMAS: [&str; 22] = [
     "page_size",
     "freelist_count",
     "encoding",
-];
-
-/// Pragmas whose argument names a table or schema rather than setting a value.
-const PRAGMAS_WITH_ARGUMENT: [&str; 10] = [
-    "table_info",
-    "table_xinfo",
-    "table_list",
-    "index_list",
-    "index_info",
-    "index_xinfo",
-    "foreign_key_list",
-    "foreign_key_check",
-    "integrity_check",
-    "quick_check",
 ];
 
 /// Decides whether one action of a statement being prepared may run.
@@ -122,8 +112,8 @@ fn allowed(action: &AuthAction<'_>) -> Result<(), String> {
             pragma_value,
         } => {
             let name = pragma_name.to_ascii_lowercase();
-            let reads = READING_PRAGMAS.contains(&name.as_str())
-                && (pragma_value.is_none() || PRAGMAS_WITH_ARGUMENT.contains(&name.as_str()));
+            let reads = PRAGMAS_WITH_ARGUMENT.contains(&name.as_str())
+                || (pragma_value.is_none() && PRAGMAS_WITHOUT_ARGUMENT.contains(&name.as_str()));
             if reads {
                 Ok(())
             } else {

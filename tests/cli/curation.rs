@@ -5,24 +5,11 @@
 //! texts do not state.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::{root, run};
-
-/// Builds the repository's curated data into a fresh database; the folder lives as long as
-/// the returned guard.
-fn build_seed_graph() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("seed.sqlite");
-    let result = run(
-        &root(),
-        &["build", "--no-exports", "--db", db.to_str().unwrap()],
-    );
-    assert_eq!(result.code, 0, "{}", result.stderr);
-    (dir, db)
-}
+use crate::{root, run, seed_database};
 
 fn strings(conn: &Connection, sql: &str) -> Vec<String> {
     let mut statement = conn.prepare(sql).unwrap();
@@ -51,7 +38,7 @@ fn the_curated_set_checks_clean_with_no_warnings() {
 
 #[test]
 fn the_counts_meet_the_issue_figures() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     assert!(count(&conn, "SELECT count(*) FROM claims") >= 150);
     assert_eq!(count(&conn, "SELECT count(*) FROM sources"), 5);
@@ -79,7 +66,7 @@ fn the_counts_meet_the_issue_figures() {
 
 #[test]
 fn the_vocabulary_has_twenty_described_predicates_with_kinds() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     assert!(count(&conn, "SELECT count(*) FROM predicates") >= 20);
     let undescribed = strings(
@@ -122,7 +109,7 @@ fn the_vocabulary_has_twenty_described_predicates_with_kinds() {
 
 #[test]
 fn every_claim_from_a_non_english_source_has_an_english_note() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     let languages = strings(&conn, "SELECT DISTINCT language FROM sources ORDER BY 1");
     assert_eq!(languages, ["de", "en", "nl"]);
@@ -151,7 +138,7 @@ fn is_german(paragraph: &str) -> bool {
 /// paragraphs are German. A claim quoted from a German paragraph needs an English note too.
 #[test]
 fn claims_quoted_from_the_german_paragraphs_of_the_mixed_source_have_notes() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     let text: String = conn
         .query_row(
@@ -221,7 +208,7 @@ fn claims_quoted_from_the_german_paragraphs_of_the_mixed_source_have_notes() {
 /// an adjective").
 #[test]
 fn every_entity_is_used_or_says_why_it_is_there() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     let mut statement = conn
         .prepare(
@@ -272,7 +259,7 @@ fn every_entity_is_used_or_says_why_it_is_there() {
 /// disagreements are kept as claims of their own and come out as conflicts.
 #[test]
 fn the_disagreements_between_the_documents_come_out_as_conflicts() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     let conflict = |reason: &str, predicate: &str| -> Vec<(String, String, String, String)> {
         let mut statement = conn
@@ -340,7 +327,7 @@ fn the_disagreements_between_the_documents_come_out_as_conflicts() {
 /// the initials that close the article.
 #[test]
 fn sources_carry_only_what_their_texts_state() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     type Row = (
         String,
@@ -483,7 +470,7 @@ fn sources_carry_only_what_their_texts_state() {
 /// are curated as denials.
 #[test]
 fn hedges_and_denials_follow_the_text() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     let markers = [
         "offenbar",
@@ -559,7 +546,7 @@ fn hedges_and_denials_follow_the_text() {
 /// Dates are never guessed: every year in a claim's `when` is written in its document.
 #[test]
 fn every_claim_date_is_written_in_its_document() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     let mut statement = conn
         .prepare(
@@ -588,7 +575,7 @@ fn every_claim_date_is_written_in_its_document() {
 /// generic words that used to be aliases no longer produce false mentions.
 #[test]
 fn names_and_aliases_do_not_make_false_mentions() {
-    let (_dir, db) = build_seed_graph();
+    let (_dir, db) = seed_database();
     let conn = open(&db);
     let shared = strings(
         &conn,

@@ -66,6 +66,19 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Builds the repository's curated data into a fresh database; the folder lives as long as
+/// the returned guard.
+pub fn seed_database() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seed.sqlite");
+    let result = run(
+        &root(),
+        &["build", "--no-exports", "--db", db.to_str().unwrap()],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    (dir, db)
+}
+
 /// A scratch folder holding a copy of the valid fixture: `data/` and `seeds/`.
 pub fn valid_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
