@@ -19,8 +19,8 @@ use crate::model::{
     Claim, ClaimObject, DateRange, EntityKind, Model, ObjectType, Origin, RefField, Stance, Value,
 };
 
-use super::Resolver;
 use super::ids::{IdRegistry, IdStyle, check_id};
+use super::{Resolver, check_kind};
 
 /// Quotes shorter than this (after normalisation) would match almost anywhere.
 pub const MIN_QUOTE_CHARS: usize = 3;
@@ -228,23 +228,14 @@ fn resolve_one(
 
     if let (Some(subject), Some(predicate), Some(span)) = (subject, predicate, &raw.subject) {
         let predicate = &model.predicates[predicate];
-        let kind = resolver.kinds[subject];
-        if !predicate.subject.contains(&kind) {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::PredicateDomain,
-                    span.span.clone(),
-                    format!(
-                        "`{}` is {}, but `{}` takes as subject {}",
-                        span.value,
-                        super::with_article(kind),
-                        predicate.id,
-                        super::kind_list(&predicate.subject)
-                    ),
-                )
-                .with_label(super::with_article(kind)),
-            );
-        }
+        check_kind(
+            span,
+            resolver.kinds[subject],
+            &predicate.subject,
+            &format!("the subject of `{}`", predicate.id),
+            Code::PredicateDomain,
+            diagnostics,
+        );
     }
     let claim_object = predicate.and_then(|p| {
         check_object(
@@ -380,25 +371,16 @@ fn check_object(
         }
         (ObjectType::Entity(kinds), Some(object), None) => {
             let object = object?;
-            let kind = resolver.kinds[object];
-            if kinds.contains(&kind) {
-                return Some(ClaimObject::Entity(object));
-            }
             let span = raw.object.as_ref().expect("object given");
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::PredicateRange,
-                    span.span.clone(),
-                    format!(
-                        "`{}` is {}, but `{predicate}` takes as object {}",
-                        span.value,
-                        super::with_article(kind),
-                        super::kind_list(kinds)
-                    ),
-                )
-                .with_label(super::with_article(kind)),
-            );
-            None
+            check_kind(
+                span,
+                resolver.kinds[object],
+                kinds,
+                &format!("the object of `{predicate}`"),
+                Code::PredicateRange,
+                diagnostics,
+            )
+            .then_some(ClaimObject::Entity(object))
         }
         (ObjectType::Entity(_), None, _) => {
             let d = Diagnostic::error(

@@ -7,7 +7,7 @@ use crate::load::Sp;
 use crate::load::records::{FieldType, ORGANISATION_TYPES, RawEntity, RawFieldValue};
 use crate::model::{DateRange, Entity, EntityKind, ObjectType, Origin, Predicate, Scalar};
 
-use super::Resolver;
+use super::{Resolver, check_kind};
 
 /// The entity with its id, kind and position, before its fields are checked.
 pub fn skeleton(raw: &RawEntity, id: &Sp<String>, files: &Files) -> Entity {
@@ -143,20 +143,15 @@ pub fn resolve(
                     ),
                 ));
             }
-            if let ObjectType::Entity(kinds) = &predicate.object
-                && !kinds.contains(&target_kind)
-            {
-                diagnostics.push(Diagnostic::error(
+            if let ObjectType::Entity(kinds) = &predicate.object {
+                check_kind(
+                    target,
+                    target_kind,
+                    kinds,
+                    &format!("the object of the predicate `{}`", predicate.id),
                     Code::PredicateRange,
-                    target.span.clone(),
-                    format!(
-                        "`{}` is {}, but the predicate `{}` takes {}",
-                        target.value,
-                        super::with_article(target_kind),
-                        predicate.id,
-                        super::kind_list(kinds)
-                    ),
-                ));
+                    diagnostics,
+                );
             }
         }
         entity.links.push((*field, index));

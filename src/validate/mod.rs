@@ -164,24 +164,15 @@ impl Resolver<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Option<usize> {
         let index = self.entity(reference, what, diagnostics)?;
-        let kind = self.kinds[index];
-        if !allowed.contains(&kind) {
-            diagnostics.push(
-                Diagnostic::error(
-                    code,
-                    reference.span.clone(),
-                    format!(
-                        "`{}` is {}, but {what} takes {}",
-                        reference.value,
-                        with_article(kind),
-                        kind_list(allowed)
-                    ),
-                )
-                .with_label(with_article(kind)),
-            );
-            return None;
-        }
-        Some(index)
+        check_kind(
+            reference,
+            self.kinds[index],
+            allowed,
+            what,
+            code,
+            diagnostics,
+        )
+        .then_some(index)
     }
 
     fn predicate(
@@ -223,6 +214,35 @@ fn unknown<'a>(
         Some(suggestion) => d.with_hint(format!("did you mean `{suggestion}`?")),
         None => d,
     }
+}
+
+/// Reports a reference whose kind is not one of `allowed`: "`russia` is a country, but
+/// `outlet` must be an organisation". Returns whether the kind fits.
+fn check_kind(
+    reference: &Sp<String>,
+    kind: EntityKind,
+    allowed: &[EntityKind],
+    what: &str,
+    code: Code,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    if allowed.contains(&kind) {
+        return true;
+    }
+    diagnostics.push(
+        Diagnostic::error(
+            code,
+            reference.span.clone(),
+            format!(
+                "`{}` is {}, but {what} must be {}",
+                reference.value,
+                with_article(kind),
+                kind_list(allowed)
+            ),
+        )
+        .with_label(with_article(kind)),
+    );
+    false
 }
 
 /// "a person", "an organisation".

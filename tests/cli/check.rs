@@ -174,7 +174,7 @@ fn subjects_and_objects_must_fit_the_predicate() {
         &[
             "error[predicate-domain]",
             "data/claims.toml:3:11",
-            "`ministry` is an organisation, but `lost_soldiers` takes as subject a unit",
+            "`ministry` is an organisation, but the subject of `lost_soldiers` must be a unit",
         ],
     );
     assert_reports(
