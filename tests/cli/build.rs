@@ -8,20 +8,10 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use crate::{claimgraph, run, valid_project};
+use crate::{claimgraph, run, strings, valid_project};
 
 fn build(dir: &Path) -> crate::Run {
     run(dir, &["build", "--no-exports"])
-}
-
-fn query_strings(db: &Path, sql: &str) -> Vec<String> {
-    let conn = Connection::open(db).unwrap();
-    let mut statement = conn.prepare(sql).unwrap();
-    statement
-        .query_map([], |row| row.get::<_, String>(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
 }
 
 #[test]
@@ -63,7 +53,10 @@ fn build_writes_the_tables_and_views_of_the_design() {
     );
 
     // Both kinds of conflict in the fixture come out, with their reasons.
-    let reasons = query_strings(&db, "SELECT reason FROM conflicts ORDER BY reason");
+    let reasons = strings(
+        &Connection::open(&db).unwrap(),
+        "SELECT reason FROM conflicts ORDER BY reason",
+    );
     assert_eq!(reasons, ["functional", "opposite-stance"]);
 
     // Dates become full ISO days; values keep their type.
@@ -271,8 +264,8 @@ fn derived_claim_ids_survive_reordering_and_additions() {
     let dir = project.path();
     assert_eq!(build(dir).code, 0);
     let ids = |dir: &Path| {
-        query_strings(
-            &dir.join("claimgraph.sqlite"),
+        strings(
+            &Connection::open(dir.join("claimgraph.sqlite")).unwrap(),
             "SELECT id FROM claims ORDER BY id",
         )
     };

@@ -9,16 +9,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::{root, run, seed_database};
-
-fn strings(conn: &Connection, sql: &str) -> Vec<String> {
-    let mut statement = conn.prepare(sql).unwrap();
-    statement
-        .query_map([], |row| row.get::<_, String>(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
+use crate::{root, run, seed_database, strings};
 
 fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |row| row.get(0)).unwrap()

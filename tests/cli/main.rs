@@ -79,6 +79,16 @@ pub fn seed_database() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// The first column of every row of a query, as text.
+pub fn strings(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    let mut statement = conn.prepare(sql).unwrap();
+    statement
+        .query_map([], |row| row.get::<_, String>(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// A scratch folder holding a copy of the valid fixture: `data/` and `seeds/`.
 pub fn valid_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
