@@ -2,16 +2,19 @@
 //! it) as a diagram or in a visualisation tool's format; and the standard set that `build`
 //! writes into `exports/`.
 
+use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use super::{EXIT_FAILURE, EXIT_OK, failure};
 use crate::diagnostic::closest;
 use crate::export::{self, ExportError, Format, STANDARD_FORMATS};
-use crate::graph::views::{FocusError, View, ViewKind};
-use crate::store::{self, export::ExportData};
+use crate::graph::views::{Focus, FocusError, View, ViewKind, neighbourhood};
+use crate::store::{self, export::ClaimIndex, export::ExportData};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -59,42 +62,89 @@ pub fn run(args: &Args) -> u8 {
         say!("error: png is binary and stdout is a terminal; write it to a file with `-o FILE`");
         return EXIT_FAILURE;
     }
-    let data = match read(&args.db) {
+    let conn = match store::open_read(&args.db) {
+        Ok(conn) => conn,
+        Err(e) => return failure(&e),
+    };
+    // A neighbourhood is found by walking the indexes from the focus, and only its rows are
+    // read. Where the walk cannot start, everything is read, so the whole view can say why.
+    let near = match &args.focus {
+        Some(id) => match neighbourhood(args.view, id, args.depth, &ClaimIndex::new(&conn)) {
+            Ok(near) => near,
+            Err(e) => return failure(&e),
+        },
+        None => None,
+    };
+    let data = match &near {
+        Some(near) => store::export::read_claims(&conn, &near.claims, &near.entities),
+        None => store::export::read(&conn),
+    };
+    let data = match data {
         Ok(data) => data,
         Err(e) => return failure(&e),
     };
-    let mut view = View::new(args.view, &data);
-    if let Some(id) = &args.focus {
-        view = match view.focus(id, args.depth) {
+    let view = match (&args.focus, &near) {
+        (None, _) => View::new(args.view, &data),
+        (Some(id), Some(near)) => View::around(
+            args.view,
+            &data,
+            near,
+            Focus {
+                id: id.clone(),
+                depth: args.depth,
+            },
+        ),
+        (Some(id), None) => match View::new(args.view, &data).focus(id, args.depth) {
             Ok(view) => view,
             Err(e) => return focus_failure(&e, args.view, &data),
-        };
-    }
-    let bytes = match export::export(&view, args.format) {
-        Ok(bytes) => bytes,
-        Err(e) => return failure(&e),
+        },
     };
     let written = match &args.output {
-        Some(path) => write_atomically(path, &bytes),
-        None => io::stdout().lock().write_all(&bytes),
+        Some(path) => write_atomically(path, |file| {
+            export::write(&view, args.format, file).map_err(Unwritten::Export)
+        }),
+        None => write_behind(&mut io::stdout(), |out| {
+            export::write(&view, args.format, out).map_err(Unwritten::Export)
+        }),
     };
-    match written {
-        Ok(()) => EXIT_OK,
+    // The rows and the view are most of the process's memory, in millions of allocations:
+    // the system takes them back at exit at once, rather than one by one.
+    std::mem::forget(view);
+    std::mem::forget(data);
+    let Err(unwritten) = written else {
+        return EXIT_OK;
+    };
+    match unwritten.into_io() {
         // A reader that stops early (`| head`) is not a failure of the export.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
+        Ok(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Ok(e) => {
             let path = args
                 .output
                 .as_ref()
                 .map_or_else(|| "stdout".to_owned(), |p| p.display().to_string());
             failure(&format!("{path}: {e}"))
         }
+        Err(e) => failure(&e),
     }
 }
 
-fn read(db: &Path) -> Result<ExportData, store::StoreError> {
-    let conn = store::open_read(db)?;
-    store::export::read(&conn)
+/// Why an export was not written: the export failed, or its destination did.
+#[derive(Debug, thiserror::Error)]
+enum Unwritten {
+    #[error(transparent)]
+    Export(ExportError),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+impl Unwritten {
+    /// The destination's error, or else the export's own.
+    fn into_io(self) -> Result<io::Error, ExportError> {
+        match self {
+            Unwritten::Io(e) | Unwritten::Export(ExportError::Write { source: e, .. }) => Ok(e),
+            Unwritten::Export(e) => Err(e),
+        }
+    }
 }
 
 /// An unknown or misplaced `--focus` is a usage error: say so, and what was probably meant.
@@ -129,9 +179,17 @@ fn focus_failure(error: &FocusError, kind: ViewKind, data: &ExportData) -> u8 {
     EXIT_FAILURE
 }
 
-/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader
-/// never sees half a file and a failed export leaves the previous one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes a file with `fill` into a temporary file beside `path` and renames it over `path`,
+/// so a reader never sees half a file and a failed export leaves the previous one. A path that
+/// is a device or a pipe (`-o /dev/stdout`, `/dev/null`) is written to instead: renaming over
+/// it would replace it.
+fn write_atomically<E: From<io::Error>>(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return write_behind(&mut File::create(path)?, fill);
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -143,10 +201,87 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut file = builder.tempfile_in(dir)?;
-    file.write_all(bytes)?;
+    write_behind(file.as_file_mut(), fill)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// How many bytes [`write_behind`] hands over at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Runs `fill` with a writer whose bytes a second thread writes to `out`, a chunk at a time:
+/// the kernel copies one chunk while the export makes the next, where a large export would
+/// otherwise spend about as long waiting in `write` as making its text.
+fn write_behind<E: From<io::Error>>(
+    out: &mut (dyn Write + Send),
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
+    // Two chunks queued at most, so memory stays bounded when the disk is slower.
+    let (full, to_write) = mpsc::sync_channel::<Vec<u8>>(2);
+    let (written, empty) = mpsc::channel::<Vec<u8>>();
+    thread::scope(|scope| {
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for mut chunk in to_write {
+                out.write_all(&chunk)?;
+                chunk.clear();
+                // The chunk goes back for reuse; once the export is done nobody takes it.
+                let _ = written.send(chunk);
+            }
+            out.flush()
+        });
+        let mut ahead = Ahead {
+            chunk: Vec::with_capacity(CHUNK),
+            full,
+            empty,
+        };
+        let filled = fill(&mut ahead).and_then(|()| Ok(ahead.send()?));
+        // Closing the queue lets the writer finish.
+        drop(ahead);
+        match writer.join() {
+            // The writer's own error says more than the closed queue the export ran into.
+            Ok(Err(e)) => Err(e.into()),
+            Ok(Ok(())) => filled,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The export's end of [`write_behind`]: fills a chunk, queues it, takes an empty one back.
+struct Ahead {
+    chunk: Vec<u8>,
+    full: mpsc::SyncSender<Vec<u8>>,
+    empty: mpsc::Receiver<Vec<u8>>,
+}
+
+impl Ahead {
+    fn send(&mut self) -> io::Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let next = self
+            .empty
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let chunk = std::mem::replace(&mut self.chunk, next);
+        self.full
+            .send(chunk)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the writer stopped"))
+    }
+}
+
+impl Write for Ahead {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.chunk.extend_from_slice(bytes);
+        if self.chunk.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
 }
 
 /// What [`write_standard`] wrote.
@@ -171,7 +306,7 @@ pub enum StandardError {
 /// `entities.dot`, `entities.svg`, `entities.json`, `entities.cytoscape.json`, … SVGs are drawn
 /// only when Graphviz is installed.
 pub fn write_standard(db: &Path, dir: &Path) -> Result<StandardSet, StandardError> {
-    let data = read(db)?;
+    let data = store::export::read(&store::open_read(db)?)?;
     std::fs::create_dir_all(dir).map_err(|source| StandardError::Write {
         path: dir.to_owned(),
         source,
@@ -187,10 +322,17 @@ pub fn write_standard(db: &Path, dir: &Path) -> Result<StandardSet, StandardErro
             if format.needs_graphviz() && !graphviz {
                 continue;
             }
-            let bytes = export::export(&view, format)?;
             let path = dir.join(export::file_name(kind, format));
-            write_atomically(&path, &bytes)
-                .map_err(|source| StandardError::Write { path, source })?;
+            write_atomically(&path, |file| {
+                export::write(&view, format, file).map_err(Unwritten::Export)
+            })
+            .map_err(|e| match e.into_io() {
+                Ok(source) => StandardError::Write {
+                    path: path.clone(),
+                    source,
+                },
+                Err(e) => StandardError::Export(e),
+            })?;
             set.files += 1;
         }
     }

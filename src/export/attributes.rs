@@ -2,7 +2,10 @@
 //! GraphML, GEXF): one fixed list of keys with types, so every format declares the same
 //! attributes and a reader finds the same values in each.
 
+use std::borrow::Cow;
+
 use petgraph::graph::{EdgeIndex, NodeIndex};
+use serde::{Serialize, Serializer};
 
 use crate::graph::views::{EdgeKind, Item, View, claim_stances};
 use crate::store::export::{ClaimTarget, StoredValue};
@@ -212,77 +215,104 @@ pub const EDGE_KEYS: &[Key] = &[
     ),
 ];
 
+/// One attribute's value, borrowing from the rows where it can.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AttrValue {
-    Text(String),
+pub enum AttrValue<'a> {
+    Text(Cow<'a, str>),
     Integer(i64),
     Real(f64),
     Boolean(bool),
-    Ids(Vec<String>),
-    Texts(Vec<String>),
+    Ids(Vec<&'a str>),
+    Texts(Vec<Cow<'a, str>>),
 }
 
-impl AttrValue {
+impl AttrValue<'_> {
     /// The value as text, for XML formats: ids joined with a space (ids contain none), texts
     /// with ` | `.
-    pub fn to_text(&self) -> String {
+    pub fn to_text(&self) -> Cow<'_, str> {
         match self {
-            AttrValue::Text(t) => t.clone(),
-            AttrValue::Integer(i) => i.to_string(),
-            AttrValue::Real(r) => format!("{r:.1}"),
-            AttrValue::Boolean(b) => b.to_string(),
-            AttrValue::Ids(items) => items.join(" "),
-            AttrValue::Texts(items) => items.join(" | "),
-        }
-    }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            AttrValue::Text(t) => t.clone().into(),
-            AttrValue::Integer(i) => (*i).into(),
-            AttrValue::Real(r) => (*r).into(),
-            AttrValue::Boolean(b) => (*b).into(),
-            AttrValue::Ids(items) | AttrValue::Texts(items) => items.clone().into(),
+            AttrValue::Text(t) => Cow::Borrowed(t),
+            AttrValue::Integer(i) => Cow::Owned(i.to_string()),
+            AttrValue::Real(r) => Cow::Owned(format!("{r:.1}")),
+            AttrValue::Boolean(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            AttrValue::Ids(items) => Cow::Owned(items.join(" ")),
+            AttrValue::Texts(items) => Cow::Owned(items.join(" | ")),
         }
     }
 }
 
-/// Adds attributes to a JSON object, for the JSON tool formats.
-pub fn insert_json(
-    data: &mut serde_json::Map<String, serde_json::Value>,
-    values: Vec<(&'static Key, AttrValue)>,
-) {
-    for (key, value) in values {
-        data.insert(key.name.to_owned(), value.to_json());
+/// In the JSON tool formats: lists are arrays, the rest their JSON type.
+impl Serialize for AttrValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AttrValue::Text(t) => serializer.serialize_str(t),
+            AttrValue::Integer(i) => serializer.serialize_i64(*i),
+            AttrValue::Real(r) => serializer.serialize_f64(*r),
+            AttrValue::Boolean(b) => serializer.serialize_bool(*b),
+            AttrValue::Ids(items) => serializer.collect_seq(items),
+            AttrValue::Texts(items) => serializer.collect_seq(items),
+        }
+    }
+}
+
+/// A node's or edge's id, ends and attributes as one JSON object for the JSON tool formats,
+/// keys in the order of their names (the order of a `serde_json::Map`, which they were first
+/// written as).
+#[derive(Debug)]
+pub struct Fields<'a>(Vec<(&'a str, AttrValue<'a>)>);
+
+impl<'a> Fields<'a> {
+    /// The fields `first` (ids, ends) and `attributes`, sorted by name.
+    pub fn new(
+        first: Vec<(&'a str, &'a str)>,
+        attributes: Vec<(&'static Key, AttrValue<'a>)>,
+    ) -> Fields<'a> {
+        let mut fields: Vec<(&'a str, AttrValue<'a>)> = first
+            .into_iter()
+            .map(|(name, id)| (name, AttrValue::Text(Cow::Borrowed(id))))
+            .chain(attributes.into_iter().map(|(key, value)| (key.name, value)))
+            .collect();
+        fields.sort_by(|a, b| a.0.cmp(b.0));
+        Fields(fields)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&AttrValue<'a>> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+}
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
     }
 }
 
 /// A node's attributes that have a value, in [`NODE_KEYS`] order.
-pub fn node(view: &View<'_>, n: NodeIndex) -> Vec<(&'static Key, AttrValue)> {
-    let mut out: Vec<(&'static str, AttrValue)> = vec![
+pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'a>)> {
+    let data = view.data;
+    let mut out: Vec<(&'static str, AttrValue<'a>)> = vec![
         ("label", AttrValue::Text(view.node_label(n))),
-        ("kind", AttrValue::Text(view.node_kind(n).to_owned())),
+        ("kind", AttrValue::Text(Cow::Borrowed(view.node_kind(n)))),
     ];
+    let text = |s: &'a str| AttrValue::Text(Cow::Borrowed(s));
     let node = &view.graph[n];
     match node.item {
         Item::Entity(e) => {
-            let entity = &view.data.entities[e];
+            let entity = &data.entities[e];
             if let Some(d) = &entity.description {
-                out.push(("description", AttrValue::Text(d.clone())));
+                out.push(("description", text(d)));
             }
             if !entity.aliases.is_empty() {
-                out.push(("aliases", AttrValue::Texts(entity.aliases.clone())));
+                let aliases = entity.aliases.iter().map(|a| Cow::Borrowed(a.as_str()));
+                out.push(("aliases", AttrValue::Texts(aliases.collect())));
             }
             if let Some(r) = &entity.reliability {
-                out.push(("reliability", AttrValue::Text(r.clone())));
+                out.push(("reliability", text(r)));
             }
             for (field, targets) in view.links_of(e) {
                 // Every reference field has a key (a test below holds them together).
                 if let Some(key) = NODE_KEYS.iter().find(|k| k.name == field) {
-                    out.push((
-                        key.name,
-                        AttrValue::Ids(targets.into_iter().map(str::to_owned).collect()),
-                    ));
+                    out.push((key.name, AttrValue::Ids(targets)));
                 }
             }
             if !node.values.is_empty() {
@@ -290,51 +320,44 @@ pub fn node(view: &View<'_>, n: NodeIndex) -> Vec<(&'static Key, AttrValue)> {
                     .values
                     .iter()
                     .map(|&c| {
-                        let claim = &view.data.claims[c];
-                        format!(
+                        let claim = &data.claims[c];
+                        Cow::Owned(format!(
                             "{}: {}",
-                            view.predicate_label(&claim.predicate),
+                            data.predicates[claim.predicate].label,
                             view.target_text(claim)
-                        )
+                        ))
                     })
                     .collect();
-                let ids = node
-                    .values
-                    .iter()
-                    .map(|&c| view.data.claims[c].id.clone())
-                    .collect();
+                let ids = node.values.iter().map(|&c| data.claims[c].id.as_str());
                 out.push(("values", AttrValue::Texts(values)));
-                out.push(("value_claims", AttrValue::Ids(ids)));
+                out.push(("value_claims", AttrValue::Ids(ids.collect())));
             }
         }
         Item::Claim(c) => {
-            let claim = &view.data.claims[c];
-            let text = |s: &String| AttrValue::Text(s.clone());
-            out.push(("document", text(&claim.source)));
-            out.push(("reporter", text(&claim.reporter)));
+            let claim = &data.claims[c];
+            out.push(("document", text(view.source_id(claim))));
+            out.push(("reporter", text(view.entity_id(claim.reporter))));
             if !claim.citing.is_empty() {
-                out.push(("citing", AttrValue::Ids(claim.citing.clone())));
+                let citing = claim.citing.iter().map(|&e| view.entity_id(e));
+                out.push(("citing", AttrValue::Ids(citing.collect())));
             }
-            out.push(("origin", text(&claim.origin)));
+            out.push(("origin", text(view.entity_id(claim.origin))));
             out.push(("interested", AttrValue::Boolean(claim.interested)));
-            out.push(("subject", text(&claim.subject)));
-            out.push(("predicate", text(&claim.predicate)));
+            out.push(("subject", text(view.entity_id(claim.subject))));
+            out.push(("predicate", text(&data.predicates[claim.predicate].id)));
             match &claim.target {
-                ClaimTarget::Entity(id) => out.push(("object", text(id))),
+                ClaimTarget::Entity(e) => out.push(("object", text(view.entity_id(*e)))),
                 ClaimTarget::Value(StoredValue::Text(t)) => out.push(("value", text(t))),
-                ClaimTarget::Value(v) => out.push(("value", AttrValue::Text(v.to_text()))),
+                ClaimTarget::Value(v) => out.push(("value", AttrValue::Text(v.to_text().into()))),
             }
             if let Some(when) = &claim.when {
                 out.push(("when", text(when)));
             }
-            out.push((
-                "stance",
-                AttrValue::Text(claim_stances(claim).as_str().to_owned()),
-            ));
+            out.push(("stance", text(claim_stances(claim).as_str())));
             out.push(("hedged", AttrValue::Boolean(claim.hedged)));
             out.push((
                 "conflicting",
-                AttrValue::Boolean(view.conflicts_of(c).next().is_some()),
+                AttrValue::Boolean(!claim.conflicts.is_empty()),
             ));
             out.push(("quote", text(&claim.quote)));
             if let Some(note) = &claim.note {
@@ -346,17 +369,18 @@ pub fn node(view: &View<'_>, n: NodeIndex) -> Vec<(&'static Key, AttrValue)> {
 }
 
 /// An edge's attributes that have a value, in [`EDGE_KEYS`] order.
-pub fn edge(view: &View<'_>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue)> {
+pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'a>)> {
+    let data = view.data;
     let edge = &view.graph[e];
     let support = &edge.support;
-    let mut out: Vec<(&'static str, AttrValue)> = vec![
+    let mut out: Vec<(&'static str, AttrValue<'a>)> = vec![
         ("label", AttrValue::Text(edge_label(view, &edge.kind))),
-        ("kind", AttrValue::Text(edge.kind.as_str().to_owned())),
+        ("kind", AttrValue::Text(Cow::Borrowed(edge.kind.as_str()))),
     ];
     match &edge.kind {
         EdgeKind::Statement { predicate } => out.push((
             "predicate",
-            AttrValue::Text(view.data.predicates[*predicate].id.clone()),
+            AttrValue::Text(Cow::Borrowed(&data.predicates[*predicate].id)),
         )),
         EdgeKind::Cites { position } => out.push((
             "position",
@@ -364,24 +388,17 @@ pub fn edge(view: &View<'_>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue)> {
         )),
         _ => {}
     }
-    let ids = |items: &[usize], id: &dyn Fn(usize) -> String| -> AttrValue {
-        AttrValue::Ids(items.iter().map(|&i| id(i)).collect())
-    };
     let count = |n: usize| AttrValue::Integer(i64::try_from(n).unwrap_or(i64::MAX));
-    out.push((
-        "claims",
-        ids(&support.claims, &|c| view.data.claims[c].id.clone()),
-    ));
+    let claims = support.claims.iter().map(|&c| data.claims[c].id.as_str());
+    out.push(("claims", AttrValue::Ids(claims.collect())));
     out.push(("claim_count", count(support.claims.len())));
-    out.push((
-        "reporters",
-        ids(&support.reporters, &|r| view.data.entities[r].id.clone()),
-    ));
+    let reporters = support.reporters.iter().map(|&r| view.entity_id(r));
+    out.push(("reporters", AttrValue::Ids(reporters.collect())));
     out.push(("origins", count(support.origins.len())));
     out.push(("documents", count(support.documents.len())));
     out.push((
         "stance",
-        AttrValue::Text(support.stance.as_str().to_owned()),
+        AttrValue::Text(Cow::Borrowed(support.stance.as_str())),
     ));
     out.push(("hedged", AttrValue::Boolean(support.hedged)));
     out.push(("conflicting", AttrValue::Boolean(support.conflicting)));
@@ -395,31 +412,33 @@ pub fn weight(origins: usize) -> f64 {
 }
 
 /// How an edge kind reads in a diagram or tool: the predicate label, or the relation.
-pub fn edge_label(view: &View<'_>, kind: &EdgeKind) -> String {
+pub fn edge_label<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     match kind {
-        EdgeKind::Statement { predicate } => view.data.predicates[*predicate].label.clone(),
-        EdgeKind::Cites { position } => format!("cites ({position})"),
-        EdgeKind::Citation => "cites".to_owned(),
-        other => other.as_str().to_owned(),
+        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.data.predicates[*predicate].label),
+        EdgeKind::Cites { position } => Cow::Owned(format!("cites ({position})")),
+        EdgeKind::Citation => Cow::Borrowed("cites"),
+        other => Cow::Borrowed(other.as_str()),
     }
 }
 
-fn in_order(
+fn in_order<'a>(
     keys: &'static [Key],
-    values: Vec<(&'static str, AttrValue)>,
-) -> Vec<(&'static Key, AttrValue)> {
-    let mut out: Vec<(&'static Key, AttrValue)> = values
+    values: Vec<(&'static str, AttrValue<'a>)>,
+) -> Vec<(&'static Key, AttrValue<'a>)> {
+    let mut out: Vec<(usize, AttrValue<'a>)> = values
         .into_iter()
         .map(|(name, value)| {
-            let key = keys
+            let at = keys
                 .iter()
-                .find(|k| k.name == name)
+                .position(|k| k.name == name)
                 .expect("every attribute has a key");
-            (key, value)
+            (at, value)
         })
         .collect();
-    out.sort_by_key(|(key, _)| keys.iter().position(|k| k == *key));
-    out
+    out.sort_by_key(|(at, _)| *at);
+    out.into_iter()
+        .map(|(at, value)| (&keys[at], value))
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,43 +4,43 @@
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use super::attributes;
-use super::json::to_pretty_json;
-use super::{ExportError, Exporter, Format};
+use super::attributes::{self, AttrValue, Fields};
+use super::pretty::{Streamed, write_pretty};
+use super::{ExportError, Exporter, Format, Output};
 use crate::graph::views::View;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Cytoscape;
 
 impl Exporter for Cytoscape {
-    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
-        let nodes = view
-            .graph
-            .node_indices()
-            .map(|n| element(node_data(view, n)))
-            .collect();
-        let edges = view
-            .graph
-            .edge_indices()
-            .map(|e| element(edge_data(view, e)))
-            .collect();
+    fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
         let document = Document {
             data: GraphData {
                 name: format!("claimgraph {}", view.kind),
                 view: view.kind.as_str(),
             },
-            elements: Elements { nodes, edges },
+            elements: Elements {
+                nodes: Streamed(|| {
+                    view.graph
+                        .node_indices()
+                        .map(|n| element(node_data(view, n)))
+                }),
+                edges: Streamed(|| {
+                    view.graph
+                        .edge_indices()
+                        .map(|e| element(edge_data(view, e)))
+                }),
+            },
         };
-        to_pretty_json(&document, Format::Cytoscape)
+        write_pretty(out, &document, Format::Cytoscape)
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Document {
+#[derive(Serialize)]
+struct Document<N, E> {
     data: GraphData,
-    elements: Elements,
+    elements: Elements<N, E>,
 }
 
 #[derive(Debug, Serialize)]
@@ -49,50 +49,51 @@ struct GraphData {
     view: &'static str,
 }
 
-#[derive(Debug, Serialize)]
-struct Elements {
-    nodes: Vec<Element>,
-    edges: Vec<Element>,
+#[derive(Serialize)]
+struct Elements<N, E> {
+    nodes: N,
+    edges: E,
 }
 
 #[derive(Debug, Serialize)]
-struct Element {
-    data: Map<String, Value>,
+struct Element<'a> {
+    data: Fields<'a>,
     classes: String,
 }
 
 /// An element with its classes: the kind, then each flag that is true.
-fn element(data: Map<String, Value>) -> Element {
-    let mut classes = vec![data["kind"].as_str().unwrap_or_default().to_owned()];
+fn element(data: Fields<'_>) -> Element<'_> {
+    let text = |name: &str| match data.get(name) {
+        Some(AttrValue::Text(t)) => Some(t.as_ref()),
+        _ => None,
+    };
+    let mut classes = vec![text("kind").unwrap_or_default()];
     for flag in ["hedged", "conflicting"] {
-        if data.get(flag) == Some(&Value::Bool(true)) {
-            classes.push(flag.to_owned());
+        if data.get(flag) == Some(&AttrValue::Boolean(true)) {
+            classes.push(flag);
         }
     }
-    match data.get("stance").and_then(Value::as_str) {
-        Some("denies") => classes.push("denied".to_owned()),
-        Some("both") => classes.push("disputed".to_owned()),
+    match text("stance") {
+        Some("denies") => classes.push("denied"),
+        Some("both") => classes.push("disputed"),
         _ => {}
     }
-    Element {
-        data,
-        classes: classes.join(" "),
-    }
+    let classes = classes.join(" ");
+    Element { data, classes }
 }
 
-fn node_data(view: &View<'_>, n: NodeIndex) -> Map<String, Value> {
-    let mut data = Map::new();
-    data.insert("id".to_owned(), view.node_id(n).into());
-    attributes::insert_json(&mut data, attributes::node(view, n));
-    data
+fn node_data<'a>(view: &'a View<'a>, n: NodeIndex) -> Fields<'a> {
+    Fields::new(vec![("id", view.node_id(n))], attributes::node(view, n))
 }
 
-fn edge_data(view: &View<'_>, e: EdgeIndex) -> Map<String, Value> {
+fn edge_data<'a>(view: &'a View<'a>, e: EdgeIndex) -> Fields<'a> {
     let (from, to) = view.graph.edge_endpoints(e).expect("the edge exists");
-    let mut data = Map::new();
-    data.insert("id".to_owned(), view.graph[e].id.clone().into());
-    data.insert("source".to_owned(), view.node_id(from).into());
-    data.insert("target".to_owned(), view.node_id(to).into());
-    attributes::insert_json(&mut data, attributes::edge(view, e));
-    data
+    Fields::new(
+        vec![
+            ("id", view.graph[e].id.as_str()),
+            ("source", view.node_id(from)),
+            ("target", view.node_id(to)),
+        ],
+        attributes::edge(view, e),
+    )
 }

@@ -5,6 +5,7 @@
 //! Every id and text goes through [`quoted`] or [`html`]; graphviz-rust escapes nothing.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
@@ -15,7 +16,7 @@ use petgraph::visit::EdgeRef;
 
 use super::attributes::edge_label;
 use super::quote::{html, quoted, shorten, wrap};
-use super::{ExportError, Exporter};
+use super::{ExportError, Exporter, Format, Output};
 use crate::graph::views::{EdgeKind, Item, Stances, Support, View, ViewKind};
 use crate::model::{EntityKind, Stance};
 use crate::store::export::ClaimRow;
@@ -25,8 +26,9 @@ use crate::store::export::ClaimRow;
 pub struct Dot;
 
 impl Exporter for Dot {
-    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
-        Ok(source(view).into_bytes())
+    fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
+        out.write_all(source(view).as_bytes())
+            .map_err(ExportError::writing(Format::Dot))
     }
 }
 
@@ -123,22 +125,24 @@ fn graph(view: &View<'_>) -> Graph {
     match view.kind {
         // One cluster per source document, holding its claims.
         ViewKind::Provenance => {
-            let mut documents: BTreeMap<&str, Vec<Stmt>> = BTreeMap::new();
+            // Keyed by position among the sources, which is id order.
+            let mut documents: BTreeMap<usize, Vec<Stmt>> = BTreeMap::new();
             for n in view.graph.node_indices() {
                 match view.graph[n].item {
                     Item::Claim(c) => documents
-                        .entry(&view.data.claims[c].source)
+                        .entry(view.data.claims[c].source)
                         .or_default()
                         .push(node_stmt(view, n)),
                     Item::Entity(_) => stmts.push(node_stmt(view, n)),
                 }
             }
-            for (id, nodes) in documents {
+            for (source, nodes) in documents {
+                let id = &view.data.sources[source].id;
                 let mut body = vec![stmt_attrs(
                     "graph",
                     vec![
-                        Attribute(Id::Plain("label".to_owned()), document_label(view, id)),
-                        attr("tooltip", &document_title(view, id)),
+                        Attribute(Id::Plain("label".to_owned()), document_label(view, source)),
+                        attr("tooltip", &document_title(view, source)),
                         attr("id", &format!("cluster:{id}")),
                         attr("style", "rounded,filled"),
                         attr("fillcolor", DOCUMENT),
@@ -176,7 +180,7 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
                 ViewKind::Citations => "Citation",
             },
             view.find(&focus.id)
-                .map_or_else(|| focus.id.clone(), |n| view.node_label(n)),
+                .map_or_else(|| focus.id.clone(), |n| view.node_label(n).into_owned()),
             focus.id,
             count(focus.depth, "step", "steps")
         ),
@@ -209,22 +213,25 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
     attrs
 }
 
-fn document_title(view: &View<'_>, source: &str) -> String {
-    let row = view.source(source);
-    let name = &view.entity(source).name;
+fn document_title(view: &View<'_>, source: usize) -> String {
+    let row = &view.data.sources[source];
+    let name = view.entity_name(row.entity);
     match (&row.title, &row.published) {
         (Some(title), Some(published)) if title != name => {
             format!("{name} ({published}): {}", shorten(title, 90))
         }
         (_, Some(published)) => format!("{name} ({published})"),
-        _ => name.clone(),
+        _ => name.to_owned(),
     }
 }
 
 /// A cluster's HTML-like label: the document's name in bold, its date and title below.
-fn document_label(view: &View<'_>, source: &str) -> Id {
-    let row = view.source(source);
-    let mut label = format!("<B>{}</B>", html(&shorten(&view.entity(source).name, 120)));
+fn document_label(view: &View<'_>, source: usize) -> Id {
+    let row = &view.data.sources[source];
+    let mut label = format!(
+        "<B>{}</B>",
+        html(&shorten(view.entity_name(row.entity), 120))
+    );
     let details: Vec<&str> = [row.published.as_deref(), row.title.as_deref()]
         .into_iter()
         .flatten()
@@ -264,12 +271,12 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
             } else if claim.hedged {
                 style.push("dotted");
             }
-            let conflicting = view.conflicts_of(c).next().is_some();
+            let conflicting = !claim.conflicts.is_empty();
             // The subject in bold above what is said of it, so a claim reads on its own.
             let label = format!(
                 "<<B>{}</B><BR/>{}>",
                 html(&wrap(
-                    &shorten(&view.entity(&claim.subject).name, CLAIM_LABEL_CHARS),
+                    &shorten(view.entity_name(claim.subject), CLAIM_LABEL_CHARS),
                     34
                 )),
                 html(&wrap(&shorten(&view.claim_label(c), CLAIM_LABEL_CHARS), 34))
@@ -299,7 +306,7 @@ fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> S
     let tooltip = edge_tooltip(view, from, to, e);
     match &edge.kind {
         EdgeKind::Statement { .. } | EdgeKind::Citation => {
-            let mut label = edge_label(view, &edge.kind);
+            let mut label = edge_label(view, &edge.kind).into_owned();
             if matches!(edge.kind, EdgeKind::Citation) {
                 label = count(support.claims.len(), "claim", "claims");
             }
@@ -396,7 +403,7 @@ fn entity_tooltip(view: &View<'_>, n: NodeIndex) -> String {
 fn claim_tooltip(view: &View<'_>, c: usize) -> String {
     let claim = &view.data.claims[c];
     let mut lines = vec![view.claim_sentence(c)];
-    let mut about = vec![claim.id.clone(), document_title(view, &claim.source)];
+    let mut about = vec![claim.id.clone(), document_title(view, claim.source)];
     if let Some(when) = &claim.when {
         about.push(format!("when: {when}"));
     }
@@ -406,7 +413,7 @@ fn claim_tooltip(view: &View<'_>, c: usize) -> String {
     if let Some(note) = &claim.note {
         lines.push(format!("note: {}", shorten(note, QUOTE_CHARS)));
     }
-    for conflict in view.conflicts_of(c) {
+    for conflict in claim.conflicts.iter().map(|&x| &view.data.conflicts[x]) {
         let other = if conflict.claim_a == claim.id {
             &conflict.claim_b
         } else {
@@ -422,17 +429,14 @@ fn claim_tooltip(view: &View<'_>, c: usize) -> String {
 
 /// "reported by NOS, citing Kyiv Independent ← Ukrainian intelligence; hedged; denies"
 fn attribution(view: &View<'_>, claim: &ClaimRow) -> String {
-    let name = |id: &String| view.entity(id).name.clone();
-    let mut text = format!("reported by {}", name(&claim.reporter));
+    let name = |e: usize| view.entity_name(e);
+    let mut text = format!("reported by {}", name(claim.reporter));
     if !claim.citing.is_empty() {
-        let chain: Vec<String> = claim.citing.iter().map(name).collect();
+        let chain: Vec<&str> = claim.citing.iter().map(|&e| name(e)).collect();
         text.push_str(&format!(", citing {}", chain.join(" ← ")));
     }
     if claim.interested {
-        text.push_str(&format!(
-            "; origin {} is a party to it",
-            name(&claim.origin)
-        ));
+        text.push_str(&format!("; origin {} is a party to it", name(claim.origin)));
     }
     if claim.hedged {
         text.push_str("; hedged");
@@ -454,7 +458,7 @@ fn claim_lines(view: &View<'_>, claims: &[usize]) -> Vec<String> {
                 "• {} — {} in {}: “{}”",
                 view.claim_label(c),
                 attribution(view, claim),
-                view.entity(&claim.source).name,
+                view.entity_name(view.data.sources[claim.source].entity),
                 shorten(&claim.quote, QUOTE_CHARS)
             )
         })

@@ -2,11 +2,14 @@
 //! edges with their own id, a `kind` that tells parallel edges apart (Gephi merges parallel
 //! edges of one kind), a label and a weight (independent origins).
 
+use std::borrow::Cow;
+use std::io::Write;
+
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
-use super::{ExportError, Exporter, Format};
+use super::{ExportError, Exporter, Format, Output};
 use crate::graph::views::{EdgeKind, Item, View};
 use crate::model::EntityKind;
 
@@ -14,11 +17,8 @@ use crate::model::EntityKind;
 pub struct Gexf;
 
 impl Exporter for Gexf {
-    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
-        write(view).map_err(|e| ExportError::Write {
-            format: Format::Gexf,
-            message: e.to_string(),
-        })
+    fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
+        write(view, out).map_err(ExportError::writing(Format::Gexf))
     }
 }
 
@@ -50,16 +50,16 @@ fn colour(kind: Option<EntityKind>) -> (u8, u8, u8) {
 }
 
 /// What tells an edge from a parallel one between the same nodes.
-fn edge_kind(view: &View<'_>, kind: &EdgeKind) -> String {
+fn edge_kind<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     match kind {
-        EdgeKind::Statement { predicate } => view.data.predicates[*predicate].id.clone(),
-        EdgeKind::Cites { position } => format!("cites:{position}"),
-        other => other.as_str().to_owned(),
+        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.data.predicates[*predicate].id),
+        EdgeKind::Cites { position } => Cow::Owned(format!("cites:{position}")),
+        other => Cow::Borrowed(other.as_str()),
     }
 }
 
-fn write(view: &View<'_>) -> std::io::Result<Vec<u8>> {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
+    let mut w = Writer::new_with_indent(out, b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("gexf")
         .with_attributes([
@@ -109,7 +109,7 @@ fn write(view: &View<'_>) -> std::io::Result<Vec<u8>> {
                             w.create_element("node")
                                 .with_attributes([
                                     ("id", view.node_id(n)),
-                                    ("label", view.node_label(n).as_str()),
+                                    ("label", view.node_label(n).as_ref()),
                                 ])
                                 .write_inner_content(|w| {
                                     attvalues(w, attributes::node(view, n))?;
@@ -135,8 +135,8 @@ fn write(view: &View<'_>) -> std::io::Result<Vec<u8>> {
                                     ("id", edge.id.as_str()),
                                     ("source", view.node_id(from)),
                                     ("target", view.node_id(to)),
-                                    ("kind", edge_kind(view, &edge.kind).as_str()),
-                                    ("label", attributes::edge_label(view, &edge.kind).as_str()),
+                                    ("kind", edge_kind(view, &edge.kind).as_ref()),
+                                    ("label", attributes::edge_label(view, &edge.kind).as_ref()),
                                     ("weight", format!("{weight:.1}").as_str()),
                                 ])
                                 .write_inner_content(|w| attvalues(w, attributes::edge(view, e)))?;
@@ -147,19 +147,17 @@ fn write(view: &View<'_>) -> std::io::Result<Vec<u8>> {
                 })?;
             Ok(())
         })?;
-    let mut bytes = w.into_inner();
-    bytes.push(b'\n');
-    Ok(bytes)
+    w.into_inner().write_all(b"\n")
 }
 
-fn attvalues(
-    w: &mut Writer<Vec<u8>>,
-    values: Vec<(&'static Key, AttrValue)>,
+fn attvalues<W: Write>(
+    w: &mut Writer<W>,
+    values: Vec<(&'static Key, AttrValue<'_>)>,
 ) -> std::io::Result<()> {
     w.create_element("attvalues").write_inner_content(|w| {
         for (key, value) in values.iter().filter(|(k, _)| !NATIVE.contains(&k.name)) {
             w.create_element("attvalue")
-                .with_attributes([("for", key.name), ("value", value.to_text().as_str())])
+                .with_attributes([("for", key.name), ("value", value.to_text().as_ref())])
                 .write_empty()?;
         }
         Ok(())

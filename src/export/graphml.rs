@@ -2,22 +2,21 @@
 //! edges with `<data>`. Every edge has its own id, so readers that meet parallel edges
 //! (networkx makes a `MultiDiGraph`) keep each with its attributes.
 
+use std::io::Write;
+
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
-use super::{ExportError, Exporter, Format};
+use super::{ExportError, Exporter, Format, Output};
 use crate::graph::views::View;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Graphml;
 
 impl Exporter for Graphml {
-    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
-        write(view).map_err(|e| ExportError::Write {
-            format: Format::Graphml,
-            message: e.to_string(),
-        })
+    fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
+        write(view, out).map_err(ExportError::writing(Format::Graphml))
     }
 }
 
@@ -40,8 +39,8 @@ fn key_id(prefix: char, keys: &[Key], key: &Key) -> String {
     format!("{prefix}{at}")
 }
 
-fn write(view: &View<'_>) -> std::io::Result<Vec<u8>> {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
+    let mut w = Writer::new_with_indent(out, b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("graphml")
         .with_attributes([
@@ -92,16 +91,14 @@ fn write(view: &View<'_>) -> std::io::Result<Vec<u8>> {
                 })?;
             Ok(())
         })?;
-    let mut bytes = w.into_inner();
-    bytes.push(b'\n');
-    Ok(bytes)
+    w.into_inner().write_all(b"\n")
 }
 
-fn data(
-    w: &mut Writer<Vec<u8>>,
+fn data<W: Write>(
+    w: &mut Writer<W>,
     prefix: char,
     keys: &[Key],
-    values: Vec<(&'static Key, AttrValue)>,
+    values: Vec<(&'static Key, AttrValue<'_>)>,
 ) -> std::io::Result<()> {
     for (key, value) in values {
         w.create_element("data")

@@ -2,15 +2,16 @@
 //! source document, quote and attribution chain. Documented by
 //! `exports/schema/claimgraph-graph.schema.json`.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
-use petgraph::visit::EdgeRef;
-use serde::Serialize;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use serde::{Serialize, Serializer};
 
 use super::attributes::edge_label;
-use super::{ExportError, Exporter, Format};
+use super::pretty::Document;
+use super::{ExportError, Exporter, Format, Output};
 use crate::graph::views::{EdgeKind, Item, View, claim_stances};
-use crate::store::export::{ClaimTarget, StoredValue};
+use crate::store::export::{ClaimTarget, ExportData, StoredValue};
 
 /// The name every document of this shape carries in `format`.
 pub const FORMAT_NAME: &str = "claimgraph-graph";
@@ -21,35 +22,75 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct Json;
 
 impl Exporter for Json {
-    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
-        to_pretty_json(&document(view), Format::Json)
+    fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
+        let data = view.data;
+        let claims = view.claims();
+        let mut sources: Vec<usize> = claims.iter().map(|&c| data.claims[c].source).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let nodes: Vec<NodeIndex> = view.graph.node_indices().collect();
+        let edges: Vec<EdgeIndex> = view.graph.edge_indices().collect();
+        let mut document = Document::begin(out, Format::Json)?;
+        document.field("format", &FORMAT_NAME)?;
+        document.field("version", &FORMAT_VERSION)?;
+        document.field("view", &view.kind.as_str())?;
+        if let Some(focus) = &view.focus {
+            let focus = FocusOut {
+                id: &focus.id,
+                depth: focus.depth,
+            };
+            document.field("focus", &focus)?;
+        }
+        document.list("nodes", &nodes, |&n| node(view, n))?;
+        document.list("edges", &edges, |&e| edge(view, e))?;
+        document.list("claims", &claims, |&c| claim(view, c))?;
+        document.list("sources", &sources, |&s| source(view, s))?;
+        document.end()
     }
 }
 
-/// Pretty JSON ending in a line break; map keys keep the order of the wire types.
-pub(super) fn to_pretty_json(
-    value: &impl Serialize,
-    format: Format,
-) -> Result<Vec<u8>, ExportError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| ExportError::Write {
-        format,
-        message: e.to_string(),
-    })?;
-    bytes.push(b'\n');
-    Ok(bytes)
+/// Positions in one of the lists of rows, written as the ids they stand for.
+#[derive(Debug, Clone, Copy)]
+enum Ids<'a> {
+    Entities(&'a ExportData, &'a [usize]),
+    Claims(&'a ExportData, &'a [usize]),
+    Sources(&'a ExportData, &'a [usize]),
 }
 
-#[derive(Debug, Serialize)]
-struct Document<'a> {
-    format: &'static str,
-    version: u32,
-    view: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    focus: Option<FocusOut<'a>>,
-    nodes: Vec<NodeOut<'a>>,
-    edges: Vec<EdgeOut<'a>>,
-    claims: Vec<ClaimOut<'a>>,
-    sources: Vec<SourceOut<'a>>,
+impl Ids<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Ids::Entities(_, items) | Ids::Claims(_, items) | Ids::Sources(_, items) => {
+                items.is_empty()
+            }
+        }
+    }
+}
+
+impl Serialize for Ids<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Ids::Entities(data, items) => {
+                serializer.collect_seq(items.iter().map(|&i| &data.entities[i].id))
+            }
+            Ids::Claims(data, items) => {
+                serializer.collect_seq(items.iter().map(|&i| &data.claims[i].id))
+            }
+            Ids::Sources(data, items) => {
+                serializer.collect_seq(items.iter().map(|&i| &data.sources[i].id))
+            }
+        }
+    }
+}
+
+/// Curated links by field name, in the order of the names.
+#[derive(Debug)]
+struct Links<'a>(Vec<(&'a str, Vec<&'a str>)>);
+
+impl Serialize for Links<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(field, targets)| (field, targets)))
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -62,7 +103,7 @@ struct FocusOut<'a> {
 struct NodeOut<'a> {
     id: &'a str,
     kind: &'static str,
-    label: String,
+    label: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -70,11 +111,15 @@ struct NodeOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     reliability: Option<&'a str>,
     /// Curated references by field name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    links: BTreeMap<&'a str, Vec<&'a str>>,
+    #[serde(skip_serializing_if = "links_empty")]
+    links: Links<'a>,
     /// Claims that give the entity a value (entity view).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    values: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Ids::is_empty")]
+    values: Ids<'a>,
+}
+
+fn links_empty(links: &Links<'_>) -> bool {
+    links.0.is_empty()
 }
 
 #[derive(Debug, Serialize)]
@@ -83,15 +128,15 @@ struct EdgeOut<'a> {
     source: &'a str,
     target: &'a str,
     kind: &'a str,
-    label: String,
+    label: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     predicate: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     position: Option<usize>,
-    claims: Vec<&'a str>,
-    reporters: Vec<&'a str>,
-    origins: Vec<&'a str>,
-    documents: Vec<&'a str>,
+    claims: Ids<'a>,
+    reporters: Ids<'a>,
+    origins: Ids<'a>,
+    documents: Ids<'a>,
     stance: &'static str,
     hedged: bool,
     conflicting: bool,
@@ -102,7 +147,7 @@ struct ClaimOut<'a> {
     id: &'a str,
     source: &'a str,
     reporter: &'a str,
-    citing: &'a [String],
+    citing: Ids<'a>,
     origin: &'a str,
     interested: bool,
     subject: &'a str,
@@ -157,161 +202,119 @@ struct SourceOut<'a> {
     url: Option<&'a str>,
 }
 
-fn document<'a>(view: &'a View<'a>) -> Document<'a> {
+fn node<'a>(view: &'a View<'a>, n: NodeIndex) -> NodeOut<'a> {
     let data = view.data;
-    let nodes = view
-        .graph
-        .node_indices()
-        .map(|n| {
-            let node = &view.graph[n];
-            let entity = match node.item {
-                Item::Entity(e) => Some(&data.entities[e]),
-                Item::Claim(_) => None,
-            };
-            NodeOut {
-                id: view.node_id(n),
-                kind: view.node_kind(n),
-                label: view.node_label(n),
-                description: entity.and_then(|e| e.description.as_deref()),
-                aliases: entity.map_or(&[], |e| e.aliases.as_slice()),
-                reliability: entity.and_then(|e| e.reliability.as_deref()),
-                links: match node.item {
-                    Item::Entity(e) => view.links_of(e).into_iter().collect(),
-                    Item::Claim(_) => BTreeMap::new(),
-                },
-                values: node
-                    .values
-                    .iter()
-                    .map(|&c| data.claims[c].id.as_str())
-                    .collect(),
-            }
-        })
-        .collect();
-    let edges = view
-        .graph
-        .edge_references()
-        .map(|e| {
-            let edge = e.weight();
-            let support = &edge.support;
-            let entity_ids = |items: &[usize]| -> Vec<&'a str> {
-                items
-                    .iter()
-                    .map(|&i| data.entities[i].id.as_str())
-                    .collect()
-            };
-            EdgeOut {
-                id: &edge.id,
-                source: view.node_id(e.source()),
-                target: view.node_id(e.target()),
-                kind: edge.kind.as_str(),
-                label: edge_label(view, &edge.kind),
-                predicate: match edge.kind {
-                    EdgeKind::Statement { predicate } => {
-                        Some(data.predicates[predicate].id.as_str())
-                    }
-                    _ => None,
-                },
-                position: match edge.kind {
-                    EdgeKind::Cites { position } => Some(position),
-                    _ => None,
-                },
-                claims: support
-                    .claims
-                    .iter()
-                    .map(|&c| data.claims[c].id.as_str())
-                    .collect(),
-                reporters: entity_ids(&support.reporters),
-                origins: entity_ids(&support.origins),
-                documents: support
-                    .documents
-                    .iter()
-                    .map(|&d| data.sources[d].id.as_str())
-                    .collect(),
-                stance: support.stance.as_str(),
-                hedged: support.hedged,
-                conflicting: support.conflicting,
-            }
-        })
-        .collect();
-    let claim_indexes = view.claims();
-    let claims: Vec<ClaimOut<'a>> = claim_indexes
-        .iter()
-        .map(|&c| {
-            let claim = &data.claims[c];
-            let (object, value) = match &claim.target {
-                ClaimTarget::Entity(id) => (Some(id.as_str()), None),
-                ClaimTarget::Value(v) => (
-                    None,
-                    Some(match v {
-                        StoredValue::Integer(i) => ValueOut::Integer(*i),
-                        StoredValue::Real(r) => ValueOut::Real(*r),
-                        StoredValue::Text(t) => ValueOut::Text(t),
-                    }),
-                ),
-            };
-            ClaimOut {
-                id: &claim.id,
-                source: &claim.source,
-                reporter: &claim.reporter,
-                citing: &claim.citing,
-                origin: &claim.origin,
-                interested: claim.interested,
-                subject: &claim.subject,
-                predicate: &claim.predicate,
-                predicate_label: view.predicate_label(&claim.predicate),
-                object,
-                value,
-                when: claim.when.as_deref(),
-                stance: claim_stances(claim).as_str(),
-                hedged: claim.hedged,
-                quote: &claim.quote,
-                note: claim.note.as_deref(),
-                conflicts: view
-                    .conflicts_of(c)
-                    .map(|x| ConflictOut {
-                        with: if x.claim_a == claim.id {
-                            &x.claim_b
-                        } else {
-                            &x.claim_a
-                        },
-                        reason: &x.reason,
-                        detail: &x.detail,
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let mut source_ids: Vec<&str> = claims.iter().map(|c| c.source).collect();
-    source_ids.sort_unstable();
-    source_ids.dedup();
-    let sources = source_ids
-        .into_iter()
-        .map(|id| {
-            let row = view.source(id);
-            SourceOut {
-                id: &row.id,
-                name: &view.entity(id).name,
-                file: &row.file,
-                title: row.title.as_deref(),
-                language: row.language.as_deref(),
-                published: row.published.as_deref(),
-                outlet: row.outlet.as_deref(),
-                author: row.author.as_deref(),
-                url: row.url.as_deref(),
-            }
-        })
-        .collect();
-    Document {
-        format: FORMAT_NAME,
-        version: FORMAT_VERSION,
-        view: view.kind.as_str(),
-        focus: view.focus.as_ref().map(|f| FocusOut {
-            id: &f.id,
-            depth: f.depth,
+    let node = &view.graph[n];
+    let entity = match node.item {
+        Item::Entity(e) => Some(&data.entities[e]),
+        Item::Claim(_) => None,
+    };
+    NodeOut {
+        id: view.node_id(n),
+        kind: view.node_kind(n),
+        label: view.node_label(n),
+        description: entity.and_then(|e| e.description.as_deref()),
+        aliases: entity.map_or(&[], |e| e.aliases.as_slice()),
+        reliability: entity.and_then(|e| e.reliability.as_deref()),
+        links: Links(match node.item {
+            Item::Entity(e) => view.links_of(e),
+            Item::Claim(_) => Vec::new(),
         }),
-        nodes,
-        edges,
-        claims,
-        sources,
+        values: Ids::Claims(data, &view.graph[n].values),
+    }
+}
+
+fn edge<'a>(view: &'a View<'a>, e: EdgeIndex) -> EdgeOut<'a> {
+    let data = view.data;
+    let edge = &view.graph[e];
+    let (source, target) = view.graph.edge_endpoints(e).expect("the edge exists");
+    let support = &edge.support;
+    EdgeOut {
+        id: &edge.id,
+        source: view.node_id(source),
+        target: view.node_id(target),
+        kind: edge.kind.as_str(),
+        label: edge_label(view, &edge.kind),
+        predicate: match edge.kind {
+            EdgeKind::Statement { predicate } => Some(data.predicates[predicate].id.as_str()),
+            _ => None,
+        },
+        position: match edge.kind {
+            EdgeKind::Cites { position } => Some(position),
+            _ => None,
+        },
+        claims: Ids::Claims(data, &support.claims),
+        reporters: Ids::Entities(data, &support.reporters),
+        origins: Ids::Entities(data, &support.origins),
+        documents: Ids::Sources(data, &support.documents),
+        stance: support.stance.as_str(),
+        hedged: support.hedged,
+        conflicting: support.conflicting,
+    }
+}
+
+fn claim<'a>(view: &View<'a>, c: usize) -> ClaimOut<'a> {
+    let data = view.data;
+    let claim = &data.claims[c];
+    let (object, value) = match &claim.target {
+        ClaimTarget::Entity(e) => (Some(view.entity_id(*e)), None),
+        ClaimTarget::Value(v) => (
+            None,
+            Some(match v {
+                StoredValue::Integer(i) => ValueOut::Integer(*i),
+                StoredValue::Real(r) => ValueOut::Real(*r),
+                StoredValue::Text(t) => ValueOut::Text(t),
+            }),
+        ),
+    };
+    let predicate = &data.predicates[claim.predicate];
+    ClaimOut {
+        id: &claim.id,
+        source: view.source_id(claim),
+        reporter: view.entity_id(claim.reporter),
+        citing: Ids::Entities(data, &claim.citing),
+        origin: view.entity_id(claim.origin),
+        interested: claim.interested,
+        subject: view.entity_id(claim.subject),
+        predicate: &predicate.id,
+        predicate_label: &predicate.label,
+        object,
+        value,
+        when: claim.when.as_deref(),
+        stance: claim_stances(claim).as_str(),
+        hedged: claim.hedged,
+        quote: &claim.quote,
+        note: claim.note.as_deref(),
+        conflicts: claim
+            .conflicts
+            .iter()
+            .map(|&x| {
+                let x = &data.conflicts[x];
+                ConflictOut {
+                    with: if x.claim_a == claim.id {
+                        &x.claim_b
+                    } else {
+                        &x.claim_a
+                    },
+                    reason: &x.reason,
+                    detail: &x.detail,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn source<'a>(view: &View<'a>, s: usize) -> SourceOut<'a> {
+    let row = &view.data.sources[s];
+    SourceOut {
+        id: &row.id,
+        name: view.entity_name(row.entity),
+        file: &row.file,
+        title: row.title.as_deref(),
+        language: row.language.as_deref(),
+        published: row.published.as_deref(),
+        outlet: row.outlet.as_deref(),
+        author: row.author.as_deref(),
+        url: row.url.as_deref(),
     }
 }

@@ -9,17 +9,23 @@ mod gexf;
 mod graphml;
 mod json;
 mod node_link;
+mod pretty;
 pub mod quote;
 mod render;
 
 use std::fmt;
+use std::io::{self, BufWriter, Write};
 
 use crate::graph::views::{View, ViewKind};
 
+/// Where an exporter writes: buffered, so the many small writes of a serialiser stay cheap
+/// whatever the destination.
+pub type Output<'w> = BufWriter<&'w mut dyn Write>;
+
 /// One output format.
 pub trait Exporter {
-    /// The view in this format, as the bytes of a file.
-    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError>;
+    /// Writes the view in this format to `out`, as the bytes of a file.
+    fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError>;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,8 +36,19 @@ pub enum ExportError {
     GraphvizMissing { format: Format },
     #[error("Graphviz failed to render {format}: {message}")]
     Graphviz { format: Format, message: String },
-    #[error("writing {format}: {message}")]
-    Write { format: Format, message: String },
+    #[error("writing {format}: {source}")]
+    Write {
+        format: Format,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl ExportError {
+    /// A writing error of `format`, from whatever the writer failed with.
+    fn writing(format: Format) -> impl FnOnce(io::Error) -> ExportError {
+        move |source| ExportError::Write { format, source }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -111,9 +128,19 @@ impl fmt::Display for Format {
     }
 }
 
-/// The view in the given format.
+/// The view in the given format, as the bytes of a file.
 pub fn export(view: &View<'_>, format: Format) -> Result<Vec<u8>, ExportError> {
-    format.exporter().export(view)
+    let mut bytes = Vec::new();
+    write(view, format, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Writes the view in the given format to `out` as it is made, so that a large view is never
+/// held whole in memory as text.
+pub fn write(view: &View<'_>, format: Format, out: &mut dyn Write) -> Result<(), ExportError> {
+    let mut buffered = BufWriter::with_capacity(1 << 16, out);
+    format.exporter().write(view, &mut buffered)?;
+    buffered.flush().map_err(ExportError::writing(format))
 }
 
 /// What `build` writes for each view: the diagram source, the drawing, and the JSON family.

@@ -4,43 +4,37 @@
 //! `networkx.node_link_graph(data)` gives a `MultiDiGraph` that loses none of them.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use super::attributes;
-use super::json::to_pretty_json;
-use super::{ExportError, Exporter, Format};
+use super::attributes::{self, Fields};
+use super::pretty::{Streamed, write_pretty};
+use super::{ExportError, Exporter, Format, Output};
 use crate::graph::views::View;
 
 #[derive(Debug, Clone, Copy)]
 pub struct NodeLink;
 
 impl Exporter for NodeLink {
-    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
-        let nodes = view
-            .graph
-            .node_indices()
-            .map(|n| {
-                let mut data = Map::new();
-                data.insert("id".to_owned(), view.node_id(n).into());
-                attributes::insert_json(&mut data, attributes::node(view, n));
-                data
-            })
-            .collect();
-        let edges = view
-            .graph
-            .edge_indices()
-            .map(|e| {
+    fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
+        let nodes = || {
+            view.graph
+                .node_indices()
+                .map(|n| Fields::new(vec![("id", view.node_id(n))], attributes::node(view, n)))
+        };
+        let edges = || {
+            view.graph.edge_indices().map(|e| {
                 let (from, to) = view.graph.edge_endpoints(e).expect("the edge exists");
-                let id = view.graph[e].id.clone();
-                let mut data = Map::new();
-                data.insert("source".to_owned(), view.node_id(from).into());
-                data.insert("target".to_owned(), view.node_id(to).into());
-                data.insert("key".to_owned(), id.clone().into());
-                data.insert("id".to_owned(), id.into());
-                attributes::insert_json(&mut data, attributes::edge(view, e));
-                data
+                let id = view.graph[e].id.as_str();
+                Fields::new(
+                    vec![
+                        ("source", view.node_id(from)),
+                        ("target", view.node_id(to)),
+                        ("key", id),
+                        ("id", id),
+                    ],
+                    attributes::edge(view, e),
+                )
             })
-            .collect();
+        };
         let document = Document {
             directed: true,
             multigraph: true,
@@ -48,20 +42,20 @@ impl Exporter for NodeLink {
                 name: format!("claimgraph {}", view.kind),
                 view: view.kind.as_str(),
             },
-            nodes,
-            edges,
+            nodes: Streamed(nodes),
+            edges: Streamed(edges),
         };
-        to_pretty_json(&document, Format::NodeLink)
+        write_pretty(out, &document, Format::NodeLink)
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Document {
+#[derive(Serialize)]
+struct Document<N, E> {
     directed: bool,
     multigraph: bool,
     graph: GraphData,
-    nodes: Vec<Map<String, Value>>,
-    edges: Vec<Map<String, Value>>,
+    nodes: N,
+    edges: E,
 }
 
 #[derive(Debug, Serialize)]

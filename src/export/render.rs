@@ -2,12 +2,12 @@
 //! is the one tool outside claimgraph that an export may need; without it these two formats
 //! fail with a message that says how to install it, and every other format still works.
 
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::process::{Command, Stdio};
 
 use graphviz_rust::cmd::{CommandArg, Format as GraphvizFormat};
 
-use super::{ExportError, Exporter, Format, dot};
+use super::{ExportError, Exporter, Format, Output, dot};
 use crate::graph::views::View;
 
 /// A drawing made by Graphviz's `dot`.
@@ -29,20 +29,23 @@ impl Rendered {
 }
 
 impl Exporter for Rendered {
-    fn export(&self, view: &View<'_>) -> Result<Vec<u8>, ExportError> {
+    fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
         let source = dot::source(view);
-        graphviz_rust::exec_dot(source, vec![CommandArg::Format(self.graphviz)]).map_err(|e| {
-            if e.kind() == ErrorKind::NotFound {
-                ExportError::GraphvizMissing {
-                    format: self.format,
+        let drawing = graphviz_rust::exec_dot(source, vec![CommandArg::Format(self.graphviz)])
+            .map_err(|e| {
+                if e.kind() == ErrorKind::NotFound {
+                    ExportError::GraphvizMissing {
+                        format: self.format,
+                    }
+                } else {
+                    ExportError::Graphviz {
+                        format: self.format,
+                        message: e.to_string().trim().to_owned(),
+                    }
                 }
-            } else {
-                ExportError::Graphviz {
-                    format: self.format,
-                    message: e.to_string().trim().to_owned(),
-                }
-            }
-        })
+            })?;
+        out.write_all(&drawing)
+            .map_err(ExportError::writing(self.format))
     }
 }
 

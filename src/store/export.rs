@@ -1,24 +1,45 @@
 //! Reads what the exports draw from a built database: entities, sources, claims with their
-//! attribution chains and origins, curated links and conflicts, as plain rows sorted by id.
+//! attribution chains and origins, curated links and conflicts, as plain rows sorted by id whose
+//! references to each other are positions in those lists. It reads the whole database, or only
+//! the claims and entities of one neighbourhood; [`ClaimIndex`] answers the walk that finds a
+//! neighbourhood (`graph::views::neighbourhood`), one node at a time, through the indexes.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::Path;
+use std::thread;
 
-use rusqlite::Connection;
-use rusqlite::types::Value as Sql;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, Row, Statement};
 
 use super::StoreError;
 use crate::model::{EntityKind, Stance};
 
-/// Everything the views are made from, each list sorted by id (links by entity, field and
-/// position), so the same database always gives the same rows in the same order.
+/// Everything the views are made from, each list sorted by id, so the same database always
+/// gives the same rows in the same order. References between rows are positions in these
+/// lists, resolved once when reading.
 #[derive(Debug, Clone, Default)]
 pub struct ExportData {
     pub entities: Vec<EntityRow>,
     pub predicates: Vec<PredicateRow>,
     pub sources: Vec<SourceRow>,
     pub claims: Vec<ClaimRow>,
-    pub links: Vec<LinkRow>,
+    /// Sorted by the two claims and the reason.
     pub conflicts: Vec<ConflictRow>,
+}
+
+impl ExportData {
+    /// The position of an entity in [`ExportData::entities`].
+    pub fn entity_position(&self, id: &str) -> Option<usize> {
+        self.entities
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+    }
+
+    /// The position of a claim in [`ExportData::claims`].
+    pub fn claim_position(&self, id: &str) -> Option<usize> {
+        self.claims.binary_search_by(|c| c.id.as_str().cmp(id)).ok()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +50,8 @@ pub struct EntityRow {
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub reliability: Option<String>,
+    /// Curated references to other entities, by field name, each field's in the order written.
+    pub links: Vec<LinkRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +63,9 @@ pub struct PredicateRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceRow {
     pub id: String,
+    /// The source document as an entity (its name, its kind `source`): a position in
+    /// [`ExportData::entities`].
+    pub entity: usize,
     pub file: String,
     pub title: Option<String>,
     pub language: Option<String>,
@@ -67,43 +93,49 @@ impl StoredValue {
     }
 }
 
-/// What a claim says of its subject: an entity, or a value.
+/// What a claim says of its subject: an entity (a position in [`ExportData::entities`]), or a
+/// value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimTarget {
-    Entity(String),
+    Entity(usize),
     Value(StoredValue),
 }
 
+/// One claim; every entity is a position in [`ExportData::entities`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimRow {
     pub id: String,
-    pub source: String,
-    pub reporter: String,
+    /// A position in [`ExportData::sources`].
+    pub source: usize,
+    pub reporter: usize,
     /// Nearest first; the last is the claimed origin.
-    pub citing: Vec<String>,
+    pub citing: Vec<usize>,
     /// The end of the citing chain, else the reporter.
-    pub origin: String,
+    pub origin: usize,
     /// The origin is a party to the statement.
     pub interested: bool,
-    pub subject: String,
-    pub predicate: String,
+    pub subject: usize,
+    /// A position in [`ExportData::predicates`].
+    pub predicate: usize,
     pub target: ClaimTarget,
     pub when: Option<String>,
     pub stance: Stance,
     pub hedged: bool,
     pub quote: String,
     pub note: Option<String>,
+    /// The conflicts this claim is part of: positions in [`ExportData::conflicts`], in order.
+    pub conflicts: Vec<usize>,
 }
 
-/// A curated reference between entities (`part_of`, `nationality`, `outlet`, …).
+/// A curated reference of an entity (`part_of`, `nationality`, `outlet`, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkRow {
-    pub entity: String,
     /// The field's name in the TOML files.
     pub field: String,
     pub target: String,
 }
 
+/// Two contradicting claims, by id: the other claim of a pair need not have been read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConflictRow {
     pub claim_a: String,
@@ -112,53 +144,234 @@ pub struct ConflictRow {
     pub detail: String,
 }
 
-/// Reads the rows every view is made from.
+/// Reads the rows every view is made from: the whole database.
 pub fn read(conn: &Connection) -> Result<ExportData, StoreError> {
-    let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (entity, alias) in query::<(String, String)>(
+    read_selected(conn, &Selection::All)
+}
+
+/// Reads the given claims, the given entities and every entity those claims refer to, with
+/// the conflicts the claims are part of: the rows of one neighbourhood, through the indexes.
+/// Both lists hold ids; ids that the database does not have are left out.
+pub fn read_claims(
+    conn: &Connection,
+    claims: &[String],
+    entities: &[String],
+) -> Result<ExportData, StoreError> {
+    let claims = json_list(claims);
+    // Each claim is looked up once, for all the entities it names.
+    let entities: Vec<String> = conn
+        .prepare(
+            "WITH chosen AS MATERIALIZED (
+                SELECT c.subject_id, c.object_id, c.reported_by, c.source_id, a.origin_id
+                FROM claims c JOIN claim_analysis a ON a.claim_id = c.id
+                WHERE c.id IN (SELECT value FROM json_each(?1))
+             )
+             SELECT value FROM json_each(?2)
+             UNION SELECT subject_id FROM chosen
+             UNION SELECT object_id FROM chosen WHERE object_id IS NOT NULL
+             UNION SELECT reported_by FROM chosen
+             UNION SELECT source_id FROM chosen
+             UNION SELECT origin_id FROM chosen
+             UNION SELECT entity_id FROM claim_citations
+                   WHERE claim_id IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_map([claims.as_str(), json_list(entities).as_str()], |r| {
+            r.get(0)
+        })?
+        .collect::<Result<_, _>>()?;
+    read_selected(
         conn,
-        "SELECT entity_id, alias FROM aliases ORDER BY entity_id, alias",
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )? {
-        aliases.entry(entity).or_default().push(alias);
+        &Selection::Only {
+            claims,
+            entities: json_list(&entities),
+        },
+    )
+}
+
+/// A list of ids as a JSON array, for SQLite's `json_each`.
+fn json_list(ids: &[String]) -> String {
+    serde_json::Value::from(ids).to_string()
+}
+
+/// Which rows a read takes.
+#[derive(Debug)]
+enum Selection {
+    All,
+    /// JSON arrays of claim and entity ids; the sources are those of the claims.
+    Only {
+        claims: String,
+        entities: String,
+    },
+    /// The claims with ids from `from` up to, not including, `to`: one part of all claims.
+    Part {
+        from: Option<String>,
+        to: Option<String>,
+    },
+}
+
+/// A `WHERE` clause (or none) and the parameters it binds.
+#[derive(Debug)]
+struct Filter<'s> {
+    clause: String,
+    parameters: Vec<&'s str>,
+}
+
+impl Selection {
+    /// Keeps the rows in which any of `columns` is one of the chosen claims.
+    fn claims(&self, columns: &[&str]) -> Filter<'_> {
+        match self {
+            Selection::All => Filter::everything(),
+            Selection::Only { claims, .. } => Filter::among(columns, claims),
+            Selection::Part { from, to } => {
+                let mut parameters = Vec::new();
+                let mut bounds = Vec::new();
+                for (bound, test) in [(from, ">="), (to, "<")] {
+                    if let Some(bound) = bound {
+                        parameters.push(bound.as_str());
+                        bounds.push((test, parameters.len()));
+                    }
+                }
+                let tests: Vec<String> = columns
+                    .iter()
+                    .filter(|_| !bounds.is_empty())
+                    .map(|column| {
+                        let tests: Vec<String> = bounds
+                            .iter()
+                            .map(|(test, n)| format!("{column} {test} ?{n}"))
+                            .collect();
+                        format!("({})", tests.join(" AND "))
+                    })
+                    .collect();
+                Filter::of(&tests, " OR ", parameters)
+            }
+        }
     }
-    let entities = query(
+
+    /// Keeps the rows whose `column` is one of the chosen entities.
+    fn entities(&self, column: &str) -> Filter<'_> {
+        match self {
+            Selection::All | Selection::Part { .. } => Filter::everything(),
+            Selection::Only { entities, .. } => Filter::among(&[column], entities),
+        }
+    }
+
+    /// Keeps the sources of the chosen claims.
+    fn sources(&self) -> Filter<'_> {
+        match self {
+            Selection::All | Selection::Part { .. } => Filter::everything(),
+            Selection::Only { claims, .. } => Filter {
+                clause: "WHERE id IN (SELECT source_id FROM claims
+                                      WHERE id IN (SELECT value FROM json_each(?1)))"
+                    .to_owned(),
+                parameters: vec![claims],
+            },
+        }
+    }
+}
+
+impl<'s> Filter<'s> {
+    fn everything() -> Filter<'s> {
+        Filter::of(&[], "", Vec::new())
+    }
+
+    /// Rows whose `columns` (any of them) are among the JSON array of `ids`.
+    fn among(columns: &[&str], ids: &'s str) -> Filter<'s> {
+        let tests: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{c} IN (SELECT value FROM json_each(?1))"))
+            .collect();
+        Filter::of(&tests, " OR ", vec![ids])
+    }
+
+    fn of(tests: &[String], joint: &str, parameters: Vec<&'s str>) -> Filter<'s> {
+        Filter {
+            clause: if tests.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", tests.join(joint))
+            },
+            parameters,
+        }
+    }
+
+    /// `select` with its `{filter}` replaced by this clause.
+    fn prepare<'c>(&self, conn: &'c Connection, select: &str) -> Result<Statement<'c>, StoreError> {
+        Ok(conn.prepare(&select.replace("{filter}", &self.clause))?)
+    }
+
+    fn parameters(&self) -> impl rusqlite::Params + '_ {
+        rusqlite::params_from_iter(&self.parameters)
+    }
+}
+
+/// FxHash (rustc's hash) over 8-byte words: ids are short and come from the curator, so speed
+/// matters more than SipHash's resistance to chosen collisions when a read looks up millions.
+#[derive(Debug, Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+    }
+
+    /// A product's low bits depend only on the factors' low bits, yet the map picks buckets by
+    /// the low bits: fold the high half in, or ids differing in their last digits collide.
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// Each id's position in its list.
+type Positions<'a> = HashMap<&'a str, usize, BuildHasherDefault<IdHasher>>;
+
+fn positions<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Positions<'a> {
+    let mut map = Positions::with_capacity_and_hasher(ids.len(), Default::default());
+    map.extend(ids.enumerate().map(|(i, id)| (id, i)));
+    map
+}
+
+/// The position of the id in column `column`; the database's foreign keys guarantee that
+/// every reference of a chosen row is chosen too, so a miss is a database this version did
+/// not write.
+fn position(map: &Positions<'_>, row: &Row<'_>, column: usize) -> rusqlite::Result<usize> {
+    let id = text(row, column)?;
+    map.get(id).copied().ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            format!("`{id}` refers to a row that was not read").into(),
+        )
+    })
+}
+
+fn read_selected(conn: &Connection, selection: &Selection) -> Result<ExportData, StoreError> {
+    let entities = read_entities(conn, selection)?;
+    let predicates = query(
         conn,
-        "SELECT id, kind, name, description, reliability FROM entities ORDER BY id",
+        "SELECT id, label FROM predicates {filter} ORDER BY id",
+        &Filter::everything(),
         |r| {
-            let id: String = r.get(0)?;
-            let kind: String = r.get(1)?;
-            Ok(EntityRow {
-                kind: known(1, &kind, EntityKind::parse)?,
-                aliases: Vec::new(),
-                name: r.get(2)?,
-                description: r.get(3)?,
-                reliability: r.get(4)?,
-                id,
+            Ok(PredicateRow {
+                id: r.get(0)?,
+                label: r.get(1)?,
             })
         },
-    )?
-    .into_iter()
-    .map(|mut e| {
-        e.aliases = aliases.remove(&e.id).unwrap_or_default();
-        e
-    })
-    .collect();
-
-    let predicates = query(conn, "SELECT id, label FROM predicates ORDER BY id", |r| {
-        Ok(PredicateRow {
-            id: r.get(0)?,
-            label: r.get(1)?,
-        })
-    })?;
-
+    )?;
+    let entity_positions = positions(entities.iter().map(|e| e.id.as_str()));
     let sources = query(
         conn,
         "SELECT id, file, title, language, published, outlet_id, author_id, url
-         FROM sources ORDER BY id",
+         FROM sources {filter} ORDER BY id",
+        &selection.sources(),
         |r| {
             Ok(SourceRow {
                 id: r.get(0)?,
+                entity: position(&entity_positions, r, 0)?,
                 file: r.get(1)?,
                 title: r.get(2)?,
                 language: r.get(3)?,
@@ -169,102 +382,322 @@ pub fn read(conn: &Connection) -> Result<ExportData, StoreError> {
             })
         },
     )?;
-
-    let mut citing: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (claim, entity) in query::<(String, String)>(
-        conn,
-        "SELECT claim_id, entity_id FROM claim_citations ORDER BY claim_id, position",
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )? {
-        citing.entry(claim).or_default().push(entity);
-    }
-    let claims = query(
-        conn,
-        "SELECT c.id, c.source_id, c.reported_by, a.origin_id, a.interested, c.subject_id,
-                c.predicate, c.object_id, c.value, c.when_text, c.stance, c.hedged, c.quote, c.note
-         FROM claims c JOIN claim_analysis a ON a.claim_id = c.id
-         ORDER BY c.id",
-        |r| {
-            let object: Option<String> = r.get(7)?;
-            let target = match object {
-                Some(id) => ClaimTarget::Entity(id),
-                None => ClaimTarget::Value(match r.get::<_, Sql>(8)? {
-                    Sql::Integer(i) => StoredValue::Integer(i),
-                    Sql::Real(f) => StoredValue::Real(f),
-                    Sql::Text(t) => StoredValue::Text(t),
-                    other => {
-                        return Err(rusqlite::Error::InvalidColumnType(
-                            8,
-                            "value".to_owned(),
-                            other.data_type(),
-                        ));
-                    }
-                }),
-            };
-            let stance: String = r.get(10)?;
-            Ok(ClaimRow {
-                id: r.get(0)?,
-                source: r.get(1)?,
-                reporter: r.get(2)?,
-                citing: Vec::new(),
-                origin: r.get(3)?,
-                interested: r.get(4)?,
-                subject: r.get(5)?,
-                predicate: r.get(6)?,
-                target,
-                when: r.get(9)?,
-                stance: known(10, &stance, |s| match s {
-                    "affirms" => Some(Stance::Affirms),
-                    "denies" => Some(Stance::Denies),
-                    _ => None,
-                })?,
-                hedged: r.get(11)?,
-                quote: r.get(12)?,
-                note: r.get(13)?,
-            })
-        },
-    )?
-    .into_iter()
-    .map(|mut c| {
-        c.citing = citing.remove(&c.id).unwrap_or_default();
-        c
-    })
-    .collect();
-
-    let links = query(
-        conn,
-        "SELECT entity_id, field, target_id FROM entity_links ORDER BY entity_id, field, position",
-        |r| {
-            Ok(LinkRow {
-                entity: r.get(0)?,
-                field: r.get(1)?,
-                target: r.get(2)?,
-            })
-        },
-    )?;
-
-    let conflicts = query(
-        conn,
-        "SELECT claim_a, claim_b, reason, detail FROM conflict_pairs
-         ORDER BY claim_a, claim_b, reason",
-        |r| {
-            Ok(ConflictRow {
-                claim_a: r.get(0)?,
-                claim_b: r.get(1)?,
-                reason: r.get(2)?,
-                detail: r.get(3)?,
-            })
-        },
-    )?;
+    let lookups = Lookups {
+        entities: entity_positions,
+        predicates: positions(predicates.iter().map(|p| p.id.as_str())),
+        sources: positions(sources.iter().map(|s| s.id.as_str())),
+    };
+    let mut claims = match selection {
+        Selection::All => read_all_claims(conn, &lookups)?,
+        _ => read_claims_of(conn, selection, &lookups, 0)?,
+    };
+    let conflicts = read_conflicts(conn, selection, &mut claims)?;
 
     Ok(ExportData {
         entities,
         predicates,
         sources,
         claims,
-        links,
         conflicts,
     })
+}
+
+/// Where the rows claims refer to are, by id.
+#[derive(Debug)]
+struct Lookups<'a> {
+    entities: Positions<'a>,
+    predicates: Positions<'a>,
+    sources: Positions<'a>,
+}
+
+/// The chosen entities with their aliases and curated links, read side by side in id order.
+fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityRow>, StoreError> {
+    let filter = selection.entities("id");
+    let mut entities = query(
+        conn,
+        "SELECT id, kind, name, description, reliability FROM entities {filter} ORDER BY id",
+        &filter,
+        |r| {
+            Ok(EntityRow {
+                id: r.get(0)?,
+                kind: known(1, text(r, 1)?, EntityKind::parse)?,
+                name: r.get(2)?,
+                aliases: Vec::new(),
+                description: r.get(3)?,
+                reliability: r.get(4)?,
+                links: Vec::new(),
+            })
+        },
+    )?;
+
+    let filter = selection.entities("entity_id");
+    let mut statement = filter.prepare(
+        conn,
+        "SELECT entity_id, alias FROM aliases {filter} ORDER BY entity_id, alias",
+    )?;
+    let mut rows = statement.query(filter.parameters())?;
+    let mut at = 0;
+    while let Some(row) = rows.next()? {
+        if let Some(entity) = follow(&mut entities, &mut at, text(row, 0)?) {
+            entity.aliases.push(row.get(1)?);
+        }
+    }
+
+    let mut statement = filter.prepare(
+        conn,
+        "SELECT entity_id, field, target_id FROM entity_links {filter}
+         ORDER BY entity_id, field, position",
+    )?;
+    let mut rows = statement.query(filter.parameters())?;
+    let mut at = 0;
+    while let Some(row) = rows.next()? {
+        if let Some(entity) = follow(&mut entities, &mut at, text(row, 0)?) {
+            entity.links.push(LinkRow {
+                field: row.get(1)?,
+                target: row.get(2)?,
+            });
+        }
+    }
+    Ok(entities)
+}
+
+/// Advances `at` through `rows` (sorted by id) to the row with `id`, for a second list sorted
+/// by the same ids: a merge, rather than a lookup per row.
+fn follow<'r, T: Id>(rows: &'r mut [T], at: &mut usize, id: &str) -> Option<&'r mut T> {
+    while rows.get(*at).is_some_and(|row| row.id() < id) {
+        *at += 1;
+    }
+    rows.get_mut(*at).filter(|row| row.id() == id)
+}
+
+/// Rows that [`follow`] can merge with.
+trait Id {
+    fn id(&self) -> &str;
+}
+
+impl Id for EntityRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Id for ClaimRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Below this many claims, reading them in parts side by side is not worth its threads.
+const PARTS_FROM: usize = 50_000;
+
+/// Every claim, a large database's read in parts side by side, each part through its own
+/// connection: reading and resolving a million claims is most of an export's work, and the
+/// other cores would wait meanwhile.
+fn read_all_claims(conn: &Connection, lookups: &Lookups<'_>) -> Result<Vec<ClaimRow>, StoreError> {
+    let count: usize = conn.query_row("SELECT count(*) FROM claims", [], |r| r.get(0))?;
+    let parts = thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    // A database in memory cannot be opened twice.
+    let path = conn.path().filter(|p| !p.is_empty()).map(Path::new);
+    let Some(path) = path.filter(|_| parts > 1 && count >= PARTS_FROM) else {
+        return read_claims_of(conn, &Selection::All, lookups, count);
+    };
+    let mut bounds = vec![None];
+    for part in 1..parts {
+        let first: String = conn.query_row(
+            "SELECT id FROM claims ORDER BY id LIMIT 1 OFFSET ?1",
+            [part * count / parts],
+            |r| r.get(0),
+        )?;
+        bounds.push(Some(first));
+    }
+    bounds.push(None);
+    let parts: Vec<Selection> = bounds
+        .windows(2)
+        .map(|bounds| Selection::Part {
+            from: bounds[0].clone(),
+            to: bounds[1].clone(),
+        })
+        .collect();
+    let build = inputs(conn)?;
+    thread::scope(|scope| {
+        let later: Vec<_> = parts[1..]
+            .iter()
+            .map(|part| {
+                let build = &build;
+                scope.spawn(move || {
+                    let other = super::open_read(path)?;
+                    // A build may have renamed a new database over the path meanwhile: then
+                    // this part is read through the first connection after all.
+                    if inputs(&other)? != *build {
+                        return Ok(None);
+                    }
+                    read_claims_of(&other, part, lookups, 0).map(Some)
+                })
+            })
+            .collect();
+        let mut claims = read_claims_of(conn, &parts[0], lookups, count)?;
+        for (part, read) in parts[1..].iter().zip(later) {
+            match read.join() {
+                Ok(rows) => match rows? {
+                    Some(rows) => claims.extend(rows),
+                    None => claims.extend(read_claims_of(conn, part, lookups, 0)?),
+                },
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(claims)
+    })
+}
+
+/// What a database was built from, which tells one build from another.
+fn inputs(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'inputs_sha256'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The chosen claims, their citing chains merged in from `claim_citations` read in the same
+/// order; room for `capacity` is made first, so the rows are never moved while the list grows.
+fn read_claims_of(
+    conn: &Connection,
+    selection: &Selection,
+    lookups: &Lookups<'_>,
+    capacity: usize,
+) -> Result<Vec<ClaimRow>, StoreError> {
+    let (entities, predicates, sources) =
+        (&lookups.entities, &lookups.predicates, &lookups.sources);
+    let filter = selection.claims(&["claim_id"]);
+    let mut citations = filter.prepare(
+        conn,
+        "SELECT claim_id, entity_id FROM claim_citations {filter} ORDER BY claim_id, position",
+    )?;
+    let mut citations = citations.query(filter.parameters())?;
+    let mut citation = citations.next()?;
+
+    let filter = selection.claims(&["c.id"]);
+    let mut statement = filter.prepare(
+        conn,
+        "SELECT c.id, c.source_id, c.reported_by, a.origin_id, a.interested, c.subject_id,
+                c.predicate, c.object_id, c.value, c.when_text, c.stance, c.hedged, c.quote, c.note
+         FROM claims c JOIN claim_analysis a ON a.claim_id = c.id
+         {filter}
+         ORDER BY c.id",
+    )?;
+    let mut rows = statement.query(filter.parameters())?;
+    let mut claims = Vec::with_capacity(capacity);
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let mut citing = Vec::new();
+        // Both are sorted by claim id, and every citation's claim is among the claims read.
+        while let Some(row) = citation {
+            if text(row, 0)? != id {
+                break;
+            }
+            citing.push(position(entities, row, 1)?);
+            citation = citations.next()?;
+        }
+        let target = match r.get_ref(7)? {
+            ValueRef::Null => ClaimTarget::Value(match r.get_ref(8)? {
+                ValueRef::Integer(i) => StoredValue::Integer(i),
+                ValueRef::Real(f) => StoredValue::Real(f),
+                ValueRef::Text(_) => StoredValue::Text(r.get(8)?),
+                other => {
+                    return Err(rusqlite::Error::InvalidColumnType(
+                        8,
+                        "value".to_owned(),
+                        other.data_type(),
+                    )
+                    .into());
+                }
+            }),
+            _ => ClaimTarget::Entity(position(entities, r, 7)?),
+        };
+        claims.push(ClaimRow {
+            source: position(sources, r, 1)?,
+            reporter: position(entities, r, 2)?,
+            citing,
+            origin: position(entities, r, 3)?,
+            interested: r.get(4)?,
+            subject: position(entities, r, 5)?,
+            predicate: position(predicates, r, 6)?,
+            target,
+            when: r.get(9)?,
+            stance: known(10, text(r, 10)?, |s| match s {
+                "affirms" => Some(Stance::Affirms),
+                "denies" => Some(Stance::Denies),
+                _ => None,
+            })?,
+            hedged: r.get(11)?,
+            quote: r.get(12)?,
+            note: r.get(13)?,
+            conflicts: Vec::new(),
+            id,
+        });
+    }
+    Ok(claims)
+}
+
+/// The conflicts the chosen claims are part of, each claim's listed on it in order. Both
+/// claim columns are merged with the claims in id order (the second through its index), so
+/// no claim is looked up by id.
+fn read_conflicts(
+    conn: &Connection,
+    selection: &Selection,
+    claims: &mut [ClaimRow],
+) -> Result<Vec<ConflictRow>, StoreError> {
+    // A pair of which only one claim was chosen is still that claim's conflict.
+    let filter = selection.claims(&["claim_a", "claim_b"]);
+    let mut conflicts = Vec::new();
+    let mut by_rowid: HashMap<i64, usize, BuildHasherDefault<IdHasher>> = HashMap::default();
+    let mut statement = filter.prepare(
+        conn,
+        "SELECT rowid, claim_a, claim_b, reason, detail FROM conflict_pairs {filter}
+         ORDER BY claim_a, claim_b, reason",
+    )?;
+    let mut rows = statement.query(filter.parameters())?;
+    let mut at = 0;
+    while let Some(r) = rows.next()? {
+        let i = conflicts.len();
+        by_rowid.insert(r.get(0)?, i);
+        if let Some(claim) = follow(claims, &mut at, text(r, 1)?) {
+            claim.conflicts.push(i);
+        }
+        conflicts.push(ConflictRow {
+            claim_a: r.get(1)?,
+            claim_b: r.get(2)?,
+            reason: r.get(3)?,
+            detail: r.get(4)?,
+        });
+    }
+    let mut statement = filter.prepare(
+        conn,
+        "SELECT rowid, claim_b FROM conflict_pairs {filter} ORDER BY claim_b",
+    )?;
+    let mut rows = statement.query(filter.parameters())?;
+    let mut at = 0;
+    let mut both = false;
+    while let Some(r) = rows.next()? {
+        if let Some(claim) = follow(claims, &mut at, text(r, 1)?) {
+            both |= !claim.conflicts.is_empty();
+            claim.conflicts.push(by_rowid[&r.get::<_, i64>(0)?]);
+        }
+    }
+    // The second merge appends; a claim on both sides of pairs needs its list put in order.
+    if both {
+        for claim in claims.iter_mut().filter(|c| c.conflicts.len() > 1) {
+            claim.conflicts.sort_unstable();
+        }
+    }
+    Ok(conflicts)
+}
+
+/// A column's text, borrowed from the row.
+fn text<'r>(row: &'r Row<'_>, column: usize) -> rusqlite::Result<&'r str> {
+    Ok(row.get_ref(column)?.as_str()?)
 }
 
 /// A column's text as one of the values it may hold; anything else is a conversion error
@@ -279,14 +712,110 @@ fn known<T>(column: usize, text: &str, parse: impl Fn(&str) -> Option<T>) -> rus
     })
 }
 
+/// Every row of `select` (its `{filter}` replaced by `filter`), mapped by `row`.
 fn query<T>(
     conn: &Connection,
-    sql: &str,
-    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    select: &str,
+    filter: &Filter<'_>,
+    row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>, StoreError> {
-    let mut statement = conn.prepare(sql)?;
-    let rows = statement.query_map([], row)?;
+    let mut statement = filter.prepare(conn, select)?;
+    let rows = statement.query_map(filter.parameters(), row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How an entity takes part in a claim: the parts a view's edges are drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Subject,
+    Object,
+    Reporter,
+    /// Anywhere in the citing chain.
+    Cited,
+}
+
+/// A claim's references by id: enough to tell which nodes of a view it draws and joins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimLinks {
+    pub id: String,
+    pub reporter: String,
+    pub subject: String,
+    pub object: Option<String>,
+    /// Nearest first.
+    pub citing: Vec<String>,
+}
+
+/// The claims that touch one node, read through the indexes on `claims` and
+/// `claim_citations`: what a walk through a neighbourhood asks, one node at a time.
+#[derive(Debug)]
+pub struct ClaimIndex<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> ClaimIndex<'c> {
+    pub fn new(conn: &'c Connection) -> ClaimIndex<'c> {
+        ClaimIndex { conn }
+    }
+
+    /// The claims in which `entity` plays `role`, in id order.
+    pub fn claims_with(&self, role: Role, entity: &str) -> Result<Vec<ClaimLinks>, StoreError> {
+        self.links(
+            match role {
+                Role::Subject => "c.subject_id = ?1",
+                Role::Object => "c.object_id = ?1",
+                Role::Reporter => "c.reported_by = ?1",
+                Role::Cited => {
+                    "c.id IN (SELECT claim_id FROM claim_citations WHERE entity_id = ?1)"
+                }
+            },
+            entity,
+        )
+    }
+
+    /// The claim with this id, if there is one.
+    pub fn claim(&self, id: &str) -> Result<Option<ClaimLinks>, StoreError> {
+        Ok(self.links("c.id = ?1", id)?.pop())
+    }
+
+    /// Whether an entity has this id.
+    pub fn is_entity(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM entities WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// The claims matching `condition` on `c` (with `?1` bound to `value`), one row per link
+    /// of the citing chain.
+    fn links(&self, condition: &str, value: &str) -> Result<Vec<ClaimLinks>, StoreError> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT c.id, c.reported_by, c.subject_id, c.object_id, cc.entity_id
+             FROM claims c LEFT JOIN claim_citations cc ON cc.claim_id = c.id
+             WHERE {condition}
+             ORDER BY c.id, cc.position"
+        ))?;
+        let mut rows = statement.query([value])?;
+        let mut claims: Vec<ClaimLinks> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id = text(r, 0)?;
+            if claims.last().is_none_or(|c| c.id != id) {
+                claims.push(ClaimLinks {
+                    id: id.to_owned(),
+                    reporter: r.get(1)?,
+                    subject: r.get(2)?,
+                    object: r.get(3)?,
+                    citing: Vec::new(),
+                });
+            }
+            if let (Some(claim), Some(cited)) = (claims.last_mut(), r.get::<_, Option<String>>(4)?)
+            {
+                claim.citing.push(cited);
+            }
+        }
+        Ok(claims)
+    }
 }
 
 #[cfg(test)]
@@ -298,5 +827,28 @@ mod tests {
         assert_eq!(StoredValue::Integer(18).to_text(), "18");
         assert_eq!(StoredValue::Real(1.5).to_text(), "1.5");
         assert_eq!(StoredValue::Text("several".into()).to_text(), "several");
+    }
+
+    #[test]
+    fn ids_hash_by_every_byte() {
+        let hash = |id: &str| {
+            let mut h = IdHasher::default();
+            h.write(id.as_bytes());
+            h.finish()
+        };
+        assert_ne!(hash("c-000013a13304"), hash("c-000013a13305"));
+        assert_ne!(hash("a"), hash("b"));
+        assert_eq!(hash("nk-deserters"), hash("nk-deserters"));
+    }
+
+    #[test]
+    fn ids_that_differ_in_their_last_digits_spread_over_the_buckets() {
+        let mut buckets = std::collections::BTreeSet::new();
+        for i in 0..4096 {
+            let mut h = IdHasher::default();
+            h.write(format!("person-{}", 60_000 + i).as_bytes());
+            buckets.insert(h.finish() & 0xfff);
+        }
+        assert!(buckets.len() > 2048, "{} buckets", buckets.len());
     }
 }

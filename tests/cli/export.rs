@@ -11,6 +11,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use claimgraph::export::{self, Format};
+use claimgraph::graph::views::{Focus, View, ViewKind, neighbourhood};
+use claimgraph::store::{self, export::ClaimIndex, export::read_claims};
 use rusqlite::Connection;
 use serde_json::Value;
 
@@ -598,6 +601,22 @@ fn the_same_database_gives_the_same_bytes_on_stdout_and_in_a_file() {
     );
 }
 
+/// `-o` naming a device or a pipe writes into it: renaming a finished file over it, as for a
+/// regular file, would replace it (as root, `/dev/null` itself).
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_device_is_written_into_not_replaced() {
+    let built = hostile();
+    let plain = export(&built, &["gexf", "--view", "provenance"]);
+    let device = export(
+        &built,
+        &["gexf", "--view", "provenance", "-o", "/dev/stdout"],
+    );
+    assert_eq!(device.code, 0, "{}", device.stderr);
+    assert_eq!(device.stdout, plain.stdout);
+    assert!(fs::symlink_metadata("/dev/stdout").is_ok_and(|m| !m.is_file()));
+}
+
 #[test]
 fn focus_cuts_a_view_down_to_a_neighbourhood() {
     let built = hostile();
@@ -647,6 +666,139 @@ fn focus_cuts_a_view_down_to_a_neighbourhood() {
     let one_step = export(&built, &["dot", "--focus", "subgraph"]);
     assert_eq!(one_step.code, 0, "{}", one_step.stderr);
     assert!(one_step.stdout.contains("Entity view around 18 Soldaten"));
+}
+
+/// The formats claimgraph writes itself (SVG and PNG are Graphviz's drawing of the DOT).
+const OWN_FORMATS: [Format; 6] = [
+    Format::Dot,
+    Format::Json,
+    Format::Cytoscape,
+    Format::NodeLink,
+    Format::Graphml,
+    Format::Gexf,
+];
+
+/// `export --focus` walks the database's indexes from the focus and reads only the rows of the
+/// neighbourhood; what it draws must be, byte for byte, the whole view cut down to the
+/// neighbourhood. Around every node of every view of both data sets, at depths 0 to 2, and
+/// to 3 around some.
+#[test]
+fn a_focus_read_through_the_indexes_draws_the_whole_view_cut_down() {
+    for built in [curated(), hostile()] {
+        let conn = store::open_read(&built.db).unwrap();
+        let all = store::export::read(&conn).unwrap();
+        let index = ClaimIndex::new(&conn);
+        for kind in ViewKind::ALL {
+            let whole = View::new(kind, &all);
+            let ids: Vec<&str> = whole.node_ids().collect();
+            for (i, &id) in ids.iter().enumerate() {
+                // Depth 3 reaches most of these small graphs: around every fifth node.
+                let deepest = if i % 5 == 0 { 3 } else { 2 };
+                for depth in 0..=deepest {
+                    let cut = View::new(kind, &all).focus(id, depth).unwrap();
+                    let near = neighbourhood(kind, id, depth, &index)
+                        .unwrap()
+                        .unwrap_or_else(|| panic!("{kind} {id}: the walk finds no node"));
+                    let rows = read_claims(&conn, &near.claims, &near.entities).unwrap();
+                    let focus = Focus {
+                        id: id.to_owned(),
+                        depth,
+                    };
+                    let around = View::around(kind, &rows, &near, focus);
+                    assert_eq!(
+                        rows.claims.len(),
+                        cut.claims().len(),
+                        "{kind} {id} {depth}: it reads the claims it draws and no others"
+                    );
+                    // JSON carries every field of every row it draws; the other formats
+                    // are made from the same view and rows, and checked at one depth.
+                    let formats: &[Format] = if depth == 1 {
+                        &OWN_FORMATS
+                    } else {
+                        &[Format::Json]
+                    };
+                    for &format in formats {
+                        let expected = export::export(&cut, format).unwrap();
+                        let fast = export::export(&around, format).unwrap();
+                        assert!(
+                            fast == expected,
+                            "{kind} view around {id} at depth {depth}: {format} differs:\n{}",
+                            first_difference(&fast, &expected)
+                        );
+                    }
+                }
+            }
+            // Where the walk cannot start, the whole view says why (tested below).
+            let elsewhere = all
+                .entities
+                .iter()
+                .map(|e| e.id.as_str())
+                .chain(all.claims.iter().map(|c| c.id.as_str()))
+                .filter(|id| !ids.contains(id))
+                .chain(["no-such-id"]);
+            for id in elsewhere {
+                assert_eq!(
+                    neighbourhood(kind, id, 1, &index).unwrap(),
+                    None,
+                    "{kind} {id}"
+                );
+            }
+        }
+    }
+}
+
+/// The line where two exports part, with a few lines of context.
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    let at = a
+        .lines()
+        .zip(b.lines())
+        .position(|(x, y)| x != y)
+        .unwrap_or_else(|| a.lines().count().min(b.lines().count()));
+    let near = |text: &str| -> String {
+        let lines: Vec<&str> = text.lines().skip(at.saturating_sub(2)).take(5).collect();
+        lines.join("\n")
+    };
+    format!("fast:\n{}\nexpected:\n{}", near(&a), near(&b))
+}
+
+/// The command line takes that path: its focused exports are the library's cut, byte for byte.
+#[test]
+fn export_focus_writes_the_cut_of_the_whole_view() {
+    let built = hostile();
+    let conn = store::open_read(&built.db).unwrap();
+    let all = store::export::read(&conn).unwrap();
+    for (kind, id, depth) in [
+        (ViewKind::Entities, "subgraph", 1),
+        (ViewKind::Entities, "1abc", 0),
+        (ViewKind::Provenance, "1abc", 2),
+        (ViewKind::Provenance, "graph-claim", 3),
+        (ViewKind::Citations, "edge", 2),
+    ] {
+        let cut = View::new(kind, &all).focus(id, depth).unwrap();
+        for format in OWN_FORMATS {
+            let depth = depth.to_string();
+            let result = export(
+                &built,
+                &[
+                    format.as_str(),
+                    "--view",
+                    kind.as_str(),
+                    "--focus",
+                    id,
+                    "--depth",
+                    &depth,
+                ],
+            );
+            assert_eq!(result.code, 0, "{}", result.stderr);
+            let expected = export::export(&cut, format).unwrap();
+            assert!(
+                result.stdout.as_bytes() == expected,
+                "{kind} {id} {depth} {format}:\n{}",
+                first_difference(result.stdout.as_bytes(), &expected)
+            );
+        }
+    }
 }
 
 #[test]
