@@ -447,16 +447,7 @@ mod tests {
 
     #[test]
     fn every_reference_field_has_a_node_key() {
-        use crate::model::RefField::*;
-        for field in [
-            Nationality,
-            Country,
-            PartOf,
-            Place,
-            Participants,
-            Outlet,
-            Author,
-        ] {
+        for field in crate::model::RefField::ALL {
             assert!(
                 NODE_KEYS.iter().any(|k| k.name == field.as_str()),
                 "{}",

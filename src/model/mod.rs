@@ -73,6 +73,16 @@ pub enum RefField {
 }
 
 impl RefField {
+    pub const ALL: [RefField; 7] = [
+        RefField::Nationality,
+        RefField::Country,
+        RefField::PartOf,
+        RefField::Place,
+        RefField::Participants,
+        RefField::Outlet,
+        RefField::Author,
+    ];
+
     /// The field's name in the TOML files.
     pub fn as_str(self) -> &'static str {
         match self {
