@@ -5,32 +5,17 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::{Run, fixtures, run, seed_database};
+use crate::{Run, build_database, fixtures, run, seed_database};
 
 /// Builds the analysis fixture (or the curated data) into a fresh database.
 fn database(analysis: bool) -> (tempfile::TempDir, PathBuf) {
     if !analysis {
         return seed_database();
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("test.sqlite");
-    let data = fixtures().join("analysis/data");
-    let seeds = fixtures().join("analysis/seeds");
-    let result = run(
-        dir.path(),
-        &[
-            "build",
-            "--no-exports",
-            "--data",
-            data.to_str().unwrap(),
-            "--seeds",
-            seeds.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(result.code, 0, "{}", result.stderr);
-    (dir, db)
+    build_database(
+        &fixtures().join("analysis/data"),
+        &fixtures().join("analysis/seeds"),
+    )
 }
 
 fn read(dir: &Path, db: &Path, args: &[&str]) -> Run {

@@ -100,22 +100,7 @@ struct Built {
 }
 
 fn build(data: &Path, seeds: &Path) -> Built {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("test.sqlite");
-    let result = run(
-        &root(),
-        &[
-            "build",
-            "--data",
-            data.to_str().unwrap(),
-            "--seeds",
-            seeds.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-            "--no-exports",
-        ],
-    );
-    assert_eq!(result.code, 0, "{}", result.stderr);
+    let (dir, db) = crate::build_database(data, seeds);
     Built { dir, db }
 }
 

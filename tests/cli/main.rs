@@ -66,17 +66,31 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Builds the repository's curated data into a fresh database; the folder lives as long as
-/// the returned guard.
-pub fn seed_database() -> (tempfile::TempDir, PathBuf) {
+/// Builds `data` against `seeds` into a fresh database (no exports); the folder lives as long
+/// as the returned guard.
+pub fn build_database(data: &Path, seeds: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("seed.sqlite");
+    let db = dir.path().join("test.sqlite");
     let result = run(
         &root(),
-        &["build", "--no-exports", "--db", db.to_str().unwrap()],
+        &[
+            "build",
+            "--no-exports",
+            "--data",
+            data.to_str().unwrap(),
+            "--seeds",
+            seeds.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
     (dir, db)
+}
+
+/// The repository's curated data in a fresh database.
+pub fn seed_database() -> (tempfile::TempDir, PathBuf) {
+    build_database(&root().join("data"), &root().join("seeds"))
 }
 
 /// The first column of every row of a query, as text.
