@@ -1,4 +1,4 @@
--- claimgraph database schema, version 1 (PRAGMA user_version).
+-- claimgraph database schema, version 2 (PRAGMA user_version).
 -- Embedded in the binary; `claimgraph build` creates every database from it.
 -- Character offsets (quote_start, mention_start, …) count Unicode code points from 0, end
 -- exclusive, so that substr(text, start + 1, end - start) returns the passage.
@@ -6,7 +6,7 @@
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE entities (
     id          TEXT PRIMARY KEY,
@@ -17,13 +17,13 @@ CREATE TABLE entities (
     reliability TEXT CHECK (reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
     file        TEXT NOT NULL,
     line        INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE aliases (
     entity_id TEXT NOT NULL REFERENCES entities (id),
     alias     TEXT NOT NULL,
     PRIMARY KEY (entity_id, alias)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- Scalar curated fields: type, iso, born, when, lat, lon, language, url, …
 CREATE TABLE entity_fields (
@@ -31,7 +31,7 @@ CREATE TABLE entity_fields (
     field     TEXT NOT NULL,
     value     ANY NOT NULL,
     PRIMARY KEY (entity_id, field)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- Curated references between entities (nationality, country, part_of, place, participants,
 -- outlet, author), in the order written.
@@ -41,7 +41,7 @@ CREATE TABLE entity_links (
     position  INTEGER NOT NULL,
     target_id TEXT NOT NULL REFERENCES entities (id),
     PRIMARY KEY (entity_id, field, position)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE sources (
     id              TEXT PRIMARY KEY REFERENCES entities (id),
@@ -66,7 +66,7 @@ CREATE TABLE predicates (
     functional  INTEGER NOT NULL CHECK (functional IN (0, 1)),
     file        TEXT NOT NULL,
     line        INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- The kinds a predicate allows as subject and (for entity objects) as object.
 CREATE TABLE predicate_kinds (
@@ -74,12 +74,27 @@ CREATE TABLE predicate_kinds (
     role      TEXT NOT NULL CHECK (role IN ('subject', 'object')),
     kind      TEXT NOT NULL,
     PRIMARY KEY (predicate, role, kind)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE predicate_excludes (
     predicate TEXT NOT NULL REFERENCES predicates (id),
     excluded  TEXT NOT NULL REFERENCES predicates (id),
     PRIMARY KEY (predicate, excluded)
+) STRICT, WITHOUT ROWID;
+
+-- Computed by the build from the graph: one row per statement (subject, predicate,
+-- object or value, stance).
+CREATE TABLE statements (
+    id         INTEGER PRIMARY KEY,
+    subject_id TEXT NOT NULL REFERENCES entities (id),
+    predicate  TEXT NOT NULL REFERENCES predicates (id),
+    object_id  TEXT REFERENCES entities (id),
+    value      ANY,
+    stance     TEXT NOT NULL,
+    reports    INTEGER NOT NULL,
+    documents  INTEGER NOT NULL,
+    origins    INTEGER NOT NULL,
+    circular   INTEGER NOT NULL CHECK (circular IN (0, 1))
 ) STRICT;
 
 CREATE TABLE claims (
@@ -100,11 +115,16 @@ CREATE TABLE claims (
     quote_start INTEGER NOT NULL,
     quote_end   INTEGER NOT NULL,
     note        TEXT,
+    -- Computed by the build: the claim's origin (the end of its citing chain, else its
+    -- reporter), whether that origin is a party to the statement, and its statement.
+    origin_id    TEXT NOT NULL REFERENCES entities (id),
+    interested   INTEGER NOT NULL CHECK (interested IN (0, 1)),
+    statement_id INTEGER NOT NULL REFERENCES statements (id),
     file        TEXT NOT NULL,
     line        INTEGER NOT NULL,
     CHECK ((object_id IS NULL) <> (value IS NULL)),
     CHECK (quote_start <= quote_end)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- Whom each claim's reporter cites: position 1 is the nearest, the last is the origin.
 CREATE TABLE claim_citations (
@@ -112,31 +132,7 @@ CREATE TABLE claim_citations (
     position  INTEGER NOT NULL CHECK (position >= 1),
     entity_id TEXT NOT NULL REFERENCES entities (id),
     PRIMARY KEY (claim_id, position)
-) STRICT;
-
--- Computed by the build from the graph: one row per statement (subject, predicate,
--- object or value, stance).
-CREATE TABLE statements (
-    id         INTEGER PRIMARY KEY,
-    subject_id TEXT NOT NULL REFERENCES entities (id),
-    predicate  TEXT NOT NULL REFERENCES predicates (id),
-    object_id  TEXT REFERENCES entities (id),
-    value      ANY,
-    stance     TEXT NOT NULL,
-    reports    INTEGER NOT NULL,
-    documents  INTEGER NOT NULL,
-    origins    INTEGER NOT NULL,
-    circular   INTEGER NOT NULL CHECK (circular IN (0, 1))
-) STRICT;
-
--- Computed by the build: each claim's origin (the end of its citing chain, else its
--- reporter), whether that origin is a party to the statement, and its statement.
-CREATE TABLE claim_analysis (
-    claim_id     TEXT PRIMARY KEY REFERENCES claims (id),
-    origin_id    TEXT NOT NULL REFERENCES entities (id),
-    interested   INTEGER NOT NULL CHECK (interested IN (0, 1)),
-    statement_id INTEGER NOT NULL REFERENCES statements (id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- Computed by the build: pairs of claims that contradict each other.
 CREATE TABLE conflict_pairs (
@@ -145,7 +141,7 @@ CREATE TABLE conflict_pairs (
     reason  TEXT NOT NULL CHECK (reason IN ('opposite-stance', 'functional', 'excludes')),
     detail  TEXT NOT NULL,
     PRIMARY KEY (claim_a, claim_b, reason)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- Where a name or alias of an entity occurs in a document (character offsets).
 CREATE TABLE mentions (
@@ -155,7 +151,7 @@ CREATE TABLE mentions (
     mention_end   INTEGER NOT NULL,
     name          TEXT NOT NULL,
     PRIMARY KEY (entity_id, source_id, mention_start)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- Full text over names, aliases, quotes, notes and document text; diacritics-insensitive.
 -- `kind` is entity, alias, quote, note or document; `ref` the entity, claim or source id.
@@ -198,8 +194,8 @@ UNION ALL
 SELECT id, source_id, 'appears_in', id, NULL FROM claims;
 
 CREATE VIEW claim_origins AS
-SELECT claim_id, origin_id, interested
-FROM claim_analysis;
+SELECT id AS claim_id, origin_id, interested
+FROM claims;
 
 CREATE VIEW corroboration AS
 SELECT id AS statement_id, subject_id, predicate, object_id, value, stance,
@@ -219,9 +215,9 @@ SELECT c.id AS claim_id,
        (SELECT group_concat(name, ' <- ')
           FROM (SELECT e.name FROM claim_citations cc JOIN entities e ON e.id = cc.entity_id
                  WHERE cc.claim_id = c.id ORDER BY cc.position)) AS citing,
-       a.origin_id,
+       c.origin_id,
        o.name AS origin,
-       a.interested,
+       c.interested,
        c.subject_id,
        subj.name AS subject,
        c.predicate,
@@ -238,8 +234,7 @@ JOIN sources s ON s.id = c.source_id
 JOIN entities r ON r.id = c.reported_by
 JOIN entities subj ON subj.id = c.subject_id
 JOIN predicates p ON p.id = c.predicate
-JOIN claim_analysis a ON a.claim_id = c.id
-JOIN entities o ON o.id = a.origin_id
+JOIN entities o ON o.id = c.origin_id
 LEFT JOIN entities obj ON obj.id = c.object_id;
 
 CREATE VIEW entity_summary AS
@@ -260,8 +255,8 @@ CREATE INDEX claims_object ON claims (object_id);
 CREATE INDEX claims_predicate ON claims (predicate);
 CREATE INDEX claims_when ON claims (when_start, when_end);
 CREATE INDEX claim_citations_entity ON claim_citations (entity_id);
-CREATE INDEX claim_analysis_origin ON claim_analysis (origin_id);
-CREATE INDEX claim_analysis_statement ON claim_analysis (statement_id);
+CREATE INDEX claims_origin ON claims (origin_id);
+CREATE INDEX claims_statement ON claims (statement_id);
 CREATE INDEX statements_subject ON statements (subject_id);
 CREATE INDEX conflict_pairs_b ON conflict_pairs (claim_b);
 CREATE INDEX mentions_source ON mentions (source_id);

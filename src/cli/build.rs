@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::progress::Progress;
+use super::progress::{Progress, Timings};
 use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, export, failure, report};
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance;
@@ -24,6 +24,9 @@ pub struct Args {
     /// Write the database only, no exports
     #[arg(long)]
     pub no_exports: bool,
+    /// Print how long each stage took, on stderr
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: &Args) -> u8 {
@@ -32,8 +35,12 @@ pub fn run(args: &Args) -> u8 {
     if let Err(e) = store::remove_stale_temp(&args.db) {
         return failure(&e);
     }
+    let timings = Timings::default();
     let progress = Progress::start();
-    let stage = |name: &str| progress.stage(name);
+    let stage = |name: &str| {
+        timings.stage(name);
+        progress.stage(name);
+    };
     let checked = match pipeline::check(&args.inputs.data, &args.inputs.seeds, &stage) {
         Ok(checked) => checked,
         Err(e) => {
@@ -50,14 +57,25 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_DATA_ERRORS;
     }
     let progress = Progress::start();
-    progress.stage("linking the graph");
+    let stage = |name: &str| {
+        timings.stage(name);
+        progress.stage(name);
+    };
+    stage("linking the graph");
     let graph = KnowledgeGraph::build(&model);
-    progress.stage("analysing provenance");
-    let analysis = provenance::analyse(&model, &graph);
-    let written = store::write(&model, &graph, &analysis, &args.db, &|name| {
-        progress.stage(name)
-    });
+    let written = store::write(
+        &model,
+        &graph,
+        || provenance::analyse(&model, &graph),
+        &args.db,
+        &stage,
+    );
     progress.clear();
+    if args.timings {
+        for line in timings.report(Instant::now()) {
+            say!("{line}");
+        }
+    }
     let summary = match written {
         Ok(summary) => summary,
         Err(e) => return failure(&e),

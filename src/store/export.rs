@@ -162,8 +162,8 @@ pub fn read_claims(
     let entities: Vec<String> = conn
         .prepare(
             "WITH chosen AS MATERIALIZED (
-                SELECT c.subject_id, c.object_id, c.reported_by, c.source_id, a.origin_id
-                FROM claims c JOIN claim_analysis a ON a.claim_id = c.id
+                SELECT c.subject_id, c.object_id, c.reported_by, c.source_id, c.origin_id
+                FROM claims c
                 WHERE c.id IN (SELECT value FROM json_each(?1))
              )
              SELECT value FROM json_each(?2)
@@ -581,9 +581,9 @@ fn read_claims_of(
     let filter = selection.claims(&["c.id"]);
     let mut statement = filter.prepare(
         conn,
-        "SELECT c.id, c.source_id, c.reported_by, a.origin_id, a.interested, c.subject_id,
+        "SELECT c.id, c.source_id, c.reported_by, c.origin_id, c.interested, c.subject_id,
                 c.predicate, c.object_id, c.value, c.when_text, c.stance, c.hedged, c.quote, c.note
-         FROM claims c JOIN claim_analysis a ON a.claim_id = c.id
+         FROM claims c
          {filter}
          ORDER BY c.id",
     )?;
@@ -652,30 +652,28 @@ fn read_conflicts(
     // A pair of which only one claim was chosen is still that claim's conflict.
     let filter = selection.claims(&["claim_a", "claim_b"]);
     let mut conflicts = Vec::new();
-    let mut by_rowid: HashMap<i64, usize, BuildHasherDefault<IdHasher>> = HashMap::default();
     let mut statement = filter.prepare(
         conn,
-        "SELECT rowid, claim_a, claim_b, reason, detail FROM conflict_pairs {filter}
+        "SELECT claim_a, claim_b, reason, detail FROM conflict_pairs {filter}
          ORDER BY claim_a, claim_b, reason",
     )?;
     let mut rows = statement.query(filter.parameters())?;
     let mut at = 0;
     while let Some(r) = rows.next()? {
         let i = conflicts.len();
-        by_rowid.insert(r.get(0)?, i);
-        if let Some(claim) = follow(claims, &mut at, text(r, 1)?) {
+        if let Some(claim) = follow(claims, &mut at, text(r, 0)?) {
             claim.conflicts.push(i);
         }
         conflicts.push(ConflictRow {
-            claim_a: r.get(1)?,
-            claim_b: r.get(2)?,
-            reason: r.get(3)?,
-            detail: r.get(4)?,
+            claim_a: r.get(0)?,
+            claim_b: r.get(1)?,
+            reason: r.get(2)?,
+            detail: r.get(3)?,
         });
     }
     let mut statement = filter.prepare(
         conn,
-        "SELECT rowid, claim_b FROM conflict_pairs {filter} ORDER BY claim_b",
+        "SELECT claim_a, claim_b, reason FROM conflict_pairs {filter} ORDER BY claim_b",
     )?;
     let mut rows = statement.query(filter.parameters())?;
     let mut at = 0;
@@ -683,7 +681,14 @@ fn read_conflicts(
     while let Some(r) = rows.next()? {
         if let Some(claim) = follow(claims, &mut at, text(r, 1)?) {
             both |= !claim.conflicts.is_empty();
-            claim.conflicts.push(by_rowid[&r.get::<_, i64>(0)?]);
+            // The first list is in key order, so the pair is found by its key.
+            let key = (text(r, 0)?, text(r, 1)?, text(r, 2)?);
+            let i = conflicts
+                .binary_search_by(|c| {
+                    (c.claim_a.as_str(), c.claim_b.as_str(), c.reason.as_str()).cmp(&key)
+                })
+                .expect("both reads see the same pairs");
+            claim.conflicts.push(i);
         }
     }
     // The second merge appends; a claim on both sides of pairs needs its list put in order.

@@ -387,8 +387,8 @@ pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, S
     rows(
         conn,
         "WITH origin_list AS (
-            SELECT DISTINCT a.statement_id, a.origin_id, a.interested, e.reliability
-            FROM claim_analysis a JOIN entities e ON e.id = a.origin_id
+            SELECT DISTINCT c.statement_id, c.origin_id, c.interested, e.reliability
+            FROM claims c JOIN entities e ON e.id = c.origin_id
          ), per_statement AS (
             SELECT statement_id,
                    group_concat(origin_id || CASE WHEN interested THEN '*' ELSE '' END, ', ') AS origins,
@@ -494,11 +494,10 @@ pub fn stats(conn: &Connection) -> Result<Vec<(&'static str, Rows)>, StoreError>
             "most cited origins",
             rows(
                 conn,
-                "SELECT a.origin_id AS origin, e.name, count(*) AS claims,
+                "SELECT c.origin_id AS origin, e.name, count(*) AS claims,
                         count(DISTINCT c.source_id) AS documents
-                 FROM claim_analysis a JOIN entities e ON e.id = a.origin_id
-                 JOIN claims c ON c.id = a.claim_id
-                 GROUP BY a.origin_id ORDER BY claims DESC, origin LIMIT 10",
+                 FROM claims c JOIN entities e ON e.id = c.origin_id
+                 GROUP BY c.origin_id ORDER BY claims DESC, origin LIMIT 10",
                 [],
             )?,
         ),

@@ -30,7 +30,7 @@ fn build_writes_the_tables_and_views_of_the_design() {
     assert_eq!(count("SELECT count(*) FROM entities"), 8);
     assert_eq!(count("SELECT count(*) FROM claims"), 5);
     assert_eq!(count("SELECT count(*) FROM claim_citations"), 3);
-    assert_eq!(count("PRAGMA user_version"), 1);
+    assert_eq!(count("PRAGMA user_version"), 2);
 
     // The claim quoted from the German sentence: reporter defaults to the source's outlet.
     let row: (String, String, String, String, i64) = conn
@@ -308,7 +308,10 @@ fn progress_is_shown_on_a_terminal() {
         .expect("script from util-linux is installed");
     assert!(output.status.success());
     let screen = String::from_utf8_lossy(&output.stdout);
-    assert!(screen.contains("writing the database"), "{screen}");
+    assert!(
+        screen.contains("writing claims and their analysis"),
+        "{screen}"
+    );
     assert!(screen.contains("built claimgraph.sqlite"), "{screen}");
 
     let piped = build(project.path());
