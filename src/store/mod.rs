@@ -4,6 +4,7 @@
 pub mod export;
 pub mod read;
 pub mod sandbox;
+mod search;
 mod write;
 
 use std::fs::{self, File};
@@ -62,12 +63,23 @@ pub fn temp_path(target: &Path) -> PathBuf {
 /// Removes what an interrupted build left beside `target`, unless a build holds it now.
 pub fn remove_stale_temp(target: &Path) -> Result<(), StoreError> {
     let temp = temp_path(target);
+    let side = search::side_path(&temp);
     let Ok(file) = File::options().write(true).open(&temp) else {
-        return Ok(());
+        return remove_if_there(&side);
     };
     match file.try_lock() {
-        Ok(()) => fs::remove_file(&temp).map_err(io_error(&temp)),
+        Ok(()) => {
+            fs::remove_file(&temp).map_err(io_error(&temp))?;
+            remove_if_there(&side)
+        }
         Err(_) => Err(StoreError::Busy(target.to_owned())),
+    }
+}
+
+fn remove_if_there(path: &Path) -> Result<(), StoreError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_error(path)(e)),
+        _ => Ok(()),
     }
 }
 

@@ -2,13 +2,12 @@
 //! it, and only then renames it over the target: a failed, killed or panicking build leaves the
 //! previous database as it was.
 
-use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, Transaction, params};
 
-use super::{SCHEMA, SCHEMA_VERSION, StoreError, io_error, temp_path};
+use super::{SCHEMA, SCHEMA_VERSION, StoreError, io_error, search, temp_path};
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance::Analysis;
 use crate::model::{ClaimObject, Model, ObjectType, RefField, Scalar, Value};
@@ -63,10 +62,18 @@ pub fn write(
     });
     if result.is_err() {
         let _ = fs::remove_file(&temp);
+        let _ = fs::remove_file(search::side_path(&temp));
     }
     drop(lock);
     result
 }
+
+/// The file is private until renamed, so durability per statement buys nothing here; a large
+/// page cache keeps index building in memory.
+const PRAGMAS: &str =
+    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;
+     PRAGMA page_size = 16384; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;
+     PRAGMA threads = 2;";
 
 fn fill(
     model: &Model,
@@ -76,32 +83,35 @@ fn fill(
     stage: &dyn Fn(&str),
 ) -> Result<WriteSummary, StoreError> {
     let mut conn = Connection::open(path)?;
-    // The file is private until renamed, so durability per statement buys nothing here; a
-    // large page cache keeps index building and the final checks in memory.
-    conn.execute_batch(
-        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;
-         PRAGMA page_size = 16384; PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY;
-         PRAGMA threads = 2;",
-    )?;
+    conn.execute_batch(PRAGMAS)?;
     let (tables, indexes) = SCHEMA
         .split_once("-- @indexes")
         .and_then(|(tables, rest)| Some((tables, rest.split_once('\n')?.1)))
         .expect("schema.sql has an @indexes section");
     conn.execute_batch(tables)?;
-    stage("writing entities, documents and mentions");
-    let tx = conn.transaction()?;
-    let analysis = std::thread::scope(|scope| {
+    // Three things run at once: this thread writes the tables, one thread builds the
+    // full-text index in a database of its own, one analyses provenance for the claims.
+    let side = search::side_path(path);
+    let analysis = std::thread::scope(|scope| -> Result<Analysis, StoreError> {
+        let searched = scope.spawn(|| search::build(model, &side, PRAGMAS));
         let analysis = scope.spawn(analyse);
-        let written = insert_entities(&tx, model);
+        stage("writing entities, documents and mentions");
+        let tx = conn.transaction()?;
+        insert_entities(&tx, model)?;
         let analysis = analysis.join().expect("the analysis does not panic");
-        written.map(|()| analysis)
+        stage("writing claims and their analysis");
+        insert_claims(&tx, model, &analysis)?;
+        tx.commit()?;
+        stage("finishing the full-text index");
+        searched
+            .join()
+            .expect("the full-text index does not panic")?;
+        Ok(analysis)
     })?;
-    stage("writing claims and their analysis");
-    insert_claims(&tx, model, &analysis)?;
-    tx.commit()?;
-    stage("building indexes and the full-text index");
+    stage("copying the full-text index and building indexes");
+    search::copy_into(&conn, &side)?;
+    fs::remove_file(&side).map_err(io_error(&side))?;
     conn.execute_batch(indexes)?;
-    conn.execute_batch("INSERT INTO search(search) VALUES ('optimize');")?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     stage("checking the new database");
     let summary = verify(&conn, path, model, graph, &analysis)?;
@@ -121,7 +131,6 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
     // pages all over; the file is the same either way.
     let entity_order = key_order(model.entities.len(), |i| &model.entities[i].id);
 
-    let mut search = tx.prepare("INSERT INTO search (kind, ref, text) VALUES (?1, ?2, ?3)")?;
     let mut entity = tx.prepare(
         "INSERT INTO entities (id, kind, name, description, wikidata, reliability, file, line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -143,10 +152,8 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             e.origin.file,
             e.origin.line
         ])?;
-        search.execute(params!["entity", e.id, e.name])?;
         for a in &e.aliases {
             alias.execute(params![e.id, a])?;
-            search.execute(params!["alias", e.id, a])?;
         }
         for (name, value) in &e.fields {
             match value {
@@ -194,7 +201,6 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             d.sha256,
             d.text
         ])?;
-        search.execute(params!["document", e.id, d.text])?;
     }
 
     let mut predicate = tx.prepare(
@@ -286,7 +292,6 @@ fn insert_claims(
         ])?;
     }
 
-    let mut search = tx.prepare("INSERT INTO search (kind, ref, text) VALUES (?1, ?2, ?3)")?;
     let mut claim = tx.prepare(
         "INSERT INTO claims (id, source_id, reported_by, subject_id, predicate, object_id, value,
                              value_type, when_text, when_start, when_end, stance, hedged, quote,
@@ -333,10 +338,6 @@ fn insert_claims(
         for (position, &cited) in c.citing.iter().enumerate() {
             citation.execute(params![c.id, position + 1, model.entities[cited].id])?;
         }
-        search.execute(params!["quote", c.id, c.quote])?;
-        if let Some(note) = &c.note {
-            search.execute(params!["note", c.id, note])?;
-        }
     }
 
     let mut conflict = tx.prepare(
@@ -354,37 +355,10 @@ fn insert_claims(
 }
 
 /// The indexes `0..len` ordered by a text key.
-fn key_order<'a>(len: usize, key: impl Fn(usize) -> &'a String) -> Vec<usize> {
+pub(super) fn key_order<'a>(len: usize, key: impl Fn(usize) -> &'a String) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|&a, &b| key(a).cmp(key(b)));
     order
-}
-
-/// The `nodes` and `edges` views must hold exactly the petgraph graph: the same number of
-/// nodes, and the same number of edges of each kind.
-fn check_graph_views(conn: &Connection, graph: &KnowledgeGraph) -> Result<(), StoreError> {
-    let nodes: i64 = conn.query_row("SELECT count(*) FROM nodes", [], |r| r.get(0))?;
-    if usize::try_from(nodes).ok() != Some(graph.graph.node_count()) {
-        return Err(StoreError::Verify(format!(
-            "the nodes view has {nodes} rows, the graph {} nodes",
-            graph.graph.node_count()
-        )));
-    }
-    let mut expected: BTreeMap<&str, i64> = BTreeMap::new();
-    for edge in graph.graph.edge_weights() {
-        *expected.entry(edge.kind.as_str()).or_default() += 1;
-    }
-    let mut statement = conn.prepare("SELECT kind, count(*) FROM edges GROUP BY kind")?;
-    let found: BTreeMap<String, i64> = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    let found: BTreeMap<&str, i64> = found.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    if found != expected {
-        return Err(StoreError::Verify(format!(
-            "the edges view holds {found:?}, the graph {expected:?}"
-        )));
-    }
-    Ok(())
 }
 
 fn sql_value(value: &Value) -> rusqlite::types::Value {
@@ -408,7 +382,7 @@ enum Check {
     Pages,
     /// `PRAGMA foreign_key_check(table)`.
     ForeignKeys(String),
-    /// Row counts equal to the model and the graph views equal to the graph.
+    /// Row counts equal to the model.
     Contents,
 }
 
@@ -449,8 +423,7 @@ fn verify(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("no check panics"))
-            .collect::<Result<(), StoreError>>()
+            .try_for_each(|h| h.join().expect("no check panics"))
     })?;
     Ok(summary
         .into_inner()
@@ -486,7 +459,7 @@ fn plan_checks(conn: &Connection, model: &Model) -> Result<Vec<Check>, StoreErro
             weighted.push((rows * keys, Check::ForeignKeys(table)));
         }
     }
-    weighted.sort_by(|a, b| b.0.cmp(&a.0));
+    weighted.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
     Ok(weighted.into_iter().map(|(_, check)| check).collect())
 }
 
@@ -547,7 +520,7 @@ fn integrity_problems(
     Ok(lines.into_iter().filter(|line| line != "ok").collect())
 }
 
-/// Row counts equal to the model, and the graph views equal to the graph.
+/// Row counts equal to the model.
 fn verify_contents(
     conn: &Connection,
     model: &Model,
@@ -568,7 +541,6 @@ fn verify_contents(
         ("mentions", model.mentions.len()),
     ];
     let mut summary = WriteSummary::default();
-    check_graph_views(conn, graph)?;
     summary.tables.push(("nodes", graph.graph.node_count()));
     summary.tables.push(("edges", graph.graph.edge_count()));
     for (table, want) in expected {
