@@ -1,7 +1,7 @@
 //! Provenance analysis: where each claim comes from, which statements are corroborated by
 //! independent origins and which only look corroborated, and which claims contradict each other.
 
-use std::collections::{BTreeMap, BTreeSet};
+use rayon::prelude::*;
 
 use super::KnowledgeGraph;
 use crate::model::{ClaimObject, Model, Stance};
@@ -74,18 +74,95 @@ pub struct Analysis {
     pub conflicts: Vec<Conflict>,
 }
 
-/// Text that identifies an object or value, for grouping claims.
-fn object_key(model: &Model, object: &ClaimObject) -> String {
-    match object {
-        ClaimObject::Entity(e) => format!("entity:{}", model.entities[*e].id),
-        ClaimObject::Value(v) => format!("{}:{}", v.type_name(), v.key()),
+/// A claim's statement as numbers that sort like its ids and values: subject, predicate,
+/// object, stance. Sorting claims by it puts each statement's claims side by side, and each
+/// subject–predicate pair's statements too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct StatementKey {
+    subject: u32,
+    predicate: u32,
+    object: ObjectKey,
+    stance: Stance,
+}
+
+/// An object entity or value, ordered as the text `entity:<id>` or `<type>:<value>` would be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct ObjectKey {
+    /// The rank of `date`, `entity`, `number` or `text`.
+    kind: u8,
+    /// The rank of the entity id, or of the value among the values.
+    rank: u32,
+}
+
+/// The rank of each item under `key`.
+fn ranks<K: Ord + Sync>(len: usize, key: impl Fn(usize) -> K + Sync) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..len).collect();
+    order.par_sort_unstable_by_key(|&i| key(i));
+    let mut rank = vec![0; len];
+    for (position, i) in order.into_iter().enumerate() {
+        rank[i] = u32::try_from(position).expect("fewer than 2^32 items");
     }
+    rank
+}
+
+fn statement_keys(model: &Model) -> Vec<StatementKey> {
+    let entity = ranks(model.entities.len(), |i| model.entities[i].id.as_str());
+    let predicate = ranks(model.predicates.len(), |i| model.predicates[i].id.as_str());
+    // Equal values share a rank: the distinct values in order, then each value's place.
+    let mut values: Vec<(&'static str, String)> = model
+        .claims
+        .par_iter()
+        .filter_map(|c| match &c.object {
+            ClaimObject::Value(v) => Some((v.type_name(), v.key())),
+            ClaimObject::Entity(_) => None,
+        })
+        .collect();
+    values.par_sort_unstable();
+    values.dedup();
+    let kind = |name: &str| -> u8 {
+        match name {
+            "date" => 0,
+            "entity" => 1,
+            "number" => 2,
+            "text" => 3,
+            other => unreachable!("no value type `{other}`"),
+        }
+    };
+    model
+        .claims
+        .par_iter()
+        .map(|c| StatementKey {
+            subject: entity[c.subject],
+            predicate: predicate[c.predicate],
+            object: match &c.object {
+                ClaimObject::Entity(e) => ObjectKey {
+                    kind: kind("entity"),
+                    rank: entity[*e],
+                },
+                ClaimObject::Value(v) => {
+                    let key = (v.type_name(), v.key());
+                    let rank = values
+                        .binary_search(&key)
+                        .expect("every value was gathered");
+                    ObjectKey {
+                        kind: kind(key.0),
+                        rank: u32::try_from(rank).expect("fewer than 2^32 values"),
+                    }
+                }
+            },
+            stance: c.stance,
+        })
+        .collect()
 }
 
 pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
+    let keys = statement_keys(model);
+    // Claims in statement order, each statement's in model order.
+    let mut order: Vec<usize> = (0..model.claims.len()).collect();
+    order.par_sort_unstable_by_key(|&i| (keys[i], i));
     let origins = claim_origins(model, graph);
-    let (statements, statement_of) = statements(model, &origins);
-    let conflicts = conflicts(model);
+    let (statements, statement_of) = statements(model, &keys, &order, &origins);
+    let conflicts = conflicts(model, &keys, &order);
     Analysis {
         origins,
         statements,
@@ -95,53 +172,55 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
 }
 
 fn claim_origins(model: &Model, graph: &KnowledgeGraph) -> Vec<ClaimOrigin> {
-    let mut sides: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let mut side = |entity: usize| -> Vec<usize> {
-        sides
-            .entry(entity)
-            .or_insert_with(|| graph.side(entity))
-            .clone()
-    };
+    let sides: Vec<Vec<usize>> = (0..model.entities.len())
+        .into_par_iter()
+        .map(|e| graph.side(e))
+        .collect();
+    let shares = |a: &[usize], b: &[usize]| a.iter().any(|e| b.binary_search(e).is_ok());
     model
         .claims
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, claim)| {
             let origin = graph.origin(i);
-            let origin_side = side(origin);
-            let mut parties = side(claim.subject);
-            if let Some(object) = claim.object.entity() {
-                parties.extend(side(object));
-            }
-            let interested = origin_side.iter().any(|e| parties.contains(e));
+            let side = &sides[origin];
+            let interested = shares(side, &sides[claim.subject])
+                || claim
+                    .object
+                    .entity()
+                    .is_some_and(|object| shares(side, &sides[object]));
             ClaimOrigin { origin, interested }
         })
         .collect()
 }
 
-fn statements(model: &Model, origins: &[ClaimOrigin]) -> (Vec<Statement>, Vec<usize>) {
-    let mut groups: BTreeMap<(&str, &str, String, Stance), Vec<usize>> = BTreeMap::new();
-    for (i, claim) in model.claims.iter().enumerate() {
-        groups
-            .entry((
-                model.entities[claim.subject].id.as_str(),
-                model.predicates[claim.predicate].id.as_str(),
-                object_key(model, &claim.object),
-                claim.stance,
-            ))
-            .or_default()
-            .push(i);
-    }
+/// The runs of `order` whose claims agree on `same`.
+fn runs<'a>(
+    order: &'a [usize],
+    same: impl Fn(usize, usize) -> bool + 'a,
+) -> impl Iterator<Item = &'a [usize]> + 'a {
+    order.chunk_by(move |&a, &b| same(a, b))
+}
+
+fn statements(
+    model: &Model,
+    keys: &[StatementKey],
+    order: &[usize],
+    origins: &[ClaimOrigin],
+) -> (Vec<Statement>, Vec<usize>) {
     let mut statement_of = vec![0; model.claims.len()];
-    let statements = groups
-        .into_values()
+    let statements = runs(order, |a, b| keys[a] == keys[b])
         .enumerate()
         .map(|(index, claims)| {
             let first = &model.claims[claims[0]];
-            let documents: BTreeSet<usize> =
+            let mut documents: Vec<usize> =
                 claims.iter().map(|&c| model.claims[c].document).collect();
-            let distinct: BTreeSet<usize> = claims.iter().map(|&c| origins[c].origin).collect();
-            for &c in &claims {
+            documents.sort_unstable();
+            documents.dedup();
+            let mut distinct: Vec<usize> = claims.iter().map(|&c| origins[c].origin).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            for &c in claims {
                 statement_of[c] = index;
             }
             Statement {
@@ -150,22 +229,15 @@ fn statements(model: &Model, origins: &[ClaimOrigin]) -> (Vec<Statement>, Vec<us
                 object: first.object.clone(),
                 stance: first.stance,
                 documents: documents.len(),
-                origins: distinct.into_iter().collect(),
-                claims,
+                origins: distinct,
+                claims: claims.to_vec(),
             }
         })
         .collect();
     (statements, statement_of)
 }
 
-/// Affirming and denying claims of one subject, predicate and object.
-#[derive(Debug, Default)]
-struct Sides {
-    affirming: Vec<usize>,
-    denying: Vec<usize>,
-}
-
-fn conflicts(model: &Model) -> Vec<Conflict> {
+fn conflicts(model: &Model, keys: &[StatementKey], order: &[usize]) -> Vec<Conflict> {
     let mut found = Vec::new();
     let mut push = |a: usize, b: usize, reason, detail: String| {
         let (a, b) = if model.claims[a].id <= model.claims[b].id {
@@ -180,33 +252,17 @@ fn conflicts(model: &Model) -> Vec<Conflict> {
             detail,
         });
     };
+    let affirms = |c: usize| model.claims[c].stance == Stance::Affirms;
 
-    let mut by_statement: BTreeMap<(usize, usize, String), Sides> = BTreeMap::new();
-    let mut by_functional: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
-    let mut by_pair: BTreeMap<(usize, String), Vec<usize>> = BTreeMap::new();
-    for (i, claim) in model.claims.iter().enumerate() {
-        let key = object_key(model, &claim.object);
-        let entry = by_statement
-            .entry((claim.subject, claim.predicate, key.clone()))
-            .or_default();
-        match claim.stance {
-            Stance::Affirms => entry.affirming.push(i),
-            Stance::Denies => entry.denying.push(i),
-        }
-        if claim.stance == Stance::Affirms {
-            if model.predicates[claim.predicate].functional {
-                by_functional
-                    .entry((claim.subject, claim.predicate))
-                    .or_default()
-                    .push(i);
-            }
-            by_pair.entry((claim.subject, key)).or_default().push(i);
-        }
-    }
-
-    for sides in by_statement.values() {
-        for &a in &sides.affirming {
-            for &d in &sides.denying {
+    // The same subject, predicate and object: affirming claims sort before denying ones.
+    let same_statement = |a: usize, b: usize| {
+        let (x, y) = (keys[a], keys[b]);
+        (x.subject, x.predicate, x.object) == (y.subject, y.predicate, y.object)
+    };
+    for claims in runs(order, same_statement) {
+        let split = claims.partition_point(|&c| affirms(c));
+        for &a in &claims[..split] {
+            for &d in &claims[split..] {
                 push(
                     a,
                     d,
@@ -216,7 +272,18 @@ fn conflicts(model: &Model) -> Vec<Conflict> {
             }
         }
     }
-    for claims in by_functional.values() {
+
+    // A functional predicate's affirmed values for one subject.
+    let same_pair = |a: usize, b: usize| {
+        (keys[a].subject, keys[a].predicate) == (keys[b].subject, keys[b].predicate)
+    };
+    for run in runs(order, same_pair) {
+        if !model.predicates[model.claims[run[0]].predicate].functional {
+            continue;
+        }
+        // In model order, which names the values in the detail in the order they were written.
+        let mut claims: Vec<usize> = run.iter().copied().filter(|&c| affirms(c)).collect();
+        claims.sort_unstable();
         for (n, &a) in claims.iter().enumerate() {
             for &b in &claims[n + 1..] {
                 let (ca, cb) = (&model.claims[a], &model.claims[b]);
@@ -241,14 +308,29 @@ fn conflicts(model: &Model) -> Vec<Conflict> {
             }
         }
     }
-    for claims in by_pair.values() {
+
+    // Predicates that exclude each other, affirmed of the same subject and object. Only claims
+    // whose predicate takes part in an exclusion can be in such a pair.
+    let mut excluding = vec![false; model.predicates.len()];
+    for (p, predicate) in model.predicates.iter().enumerate() {
+        for &x in &predicate.excludes {
+            excluding[p] = true;
+            excluding[x] = true;
+        }
+    }
+    let mut candidates: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&c| affirms(c) && excluding[model.claims[c].predicate])
+        .collect();
+    candidates.sort_by_key(|&c| (keys[c].subject, keys[c].object, c));
+    let same_ends =
+        |a: usize, b: usize| (keys[a].subject, keys[a].object) == (keys[b].subject, keys[b].object);
+    for claims in runs(&candidates, same_ends) {
         for (n, &a) in claims.iter().enumerate() {
             for &b in &claims[n + 1..] {
-                let (pa, pb) = (
-                    &model.predicates[model.claims[a].predicate],
-                    &model.predicates[model.claims[b].predicate],
-                );
                 let (ia, ib) = (model.claims[a].predicate, model.claims[b].predicate);
+                let (pa, pb) = (&model.predicates[ia], &model.predicates[ib]);
                 if pa.excludes.contains(&ib) || pb.excludes.contains(&ia) {
                     push(
                         a,
@@ -260,7 +342,7 @@ fn conflicts(model: &Model) -> Vec<Conflict> {
             }
         }
     }
-    found.sort_by(|x, y| {
+    found.par_sort_unstable_by(|x, y| {
         (&model.claims[x.a].id, &model.claims[x.b].id, x.reason).cmp(&(
             &model.claims[y.a].id,
             &model.claims[y.b].id,

@@ -92,6 +92,30 @@ fn build_writes_the_tables_and_views_of_the_design() {
         .unwrap();
     assert_eq!(summary, (3, 1));
     assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+
+    // The `nodes` and `edges` views hold the petgraph graph the build reports, node for node
+    // and edge for edge.
+    let graph = result
+        .stderr
+        .split("graph of ")
+        .nth(1)
+        .expect("the build reports its graph");
+    let numbers: Vec<i64> = graph
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    assert_eq!(
+        numbers[..2],
+        [
+            count("SELECT count(*) FROM nodes"),
+            count("SELECT count(*) FROM edges")
+        ],
+        "{graph}"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM edges WHERE kind = 'cites'"),
+        count("SELECT count(*) FROM claim_citations")
+    );
 }
 
 #[test]
@@ -203,13 +227,15 @@ fn a_killed_build_leaves_the_previous_database_and_the_next_build_cleans_up() {
     crate::copy_tree(&large.path().join("seeds"), &dir.join("seeds"));
 
     let temp = dir.join(".claimgraph.sqlite.building");
+    let side = dir.join(".claimgraph.sqlite.building-search");
     let mut child = claimgraph(dir)
         .args(["build", "--no-exports"])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while !temp.exists() {
+    // Killed while the tables and the full-text index are both being written.
+    while !(temp.exists() && side.exists()) {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the build never started writing"
