@@ -98,7 +98,7 @@ pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, Load
         paths.push(entry.into_path());
     }
     // Files are read and hashed in parallel, then taken in path order.
-    let read: Vec<Result<Result<(String, String), Diagnostic>, LoadError>> =
+    let read: Vec<Result<DataFile, LoadError>> =
         paths.par_iter().map(|path| read_data_file(path)).collect();
     for (path, file) in paths.iter().zip(read) {
         match file? {
@@ -139,7 +139,9 @@ pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, Load
 }
 
 /// A data file's text and SHA-256, or why it cannot be used.
-fn read_data_file(path: &Path) -> Result<Result<(String, String), Diagnostic>, LoadError> {
+type DataFile = Result<(String, String), Diagnostic>;
+
+fn read_data_file(path: &Path) -> Result<DataFile, LoadError> {
     let bytes = fs::read(path).map_err(io_error(path))?;
     let digest = hex::encode(Sha256::digest(&bytes));
     Ok(match String::from_utf8(bytes) {

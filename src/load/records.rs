@@ -242,6 +242,11 @@ pub fn parse_file(
             );
             continue;
         };
+        match kind_name {
+            "predicate" => records.predicates.reserve(items.len()),
+            "claim" => records.claims.reserve(items.len()),
+            _ => records.entities.reserve(items.len()),
+        }
         for item in items.iter() {
             let DeValue::Table(table) = item.get_ref() else {
                 diagnostics.push(Diagnostic::error(
