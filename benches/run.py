@@ -13,7 +13,8 @@ then measures, with the release build:
 where X is the entity with the most claims. With --baseline it also runs the Python pipeline
 (`baseline.py ROOT DB OUTDIR`, tomllib + networkx + sqlite3) on the same files, with the
 interpreter of the local virtual environment (.venv, made by .ci/run). It prints one Markdown
-table. Standard library only; peak memory comes from wait4's rusage of each child.
+table, then the stages of each build as `build --timings` reports them. Standard library only;
+peak memory comes from wait4's rusage of each child.
 """
 
 import argparse
@@ -31,16 +32,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(command, cwd):
-    """Runs a command; returns (seconds, peak MiB, exit code, stderr tail)."""
+    """Runs a command; returns (seconds, peak MiB, exit code, stderr)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err, open(os.devnull, "wb") as out:
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         err.seek(0)
-        tail = err.read().decode(errors="replace").strip().splitlines()[-1:]
+        stderr = err.read().decode(errors="replace").strip()
     code = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, code, tail[0] if tail else ""
+    return seconds, usage.ru_maxrss / 1024, code, stderr
 
 
 def cargo(*args):
@@ -62,6 +63,7 @@ def main():
         sys.exit("the baseline needs networkx in .venv: run `bash .ci/run` first")
 
     rows = []
+    stages = {}
     for size in (int(s) for s in args.sizes.split(",")):
         root = args.work / f"claims-{size}"
         if not (root / "data").is_dir():
@@ -69,10 +71,13 @@ def main():
         db = root / "claimgraph.sqlite"
         results = {}
 
-        seconds, mib, code, tail = measure([binary, "build", "--no-exports", "--db", db], root)
+        seconds, mib, code, stderr = measure(
+            [binary, "build", "--no-exports", "--timings", "--db", db], root
+        )
         if code != 0:
-            sys.exit(f"build of {size} claims failed: {tail}")
+            sys.exit(f"build of {size} claims failed: {stderr}")
         results["build"] = (seconds, mib)
+        stages[size] = [line for line in stderr.splitlines() if line.startswith("  ")]
 
         with sqlite3.connect(db) as conn:
             focus = conn.execute(
@@ -92,14 +97,14 @@ def main():
             ],
         }
         for name, command in readers.items():
-            seconds, mib, code, tail = measure(command, root)
+            seconds, mib, code, _ = measure(command, root)
             results[name] = (seconds, mib) if code == 0 else None
 
         if args.baseline:
             out = root / "baseline-out"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
-            seconds, mib, code, tail = measure(
+            seconds, mib, code, _ = measure(
                 [python, args.baseline, root, root / "baseline.sqlite", out], root
             )
             results["baseline"] = (seconds, mib) if code == 0 else None
@@ -124,6 +129,9 @@ def main():
         elif args.baseline:
             line += " | –"
         print(line + " |")
+    for size, lines in stages.items():
+        print(f"\nStages of the build of {size:,} claims (`build --timings`):\n")
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":
