@@ -39,7 +39,7 @@ def measure(command, cwd):
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         err.seek(0)
-        stderr = err.read().decode(errors="replace").strip()
+        stderr = err.read().decode(errors="replace").rstrip()
     code = os.waitstatus_to_exitcode(status)
     return seconds, usage.ru_maxrss / 1024, code, stderr
 
@@ -54,6 +54,9 @@ def main():
     parser.add_argument("--baseline", type=Path, help="path of baseline.py (skipped if not given)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "claimgraph-bench")
     args = parser.parse_args()
+    if args.baseline:
+        # The commands run in each data set's folder.
+        args.baseline = args.baseline.resolve()
 
     cargo("build", "--release", "--quiet", "--bin", "claimgraph", "--example", "generate")
     binary = ROOT / "target/release/claimgraph"

@@ -347,3 +347,45 @@ fn progress_is_shown_on_a_terminal() {
         piped.stderr
     );
 }
+
+/// `--timings` lists every stage with its duration, in the order they ran; without it the
+/// build says nothing about its stages.
+#[test]
+fn timings_name_every_stage_in_order() {
+    let project = valid_project();
+    let result = run(project.path(), &["build", "--no-exports", "--timings"]);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let stages: Vec<&str> = result
+        .stderr
+        .lines()
+        .filter_map(|line| line.strip_suffix(" s"))
+        .map(|line| {
+            let (name, seconds) = line.trim().rsplit_once(' ').expect("a name and seconds");
+            assert!(seconds.parse::<f64>().is_ok(), "{line}");
+            name.trim_end()
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "loading data files",
+            "reading documents",
+            "checking references, vocabulary and quotes",
+            "finding names in the documents",
+            "linking the graph",
+            "writing entities, documents and mentions",
+            "writing claims and their analysis",
+            "finishing the full-text index",
+            "copying the full-text index and building indexes",
+            "checking the new database",
+        ],
+        "{}",
+        result.stderr
+    );
+    let quiet = build(project.path());
+    assert!(
+        !quiet.stderr.contains("loading data files"),
+        "{}",
+        quiet.stderr
+    );
+}
