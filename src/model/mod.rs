@@ -5,7 +5,7 @@ pub mod date;
 pub mod mentions;
 pub mod text;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
 use std::ops::Range;
 

@@ -2,7 +2,9 @@
 //! have the predicate's type, dates and stances are valid, ids are unique, and the quote occurs
 //! in the claim's document.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -40,7 +42,7 @@ pub fn resolve(
         .map(|(i, d)| (d.entity, i))
         .collect();
     // Claims resolve independently, so in parallel; their diagnostics are joined in order.
-    let attempts: Vec<(Option<Claim>, Diagnostics)> = records
+    let attempts: Vec<(Option<Resolved>, Diagnostics)> = records
         .claims
         .par_iter()
         .map(|raw| {
@@ -49,7 +51,7 @@ pub fn resolve(
             (claim, found)
         })
         .collect();
-    let mut resolved: Vec<(Claim, &RawClaim)> = Vec::with_capacity(attempts.len());
+    let mut resolved: Vec<(Resolved, &RawClaim)> = Vec::with_capacity(attempts.len());
     for ((claim, found), raw) in attempts.into_iter().zip(&records.claims) {
         diagnostics.extend(found);
         resolved.extend(claim.map(|c| (c, raw)));
@@ -57,8 +59,8 @@ pub fn resolve(
     let found = locate_quotes(&resolved, model, diagnostics);
 
     let mut claims = Vec::with_capacity(resolved.len());
-    let mut first_span: HashMap<String, Span> = HashMap::new();
-    for ((mut claim, raw), location) in resolved.drain(..).zip(found) {
+    let mut first_span: HashMap<String, Span> = HashMap::default();
+    for (((mut claim, _), raw), location) in resolved.drain(..).zip(found) {
         let Some(location) = location else { continue };
         claim.quote_chars = location;
         let id_span = raw.id.as_ref().map_or(&raw.span, |i| &i.span);
@@ -102,12 +104,12 @@ pub fn resolve(
 /// Finds every claim's quote with one multi-pattern pass over each document; reports the
 /// quotes that are not there with the closest passage.
 fn locate_quotes(
-    claims: &[(Claim, &RawClaim)],
+    claims: &[(Resolved, &RawClaim)],
     model: &Model,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<std::ops::Range<usize>>> {
     let mut by_document: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, (claim, _)) in claims.iter().enumerate() {
+    for (i, ((claim, _), _)) in claims.iter().enumerate() {
         by_document.entry(claim.document).or_default().push(i);
     }
     // Each document is normalised and scanned once, documents in parallel.
@@ -116,27 +118,23 @@ fn locate_quotes(
         .flat_map_iter(|(document, members)| {
             let doc = &model.documents[document];
             let text = NormalizedText::new(&doc.text);
-            let mut needles: Vec<String> = members
-                .iter()
-                .map(|&i| normalize(&claims[i].0.quote))
-                .collect();
+            let mut needles: Vec<&str> = members.iter().map(|&i| claims[i].0.1.as_str()).collect();
             needles.sort_unstable();
             needles.dedup();
             let first = first_occurrences(&text.text, &needles);
             members
                 .into_iter()
                 .map(|i| {
-                    let (claim, raw) = &claims[i];
-                    let needle = normalize(&claim.quote);
+                    let ((_, needle), raw) = &claims[i];
                     let at = needles
-                        .binary_search(&needle)
+                        .binary_search(&needle.as_str())
                         .ok()
                         .and_then(|n| first[n].clone());
                     let result = match at {
                         Some(bytes) => Ok(text.original_chars(bytes)),
                         None => {
                             let quote = raw.quote.as_ref().expect("resolved claims have a quote");
-                            Err(Box::new(quote_not_found(quote, &needle, &text, doc)))
+                            Err(Box::new(quote_not_found(quote, needle, &text, doc)))
                         }
                     };
                     (i, result)
@@ -158,7 +156,7 @@ fn locate_quotes(
 type Located = (usize, Result<Range<usize>, Box<Diagnostic>>);
 
 /// The byte range of the first occurrence of each needle in `haystack`.
-fn first_occurrences(haystack: &str, needles: &[String]) -> Vec<Option<std::ops::Range<usize>>> {
+fn first_occurrences(haystack: &str, needles: &[&str]) -> Vec<Option<std::ops::Range<usize>>> {
     let mut first: Vec<Option<std::ops::Range<usize>>> = vec![None; needles.len()];
     if needles.is_empty() {
         return first;
@@ -183,6 +181,9 @@ fn first_occurrences(haystack: &str, needles: &[String]) -> Vec<Option<std::ops:
     first
 }
 
+/// A resolved claim, with its quote in normal form for locating it.
+type Resolved = (Claim, String);
+
 fn resolve_one(
     raw: &RawClaim,
     model: &Model,
@@ -190,7 +191,7 @@ fn resolve_one(
     document_of: &HashMap<usize, usize>,
     files: &Files,
     diagnostics: &mut Diagnostics,
-) -> Option<Claim> {
+) -> Option<Resolved> {
     let explicit_id = raw
         .id
         .as_ref()
@@ -289,10 +290,12 @@ fn resolve_one(
     };
 
     let document = source.and_then(|s| document_of.get(&s).copied());
+    let normalized = raw.quote.as_ref().map(|q| normalize(&q.value));
     let quote_ok = raw
         .quote
         .as_ref()
-        .is_some_and(|q| check_quote_length(q, diagnostics));
+        .zip(normalized.as_deref())
+        .is_some_and(|(q, n)| check_quote_length(q, n, diagnostics));
 
     // Everything below needs every part resolved; the problems have been reported above.
     let (source, reported_by, subject, predicate, object, stance) = (
@@ -308,6 +311,7 @@ fn resolve_one(
     }
     let citing: Vec<usize> = citing.into_iter().collect::<Option<_>>()?;
     let quote = raw.quote.as_ref()?.value.clone();
+    let normalized = normalized?;
     let id = match explicit_id {
         Some(id) => id?,
         None => derived_id(
@@ -321,11 +325,11 @@ fn resolve_one(
             predicate,
             &object,
             stance,
-            &quote,
+            &normalized,
         ),
     };
     let (file, line, _) = files.position(&raw.span);
-    Some(Claim {
+    let claim = Claim {
         id,
         document: document?,
         reported_by,
@@ -344,7 +348,8 @@ fn resolve_one(
             file: file.to_owned(),
             line,
         },
-    })
+    };
+    Some((claim, normalized))
 }
 
 /// Checks `object` / `value` against the predicate's object type.
@@ -465,8 +470,8 @@ fn check_value(
 }
 
 /// Quotes too short to locate meaningfully are refused.
-fn check_quote_length(quote: &Sp<String>, diagnostics: &mut Diagnostics) -> bool {
-    if normalize(&quote.value).chars().count() >= MIN_QUOTE_CHARS {
+fn check_quote_length(quote: &Sp<String>, normalized: &str, diagnostics: &mut Diagnostics) -> bool {
+    if normalized.chars().count() >= MIN_QUOTE_CHARS {
         return true;
     }
     diagnostics.push(
@@ -523,7 +528,7 @@ fn derived_id(
     predicate: usize,
     object: &ClaimObject,
     stance: Stance,
-    quote: &str,
+    normalized_quote: &str,
 ) -> String {
     let object = match object {
         ClaimObject::Entity(e) => format!("entity:{}", model.entities[*e].id),
@@ -542,7 +547,7 @@ fn derived_id(
         model.predicates[predicate].id.as_str(),
         object.as_str(),
         stance.as_str(),
-        normalize(quote).as_str(),
+        normalized_quote,
     ] {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);

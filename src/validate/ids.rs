@@ -1,7 +1,7 @@
 //! Rule: ids are lowercase ASCII letters, digits and `-` (predicates: `_`), 1–64 characters,
 //! unique across all records.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::Sp;

@@ -6,7 +6,7 @@ mod entities;
 pub mod ids;
 mod predicates;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use sha2::{Digest, Sha256};
 
@@ -27,7 +27,7 @@ pub fn resolve(
 
     // Ids first, so that every reference below can be resolved whatever the file order.
     let mut entities = Vec::new();
-    let mut entity_index = HashMap::new();
+    let mut entity_index = HashMap::default();
     let mut entity_slots: Vec<Option<usize>> = Vec::with_capacity(records.entities.len());
     for raw in &records.entities {
         let slot = raw.id.as_ref().and_then(|id| {
@@ -40,7 +40,7 @@ pub fn resolve(
         });
         entity_slots.push(slot);
     }
-    let mut predicate_index = HashMap::new();
+    let mut predicate_index = HashMap::default();
     let mut predicate_slots = Vec::with_capacity(records.predicates.len());
     for raw in &records.predicates {
         let slot = raw.id.as_ref().and_then(|id| {
