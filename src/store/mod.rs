@@ -63,17 +63,38 @@ pub fn temp_path(target: &Path) -> PathBuf {
 /// Removes what an interrupted build left beside `target`, unless a build holds it now.
 pub fn remove_stale_temp(target: &Path) -> Result<(), StoreError> {
     let temp = temp_path(target);
-    let side = search::side_path(&temp);
+    let others = || {
+        building_files(&temp)
+            .into_iter()
+            .skip(1)
+            .try_for_each(|f| remove_if_there(&f))
+    };
     let Ok(file) = File::options().write(true).open(&temp) else {
-        return remove_if_there(&side);
+        return others();
     };
     match file.try_lock() {
         Ok(()) => {
             fs::remove_file(&temp).map_err(io_error(&temp))?;
-            remove_if_there(&side)
+            others()
         }
         Err(_) => Err(StoreError::Busy(target.to_owned())),
     }
+}
+
+/// Every file a build writes beside its target, the locked temporary database first: the
+/// side database of the full-text index and SQLite's WAL files.
+pub(crate) fn building_files(temp: &Path) -> [PathBuf; 4] {
+    let beside = |suffix: &str| {
+        let mut name = temp.file_name().unwrap_or_default().to_owned();
+        name.push(suffix);
+        temp.with_file_name(name)
+    };
+    [
+        temp.to_owned(),
+        search::side_path(temp),
+        beside("-wal"),
+        beside("-shm"),
+    ]
 }
 
 fn remove_if_there(path: &Path) -> Result<(), StoreError> {

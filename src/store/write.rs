@@ -61,8 +61,9 @@ pub fn write(
         Ok(summary)
     });
     if result.is_err() {
-        let _ = fs::remove_file(&temp);
-        let _ = fs::remove_file(search::side_path(&temp));
+        for file in super::building_files(&temp) {
+            let _ = fs::remove_file(file);
+        }
     }
     drop(lock);
     result
@@ -108,14 +109,12 @@ fn fill(
             .expect("the full-text index does not panic")?;
         Ok(analysis)
     })?;
-    stage("copying the full-text index and building indexes");
+    stage("copying the full-text index");
     search::copy_into(&conn, &side)?;
     fs::remove_file(&side).map_err(io_error(&side))?;
-    conn.execute_batch(indexes)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    stage("checking the new database");
-    let summary = verify(&conn, path, model, graph, &analysis)?;
-    conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
+    stage("building indexes and checking the new database");
+    let summary = index_and_verify(&conn, path, indexes, model, graph, &analysis)?;
     conn.close().map_err(|(_, e)| e)?;
     Ok(summary)
 }
@@ -372,7 +371,7 @@ fn sql_value(value: &Value) -> rusqlite::types::Value {
 }
 
 /// One part of the check of a new database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Check {
     /// `PRAGMA integrity_check(table)`: the table's B-tree, its constraints, and that each of
     /// its indexes holds exactly its rows.
@@ -386,54 +385,119 @@ enum Check {
     Contents,
 }
 
-/// The checks a database must pass before it replaces the previous one: together they are
-/// `integrity_check` and `foreign_key_check` of the whole file, split by table so that they
-/// run on every core, the largest first.
-fn verify(
+/// Builds the indexes and checks the new database, at once: the foreign keys and row counts
+/// need no secondary index and are checked from the start, each table's `integrity_check` as
+/// soon as its indexes are built, the page check last. The writer builds the indexes under WAL,
+/// so that readers, one per core, check beside it.
+///
+/// Together the checks are `integrity_check` and `foreign_key_check` of the whole file, split
+/// by table so that they run on every core, the largest first.
+fn index_and_verify(
     conn: &Connection,
     path: &Path,
+    indexes: &str,
     model: &Model,
     graph: &KnowledgeGraph,
     analysis: &Analysis,
 ) -> Result<WriteSummary, StoreError> {
-    let checks = plan_checks(conn, model)?;
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let statements = index_statements(indexes);
+    let claims = model.claims.len().max(1);
+    // A table costs about one step per row for itself and each index or foreign key.
+    let rows = |table: &str| match table {
+        "claims" | "claim_citations" | "statements" | "mentions" => claims,
+        t if t.starts_with("search_") => claims,
+        _ => model.entities.len(),
+    };
+    let queue = CheckQueue::default();
+    let mut after_indexes: Vec<(usize, String)> = Vec::new();
+    for (table, autoindexes, keys) in table_facts(conn)? {
+        let pending = statements.iter().filter(|(t, _)| *t == table).count();
+        let weight = rows(&table) * (1 + autoindexes + pending);
+        if keys > 0 {
+            queue.push(rows(&table) * keys, Check::ForeignKeys(table.clone()));
+        }
+        if pending == 0 {
+            queue.push(weight, Check::Integrity(table));
+        } else {
+            after_indexes.push((weight, table));
+        }
+    }
+    queue.push(claims, Check::Contents);
+    // The heaviest table's indexes first, so that its check can start early.
+    after_indexes.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
+
+    conn.execute_batch("PRAGMA journal_mode = WAL;")?;
     let summary = std::sync::Mutex::new(None);
-    let workers = std::thread::available_parallelism()
-        .map_or(2, std::num::NonZeroUsize::get)
-        .clamp(1, checks.len().max(1));
-    std::thread::scope(|scope| {
+    let workers = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    let checked = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| -> Result<(), StoreError> {
-                    let reader =
-                        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-                    reader.execute_batch("PRAGMA cache_size = -131072;")?;
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(check) = checks.get(index) else {
-                            return Ok(());
-                        };
-                        if let Some(found) = run_check(&reader, check, model, graph, analysis)? {
-                            *summary.lock().expect("no check panics") = Some(found);
-                        }
+                    // A failed check stops the others early.
+                    let result = check_from(&queue, path, model, graph, analysis, &summary);
+                    if result.is_err() {
+                        queue.abandon();
                     }
+                    result
                 })
             })
             .collect();
-        handles
+        let built = after_indexes.into_iter().try_for_each(|(weight, table)| {
+            for (_, statement) in statements.iter().filter(|(t, _)| *t == table) {
+                conn.execute_batch(statement)?;
+            }
+            queue.push(weight, Check::Integrity(table));
+            Ok::<(), StoreError>(())
+        });
+        // The page check reads the whole file and tokenizes every indexed text again to
+        // compare it with the full-text index; it needs every index in place.
+        queue.push(4 * claims, Check::Pages);
+        queue.close();
+        let checked = handles
             .into_iter()
-            .try_for_each(|h| h.join().expect("no check panics"))
-    })?;
+            .try_for_each(|h| h.join().expect("no check panics"));
+        built.and(checked)
+    });
+    checked?;
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
     Ok(summary
         .into_inner()
         .expect("no check panics")
         .expect("the contents check ran"))
 }
 
-/// Every check, the most expensive first: a table costs about one step per row for itself,
-/// its indexes and its foreign keys.
-fn plan_checks(conn: &Connection, model: &Model) -> Result<Vec<Check>, StoreError> {
+/// One worker: a read-only connection taking checks from the queue until it is closed and empty.
+fn check_from(
+    queue: &CheckQueue,
+    path: &Path,
+    model: &Model,
+    graph: &KnowledgeGraph,
+    analysis: &Analysis,
+    summary: &std::sync::Mutex<Option<WriteSummary>>,
+) -> Result<(), StoreError> {
+    let reader = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    reader.execute_batch("PRAGMA cache_size = -131072;")?;
+    while let Some(check) = queue.pop() {
+        if let Some(found) = run_check(&reader, &check, model, graph, analysis)? {
+            *summary.lock().expect("no check panics") = Some(found);
+        }
+    }
+    Ok(())
+}
+
+/// `(table, statement)` for each `CREATE INDEX` of the schema's `@indexes` section.
+fn index_statements(indexes: &str) -> Vec<(&str, &str)> {
+    indexes
+        .split_inclusive(';')
+        .filter_map(|statement| {
+            let table = statement.split_once(" ON ")?.1.split_once(' ')?.0;
+            Some((table, statement))
+        })
+        .collect()
+}
+
+/// `(table, automatic indexes, foreign keys)` of every table with rows of its own.
+fn table_facts(conn: &Connection) -> Result<Vec<(String, usize, usize)>, StoreError> {
     let mut statement = conn.prepare(
         "SELECT t.name,
                 (SELECT count(*) FROM sqlite_schema i WHERE i.type = 'index' AND i.tbl_name = t.name),
@@ -442,28 +506,54 @@ fn plan_checks(conn: &Connection, model: &Model) -> Result<Vec<Check>, StoreErro
          WHERE t.type = 'table' AND t.rootpage > 0
          ORDER BY t.name",
     )?;
-    let tables: Vec<(String, usize, usize)> = statement
+    let tables = statement
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    let claims = model.claims.len().max(1);
-    // The page check reads the whole file and tokenizes every indexed text again to compare
-    // it with the full-text index: in measurements, as long as three or four claim indexes.
-    let mut weighted: Vec<(usize, Check)> =
-        vec![(4 * claims, Check::Pages), (claims, Check::Contents)];
-    for (table, indexes, keys) in tables {
-        // The large tables grow with the claims; the rest are small.
-        let rows = match table.as_str() {
-            "claims" | "claim_citations" | "statements" | "mentions" => claims,
-            t if t.starts_with("search_") => claims,
-            _ => model.entities.len(),
-        };
-        weighted.push((rows * (1 + indexes), Check::Integrity(table.clone())));
-        if keys > 0 {
-            weighted.push((rows * keys, Check::ForeignKeys(table)));
+    Ok(tables)
+}
+
+/// The checks ready to run, largest first; `pop` waits for more until the queue is closed.
+#[derive(Debug, Default)]
+struct CheckQueue {
+    state: std::sync::Mutex<(std::collections::BinaryHeap<(usize, Check)>, bool)>,
+    ready: std::sync::Condvar,
+}
+
+impl CheckQueue {
+    fn push(&self, weight: usize, check: Check) {
+        let mut state = self.state.lock().expect("no check panics");
+        if !state.1 {
+            state.0.push((weight, check));
+            self.ready.notify_one();
         }
     }
-    weighted.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
-    Ok(weighted.into_iter().map(|(_, check)| check).collect())
+
+    /// A check failed: the rest need not run.
+    fn abandon(&self) {
+        let mut state = self.state.lock().expect("no check panics");
+        state.0.clear();
+        state.1 = true;
+        self.ready.notify_all();
+    }
+
+    /// No more checks will come; the workers finish what is queued.
+    fn close(&self) {
+        self.state.lock().expect("no check panics").1 = true;
+        self.ready.notify_all();
+    }
+
+    fn pop(&self) -> Option<Check> {
+        let mut state = self.state.lock().expect("no check panics");
+        loop {
+            if let Some((_, check)) = state.0.pop() {
+                return Some(check);
+            }
+            if state.1 {
+                return None;
+            }
+            state = self.ready.wait(state).expect("no check panics");
+        }
+    }
 }
 
 /// Runs one check; `Some` with the row counts from the contents check.

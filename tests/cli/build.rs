@@ -376,8 +376,8 @@ fn timings_name_every_stage_in_order() {
             "writing entities, documents and mentions",
             "writing claims and their analysis",
             "finishing the full-text index",
-            "copying the full-text index and building indexes",
-            "checking the new database",
+            "copying the full-text index",
+            "building indexes and checking the new database",
         ],
         "{}",
         result.stderr
