@@ -20,8 +20,9 @@ pub struct Span {
 /// A file whose text diagnostics can point into.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// The path as the user should see it, e.g. `data/people.toml`.
-    pub path: String,
+    /// The path as the user should see it, e.g. `data/people.toml`; shared by the records'
+    /// origins.
+    pub path: std::sync::Arc<str>,
     pub text: String,
     line_starts: Vec<usize>,
 }
@@ -32,7 +33,7 @@ impl SourceFile {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         SourceFile {
-            path,
+            path: path.into(),
             text,
             line_starts,
         }
@@ -76,7 +77,7 @@ impl Files {
     }
 
     /// `(path, line, column)` of a span's start.
-    pub fn position(&self, span: &Span) -> (&str, usize, usize) {
+    pub fn position(&self, span: &Span) -> (&std::sync::Arc<str>, usize, usize) {
         let file = self.get(span.file);
         let (line, col) = file.line_col(span.range.start);
         (&file.path, line, col)
@@ -215,7 +216,10 @@ impl Diagnostic {
     /// `(path, line, column)` for sorting and for one-line summaries.
     pub fn position<'a>(&'a self, files: &'a Files) -> (&'a str, usize, usize) {
         match &self.location {
-            Location::Span(span) => files.position(span),
+            Location::Span(span) => {
+                let (path, line, column) = files.position(span);
+                (path, line, column)
+            }
             Location::Path(path) => (path, 0, 0),
         }
     }
@@ -235,7 +239,7 @@ impl Diagnostic {
             Location::Span(span) => {
                 let file = files.get(span.file);
                 let mut snippet = Snippet::source(file.text.as_str())
-                    .path(file.path.as_str())
+                    .path(&*file.path)
                     .fold(true)
                     .annotation(
                         AnnotationKind::Primary
@@ -259,7 +263,7 @@ impl Diagnostic {
                     let file = files.get(related.file);
                     group = group.element(
                         Snippet::source(file.text.as_str())
-                            .path(file.path.as_str())
+                            .path(&*file.path)
                             .fold(true)
                             .annotation(
                                 AnnotationKind::Context

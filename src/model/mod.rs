@@ -148,7 +148,7 @@ impl Scalar {
 /// Where a record was defined, for the database and for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub line: usize,
 }
 

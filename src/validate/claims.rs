@@ -42,7 +42,7 @@ pub fn resolve(
         .map(|(i, d)| (d.entity, i))
         .collect();
     // Claims resolve independently, so in parallel; their diagnostics are joined in order.
-    let attempts: Vec<(Option<Resolved>, Diagnostics)> = records
+    let (attempts, found): (Vec<Option<Resolved>>, Vec<Diagnostics>) = records
         .claims
         .par_iter()
         .map(|raw| {
@@ -50,18 +50,19 @@ pub fn resolve(
             let claim = resolve_one(raw, model, resolver, &document_of, files, &mut found);
             (claim, found)
         })
-        .collect();
-    let mut resolved: Vec<(Resolved, &RawClaim)> = Vec::with_capacity(attempts.len());
-    for ((claim, found), raw) in attempts.into_iter().zip(&records.claims) {
+        .unzip();
+    for found in found {
         diagnostics.extend(found);
-        resolved.extend(claim.map(|c| (c, raw)));
     }
-    let found = locate_quotes(&resolved, model, diagnostics);
+    let located = locate_quotes(&attempts, &records.claims, model, diagnostics);
 
-    let mut claims = Vec::with_capacity(resolved.len());
+    // Each attempt is consumed as its claim is taken, so the claims are never held twice.
+    let mut claims = Vec::with_capacity(located.iter().flatten().count());
     let mut first_span: HashMap<String, Span> = HashMap::default();
-    for (((mut claim, _), raw), location) in resolved.drain(..).zip(found) {
-        let Some(location) = location else { continue };
+    for ((attempt, raw), location) in attempts.into_iter().zip(&records.claims).zip(located) {
+        let (Some((mut claim, _)), Some(location)) = (attempt, location) else {
+            continue;
+        };
         claim.quote_chars = location;
         let id_span = raw.id.as_ref().map_or(&raw.span, |i| &i.span);
         // Claims are nodes of the graph beside the entities, so their ids share one namespace.
@@ -104,36 +105,43 @@ pub fn resolve(
 /// Finds every claim's quote with one multi-pattern pass over each document; reports the
 /// quotes that are not there with the closest passage.
 fn locate_quotes(
-    claims: &[(Resolved, &RawClaim)],
+    claims: &[Option<Resolved>],
+    raws: &[RawClaim],
     model: &Model,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<std::ops::Range<usize>>> {
     let mut by_document: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, ((claim, _), _)) in claims.iter().enumerate() {
-        by_document.entry(claim.document).or_default().push(i);
+    for (i, claim) in claims.iter().enumerate() {
+        if let Some((claim, _)) = claim {
+            by_document.entry(claim.document).or_default().push(i);
+        }
     }
+    let normalized = |i: usize| claims[i].as_ref().map_or("", |(_, n)| n.as_str());
     // Each document is normalised and scanned once, documents in parallel.
     let located: Vec<Located> = by_document
         .into_par_iter()
         .flat_map_iter(|(document, members)| {
             let doc = &model.documents[document];
             let text = NormalizedText::new(&doc.text);
-            let mut needles: Vec<&str> = members.iter().map(|&i| claims[i].0.1.as_str()).collect();
+            let mut needles: Vec<&str> = members.iter().map(|&i| normalized(i)).collect();
             needles.sort_unstable();
             needles.dedup();
             let first = first_occurrences(&text.text, &needles);
             members
                 .into_iter()
                 .map(|i| {
-                    let ((_, needle), raw) = &claims[i];
+                    let needle = normalized(i);
                     let at = needles
-                        .binary_search(&needle.as_str())
+                        .binary_search(&needle)
                         .ok()
                         .and_then(|n| first[n].clone());
                     let result = match at {
                         Some(bytes) => Ok(text.original_chars(bytes)),
                         None => {
-                            let quote = raw.quote.as_ref().expect("resolved claims have a quote");
+                            let quote = raws[i]
+                                .quote
+                                .as_ref()
+                                .expect("resolved claims have a quote");
                             Err(Box::new(quote_not_found(quote, needle, &text, doc)))
                         }
                     };
