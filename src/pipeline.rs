@@ -31,12 +31,14 @@ pub fn check(
 ) -> Result<Checked, LoadError> {
     let mut diagnostics = Diagnostics::default();
     stage("loading data files");
-    let data = load::load_data(data_dir, &mut diagnostics)?;
+    let mut data = load::load_data(data_dir, &mut diagnostics)?;
     stage("reading documents");
     let documents = load::load_documents(seeds_dir, &data.records.entities, &mut diagnostics)?;
     warn_unused_documents(seeds_dir, &documents, &mut diagnostics);
     stage("checking references, vocabulary and quotes");
-    let mut model = validate::resolve(&data, documents, &mut diagnostics);
+    let mut model = validate::resolve(&mut data, documents, &mut diagnostics);
+    // The raw records are done with; their memory goes to the mentions and the database.
+    drop(data.records);
     if !diagnostics.has_errors() {
         stage("finding names in the documents");
         model.mentions = find_mentions(&model);

@@ -172,7 +172,9 @@ pub struct RawClaim {
 pub struct RawRecords {
     pub entities: Vec<RawEntity>,
     pub predicates: Vec<RawPredicate>,
-    pub claims: Vec<RawClaim>,
+    /// Boxed: a million claims are joined from the files they were parsed in, and moving a
+    /// pointer is cheaper than moving a record (and holding it twice while doing so).
+    pub claims: Vec<Box<RawClaim>>,
 }
 
 const RECORD_KINDS: [&str; 10] = [
@@ -263,9 +265,11 @@ pub fn parse_file(
                         .predicates
                         .push(read_predicate(file, record_span, table, diagnostics))
                 }
-                "claim" => records
-                    .claims
-                    .push(read_claim(file, record_span, table, diagnostics)),
+                "claim" => {
+                    records
+                        .claims
+                        .push(Box::new(read_claim(file, record_span, table, diagnostics)))
+                }
                 _ => {
                     let kind = EntityKind::parse(kind_name).expect("listed above");
                     records

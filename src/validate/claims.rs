@@ -14,7 +14,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, Span};
-use crate::load::records::RawRecords;
 use crate::load::{RawClaim, RawScalar, Sp};
 use crate::model::text::{NormalizedText, char_range_to_bytes, normalize};
 use crate::model::{
@@ -27,8 +26,12 @@ use super::{Resolver, check_kind};
 /// Quotes shorter than this (after normalisation) would match almost anywhere.
 pub const MIN_QUOTE_CHARS: usize = 3;
 
+#[expect(
+    clippy::vec_box,
+    reason = "the records are boxed where they are parsed, so that joining them moves pointers"
+)]
 pub fn resolve(
-    records: &RawRecords,
+    raws: Vec<Box<RawClaim>>,
     model: &Model,
     resolver: &Resolver<'_>,
     registry: &IdRegistry,
@@ -42,8 +45,7 @@ pub fn resolve(
         .map(|(i, d)| (d.entity, i))
         .collect();
     // Claims resolve independently, so in parallel; their diagnostics are joined in order.
-    let (attempts, found): (Vec<Option<Resolved>>, Vec<Diagnostics>) = records
-        .claims
+    let (attempts, found): (Vec<Option<Resolved>>, Vec<Diagnostics>) = raws
         .par_iter()
         .map(|raw| {
             let mut found = Diagnostics::default();
@@ -54,17 +56,28 @@ pub fn resolve(
     for found in found {
         diagnostics.extend(found);
     }
-    let located = locate_quotes(&attempts, &records.claims, model, diagnostics);
+    let located = locate_quotes(&attempts, &raws, model, diagnostics);
+    // Where each claim's id is written (or the claim, for a derived id), for duplicates; the
+    // raw claims are not needed after this.
+    let id_spans: Vec<(Span, bool)> = raws
+        .iter()
+        .map(|raw| {
+            let span = raw.id.as_ref().map_or(&raw.span, |i| &i.span);
+            (span.clone(), raw.id.is_some())
+        })
+        .collect();
+    drop(raws);
 
     // Each attempt is consumed as its claim is taken, so the claims are never held twice.
     let mut claims = Vec::with_capacity(located.iter().flatten().count());
     let mut first_span: HashMap<String, Span> = HashMap::default();
-    for ((attempt, raw), location) in attempts.into_iter().zip(&records.claims).zip(located) {
+    for ((attempt, (id_span, explicit)), location) in
+        attempts.into_iter().zip(id_spans).zip(located)
+    {
         let (Some((mut claim, _)), Some(location)) = (attempt, location) else {
             continue;
         };
         claim.quote_chars = location;
-        let id_span = raw.id.as_ref().map_or(&raw.span, |i| &i.span);
         // Claims are nodes of the graph beside the entities, so their ids share one namespace.
         if let Some((first, what)) = registry.defined(&claim.id) {
             diagnostics.push(
@@ -88,7 +101,7 @@ pub fn resolve(
                 )
                 .with_label("this claim")
                 .with_related(first.clone(), "has the same id as this one")
-                .with_hint(if raw.id.is_some() {
+                .with_hint(if explicit {
                     "give each claim its own id".to_owned()
                 } else {
                     "the two claims state the same thing, with the same attribution and quote; remove one, or give them distinct `id`s".to_owned()
@@ -96,7 +109,7 @@ pub fn resolve(
             );
             continue;
         }
-        first_span.insert(claim.id.clone(), id_span.clone());
+        first_span.insert(claim.id.clone(), id_span);
         claims.push(claim);
     }
     claims
@@ -106,7 +119,7 @@ pub fn resolve(
 /// quotes that are not there with the closest passage.
 fn locate_quotes(
     claims: &[Option<Resolved>],
-    raws: &[RawClaim],
+    raws: &[Box<RawClaim>],
     model: &Model,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<std::ops::Range<usize>>> {

@@ -17,11 +17,15 @@ use ids::{IdRegistry, IdStyle, check_id};
 
 /// Resolves and checks everything that was loaded. The model is complete only when no error
 /// was reported; with errors it holds what could be resolved.
+/// Resolves the records into the model. The raw claims are taken out of `data` and dropped as
+/// soon as they are resolved: at a million claims they are the largest thing in memory.
 pub fn resolve(
-    data: &Data,
+    data: &mut Data,
     documents: Vec<LoadedDocument>,
     diagnostics: &mut Diagnostics,
 ) -> Model {
+    let raw_claims = std::mem::take(&mut data.records.claims);
+    let data = &*data;
     let records = &data.records;
     let mut registry = IdRegistry::default();
 
@@ -96,7 +100,7 @@ pub fn resolve(
         ..Model::default()
     };
     model.claims = claims::resolve(
-        records,
+        raw_claims,
         &model,
         &resolver,
         &registry,
