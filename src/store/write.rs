@@ -475,7 +475,10 @@ fn check_from(
     analysis: &Analysis,
     summary: &std::sync::Mutex<Option<WriteSummary>>,
 ) -> Result<(), StoreError> {
-    let reader = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let reader = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
     reader.execute_batch("PRAGMA cache_size = -131072;")?;
     while let Some(check) = queue.pop() {
         if let Some(found) = run_check(&reader, &check, model, graph, analysis)? {
