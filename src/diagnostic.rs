@@ -10,11 +10,28 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub u32);
 
-/// A byte range in one loaded file.
+/// A byte range in one loaded file. Kept small (data files are limited to 256 MiB, so offsets
+/// fit 32 bits): a million records carry a dozen each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
     pub file: FileId,
-    pub range: Range<usize>,
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Span {
+        let offset = |at: usize| u32::try_from(at).expect("data files are smaller than 4 GiB");
+        Span {
+            file,
+            start: offset(range.start),
+            end: offset(range.end),
+        }
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// A file whose text diagnostics can point into.
@@ -79,7 +96,7 @@ impl Files {
     /// `(path, line, column)` of a span's start.
     pub fn position(&self, span: &Span) -> (&std::sync::Arc<str>, usize, usize) {
         let file = self.get(span.file);
-        let (line, col) = file.line_col(span.range.start);
+        let (line, col) = file.line_col(span.range().start);
         (&file.path, line, col)
     }
 }
@@ -182,14 +199,7 @@ impl Diagnostic {
     pub fn file_error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             location: Location::Path(path.into()),
-            ..Diagnostic::error(
-                code,
-                Span {
-                    file: FileId(0),
-                    range: 0..0,
-                },
-                message,
-            )
+            ..Diagnostic::error(code, Span::new(FileId(0), 0..0), message)
         }
     }
 
@@ -243,7 +253,7 @@ impl Diagnostic {
                     .fold(true)
                     .annotation(
                         AnnotationKind::Primary
-                            .span(span.range.clone())
+                            .span(span.range())
                             .label(self.label.as_deref()),
                     );
                 let mut others = Vec::new();
@@ -251,7 +261,7 @@ impl Diagnostic {
                     if related.file == span.file {
                         snippet = snippet.annotation(
                             AnnotationKind::Context
-                                .span(related.range.clone())
+                                .span(related.range())
                                 .label(label.as_str()),
                         );
                     } else {
@@ -267,7 +277,7 @@ impl Diagnostic {
                             .fold(true)
                             .annotation(
                                 AnnotationKind::Context
-                                    .span(related.range.clone())
+                                    .span(related.range())
                                     .label(label.as_str()),
                             ),
                     );

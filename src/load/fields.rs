@@ -58,10 +58,7 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     fn span_of<T>(&self, spanned: &Spanned<T>) -> Span {
-        Span {
-            file: self.file,
-            range: spanned.span(),
-        }
+        Span::new(self.file, spanned.span())
     }
 
     fn get(&mut self, key: &'a str) -> Option<&'a Spanned<DeValue<'i>>> {
@@ -261,10 +258,7 @@ impl<'a, 'i> Table<'a, 'i> {
             if self.read.contains(name) {
                 continue;
             }
-            let span = Span {
-                file: self.file,
-                range: key.span(),
-            };
+            let span = Span::new(self.file, key.span());
             let mut diagnostic = Diagnostic::error(
                 Code::UnknownField,
                 span,

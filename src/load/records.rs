@@ -199,7 +199,7 @@ pub fn parse_file(
     diagnostics: &mut Diagnostics,
 ) {
     let (document, errors) = DeTable::parse_recoverable(text);
-    let span = |range: std::ops::Range<usize>| Span { file, range };
+    let span = |range: std::ops::Range<usize>| Span::new(file, range);
     for error in &errors {
         let range = error.span().unwrap_or(0..0);
         diagnostics.push(

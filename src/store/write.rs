@@ -73,7 +73,7 @@ pub fn write(
 /// page cache keeps index building in memory.
 const PRAGMAS: &str =
     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;
-     PRAGMA page_size = 16384; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;
+     PRAGMA page_size = 16384; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;
      PRAGMA threads = 2;";
 
 fn fill(
@@ -479,7 +479,7 @@ fn check_from(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    reader.execute_batch("PRAGMA cache_size = -131072;")?;
+    reader.execute_batch("PRAGMA cache_size = -65536;")?;
     while let Some(check) = queue.pop() {
         if let Some(found) = run_check(&reader, &check, model, graph, analysis)? {
             *summary.lock().expect("no check panics") = Some(found);
