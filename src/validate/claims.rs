@@ -56,9 +56,8 @@ pub fn resolve(
     for found in found {
         diagnostics.extend(found);
     }
-    let located = locate_quotes(&attempts, &raws, model, diagnostics);
-    // Where each claim's id is written (or the claim, for a derived id), for duplicates; the
-    // raw claims are not needed after this.
+    // What later diagnostics point at: where each claim's id is written (or the claim, for a
+    // derived id) and its quote. The raw claims, the largest thing in memory, can go.
     let id_spans: Vec<(Span, bool)> = raws
         .iter()
         .map(|raw| {
@@ -66,7 +65,13 @@ pub fn resolve(
             (span.clone(), raw.id.is_some())
         })
         .collect();
+    let quote_spans: Vec<Span> = raws
+        .iter()
+        .map(|raw| raw.quote.as_ref().map_or(&raw.span, |q| &q.span).clone())
+        .collect();
     drop(raws);
+    let located = locate_quotes(&attempts, &quote_spans, model, diagnostics);
+    drop(quote_spans);
 
     // Each attempt is consumed as its claim is taken, so the claims are never held twice.
     let mut claims = Vec::with_capacity(located.iter().flatten().count());
@@ -119,7 +124,7 @@ pub fn resolve(
 /// quotes that are not there with the closest passage.
 fn locate_quotes(
     claims: &[Option<Resolved>],
-    raws: &[Box<RawClaim>],
+    quote_spans: &[Span],
     model: &Model,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<std::ops::Range<usize>>> {
@@ -129,7 +134,11 @@ fn locate_quotes(
             by_document.entry(claim.document).or_default().push(i);
         }
     }
-    let normalized = |i: usize| claims[i].as_ref().map_or("", |(_, n)| n.as_str());
+    let normalized = |i: usize| {
+        claims[i]
+            .as_ref()
+            .map_or("", |(claim, n)| n.as_deref().unwrap_or(&claim.quote))
+    };
     // Each document is normalised and scanned once, documents in parallel.
     let located: Vec<Located> = by_document
         .into_par_iter()
@@ -151,11 +160,8 @@ fn locate_quotes(
                     let result = match at {
                         Some(bytes) => Ok(text.original_chars(bytes)),
                         None => {
-                            let quote = raws[i]
-                                .quote
-                                .as_ref()
-                                .expect("resolved claims have a quote");
-                            Err(Box::new(quote_not_found(quote, needle, &text, doc)))
+                            let span = quote_spans[i].clone();
+                            Err(Box::new(quote_not_found(span, needle, &text, doc)))
                         }
                     };
                     (i, result)
@@ -202,8 +208,9 @@ fn first_occurrences(haystack: &str, needles: &[&str]) -> Vec<Option<std::ops::R
     first
 }
 
-/// A resolved claim, with its quote in normal form for locating it.
-type Resolved = (Claim, String);
+/// A resolved claim, with its quote in normal form for locating it when that differs from the
+/// quote as written.
+type Resolved = (Claim, Option<String>);
 
 fn resolve_one(
     raw: &RawClaim,
@@ -370,6 +377,8 @@ fn resolve_one(
             line,
         },
     };
+    // Most quotes are in normal form as written; only the others keep a copy.
+    let normalized = (normalized != claim.quote).then_some(normalized);
     Some((claim, normalized))
 }
 
@@ -508,14 +517,14 @@ fn check_quote_length(quote: &Sp<String>, normalized: &str, diagnostics: &mut Di
 
 /// The quote is not in its document: say so, with the closest passage as a hint.
 fn quote_not_found(
-    quote: &Sp<String>,
+    span: Span,
     needle: &str,
     text: &NormalizedText,
     document: &crate::model::Document,
 ) -> Diagnostic {
     let d = Diagnostic::error(
         Code::QuoteNotFound,
-        quote.span.clone(),
+        span,
         format!("the quote is not in its document `{}`", document.file),
     )
     .with_label("not found, even after normalising quotes, dashes and white space");
