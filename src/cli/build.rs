@@ -63,13 +63,7 @@ pub fn run(args: &Args) -> u8 {
     };
     stage("linking the graph");
     let graph = KnowledgeGraph::build(&model);
-    let written = store::write(
-        &model,
-        &graph,
-        || provenance::analyse(&model, &graph),
-        &args.db,
-        &stage,
-    );
+    let written = store::write(model, graph, provenance::analyse, &args.db, &stage);
     progress.clear();
     if args.timings {
         for line in timings.report(Instant::now()) {

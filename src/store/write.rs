@@ -28,11 +28,12 @@ impl WriteSummary {
 }
 
 /// Builds the database at `target` atomically. `analyse` runs on a second thread while the
-/// entities, documents and mentions are written, since only the claims need its results.
+/// entities, documents and mentions are written, since only the claims need its results. The
+/// model and the graph are dropped once written, before the indexes are built and checked.
 pub fn write(
-    model: &Model,
-    graph: &KnowledgeGraph,
-    analyse: impl FnOnce() -> Analysis + Send,
+    model: Model,
+    graph: KnowledgeGraph,
+    analyse: impl FnOnce(&Model, &KnowledgeGraph) -> Analysis + Send,
     target: &Path,
     stage: &dyn Fn(&str),
 ) -> Result<WriteSummary, StoreError> {
@@ -77,9 +78,9 @@ const PRAGMAS: &str =
      PRAGMA threads = 2;";
 
 fn fill(
-    model: &Model,
-    graph: &KnowledgeGraph,
-    analyse: impl FnOnce() -> Analysis + Send,
+    model: Model,
+    graph: KnowledgeGraph,
+    analyse: impl FnOnce(&Model, &KnowledgeGraph) -> Analysis + Send,
     path: &Path,
     stage: &dyn Fn(&str),
 ) -> Result<WriteSummary, StoreError> {
@@ -94,14 +95,14 @@ fn fill(
     // full-text index in a database of its own, one analyses provenance for the claims.
     let side = search::side_path(path);
     let analysis = std::thread::scope(|scope| -> Result<Analysis, StoreError> {
-        let searched = scope.spawn(|| search::build(model, &side, PRAGMAS));
-        let analysis = scope.spawn(analyse);
+        let searched = scope.spawn(|| search::build(&model, &side, PRAGMAS));
+        let analysis = scope.spawn(|| analyse(&model, &graph));
         stage("writing entities, documents and mentions");
         let tx = conn.transaction()?;
-        insert_entities(&tx, model)?;
+        insert_entities(&tx, &model)?;
         let analysis = analysis.join().expect("the analysis does not panic");
         stage("writing claims and their analysis");
-        insert_claims(&tx, model, &analysis)?;
+        insert_claims(&tx, &model, &analysis)?;
         tx.commit()?;
         stage("finishing the full-text index");
         searched
@@ -109,14 +110,18 @@ fn fill(
             .expect("the full-text index does not panic")?;
         Ok(analysis)
     })?;
+    // What the database must hold is all that is needed from here on; the memory of the model
+    // goes to the indexes and the checks.
+    let expected = expected_counts(&model, &graph, &analysis);
+    drop((analysis, graph, model));
     stage("copying the full-text index");
     search::copy_into(&conn, &side)?;
     fs::remove_file(&side).map_err(io_error(&side))?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     stage("building indexes and checking the new database");
-    let summary = index_and_verify(&conn, path, indexes, model, graph, &analysis)?;
+    index_and_verify(&conn, path, indexes, &expected)?;
     conn.close().map_err(|(_, e)| e)?;
-    Ok(summary)
+    Ok(expected)
 }
 
 /// Everything that does not depend on the analysis.
@@ -396,17 +401,15 @@ fn index_and_verify(
     conn: &Connection,
     path: &Path,
     indexes: &str,
-    model: &Model,
-    graph: &KnowledgeGraph,
-    analysis: &Analysis,
-) -> Result<WriteSummary, StoreError> {
+    expected: &WriteSummary,
+) -> Result<(), StoreError> {
     let statements = index_statements(indexes);
-    let claims = model.claims.len().max(1);
+    let claims = expected.count("claims").max(1);
     // A table costs about one step per row for itself and each index or foreign key.
     let rows = |table: &str| match table {
         "claims" | "claim_citations" | "statements" | "mentions" => claims,
         t if t.starts_with("search_") => claims,
-        _ => model.entities.len(),
+        _ => expected.count("entities"),
     };
     let queue = CheckQueue::default();
     let mut after_indexes: Vec<(usize, String)> = Vec::new();
@@ -427,14 +430,13 @@ fn index_and_verify(
     after_indexes.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
 
     conn.execute_batch("PRAGMA journal_mode = WAL;")?;
-    let summary = std::sync::Mutex::new(None);
     let workers = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
     let checked = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| -> Result<(), StoreError> {
                     // A failed check stops the others early.
-                    let result = check_from(&queue, path, model, graph, analysis, &summary);
+                    let result = check_from(&queue, path, expected);
                     if result.is_err() {
                         queue.abandon();
                     }
@@ -460,30 +462,20 @@ fn index_and_verify(
     });
     checked?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
-    Ok(summary
-        .into_inner()
-        .expect("no check panics")
-        .expect("the contents check ran"))
+    Ok(())
 }
 
 /// One worker: a read-only connection taking checks from the queue until it is closed and empty.
-fn check_from(
-    queue: &CheckQueue,
-    path: &Path,
-    model: &Model,
-    graph: &KnowledgeGraph,
-    analysis: &Analysis,
-    summary: &std::sync::Mutex<Option<WriteSummary>>,
-) -> Result<(), StoreError> {
+fn check_from(queue: &CheckQueue, path: &Path, expected: &WriteSummary) -> Result<(), StoreError> {
     let reader = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    reader.execute_batch("PRAGMA cache_size = -65536;")?;
+    // The checks read the file through memory mapping: no copy of each page into a cache of
+    // the connection's own, and the pages are shared by all readers.
+    reader.execute_batch("PRAGMA cache_size = -65536; PRAGMA mmap_size = 17179869184;")?;
     while let Some(check) = queue.pop() {
-        if let Some(found) = run_check(&reader, &check, model, graph, analysis)? {
-            *summary.lock().expect("no check panics") = Some(found);
-        }
+        run_check(&reader, &check, expected)?;
     }
     Ok(())
 }
@@ -559,14 +551,8 @@ impl CheckQueue {
     }
 }
 
-/// Runs one check; `Some` with the row counts from the contents check.
-fn run_check(
-    conn: &Connection,
-    check: &Check,
-    model: &Model,
-    graph: &KnowledgeGraph,
-    analysis: &Analysis,
-) -> Result<Option<WriteSummary>, StoreError> {
+/// Runs one check; what it finds wrong is an error.
+fn run_check(conn: &Connection, check: &Check, expected: &WriteSummary) -> Result<(), StoreError> {
     let problems: Vec<String> = match check {
         Check::Integrity(table) => integrity_problems(conn, "integrity_check", Some(table))?,
         Check::Pages => integrity_problems(conn, "quick_check", None)?,
@@ -580,10 +566,10 @@ fn run_check(
                 ))
             })?
             .collect::<Result<_, _>>()?,
-        Check::Contents => return verify_contents(conn, model, graph, analysis).map(Some),
+        Check::Contents => return verify_contents(conn, expected),
     };
     if problems.is_empty() {
-        return Ok(None);
+        return Ok(());
     }
     let what = match check {
         Check::Integrity(table) => format!("integrity_check({table})"),
@@ -616,30 +602,32 @@ fn integrity_problems(
     Ok(lines.into_iter().filter(|line| line != "ok").collect())
 }
 
-/// Row counts equal to the model.
-fn verify_contents(
-    conn: &Connection,
-    model: &Model,
-    graph: &KnowledgeGraph,
-    analysis: &Analysis,
-) -> Result<WriteSummary, StoreError> {
+/// What the database must hold: the row count of each table, and the size of the graph that
+/// the `nodes` and `edges` views present.
+fn expected_counts(model: &Model, graph: &KnowledgeGraph, analysis: &Analysis) -> WriteSummary {
     let citations: usize = model.claims.iter().map(|c| c.citing.len()).sum();
     let aliases: usize = model.entities.iter().map(|e| e.aliases.len()).sum();
-    let expected: [(&'static str, usize); 9] = [
-        ("entities", model.entities.len()),
-        ("aliases", aliases),
-        ("sources", model.documents.len()),
-        ("predicates", model.predicates.len()),
-        ("claims", model.claims.len()),
-        ("claim_citations", citations),
-        ("statements", analysis.statements.len()),
-        ("conflict_pairs", analysis.conflicts.len()),
-        ("mentions", model.mentions.len()),
-    ];
-    let mut summary = WriteSummary::default();
-    summary.tables.push(("nodes", graph.graph.node_count()));
-    summary.tables.push(("edges", graph.graph.edge_count()));
-    for (table, want) in expected {
+    WriteSummary {
+        tables: vec![
+            ("nodes", graph.graph.node_count()),
+            ("edges", graph.graph.edge_count()),
+            ("entities", model.entities.len()),
+            ("aliases", aliases),
+            ("sources", model.documents.len()),
+            ("predicates", model.predicates.len()),
+            ("claims", model.claims.len()),
+            ("claim_citations", citations),
+            ("statements", analysis.statements.len()),
+            ("conflict_pairs", analysis.conflicts.len()),
+            ("mentions", model.mentions.len()),
+        ],
+    }
+}
+
+/// Row counts equal to the model.
+fn verify_contents(conn: &Connection, expected: &WriteSummary) -> Result<(), StoreError> {
+    let views = ["nodes", "edges"];
+    for &(table, want) in expected.tables.iter().filter(|(t, _)| !views.contains(t)) {
         let got: i64 =
             conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
         if usize::try_from(got).ok() != Some(want) {
@@ -647,7 +635,6 @@ fn verify_contents(
                 "table {table} has {got} rows, expected {want}"
             )));
         }
-        summary.tables.push((table, want));
     }
-    Ok(summary)
+    Ok(())
 }
