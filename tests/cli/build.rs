@@ -342,7 +342,7 @@ fn progress_is_shown_on_a_terminal() {
 
     let piped = build(project.path());
     assert!(
-        !piped.stderr.contains("writing the database"),
+        !piped.stderr.contains("writing claims and their analysis"),
         "{}",
         piped.stderr
     );
