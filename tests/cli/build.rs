@@ -149,6 +149,30 @@ pub fn assert_quote_offsets(db: &Path) {
     }
 }
 
+/// A build killed at any stage can leave the locked temporary database, the side database of
+/// the full-text index, and SQLite's WAL files. The next build removes each of them first,
+/// even when it then stops at an error in the data.
+#[test]
+fn what_a_killed_build_left_at_any_stage_is_removed_by_the_next() {
+    let leftovers = [
+        ".claimgraph.sqlite.building",
+        ".claimgraph.sqlite.building-search",
+        ".claimgraph.sqlite.building-wal",
+        ".claimgraph.sqlite.building-shm",
+    ];
+    for present in [&leftovers[..], &leftovers[1..]] {
+        let project = valid_project();
+        let dir = project.path();
+        for name in present {
+            fs::write(dir.join(name), "left by a killed build").unwrap();
+        }
+        fs::write(dir.join("data/broken.toml"), "[[claim]]\nsource = ").unwrap();
+        let result = build(dir);
+        assert_eq!(result.code, 1, "{}", result.stderr);
+        assert_no_stray_files(dir);
+    }
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_database_byte_identical() {
     let project = valid_project();
