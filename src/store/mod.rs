@@ -4,7 +4,7 @@
 pub mod export;
 pub mod read;
 pub mod sandbox;
-mod search;
+mod side;
 mod write;
 
 use std::fs::{self, File};
@@ -82,16 +82,18 @@ pub fn remove_stale_temp(target: &Path) -> Result<(), StoreError> {
 }
 
 /// Every file a build writes beside its target, the locked temporary database first: the
-/// side database of the full-text index and SQLite's WAL files.
-pub(crate) fn building_files(temp: &Path) -> [PathBuf; 4] {
+/// side databases (full-text index, analysis) and SQLite's WAL files.
+pub(crate) fn building_files(temp: &Path) -> [PathBuf; 5] {
     let beside = |suffix: &str| {
         let mut name = temp.file_name().unwrap_or_default().to_owned();
         name.push(suffix);
         temp.with_file_name(name)
     };
+    let [search, analysis] = side::paths(temp);
     [
         temp.to_owned(),
-        search::side_path(temp),
+        search,
+        analysis,
         beside("-wal"),
         beside("-shm"),
     ]

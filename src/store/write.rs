@@ -4,10 +4,11 @@
 
 use std::fs::{self, File};
 use std::path::Path;
+use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags, Transaction, params};
 
-use super::{SCHEMA, SCHEMA_VERSION, StoreError, io_error, search, temp_path};
+use super::{SCHEMA, SCHEMA_VERSION, StoreError, io_error, side, temp_path};
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance::Analysis;
 use crate::model::{ClaimObject, Model, ObjectType, RefField, Scalar, Value};
@@ -91,32 +92,44 @@ fn fill(
         .and_then(|(tables, rest)| Some((tables, rest.split_once('\n')?.1)))
         .expect("schema.sql has an @indexes section");
     conn.execute_batch(tables)?;
-    // Three things run at once: this thread writes the tables, one thread builds the
-    // full-text index in a database of its own, one analyses provenance for the claims.
-    let side = search::side_path(path);
-    let analysis = std::thread::scope(|scope| -> Result<Analysis, StoreError> {
-        let searched = scope.spawn(|| search::build(&model, &side, PRAGMAS));
-        let analysis = scope.spawn(|| analyse(&model, &graph));
+    // Three things run at once: this thread writes the main tables; one thread builds the
+    // full-text index in a side database; one analyses provenance, hands the analysis over for
+    // the claim rows, and writes the statements and conflicts into a side database of its own.
+    let [search_side, analysis_side] = side::paths(path);
+    let (model_ref, graph_ref, analysis_path) = (&model, &graph, &analysis_side);
+    let analysis = std::thread::scope(|scope| -> Result<Arc<Analysis>, StoreError> {
+        let searched = scope.spawn(|| side::build_search(&model, &search_side, PRAGMAS));
+        let (handover, analysed) = std::sync::mpsc::channel();
+        let analysing = scope.spawn(move || {
+            let analysis = Arc::new(analyse(model_ref, graph_ref));
+            let _ = handover.send(Arc::clone(&analysis));
+            side::build_analysis(model_ref, &analysis, analysis_path, PRAGMAS)
+        });
         stage("writing entities, documents and mentions");
         let tx = conn.transaction()?;
         insert_entities(&tx, &model)?;
-        let analysis = analysis.join().expect("the analysis does not panic");
+        let Ok(analysis) = analysed.recv() else {
+            // The analysis ended without one: its panic goes on here.
+            analysing.join().expect("the analysis does not panic")?;
+            unreachable!("the analysis hands over its result before it ends");
+        };
         stage("writing claims and their analysis");
         insert_claims(&tx, &model, &analysis)?;
         tx.commit()?;
-        stage("finishing the full-text index");
+        stage("finishing the full-text index and the analysis");
         searched
             .join()
             .expect("the full-text index does not panic")?;
+        analysing.join().expect("the analysis does not panic")?;
         Ok(analysis)
     })?;
     // What the database must hold is all that is needed from here on; the memory of the model
     // goes to the indexes and the checks.
     let expected = expected_counts(&model, &graph, &analysis);
     drop((analysis, graph, model));
-    stage("copying the full-text index");
-    search::copy_into(&conn, &side)?;
-    fs::remove_file(&side).map_err(io_error(&side))?;
+    stage("copying the full-text index and the analysis");
+    side::copy_into(&conn, &search_side, &side::SEARCH_TABLES)?;
+    side::copy_into(&conn, &analysis_side, &side::ANALYSIS_TABLES)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     stage("building indexes and checking the new database");
     index_and_verify(&conn, path, indexes, &expected)?;
@@ -272,30 +285,6 @@ fn insert_claims(
     model: &Model,
     analysis: &Analysis,
 ) -> Result<(), StoreError> {
-    let mut statement = tx.prepare(
-        "INSERT INTO statements (id, subject_id, predicate, object_id, value, stance, reports,
-                                 documents, origins, circular)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    for (i, s) in analysis.statements.iter().enumerate() {
-        let (object_id, value) = match &s.object {
-            ClaimObject::Entity(e) => (Some(model.entities[*e].id.as_str()), None),
-            ClaimObject::Value(v) => (None, Some(sql_value(v))),
-        };
-        statement.execute(params![
-            i + 1,
-            model.entities[s.subject].id,
-            model.predicates[s.predicate].id,
-            object_id,
-            value,
-            s.stance.as_str(),
-            s.claims.len(),
-            s.documents,
-            s.origins.len(),
-            s.circular()
-        ])?;
-    }
-
     let mut claim = tx.prepare(
         "INSERT INTO claims (id, source_id, reported_by, subject_id, predicate, object_id, value,
                              value_type, when_text, when_start, when_end, stance, hedged, quote,
@@ -344,17 +333,6 @@ fn insert_claims(
         }
     }
 
-    let mut conflict = tx.prepare(
-        "INSERT INTO conflict_pairs (claim_a, claim_b, reason, detail) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for x in &analysis.conflicts {
-        conflict.execute(params![
-            model.claims[x.a].id,
-            model.claims[x.b].id,
-            x.reason.as_str(),
-            x.detail
-        ])?;
-    }
     Ok(())
 }
 
@@ -365,7 +343,7 @@ pub(super) fn key_order<'a>(len: usize, key: impl Fn(usize) -> &'a String) -> Ve
     order
 }
 
-fn sql_value(value: &Value) -> rusqlite::types::Value {
+pub(super) fn sql_value(value: &Value) -> rusqlite::types::Value {
     use rusqlite::types::Value as Sql;
     match value {
         Value::Integer(i) => Sql::Integer(*i),

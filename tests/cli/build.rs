@@ -149,14 +149,15 @@ pub fn assert_quote_offsets(db: &Path) {
     }
 }
 
-/// A build killed at any stage can leave the locked temporary database, the side database of
-/// the full-text index, and SQLite's WAL files. The next build removes each of them first,
+/// A build killed at any stage can leave the locked temporary database, the side databases of
+/// the full-text index and the analysis, and SQLite's WAL files. The next build removes each of them first,
 /// even when it then stops at an error in the data.
 #[test]
 fn what_a_killed_build_left_at_any_stage_is_removed_by_the_next() {
     let leftovers = [
         ".claimgraph.sqlite.building",
         ".claimgraph.sqlite.building-search",
+        ".claimgraph.sqlite.building-analysis",
         ".claimgraph.sqlite.building-wal",
         ".claimgraph.sqlite.building-shm",
     ];
@@ -399,8 +400,8 @@ fn timings_name_every_stage_in_order() {
             "linking the graph",
             "writing entities, documents and mentions",
             "writing claims and their analysis",
-            "finishing the full-text index",
-            "copying the full-text index",
+            "finishing the full-text index and the analysis",
+            "copying the full-text index and the analysis",
             "building indexes and checking the new database",
         ],
         "{}",

@@ -1,0 +1,168 @@
+//! Side databases: tables that do not depend on the main tables are written into databases of
+//! their own, on other threads while the main database is written, and then copied into it
+//! table by table (SQLite copies rows between tables of the same definition without decoding
+//! them). Two such parts exist: the full-text index, the largest single piece of work of a
+//! build (FTS5 keeps it in ordinary "shadow" tables, which copy as rows), and the statements
+//! and conflicts of the provenance analysis.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, params};
+
+use super::{SCHEMA, StoreError, io_error, remove_if_there, write::key_order};
+use crate::graph::provenance::Analysis;
+use crate::model::{ClaimObject, Model};
+
+/// The tables in which FTS5 keeps the `search` index, its content and its settings.
+pub const SEARCH_TABLES: [&str; 5] = [
+    "search_config",
+    "search_data",
+    "search_idx",
+    "search_content",
+    "search_docsize",
+];
+
+/// The tables the provenance analysis fills.
+pub const ANALYSIS_TABLES: [&str; 2] = ["statements", "conflict_pairs"];
+
+/// The side databases of a build, beside the database being written: `-search` and
+/// `-analysis`.
+pub fn paths(building: &Path) -> [PathBuf; 2] {
+    ["-search", "-analysis"].map(|suffix| {
+        let mut name = building.file_name().unwrap_or_default().to_owned();
+        name.push(suffix);
+        building.with_file_name(name)
+    })
+}
+
+/// The statement of the schema that starts with `start`, up to its closing `;`.
+fn definition(start: &str) -> &'static str {
+    let at = SCHEMA
+        .find(start)
+        .unwrap_or_else(|| panic!("schema.sql has `{start}`"));
+    let length = SCHEMA[at..]
+        .find(";\n")
+        .expect("schema statements end with `;`");
+    &SCHEMA[at..=at + length]
+}
+
+/// A new, empty side database at `path`.
+fn create(path: &Path, pragmas: &str) -> Result<Connection, StoreError> {
+    remove_if_there(path)?;
+    let conn = Connection::open(path)?;
+    conn.execute_batch(pragmas)?;
+    Ok(conn)
+}
+
+/// Builds the index of every name, alias, document, quote and note at `path`, in the order
+/// the rows of their tables are written, so that the result is the same on every build.
+pub fn build_search(model: &Model, path: &Path, pragmas: &str) -> Result<(), StoreError> {
+    let mut conn = create(path, pragmas)?;
+    conn.execute_batch(definition("CREATE VIRTUAL TABLE search "))?;
+    // Terms are gathered in memory and written out as a segment when this much is held:
+    // fewer, larger segments, less merging.
+    conn.execute_batch("INSERT INTO search (search, rank) VALUES ('hashsize', 67108864);")?;
+    let tx = conn.transaction()?;
+    {
+        let mut search = tx.prepare("INSERT INTO search (kind, ref, text) VALUES (?1, ?2, ?3)")?;
+        for e in key_order(model.entities.len(), |i| &model.entities[i].id)
+            .into_iter()
+            .map(|i| &model.entities[i])
+        {
+            search.execute(params!["entity", e.id, e.name])?;
+            for alias in &e.aliases {
+                search.execute(params!["alias", e.id, alias])?;
+            }
+        }
+        for d in &model.documents {
+            search.execute(params!["document", model.entities[d.entity].id, d.text])?;
+        }
+        for c in key_order(model.claims.len(), |i| &model.claims[i].id)
+            .into_iter()
+            .map(|i| &model.claims[i])
+        {
+            search.execute(params!["quote", c.id, c.quote])?;
+            if let Some(note) = &c.note {
+                search.execute(params!["note", c.id, note])?;
+            }
+        }
+    }
+    tx.commit()?;
+    // One segment answers queries fastest.
+    conn.execute_batch("INSERT INTO search (search) VALUES ('optimize');")?;
+    conn.close().map_err(|(_, e)| e)?;
+    Ok(())
+}
+
+/// Writes the statements and the conflicts at `path`.
+pub fn build_analysis(
+    model: &Model,
+    analysis: &Analysis,
+    path: &Path,
+    pragmas: &str,
+) -> Result<(), StoreError> {
+    let mut conn = create(path, pragmas)?;
+    for table in ANALYSIS_TABLES {
+        conn.execute_batch(definition(&format!("CREATE TABLE {table} (")))?;
+    }
+    let tx = conn.transaction()?;
+    {
+        let mut statement = tx.prepare(
+            "INSERT INTO statements (id, subject_id, predicate, object_id, value, stance,
+                                     reports, documents, origins, circular)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for (i, s) in analysis.statements.iter().enumerate() {
+            let (object_id, value) = match &s.object {
+                ClaimObject::Entity(e) => (Some(model.entities[*e].id.as_str()), None),
+                ClaimObject::Value(v) => (None, Some(super::write::sql_value(v))),
+            };
+            statement.execute(params![
+                i + 1,
+                model.entities[s.subject].id,
+                model.predicates[s.predicate].id,
+                object_id,
+                value,
+                s.stance.as_str(),
+                s.claims.len(),
+                s.documents,
+                s.origins.len(),
+                s.circular()
+            ])?;
+        }
+        let mut conflict = tx.prepare(
+            "INSERT INTO conflict_pairs (claim_a, claim_b, reason, detail) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for x in &analysis.conflicts {
+            conflict.execute(params![
+                model.claims[x.a].id,
+                model.claims[x.b].id,
+                x.reason.as_str(),
+                x.detail
+            ])?;
+        }
+    }
+    tx.commit()?;
+    conn.close().map_err(|(_, e)| e)?;
+    Ok(())
+}
+
+/// Replaces the rows of `tables` in the main database with those of the side database at
+/// `path`, and removes it.
+pub fn copy_into(conn: &Connection, path: &Path, tables: &[&str]) -> Result<(), StoreError> {
+    let Some(shown) = path.to_str() else {
+        return Err(io_error(path)(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "SQLite can only attach a database whose path is UTF-8",
+        )));
+    };
+    conn.execute("ATTACH DATABASE ?1 AS side", [shown])?;
+    let copied = tables.iter().try_for_each(|table| {
+        conn.execute_batch(&format!(
+            "DELETE FROM main.{table}; INSERT INTO main.{table} SELECT * FROM side.{table};"
+        ))
+    });
+    conn.execute_batch("DETACH DATABASE side;")?;
+    copied?;
+    std::fs::remove_file(path).map_err(io_error(path))
+}
