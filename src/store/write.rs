@@ -71,8 +71,8 @@ pub fn write(
     result
 }
 
-/// The file is private until renamed, so durability per statement buys nothing here; a large
-/// page cache keeps index building in memory.
+/// The file is private until renamed, so durability per statement buys nothing here. Rows go
+/// in key order, so a modest page cache suffices.
 const PRAGMAS: &str =
     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;
      PRAGMA page_size = 16384; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;
@@ -389,9 +389,18 @@ fn index_and_verify(
         t if t.starts_with("search_") => claims,
         _ => expected.count("entities"),
     };
+    let tables = table_facts(conn)?;
+    if let Some((table, _)) = statements
+        .iter()
+        .find(|(t, _)| !tables.iter().any(|(name, _, _)| name == t))
+    {
+        return Err(StoreError::Verify(format!(
+            "schema.sql indexes `{table}`, which is not a table"
+        )));
+    }
     let queue = CheckQueue::default();
     let mut after_indexes: Vec<(usize, String)> = Vec::new();
-    for (table, autoindexes, keys) in table_facts(conn)? {
+    for (table, autoindexes, keys) in tables {
         let pending = statements.iter().filter(|(t, _)| *t == table).count();
         let weight = rows(&table) * (1 + autoindexes + pending);
         if keys > 0 {
@@ -458,11 +467,13 @@ fn check_from(queue: &CheckQueue, path: &Path, expected: &WriteSummary) -> Resul
     Ok(())
 }
 
-/// `(table, statement)` for each `CREATE INDEX` of the schema's `@indexes` section.
+/// `(table, statement)` for each `CREATE INDEX` of the schema's `@indexes` section, comments
+/// left out.
 fn index_statements(indexes: &str) -> Vec<(&str, &str)> {
     indexes
         .split_inclusive(';')
-        .filter_map(|statement| {
+        .filter_map(|chunk| {
+            let statement = &chunk[chunk.find("CREATE INDEX ")?..];
             let table = statement.split_once(" ON ")?.1.split_once(' ')?.0;
             Some((table, statement))
         })
