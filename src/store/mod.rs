@@ -84,19 +84,21 @@ pub fn remove_stale_temp(target: &Path) -> Result<(), StoreError> {
 /// Every file a build writes beside its target, the locked temporary database first: the
 /// side databases (full-text index, analysis) and SQLite's WAL files.
 pub(crate) fn building_files(temp: &Path) -> [PathBuf; 5] {
-    let beside = |suffix: &str| {
-        let mut name = temp.file_name().unwrap_or_default().to_owned();
-        name.push(suffix);
-        temp.with_file_name(name)
-    };
     let [search, analysis] = side::paths(temp);
     [
         temp.to_owned(),
         search,
         analysis,
-        beside("-wal"),
-        beside("-shm"),
+        with_suffix(temp, "-wal"),
+        with_suffix(temp, "-shm"),
     ]
+}
+
+/// `path` with `suffix` appended to its file name: `x.sqlite` → `x.sqlite-wal`.
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(suffix);
+    path.with_file_name(name)
 }
 
 fn remove_if_there(path: &Path) -> Result<(), StoreError> {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, params};
 
-use super::{SCHEMA, StoreError, io_error, remove_if_there, write::key_order};
+use super::{SCHEMA, StoreError, io_error, remove_if_there, with_suffix, write::key_order};
 use crate::graph::provenance::Analysis;
 use crate::model::{ClaimObject, Model};
 
@@ -28,11 +28,7 @@ pub const ANALYSIS_TABLES: [&str; 2] = ["statements", "conflict_pairs"];
 /// The side databases of a build, beside the database being written: `-search` and
 /// `-analysis`.
 pub fn paths(building: &Path) -> [PathBuf; 2] {
-    ["-search", "-analysis"].map(|suffix| {
-        let mut name = building.file_name().unwrap_or_default().to_owned();
-        name.push(suffix);
-        building.with_file_name(name)
-    })
+    ["-search", "-analysis"].map(|suffix| with_suffix(building, suffix))
 }
 
 /// The statement of the schema that starts with `start`, up to its closing `;`.

@@ -578,16 +578,11 @@ fn integrity_problems(
     pragma: &str,
     table: Option<&str>,
 ) -> Result<Vec<String>, StoreError> {
-    let lines: Vec<String> = match table {
-        Some(table) => conn
-            .prepare(&format!("SELECT * FROM pragma_{pragma}(?1)"))?
-            .query_map([table], |r| r.get(0))?
-            .collect::<Result<_, _>>()?,
-        None => conn
-            .prepare(&format!("SELECT * FROM pragma_{pragma}"))?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?,
-    };
+    let argument = if table.is_some() { "(?1)" } else { "" };
+    let lines: Vec<String> = conn
+        .prepare(&format!("SELECT * FROM pragma_{pragma}{argument}"))?
+        .query_map(rusqlite::params_from_iter(table), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     Ok(lines.into_iter().filter(|line| line != "ok").collect())
 }
 
