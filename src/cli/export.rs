@@ -19,11 +19,11 @@ use crate::store::{self, export::ClaimIndex, export::ExportData};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Output format: a diagram (dot, or svg and png drawn by Graphviz) or data for tools
-    #[arg(value_parser = format_parser())]
+    #[arg(value_parser = choice_parser(Format::ALL, Format::as_str))]
     pub format: Format,
     /// What to draw: entities and what the claims say of them, reporters and claims, or who
     /// cites whom
-    #[arg(long, value_parser = view_parser(), default_value = "entities")]
+    #[arg(long, value_parser = choice_parser(ViewKind::ALL, ViewKind::as_str), default_value = "entities")]
     pub view: ViewKind,
     /// Only the neighbourhood of this entity or claim
     #[arg(long, value_name = "ID")]
@@ -39,20 +39,17 @@ pub struct Args {
     pub db: PathBuf,
 }
 
-fn format_parser() -> impl TypedValueParser<Value = Format> {
-    PossibleValuesParser::new(Format::ALL.map(Format::as_str)).map(|name| {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.as_str() == name)
-            .expect("a possible value")
-    })
-}
-
-fn view_parser() -> impl TypedValueParser<Value = ViewKind> {
-    PossibleValuesParser::new(ViewKind::ALL.map(ViewKind::as_str)).map(|name| {
-        ViewKind::ALL
-            .into_iter()
-            .find(|v| v.as_str() == name)
+/// A parser that accepts the names of `all` (and lists them in `--help` and in errors).
+fn choice_parser<T, const N: usize>(
+    all: [T; N],
+    name: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T>
+where
+    T: Copy + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(all.map(name)).map(move |chosen| {
+        all.into_iter()
+            .find(|&t| name(t) == chosen)
             .expect("a possible value")
     })
 }
