@@ -80,8 +80,10 @@ const PRAGMAS_WITH_ARGUMENT: [&str; 10] = [
     "quick_check",
 ];
 
-/// Pragmas that read when given no value, and set something when given one.
-const PRAGMAS_WITHOUT_ARGUMENT: [&str; 12] = [
+/// Pragmas that read when given no value, and set something when given one. `data_version`
+/// is among them because the full-text index's own check reads it, so `PRAGMA quick_check`
+/// over the whole database needs it.
+const PRAGMAS_WITHOUT_ARGUMENT: [&str; 13] = [
     "database_list",
     "function_list",
     "pragma_list",
@@ -94,6 +96,7 @@ const PRAGMAS_WITHOUT_ARGUMENT: [&str; 12] = [
     "page_size",
     "freelist_count",
     "encoding",
+    "data_version",
 ];
 
 /// Decides whether one action of a statement being prepared may run.

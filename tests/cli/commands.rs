@@ -145,6 +145,21 @@ fn query_allows_reading_pragmas() {
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
     assert!(result.stdout.contains("quote_start"));
+    // The checks the build runs can be rerun by hand, the full-text index's included.
+    for check in [
+        "PRAGMA quick_check",
+        "PRAGMA integrity_check",
+        "PRAGMA integrity_check(search)",
+        "PRAGMA foreign_key_check(claims)",
+    ] {
+        let result = read(dir.path(), &db, &["query", check, "--format", "csv"]);
+        assert_eq!(result.code, 0, "`{check}`: {}", result.stderr);
+        assert!(
+            check.contains("foreign_key") || result.stdout.lines().nth(1) == Some("ok"),
+            "`{check}`: {}",
+            result.stdout
+        );
+    }
 }
 
 #[test]
