@@ -10,7 +10,10 @@ then measures, with the release build:
 - `export json` of the whole graph, `export dot --focus X --depth 2`,
 - `show X`, `neighbors X --depth 2`, and a `query` over the views,
 
-where X is the entity with the most claims. With --baseline it also runs the Python pipeline
+where X is the entity with the most claims, and then the checks every build must pass
+(`PRAGMA integrity_check` and `PRAGMA foreign_key_check` over the whole new database), run
+one after the other through `claimgraph query` with the same SQLite: their processor time is
+a floor under the build's, which no ordering of the work can go below. With --baseline it also runs the Python pipeline
 (`baseline.py ROOT DB OUTDIR`, tomllib + networkx + sqlite3) on the same files, with the
 interpreter of the local virtual environment (.venv, made by .ci/run). It prints one Markdown
 table, then the stages of each build as `build --timings` reports them. Standard library only;
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(command, cwd):
-    """Runs a command; returns (seconds, peak MiB, exit code, stderr)."""
+    """Runs a command; returns (seconds, peak MiB, exit code, stderr, processor seconds)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err, open(os.devnull, "wb") as out:
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
@@ -41,7 +44,7 @@ def measure(command, cwd):
         err.seek(0)
         stderr = err.read().decode(errors="replace").rstrip()
     code = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, code, stderr
+    return seconds, usage.ru_maxrss / 1024, code, stderr, usage.ru_utime + usage.ru_stime
 
 
 def cargo(*args):
@@ -74,13 +77,22 @@ def main():
         db = root / "claimgraph.sqlite"
         results = {}
 
-        seconds, mib, code, stderr = measure(
+        seconds, mib, code, stderr, processor = measure(
             [binary, "build", "--no-exports", "--timings", "--db", db], root
         )
         if code != 0:
             sys.exit(f"build of {size} claims failed: {stderr}")
         results["build"] = (seconds, mib)
+        results["build CPU"] = processor
         stages[size] = [line for line in stderr.splitlines() if line.startswith("  ")]
+        checks = 0.0
+        for pragma in ("PRAGMA integrity_check", "PRAGMA foreign_key_check"):
+            command = [binary, "query", "--timeout", "3600", "--db", db, pragma]
+            _, _, code, stderr, processor = measure(command, root)
+            if code != 0:
+                sys.exit(f"`{pragma}` on {size} claims failed: {stderr}")
+            checks += processor
+        results["checks CPU"] = checks
 
         with sqlite3.connect(db) as conn:
             focus = conn.execute(
@@ -100,20 +112,20 @@ def main():
             ],
         }
         for name, command in readers.items():
-            seconds, mib, code, _ = measure(command, root)
+            seconds, mib, code, _, _ = measure(command, root)
             results[name] = (seconds, mib) if code == 0 else None
 
         if args.baseline:
             out = root / "baseline-out"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
-            seconds, mib, code, _ = measure(
+            seconds, mib, code, _, _ = measure(
                 [python, args.baseline, root, root / "baseline.sqlite", out], root
             )
             results["baseline"] = (seconds, mib) if code == 0 else None
         rows.append((size, results))
 
-    columns = ["build", "export json", "export dot --focus", "show", "neighbors --depth 2", "query"]
+    columns = ["build", "build CPU", "checks CPU", "export json", "export dot --focus", "show", "neighbors --depth 2", "query"]
     if args.baseline:
         columns.append("baseline")
     cpu = platform.processor() or platform.machine()
@@ -125,13 +137,24 @@ def main():
         cells = []
         for column in columns:
             value = results.get(column)
-            cells.append("failed" if value is None else f"{value[0]:.2f} s, {value[1]:.0f} MiB")
+            if value is None:
+                cells.append("failed")
+            elif isinstance(value, float):
+                cells.append(f"{value:.1f} s")
+            else:
+                cells.append(f"{value[0]:.2f} s, {value[1]:.0f} MiB")
         line = f"| {size:,} | " + " | ".join(cells)
         if args.baseline and results.get("baseline") and results.get("build"):
             line += f" | {results['baseline'][0] / results['build'][0]:.1f}×"
         elif args.baseline:
             line += " | –"
         print(line + " |")
+    print(
+        "\n`build CPU` is the processor time of the build (user and system, all threads);"
+        " `checks CPU` that of `PRAGMA integrity_check` and `PRAGMA foreign_key_check` run"
+        f" alone on its result. On {os.cpu_count()} cores the checks alone need at least"
+        f" `checks CPU` / {os.cpu_count()} of the build's wall time."
+    )
     for size, lines in stages.items():
         print(f"\nStages of the build of {size:,} claims (`build --timings`):\n")
         print("\n".join(lines))
