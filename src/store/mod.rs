@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use write::{WriteSummary, write};
+pub use write::{WriteSummary, verify, write};
 
 /// The schema every database is created from, with its `@indexes` section applied after loading.
 pub const SCHEMA: &str = include_str!("../../schema.sql");

@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod curation;
 mod export;
+mod scale;
 mod seed_data;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,29 @@
+//! Runs the checks every build makes of its new database (`integrity_check` and
+//! `foreign_key_check` of each table, and `quick_check`) on a finished database, one after the
+//! other on one thread, with the build's settings; the benchmark measures its processor time:
+//! `cargo run --release --example checks -- claimgraph.sqlite`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+struct Args {
+    /// The database to check
+    db: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match claimgraph::store::verify(&args.db) {
+        Ok(()) => {
+            println!("ok");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{}: {error}", args.db.display());
+            ExitCode::FAILURE
+        }
+    }
+}
