@@ -8,7 +8,7 @@ then measures, with the release build:
 
 - `build` (wall time and peak resident memory),
 - `export json` of the whole graph, `export dot --focus X --depth 2`,
-- `show X`, `neighbors X --depth 2`, and a `query` over the views,
+- `show X`, `neighbors X --depth 2`, `search` for X's name, and a `query` over the views,
 
 where X is the entity with the most claims, and then the checks every build makes of its new
 database (`integrity_check` and `foreign_key_check` of each table, and `quick_check`), run by
@@ -97,6 +97,7 @@ def main():
             focus = conn.execute(
                 "SELECT subject_id FROM claims GROUP BY subject_id ORDER BY count(*) DESC, subject_id LIMIT 1"
             ).fetchone()[0]
+            name = conn.execute("SELECT name FROM entities WHERE id = ?", (focus,)).fetchone()[0]
         readers = {
             "export json": [binary, "export", "json", "--db", db, "-o", root / "graph.json"],
             "export dot --focus": [
@@ -105,6 +106,7 @@ def main():
             ],
             "show": [binary, "show", focus, "--db", db],
             "neighbors --depth 2": [binary, "neighbors", focus, "--depth", "2", "--db", db],
+            "search": [binary, "search", name, "--db", db],
             "query": [
                 binary, "query", "--db", db,
                 "SELECT predicate, count(*), sum(circular) FROM corroboration GROUP BY predicate",
@@ -124,7 +126,8 @@ def main():
             results["baseline"] = (seconds, mib) if code == 0 else None
         rows.append((size, results))
 
-    columns = ["build", "build CPU", "checks CPU", "export json", "export dot --focus", "show", "neighbors --depth 2", "query"]
+    columns = ["build", "build CPU", "checks CPU", "export json", "export dot --focus", "show",
+               "neighbors --depth 2", "search", "query"]
     if args.baseline:
         columns.append("baseline")
     cpu = platform.processor() or platform.machine()

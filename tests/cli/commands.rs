@@ -374,6 +374,43 @@ fn search_ignores_diacritics_and_highlights() {
     assert_eq!(odd.code, 0, "{}", odd.stderr);
 }
 
+/// Regression: search named its quote and note hits through the `who_reported_what` view,
+/// which SQLite built whole for every search (over 20 s at a million claims). The names are
+/// looked up by key now and must still be what the view and the entities say.
+#[test]
+fn search_names_every_kind_of_hit_as_the_database_does() {
+    let (dir, db) = database(false);
+    let rows = json(&read(
+        dir.path(),
+        &db,
+        &["search", "Wagner", "--limit", "100", "--format", "json"],
+    ));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for row in rows.as_array().unwrap() {
+        let (kind, id) = (row["kind"].as_str().unwrap(), row["id"].as_str().unwrap());
+        let expected: String = if kind == "quote" || kind == "note" {
+            conn.query_row(
+                "SELECT subject || ' ' || predicate_label || ' ' || coalesce(object, '')
+                 FROM who_reported_what WHERE claim_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+        } else {
+            conn.query_row("SELECT name FROM entities WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+        }
+        .unwrap();
+        assert_eq!(row["name"], expected.as_str(), "{kind} {id}");
+        kinds.insert(kind.to_owned());
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["alias", "document", "entity", "note", "quote"]
+    );
+}
+
 #[test]
 fn neighbors_and_path_walk_the_entity_view() {
     let (dir, db) = database(true);
