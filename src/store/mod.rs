@@ -108,6 +108,12 @@ fn remove_if_there(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// How every connection that only reads a built database reads it: through memory mapping, so
+/// that pages are not copied by a system call each into a cache of the connection's own. A
+/// scan of a million claims through the default 2 MiB cache spends most of its time in those
+/// copies; the mapping is shared by every reader of the file.
+pub(crate) const READING: &str = "PRAGMA cache_size = -65536; PRAGMA mmap_size = 17179869184;";
+
 /// Opens a built database for reading; refuses a file that is not a claimgraph database of
 /// this schema version.
 pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
@@ -143,5 +149,6 @@ pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
         });
     }
     conn.pragma_update(None, "foreign_keys", true)?;
+    conn.execute_batch(READING)?;
     Ok(conn)
 }

@@ -478,9 +478,7 @@ fn check_from(queue: &CheckQueue, path: &Path, expected: &WriteSummary) -> Resul
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    // The checks read the file through memory mapping: no copy of each page into a cache of
-    // the connection's own, and the pages are shared by all readers.
-    reader.execute_batch("PRAGMA cache_size = -65536; PRAGMA mmap_size = 17179869184;")?;
+    reader.execute_batch(super::READING)?;
     while let Some(check) = queue.pop() {
         run_check(&reader, &check, expected)?;
     }
