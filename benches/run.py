@@ -8,7 +8,9 @@ then measures, with the release build:
 
 - `build` (wall time and peak resident memory),
 - `export json` of the whole graph, `export dot --focus X --depth 2`,
-- `show X`, `neighbors X --depth 2`, `search` for X's name, and a `query` over the views,
+- `show X`, `neighbors X --depth 2` and a `query` over the views,
+- the other reading commands: `search` for X's name, `corroboration --subject X`, and
+  `conflicts`, `mentions --unlinked` and `stats` over the whole database,
 
 where X is the entity with the most claims, and then the checks every build makes of its new
 database (`integrity_check` and `foreign_key_check` of each table, and `quick_check`), run by
@@ -16,8 +18,8 @@ database (`integrity_check` and `foreign_key_check` of each table, and `quick_ch
 SQLite and settings: their processor time is a floor under the build's, which no ordering of
 the work can go below. With --baseline it also runs the Python pipeline
 (`baseline.py ROOT DB OUTDIR`, tomllib + networkx + sqlite3) on the same files, with the
-interpreter of the local virtual environment (.venv, made by .ci/run). It prints one Markdown
-table, then the stages of each build as `build --timings` reports them. Standard library only;
+interpreter of the local virtual environment (.venv, made by .ci/run). It prints two Markdown
+tables, then the stages of each build as `build --timings` reports them. Standard library only;
 peak memory comes from wait4's rusage of each child.
 """
 
@@ -46,6 +48,29 @@ def measure(command, cwd):
         stderr = err.read().decode(errors="replace").rstrip()
     code = os.waitstatus_to_exitcode(status)
     return seconds, usage.ru_maxrss / 1024, code, stderr, usage.ru_utime + usage.ru_stime
+
+
+def table(rows, columns, baseline=False):
+    """Prints one Markdown table of `columns` for every size, with the speed-up over the
+    baseline when it ran."""
+    print("| claims | " + " | ".join(columns) + (" | speed-up |" if baseline else " |"))
+    print("|---:|" + "---:|" * (len(columns) + (1 if baseline else 0)))
+    for size, results in rows:
+        cells = []
+        for column in columns:
+            value = results.get(column)
+            if value is None:
+                cells.append("failed")
+            elif isinstance(value, float):
+                cells.append(f"{value:.1f} s")
+            else:
+                cells.append(f"{value[0]:.2f} s, {value[1]:.0f} MiB")
+        line = f"| {size:,} | " + " | ".join(cells)
+        if baseline and results.get("baseline") and results.get("build"):
+            line += f" | {results['baseline'][0] / results['build'][0]:.1f}×"
+        elif baseline:
+            line += " | –"
+        print(line + " |")
 
 
 def cargo(*args):
@@ -97,7 +122,7 @@ def main():
             focus = conn.execute(
                 "SELECT subject_id FROM claims GROUP BY subject_id ORDER BY count(*) DESC, subject_id LIMIT 1"
             ).fetchone()[0]
-            name = conn.execute("SELECT name FROM entities WHERE id = ?", (focus,)).fetchone()[0]
+            focus_name = conn.execute("SELECT name FROM entities WHERE id = ?", (focus,)).fetchone()[0]
         readers = {
             "export json": [binary, "export", "json", "--db", db, "-o", root / "graph.json"],
             "export dot --focus": [
@@ -106,15 +131,19 @@ def main():
             ],
             "show": [binary, "show", focus, "--db", db],
             "neighbors --depth 2": [binary, "neighbors", focus, "--depth", "2", "--db", db],
-            "search": [binary, "search", name, "--db", db],
             "query": [
                 binary, "query", "--db", db,
                 "SELECT predicate, count(*), sum(circular) FROM corroboration GROUP BY predicate",
             ],
+            "search": [binary, "search", focus_name, "--db", db],
+            "corroboration --subject": [binary, "corroboration", "--subject", focus, "--db", db],
+            "conflicts": [binary, "conflicts", "--format", "csv", "--db", db],
+            "mentions --unlinked": [binary, "mentions", "--unlinked", "--db", db],
+            "stats": [binary, "stats", "--db", db],
         }
-        for name, command in readers.items():
+        for label, command in readers.items():
             seconds, mib, code, _, _ = measure(command, root)
-            results[name] = (seconds, mib) if code == 0 else None
+            results[label] = (seconds, mib) if code == 0 else None
 
         if args.baseline:
             out = root / "baseline-out"
@@ -127,30 +156,13 @@ def main():
         rows.append((size, results))
 
     columns = ["build", "build CPU", "checks CPU", "export json", "export dot --focus", "show",
-               "neighbors --depth 2", "search", "query"]
+               "neighbors --depth 2", "query"]
     if args.baseline:
         columns.append("baseline")
     cpu = platform.processor() or platform.machine()
     print(f"claimgraph {subprocess.run([binary, '--version'], capture_output=True, text=True).stdout.strip()}"
           f" on {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}\n")
-    print("| claims | " + " | ".join(columns) + (" | speed-up |" if args.baseline else " |"))
-    print("|---:|" + "---:|" * (len(columns) + (1 if args.baseline else 0)))
-    for size, results in rows:
-        cells = []
-        for column in columns:
-            value = results.get(column)
-            if value is None:
-                cells.append("failed")
-            elif isinstance(value, float):
-                cells.append(f"{value:.1f} s")
-            else:
-                cells.append(f"{value[0]:.2f} s, {value[1]:.0f} MiB")
-        line = f"| {size:,} | " + " | ".join(cells)
-        if args.baseline and results.get("baseline") and results.get("build"):
-            line += f" | {results['baseline'][0] / results['build'][0]:.1f}×"
-        elif args.baseline:
-            line += " | –"
-        print(line + " |")
+    table(rows, columns, args.baseline)
     print(
         "\n`build CPU` is the processor time of the build (user and system, all threads);"
         " `checks CPU` that of the checks every build makes of its new database"
@@ -158,6 +170,8 @@ def main():
         f" alone on its result on one thread. On {os.cpu_count()} cores they alone need at least"
         f" `checks CPU` / {os.cpu_count()} of the build's wall time."
     )
+    print("\nThe other reading commands (X as above; `conflicts` and `stats` print everything):\n")
+    table(rows, ["search", "corroboration --subject", "conflicts", "mentions --unlinked", "stats"])
     for size, lines in stages.items():
         print(f"\nStages of the build of {size:,} claims (`build --timings`):\n")
         print("\n".join(lines))
