@@ -438,101 +438,125 @@ pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, S
 /// gathered once per document rather than searched for again at every mention (at a million
 /// claims that search took minutes).
 pub fn mentions(conn: &Connection, unlinked: bool) -> Result<Rows, StoreError> {
-    let mut documents = conn.prepare("SELECT id, text FROM sources ORDER BY id")?;
-    let mut found = conn.prepare(if unlinked {
-        "SELECT m.entity_id, count(*) AS mentions, min(m.mention_start) AS first_at
-         FROM mentions m
-         WHERE m.source_id = ?1
-         GROUP BY m.entity_id
-         ORDER BY first_at, m.entity_id"
+    if unlinked {
+        unlinked_mentions(conn)
     } else {
+        every_mention(conn)
+    }
+}
+
+fn every_mention(conn: &Connection) -> Result<Rows, StoreError> {
+    let mut found = conn.prepare(
         "SELECT m.entity_id, e.name, m.mention_start, m.mention_end
          FROM mentions m JOIN entities e ON e.id = m.entity_id
          WHERE m.source_id = ?1
-         ORDER BY m.mention_start, m.entity_id"
+         ORDER BY m.mention_start, m.entity_id",
+    )?;
+    let mut rows = Vec::new();
+    each_document(conn, |source, text| {
+        let mut names = found.query([source])?;
+        while let Some(r) = names.next()? {
+            let (start, end): (i64, i64) = (r.get(2)?, r.get(3)?);
+            rows.push(vec![
+                Cell::Text(r.get(0)?),
+                Cell::Text(r.get(1)?),
+                Cell::Text(source.to_owned()),
+                Cell::Integer(start),
+                Cell::Integer(end),
+                Cell::Text(text.cut(start, end)),
+            ]);
+        }
+        Ok(())
     })?;
+    let columns = [
+        "entity_id",
+        "name",
+        "source_id",
+        "mention_start",
+        "mention_end",
+        "text",
+    ];
+    Ok(Rows {
+        columns: columns.map(str::to_owned).to_vec(),
+        rows,
+    })
+}
+
+fn unlinked_mentions(conn: &Connection) -> Result<Rows, StoreError> {
     // The entities each claim of a document uses, in one pass over its claims.
     let mut linked = conn.prepare(
         "SELECT c.subject_id, c.object_id, c.reported_by, cc.entity_id
          FROM claims c LEFT JOIN claim_citations cc ON cc.claim_id = c.id
          WHERE c.source_id = ?1",
     )?;
-    let mut entity_of = conn.prepare("SELECT kind, name FROM entities WHERE id = ?1")?;
+    let mut found = conn.prepare(
+        "SELECT entity_id, count(*) AS mentions, min(mention_start) AS first_at
+         FROM mentions
+         WHERE source_id = ?1
+         GROUP BY entity_id
+         ORDER BY first_at, entity_id",
+    )?;
+    let mut entity = conn.prepare("SELECT kind, name FROM entities WHERE id = ?1")?;
     let mut rows = Vec::new();
+    each_document(conn, |source, text| {
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        let mut claims = linked.query([source])?;
+        while let Some(r) = claims.next()? {
+            for column in 0..4 {
+                used.extend(r.get::<_, Option<String>>(column)?);
+            }
+        }
+        let mut names = found.query([source])?;
+        while let Some(r) = names.next()? {
+            let id: String = r.get(0)?;
+            if used.contains(&id) {
+                continue;
+            }
+            // Only the few names left are looked up.
+            let (kind, name): (String, String) =
+                entity.query_row([&id], |e| Ok((e.get(0)?, e.get(1)?)))?;
+            let first_at: i64 = r.get(2)?;
+            rows.push(vec![
+                Cell::Text(source.to_owned()),
+                Cell::Text(id),
+                Cell::Text(kind),
+                Cell::Text(name),
+                Cell::Integer(r.get(1)?),
+                Cell::Integer(first_at),
+                Cell::Text(text.cut(first_at, first_at + 60)),
+            ]);
+        }
+        Ok(())
+    })?;
+    let columns = [
+        "source_id",
+        "entity_id",
+        "kind",
+        "name",
+        "mentions",
+        "first_at",
+        "context",
+    ];
+    Ok(Rows {
+        columns: columns.map(str::to_owned).to_vec(),
+        rows,
+    })
+}
+
+/// Calls `visit` with each document's id and text, in id order, one document in memory at a
+/// time.
+fn each_document(
+    conn: &Connection,
+    mut visit: impl FnMut(&str, &Passages<'_>) -> rusqlite::Result<()>,
+) -> Result<(), StoreError> {
+    let mut documents = conn.prepare("SELECT id, text FROM sources ORDER BY id")?;
     let mut each = documents.query([])?;
     while let Some(document) = each.next()? {
         let source: String = document.get(0)?;
         let text: String = document.get(1)?;
-        let text = Passages::new(&text);
-        if unlinked {
-            let mut used: BTreeSet<String> = BTreeSet::new();
-            let mut claims = linked.query([&source])?;
-            while let Some(r) = claims.next()? {
-                for column in 0..4 {
-                    if let Some(entity) = r.get::<_, Option<String>>(column)? {
-                        used.insert(entity);
-                    }
-                }
-            }
-            let mut names = found.query([&source])?;
-            while let Some(r) = names.next()? {
-                let entity: String = r.get(0)?;
-                if used.contains(&entity) {
-                    continue;
-                }
-                // Only the few names left are looked up.
-                let (kind, name): (String, String) =
-                    entity_of.query_row([&entity], |e| Ok((e.get(0)?, e.get(1)?)))?;
-                let first_at: i64 = r.get(2)?;
-                rows.push(vec![
-                    Cell::Text(source.clone()),
-                    Cell::Text(entity),
-                    Cell::Text(kind),
-                    Cell::Text(name),
-                    Cell::Integer(r.get(1)?),
-                    Cell::Integer(first_at),
-                    Cell::Text(text.cut(first_at, first_at + 60)),
-                ]);
-            }
-        } else {
-            let mut names = found.query([&source])?;
-            while let Some(r) = names.next()? {
-                let (start, end): (i64, i64) = (r.get(2)?, r.get(3)?);
-                rows.push(vec![
-                    Cell::Text(r.get(0)?),
-                    Cell::Text(r.get(1)?),
-                    Cell::Text(source.clone()),
-                    Cell::Integer(start),
-                    Cell::Integer(end),
-                    Cell::Text(text.cut(start, end)),
-                ]);
-            }
-        }
+        visit(&source, &Passages::new(&text))?;
     }
-    let columns: &[&str] = if unlinked {
-        &[
-            "source_id",
-            "entity_id",
-            "kind",
-            "name",
-            "mentions",
-            "first_at",
-            "context",
-        ]
-    } else {
-        &[
-            "entity_id",
-            "name",
-            "source_id",
-            "mention_start",
-            "mention_end",
-            "text",
-        ]
-    };
-    Ok(Rows {
-        columns: columns.iter().map(|&c| c.to_owned()).collect(),
-        rows,
-    })
+    Ok(())
 }
 
 /// A document's text, cut by character offsets as SQLite's `substr` counts them.
