@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use claimgraph::store::StoreError;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
@@ -20,6 +21,11 @@ fn main() -> ExitCode {
         Ok(()) => {
             println!("ok");
             ExitCode::SUCCESS
+        }
+        // What failed, without the build's words about the previous database.
+        Err(StoreError::Verify(problems)) => {
+            eprintln!("{}: {problems}", args.db.display());
+            ExitCode::FAILURE
         }
         Err(error) => {
             eprintln!("{}: {error}", args.db.display());

@@ -563,13 +563,20 @@ fn run_check(conn: &Connection, check: &Check, expected: &WriteSummary) -> Resul
     let problems: Vec<String> = match check {
         Check::Integrity(table) => integrity_problems(conn, "integrity_check", Some(table))?,
         Check::Pages => integrity_problems(conn, "quick_check", None)?,
+        // One line per parent table, counted, rather than one per broken row.
         Check::ForeignKeys(table) => conn
-            .prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1)")?
+            .prepare(
+                "SELECT \"table\", parent, count(*) FROM pragma_foreign_key_check(?1)
+                 GROUP BY parent ORDER BY parent",
+            )?
             .query_map([table], |r| {
+                let rows: i64 = r.get(2)?;
                 Ok(format!(
-                    "a row of {} points at a missing row of {}",
+                    "{rows} {} of {} {} at a missing row of {}",
+                    if rows == 1 { "row" } else { "rows" },
                     r.get::<_, String>(0)?,
-                    r.get::<_, String>(2)?
+                    if rows == 1 { "points" } else { "point" },
+                    r.get::<_, String>(1)?
                 ))
             })?
             .collect::<Result<_, _>>()?,
