@@ -547,49 +547,52 @@ fn unlinked_mentions(conn: &Connection) -> Result<Rows, StoreError> {
 /// time.
 fn each_document(
     conn: &Connection,
-    mut visit: impl FnMut(&str, &Passages<'_>) -> rusqlite::Result<()>,
+    mut visit: impl FnMut(&str, &mut Passages<'_>) -> rusqlite::Result<()>,
 ) -> Result<(), StoreError> {
     let mut documents = conn.prepare("SELECT id, text FROM sources ORDER BY id")?;
     let mut each = documents.query([])?;
     while let Some(document) = each.next()? {
         let source: String = document.get(0)?;
         let text: String = document.get(1)?;
-        visit(&source, &Passages::new(&text))?;
+        visit(&source, &mut Passages::new(&text))?;
     }
     Ok(())
 }
 
-/// A document's text, cut by character offsets as SQLite's `substr` counts them.
+/// A document's text, cut by character offsets as SQLite's `substr` counts them. Passages are
+/// asked for in the order they start, so a cursor walks the text once, whatever its size,
+/// instead of a table of every character's byte being built for it.
 struct Passages<'t> {
     text: &'t str,
-    /// The byte at which each character starts, and the text's end; none for ASCII text,
-    /// where characters are bytes.
-    starts: Option<Vec<usize>>,
+    /// Where the last passage started: `(character, byte)`.
+    at: (usize, usize),
 }
 
 impl<'t> Passages<'t> {
     fn new(text: &'t str) -> Passages<'t> {
-        let starts = (!text.is_ascii()).then(|| {
-            text.char_indices()
-                .map(|(at, _)| at)
-                .chain(std::iter::once(text.len()))
-                .collect()
-        });
-        Passages { text, starts }
+        Passages { text, at: (0, 0) }
     }
 
-    /// Characters `start..end`, clamped to the text.
-    fn cut(&self, start: i64, end: i64) -> String {
-        let byte = |chars: i64| {
-            let chars = usize::try_from(chars).unwrap_or(0);
-            match &self.starts {
-                None => chars.min(self.text.len()),
-                Some(starts) => starts[chars.min(starts.len() - 1)],
-            }
-        };
-        let from = byte(start);
-        self.text[from..byte(end).max(from)].to_owned()
+    /// Characters `start..end`, clamped to the text. A passage that starts before the last one
+    /// is found from the beginning.
+    fn cut(&mut self, start: i64, end: i64) -> String {
+        let (start, end) = (chars(start), chars(end));
+        let origin = if start >= self.at.0 { self.at } else { (0, 0) };
+        let from = origin.1 + byte_after(&self.text[origin.1..], start - origin.0);
+        self.at = (start, from);
+        let to = from + byte_after(&self.text[from..], end.saturating_sub(start));
+        self.text[from..to].to_owned()
     }
+}
+
+/// An offset from the database as a count of characters; a negative one is 0.
+fn chars(offset: i64) -> usize {
+    usize::try_from(offset).unwrap_or(0)
+}
+
+/// The byte at which character `n` of `text` starts, or the text's length.
+fn byte_after(text: &str, n: usize) -> usize {
+    text.char_indices().nth(n).map_or(text.len(), |(at, _)| at)
 }
 
 /// The sections of `stats`, each a small table.
@@ -658,4 +661,22 @@ pub fn stats(conn: &Connection) -> Result<Vec<(&'static str, Rows)>, StoreError>
             )?,
         ),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Passages;
+
+    #[test]
+    fn passages_are_cut_by_characters_in_any_order_and_clamped() {
+        let text = "Die Behörden haben 18 Soldaten festgenommen – так.";
+        let mut passages = Passages::new(text);
+        assert_eq!(passages.cut(4, 12), "Behörden");
+        assert_eq!(passages.cut(44, 49), "– так");
+        // A passage that starts before the last one, and one that runs past the end.
+        assert_eq!(passages.cut(0, 3), "Die");
+        assert_eq!(passages.cut(46, 100), "так.");
+        assert_eq!(passages.cut(60, 70), "");
+        assert_eq!(passages.cut(-1, 3), "Die");
+    }
 }
