@@ -1,4 +1,4 @@
--- claimgraph database schema, version 2 (PRAGMA user_version).
+-- claimgraph database schema, version 3 (PRAGMA user_version).
 -- Embedded in the binary; `claimgraph build` creates every database from it.
 -- Character offsets (quote_start, mention_start, …) count Unicode code points from 0, end
 -- exclusive, so that substr(text, start + 1, end - start) returns the passage.
@@ -64,6 +64,9 @@ CREATE TABLE predicates (
     description TEXT,
     object_type TEXT NOT NULL CHECK (object_type IN ('entity', 'number', 'text', 'date')),
     functional  INTEGER NOT NULL CHECK (functional IN (0, 1)),
+    -- How far `excludes` reaches: claims with the same object, objects on one side (one is
+    -- part of the other, or both of one whole), or any object.
+    excludes_scope TEXT NOT NULL CHECK (excludes_scope IN ('same-object', 'same-side', 'any-object')),
     file        TEXT NOT NULL,
     line        INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
@@ -83,7 +86,10 @@ CREATE TABLE predicate_excludes (
 ) STRICT, WITHOUT ROWID;
 
 -- Computed by the build from the graph: one row per statement (subject, predicate,
--- object or value, stance).
+-- object or value, stance). `origins` counts distinct voices (origins after `part_of`), the
+-- independent origins; `opposing_origins` those of the other stance of the same subject,
+-- predicate and object, which never add to `origins`; `contested` is 1 when the other stance
+-- is stated or a claim of the statement conflicts with another.
 CREATE TABLE statements (
     id         INTEGER PRIMARY KEY,
     subject_id TEXT NOT NULL REFERENCES entities (id),
@@ -94,7 +100,9 @@ CREATE TABLE statements (
     reports    INTEGER NOT NULL,
     documents  INTEGER NOT NULL,
     origins    INTEGER NOT NULL,
-    circular   INTEGER NOT NULL CHECK (circular IN (0, 1))
+    circular   INTEGER NOT NULL CHECK (circular IN (0, 1)),
+    opposing_origins INTEGER NOT NULL,
+    contested  INTEGER NOT NULL CHECK (contested IN (0, 1))
 ) STRICT;
 
 -- A rowid table, unlike the other tables keyed by text: its five indexes then point at a small
@@ -118,9 +126,14 @@ CREATE TABLE claims (
     quote_end   INTEGER NOT NULL,
     note        TEXT,
     -- Computed by the build: the claim's origin (the end of its citing chain, else its
-    -- reporter), whether that origin is a party to the statement, and its statement.
+    -- reporter), its voice (the outermost whole the origin is part_of, else the origin),
+    -- whether the origin is a party to the statement (it or a whole of it is the subject, the
+    -- object or a whole of one of them) or only aligned with one (shares a country), and its
+    -- statement.
     origin_id    TEXT NOT NULL REFERENCES entities (id),
+    voice_id     TEXT NOT NULL REFERENCES entities (id),
     interested   INTEGER NOT NULL CHECK (interested IN (0, 1)),
+    aligned      INTEGER NOT NULL CHECK (aligned IN (0, 1)),
     statement_id INTEGER NOT NULL REFERENCES statements (id),
     file        TEXT NOT NULL,
     line        INTEGER NOT NULL,
@@ -196,12 +209,12 @@ UNION ALL
 SELECT id, source_id, 'appears_in', id, NULL FROM claims;
 
 CREATE VIEW claim_origins AS
-SELECT id AS claim_id, origin_id, interested
+SELECT id AS claim_id, origin_id, voice_id, interested, aligned
 FROM claims;
 
 CREATE VIEW corroboration AS
 SELECT id AS statement_id, subject_id, predicate, object_id, value, stance,
-       reports, documents, origins, circular
+       reports, documents, origins, circular, opposing_origins, contested
 FROM statements;
 
 CREATE VIEW conflicts AS
@@ -219,7 +232,10 @@ SELECT c.id AS claim_id,
                  WHERE cc.claim_id = c.id ORDER BY cc.position)) AS citing,
        c.origin_id,
        o.name AS origin,
+       c.voice_id,
+       v.name AS voice,
        c.interested,
+       c.aligned,
        c.subject_id,
        subj.name AS subject,
        c.predicate,
@@ -237,6 +253,7 @@ JOIN entities r ON r.id = c.reported_by
 JOIN entities subj ON subj.id = c.subject_id
 JOIN predicates p ON p.id = c.predicate
 JOIN entities o ON o.id = c.origin_id
+JOIN entities v ON v.id = c.voice_id
 LEFT JOIN entities obj ON obj.id = c.object_id;
 
 CREATE VIEW entity_summary AS
@@ -260,6 +277,7 @@ CREATE INDEX claims_subject ON claims (subject_id);
 CREATE INDEX claims_object ON claims (object_id);
 CREATE INDEX claim_citations_entity ON claim_citations (entity_id);
 CREATE INDEX claims_origin ON claims (origin_id);
+CREATE INDEX claims_voice ON claims (voice_id);
 CREATE INDEX statements_subject ON statements (subject_id);
 CREATE INDEX conflict_pairs_b ON conflict_pairs (claim_b);
 CREATE INDEX mentions_source ON mentions (source_id);

@@ -69,16 +69,8 @@ fn write_path(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
         if claims.is_empty() {
             writeln!(out, "    curated field `{}`", edge.relation)?;
         }
-        let origins: std::collections::BTreeSet<&str> =
-            claims.iter().map(|c| c.origin.as_str()).collect();
         if !claims.is_empty() {
-            writeln!(
-                out,
-                "    {} claims, {} independent origins: {}",
-                claims.len(),
-                origins.len(),
-                origins.into_iter().collect::<Vec<_>>().join(", ")
-            )?;
+            writeln!(out, "    {}", corroboration(claims))?;
         }
         for claim in claims {
             super::show::write_claim(claim, out)?;
@@ -87,11 +79,55 @@ fn write_path(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// "3 claims: corroborated by 2 independent origins (A, B), denied by 1 (C)": the voices of
+/// each stance counted apart, so that a denial never reads as support.
+fn corroboration(claims: &[ClaimLine]) -> String {
+    let voices = |stance: &str| -> Vec<&str> {
+        let set: std::collections::BTreeSet<&str> = claims
+            .iter()
+            .filter(|c| c.stance == stance)
+            .map(|c| c.voice.as_str())
+            .collect();
+        set.into_iter().collect()
+    };
+    let (affirming, denying) = (voices("affirms"), voices("denies"));
+    let origins = |n: usize| {
+        if n == 1 {
+            "1 independent origin".to_owned()
+        } else {
+            format!("{n} independent origins")
+        }
+    };
+    let mut parts = Vec::new();
+    match affirming.len() {
+        0 => {}
+        1 => parts.push(format!("affirmed by 1 origin ({})", affirming[0])),
+        n => parts.push(format!(
+            "corroborated by {} ({})",
+            origins(n),
+            affirming.join(", ")
+        )),
+    }
+    if !denying.is_empty() {
+        let count = if affirming.is_empty() {
+            origins(denying.len())
+        } else {
+            denying.len().to_string()
+        };
+        parts.push(format!("denied by {count} ({})", denying.join(", ")));
+    }
+    let claims = match claims.len() {
+        1 => "1 claim".to_owned(),
+        n => format!("{n} claims"),
+    };
+    format!("{claims}: {}", parts.join(", "))
+}
+
 fn path_rows(steps: &[Step]) -> Rows {
     let mut rows = Rows {
         columns: [
-            "step", "from", "relation", "to", "claim", "source", "reporter", "origin", "stance",
-            "quote",
+            "step", "from", "relation", "to", "claim", "source", "reporter", "origin", "voice",
+            "stance", "quote",
         ]
         .map(String::from)
         .to_vec(),
@@ -117,6 +153,7 @@ fn path_rows(steps: &[Step]) -> Rows {
                 Cell::Null,
                 Cell::Null,
                 Cell::Null,
+                Cell::Null,
             ]);
         }
         for c in claims {
@@ -129,6 +166,7 @@ fn path_rows(steps: &[Step]) -> Rows {
                 text(&c.source_id),
                 text(&c.reporter),
                 text(&c.origin),
+                text(&c.voice),
                 text(&c.stance),
                 text(&c.quote),
             ]);

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::{Serialize, Serializer};
 
-use crate::graph::views::{EdgeKind, Item, View, claim_stances};
+use crate::graph::views::{EdgeKind, Item, Support, View, claim_stances};
 use crate::store::export::{ClaimTarget, StoredValue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,9 +118,19 @@ pub const NODE_KEYS: &[Key] = &[
         "claim: end of the citing chain, else the reporter",
     ),
     key(
+        "voice",
+        AttrType::Text,
+        "claim: the outermost whole the origin is part of, else the origin: one voice",
+    ),
+    key(
         "interested",
         AttrType::Boolean,
         "claim: the origin is a party to the statement",
+    ),
+    key(
+        "aligned",
+        AttrType::Boolean,
+        "claim: the origin only shares a country with a party to the statement",
     ),
     key("subject", AttrType::Text, "claim: the entity it is about"),
     key(
@@ -188,10 +198,21 @@ pub const EDGE_KEYS: &[Key] = &[
         "distinct reporters of those claims",
     ),
     key(
-        "origins",
+        "affirming",
         AttrType::Integer,
-        "distinct origins: the independent sources",
+        "independent origins (voices) of the affirming claims",
     ),
+    key(
+        "denying",
+        AttrType::Integer,
+        "independent origins (voices) of the denying claims, never counted as support",
+    ),
+    key(
+        "affirming_origins",
+        AttrType::Ids,
+        "the voices that affirm the edge",
+    ),
+    key("denying_origins", AttrType::Ids, "the voices that deny it"),
     key(
         "documents",
         AttrType::Integer,
@@ -209,9 +230,14 @@ pub const EDGE_KEYS: &[Key] = &[
         "some claim behind the edge contradicts another",
     ),
     key(
+        "contested",
+        AttrType::Boolean,
+        "some claim denies the edge or contradicts another",
+    ),
+    key(
         "weight",
         AttrType::Real,
-        "independent origins: line width in tools",
+        "statement: affirming independent origins; citation: claims; else 1",
     ),
 ];
 
@@ -342,7 +368,9 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
                 out.push(("citing", AttrValue::Ids(citing.collect())));
             }
             out.push(("origin", text(view.entity_id(claim.origin))));
+            out.push(("voice", text(view.entity_id(claim.voice))));
             out.push(("interested", AttrValue::Boolean(claim.interested)));
+            out.push(("aligned", AttrValue::Boolean(claim.aligned)));
             out.push(("subject", text(view.entity_id(claim.subject))));
             out.push(("predicate", text(&data.predicates[claim.predicate].id)));
             match &claim.target {
@@ -394,7 +422,11 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
     out.push(("claim_count", count(support.claims.len())));
     let reporters = support.reporters.iter().map(|&r| view.entity_id(r));
     out.push(("reporters", AttrValue::Ids(reporters.collect())));
-    out.push(("origins", count(support.origins.len())));
+    out.push(("affirming", count(support.affirming.len())));
+    out.push(("denying", count(support.denying.len())));
+    let voices = |list: &[usize]| AttrValue::Ids(list.iter().map(|&v| view.entity_id(v)).collect());
+    out.push(("affirming_origins", voices(&support.affirming)));
+    out.push(("denying_origins", voices(&support.denying)));
     out.push(("documents", count(support.documents.len())));
     out.push((
         "stance",
@@ -402,13 +434,22 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
     ));
     out.push(("hedged", AttrValue::Boolean(support.hedged)));
     out.push(("conflicting", AttrValue::Boolean(support.conflicting)));
-    out.push(("weight", AttrValue::Real(weight(support.origins.len()))));
+    out.push(("contested", AttrValue::Boolean(support.contested())));
+    out.push(("weight", AttrValue::Real(weight(&edge.kind, support))));
     in_order(EDGE_KEYS, out)
 }
 
-/// Line weight: the number of independent origins (every edge has at least one claim).
-pub fn weight(origins: usize) -> f64 {
-    origins as f64
+/// An edge's weight in tools (Gephi's layouts and rankings, line widths): for a statement, the
+/// independent origins that affirm it, so that a denial never adds weight (an edge only
+/// denied weighs 0); for a step of citing chains, the claims that take it; for the edges of
+/// one claim, 1.
+pub fn weight(kind: &EdgeKind, support: &Support) -> f64 {
+    let n = match kind {
+        EdgeKind::Statement { .. } => support.affirming.len(),
+        EdgeKind::Citation => support.claims.len(),
+        EdgeKind::Reported | EdgeKind::Cites { .. } | EdgeKind::About => 1,
+    };
+    n as f64
 }
 
 /// How an edge kind reads in a diagram or tool: the predicate label, or the relation.

@@ -1,6 +1,6 @@
 //! Cytoscape.js elements: `{"elements": {"nodes": [{"data": …, "classes": …}], "edges": […]}}`,
 //! ready for `cytoscape({ elements })`; `classes` carry the kind and the flags a stylesheet
-//! selects on (`denied`, `hedged`, `conflicting`).
+//! selects on (`denied`, `hedged`, `conflicting`, `contested`).
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
@@ -68,7 +68,7 @@ fn element(data: Fields<'_>) -> Element<'_> {
         _ => None,
     };
     let mut classes = vec![text("kind").unwrap_or_default()];
-    for flag in ["hedged", "conflicting"] {
+    for flag in ["hedged", "conflicting", "contested"] {
         if data.get(flag) == Some(&AttrValue::Boolean(true)) {
             classes.push(flag);
         }

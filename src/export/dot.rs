@@ -14,7 +14,7 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::attributes::edge_label;
+use super::attributes::{self, edge_label};
 use super::quote::{html, quoted, shorten, wrap};
 use super::{ExportError, Exporter, Format, Output};
 use crate::graph::views::{EdgeKind, Item, Stances, Support, View, ViewKind};
@@ -310,16 +310,17 @@ fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> S
             if matches!(edge.kind, EdgeKind::Citation) {
                 label = count(support.claims.len(), "claim", "claims");
             }
-            if support.conflicting {
-                label.push_str("\n(conflicting)");
+            let mut label = wrap(&label, LABEL_WIDTH);
+            if let Some(note) = contest_note(&edge.kind, support) {
+                label.push('\n');
+                label.push_str(&note);
                 attrs.push(attr("color", RED));
                 attrs.push(attr("fontcolor", RED));
             }
-            attrs.push(attr("label", &wrap(&label, LABEL_WIDTH)));
-            let width = match edge.kind {
-                EdgeKind::Citation => support.claims.len(),
-                _ => support.origins.len(),
-            };
+            attrs.push(attr("label", &label));
+            // The width is the edge's weight: affirming voices only, so a denial never
+            // thickens a line.
+            let width = attributes::weight(&edge.kind, support) as usize;
             attrs.push(attr("penwidth", &penwidth(width)));
             if let Some(style) = line_style(support) {
                 attrs.push(attr("style", style));
@@ -351,6 +352,23 @@ fn chain_position(view: &View<'_>, support: &Support, position: usize) -> Option
         .iter()
         .any(|&c| view.data.claims[c].citing.len() > 1);
     long.then(|| position.to_string())
+}
+
+/// What a contested edge adds to its label: the voices for and against a statement, or that a
+/// claim behind it contradicts another.
+fn contest_note(kind: &EdgeKind, support: &Support) -> Option<String> {
+    if !support.contested() {
+        return None;
+    }
+    Some(match kind {
+        EdgeKind::Statement { .. } if !support.denying.is_empty() => format!(
+            "(contested: {} for, {} against)",
+            support.affirming.len(),
+            support.denying.len()
+        ),
+        _ if support.conflicting => "(conflicting)".to_owned(),
+        _ => "(denied)".to_owned(),
+    })
 }
 
 /// Dashed when every claim denies, dotted when every claim is hedged.
@@ -498,18 +516,48 @@ fn edge_tooltip(view: &View<'_>, from: NodeIndex, to: NodeIndex, e: EdgeIndex) -
         "{} in {}, {}; reported by {}",
         count(support.claims.len(), "claim", "claims"),
         count(support.documents.len(), "document", "documents"),
-        count(
-            support.origins.len(),
-            "independent origin",
-            "independent origins"
-        ),
+        corroboration(view, support),
         reporters.join(", ")
     ));
-    if support.stance == Stances::Both {
-        lines.push("affirmed and denied".to_owned());
-    }
     lines.extend(claim_lines(view, &support.claims));
     lines.join("\n")
+}
+
+/// "affirmed by 2 independent origins (A, B), denied by 1 (C)": the voices for and against
+/// the claims of an edge, counted apart.
+fn corroboration(view: &View<'_>, support: &Support) -> String {
+    let names = |voices: &[usize]| -> String {
+        let names: Vec<&str> = voices
+            .iter()
+            .map(|&v| view.data.entities[v].name.as_str())
+            .collect();
+        names.join(", ")
+    };
+    let mut parts = Vec::new();
+    if !support.affirming.is_empty() {
+        parts.push(format!(
+            "affirmed by {} ({})",
+            count(
+                support.affirming.len(),
+                "independent origin",
+                "independent origins"
+            ),
+            names(&support.affirming)
+        ));
+    }
+    if !support.denying.is_empty() {
+        let denied = if support.affirming.is_empty() {
+            count(
+                support.denying.len(),
+                "independent origin",
+                "independent origins",
+            )
+        } else {
+            support.denying.len().to_string()
+        };
+        parts.push(format!("denied by {denied} ({})", names(&support.denying)));
+    }
+    parts.join(", ")
 }
 
 /// The legend: a sample of every node kind and line style the view uses.
@@ -652,13 +700,36 @@ fn line_samples(kind: ViewKind) -> Vec<(&'static str, Vec<Attribute>)> {
             ("affirmed", sample("claimed, 1 origin", &[])),
             (
                 "origins",
-                sample("3 independent origins", &[("penwidth", &penwidth(3))]),
+                sample(
+                    "affirmed by 3 independent origins",
+                    &[("penwidth", &penwidth(3))],
+                ),
             ),
-            ("denied", sample("denied", &[("style", "dashed")])),
+            (
+                "contested",
+                sample(
+                    "(contested: 2 for, 1 against)\nwidth: the 2 for",
+                    &[
+                        ("color", RED),
+                        ("fontcolor", RED),
+                        ("penwidth", &penwidth(2)),
+                    ],
+                ),
+            ),
+            (
+                "denied",
+                sample(
+                    "only denied",
+                    &[("style", "dashed"), ("color", RED), ("fontcolor", RED)],
+                ),
+            ),
             ("hedged", sample("hedged", &[("style", "dotted")])),
             (
                 "conflicting",
-                sample("(conflicting)", &[("color", RED), ("fontcolor", RED)]),
+                sample(
+                    "(conflicting): contradicts\nanother claim",
+                    &[("color", RED), ("fontcolor", RED)],
+                ),
             ),
         ],
         ViewKind::Provenance => vec![

@@ -1,6 +1,8 @@
 //! GEXF 1.3, Gephi's own format: declared attributes, nodes with their kind's colour, and
 //! edges with their own id, a `kind` that tells parallel edges apart (Gephi merges parallel
-//! edges of one kind), a label and a weight (independent origins).
+//! edges of one kind), a label, a weight (affirming independent origins: a denial adds none)
+//! and a colour: red when contested (denied or conflicting), orange when only hedged claims
+//! stand behind it, grey otherwise.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -10,7 +12,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::{EdgeKind, Item, View};
+use crate::graph::views::{EdgeKind, Item, Support, View};
 use crate::model::EntityKind;
 
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +48,17 @@ fn colour(kind: Option<EntityKind>) -> (u8, u8, u8) {
         Some(EntityKind::Event) => (0x59, 0x59, 0x59),
         Some(EntityKind::Source) => (0x40, 0x40, 0x40),
         None => (0x8c, 0x8c, 0x8c),
+    }
+}
+
+/// An edge's colour: contested, hedged only, or plain.
+fn edge_colour(support: &Support) -> (u8, u8, u8) {
+    if support.contested() {
+        (0xd6, 0x27, 0x28)
+    } else if support.hedged {
+        (0xe0, 0x8a, 0x1e)
+    } else {
+        (0x7f, 0x7f, 0x7f)
     }
 }
 
@@ -129,7 +142,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                         for e in view.graph.edge_indices() {
                             let (from, to) = view.graph.edge_endpoints(e).expect("the edge exists");
                             let edge = &view.graph[e];
-                            let weight = attributes::weight(edge.support.origins.len());
+                            let weight = attributes::weight(&edge.kind, &edge.support);
                             w.create_element("edge")
                                 .with_attributes([
                                     ("id", edge.id.as_str()),
@@ -139,7 +152,18 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                                     ("label", attributes::edge_label(view, &edge.kind).as_ref()),
                                     ("weight", format!("{weight:.1}").as_str()),
                                 ])
-                                .write_inner_content(|w| attvalues(w, attributes::edge(view, e)))?;
+                                .write_inner_content(|w| {
+                                    attvalues(w, attributes::edge(view, e))?;
+                                    let (r, g, b) = edge_colour(&edge.support);
+                                    w.create_element("viz:color")
+                                        .with_attributes([
+                                            ("r", r.to_string().as_str()),
+                                            ("g", g.to_string().as_str()),
+                                            ("b", b.to_string().as_str()),
+                                        ])
+                                        .write_empty()?;
+                                    Ok(())
+                                })?;
                         }
                         Ok(())
                     })?;

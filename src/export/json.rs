@@ -135,11 +135,13 @@ struct EdgeOut<'a> {
     position: Option<usize>,
     claims: Ids<'a>,
     reporters: Ids<'a>,
-    origins: Ids<'a>,
+    affirming_origins: Ids<'a>,
+    denying_origins: Ids<'a>,
     documents: Ids<'a>,
     stance: &'static str,
     hedged: bool,
     conflicting: bool,
+    contested: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,7 +151,9 @@ struct ClaimOut<'a> {
     reporter: &'a str,
     citing: Ids<'a>,
     origin: &'a str,
+    voice: &'a str,
     interested: bool,
+    aligned: bool,
     subject: &'a str,
     predicate: &'a str,
     predicate_label: &'a str,
@@ -245,11 +249,13 @@ fn edge<'a>(view: &'a View<'a>, e: EdgeIndex) -> EdgeOut<'a> {
         },
         claims: Ids::Claims(data, &support.claims),
         reporters: Ids::Entities(data, &support.reporters),
-        origins: Ids::Entities(data, &support.origins),
+        affirming_origins: Ids::Entities(data, &support.affirming),
+        denying_origins: Ids::Entities(data, &support.denying),
         documents: Ids::Sources(data, &support.documents),
         stance: support.stance.as_str(),
         hedged: support.hedged,
         conflicting: support.conflicting,
+        contested: support.contested(),
     }
 }
 
@@ -274,7 +280,9 @@ fn claim<'a>(view: &View<'a>, c: usize) -> ClaimOut<'a> {
         reporter: view.entity_id(claim.reporter),
         citing: Ids::Entities(data, &claim.citing),
         origin: view.entity_id(claim.origin),
+        voice: view.entity_id(claim.voice),
         interested: claim.interested,
+        aligned: claim.aligned,
         subject: view.entity_id(claim.subject),
         predicate: &predicate.id,
         predicate_label: &predicate.label,

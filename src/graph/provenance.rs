@@ -1,17 +1,31 @@
-//! Provenance analysis: where each claim comes from, which statements are corroborated by
-//! independent origins and which only look corroborated, and which claims contradict each other.
+//! Provenance analysis: where each claim comes from and whose voice that is, which statements
+//! are corroborated by independent voices and which only look corroborated, and which claims
+//! contradict each other.
+//!
+//! The counting rules, which every view, export and command takes from here: a claim's *origin*
+//! is the end of its citing chain, else its reporter; its *voice* is the outermost whole the
+//! origin is `part_of` (a ministry speaks for its intelligence service), so one actor heard
+//! twice is one voice; a statement is corroborated only by distinct voices of its own stance,
+//! and the voices of the other stance are counted apart, against it.
 
 use rayon::prelude::*;
 
 use super::KnowledgeGraph;
-use crate::model::{ClaimObject, Model, Stance};
+use crate::model::{Claim, ClaimObject, ExcludesScope, Model, Stance};
 
-/// A claim's origin and whether that origin is a party to the statement.
+/// A claim's origin, the voice it speaks with, and how it stands to the statement's parties.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimOrigin {
+    /// The end of the citing chain, else the reporter (entity index).
     pub origin: usize,
-    /// The origin is, or belongs to, the side of the subject or of the object.
+    /// The outermost whole the origin is `part_of`, or the origin itself (entity index).
+    pub voice: usize,
+    /// The origin is a party to the statement: it, or a whole it is `part_of`, is the subject
+    /// or the object or a whole one of them is `part_of`.
     pub interested: bool,
+    /// Not a party, but the origin's country or nationality (or that of a whole it is
+    /// `part_of`) is one of the subject's or object's.
+    pub aligned: bool,
 }
 
 /// One statement (subject, predicate, object or value, stance) and the claims that make it.
@@ -24,14 +38,19 @@ pub struct Statement {
     /// Indexes into [`Model::claims`], in model order.
     pub claims: Vec<usize>,
     pub documents: usize,
-    /// Distinct origins, by entity index.
-    pub origins: Vec<usize>,
+    /// Distinct voices of its claims' origins, by entity index: the independent origins.
+    pub voices: Vec<usize>,
+    /// Distinct voices of the claims that state the same subject, predicate and object with the
+    /// other stance: the voices against it.
+    pub opposing_voices: usize,
+    /// The other stance is stated too, or one of its claims conflicts with another claim.
+    pub contested: bool,
 }
 
 impl Statement {
-    /// Several documents that trace back to fewer origins: circular reporting.
+    /// Several documents that trace back to fewer voices: circular reporting.
     pub fn circular(&self) -> bool {
-        self.documents > 1 && self.origins.len() < self.documents
+        self.documents > 1 && self.voices.len() < self.documents
     }
 }
 
@@ -160,9 +179,14 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
     // Claims in statement order, each statement's in model order.
     let mut order: Vec<usize> = (0..model.claims.len()).collect();
     order.par_sort_unstable_by_key(|&i| (keys[i], i));
-    let origins = claim_origins(model, graph);
-    let (statements, statement_of) = statements(model, &keys, &order, &origins);
-    let conflicts = conflicts(model, &keys, &order);
+    let wholes: Vec<Vec<usize>> = (0..model.entities.len())
+        .into_par_iter()
+        .map(|e| graph.wholes(e))
+        .collect();
+    let origins = claim_origins(model, graph, &wholes);
+    let (mut statements, statement_of) = statements(model, &keys, &order, &origins);
+    let conflicts = conflicts(model, &keys, &order, &wholes);
+    contest(&mut statements, &statement_of, &conflicts);
     Analysis {
         origins,
         statements,
@@ -171,25 +195,52 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
     }
 }
 
-fn claim_origins(model: &Model, graph: &KnowledgeGraph) -> Vec<ClaimOrigin> {
-    let sides: Vec<Vec<usize>> = (0..model.entities.len())
+/// The outermost whole of an entity: of the wholes it is `part_of` that are part of nothing
+/// further, the one first by id (a cycle of `part_of` has none, and then all its members are
+/// candidates).
+fn voice(model: &Model, wholes: &[Vec<usize>], entity: usize) -> usize {
+    let own = &wholes[entity];
+    let outermost = own.iter().copied().filter(|&w| wholes[w].len() == 1);
+    let candidates: Vec<usize> = if outermost.clone().next().is_some() {
+        outermost.collect()
+    } else {
+        own.clone()
+    };
+    candidates
+        .into_iter()
+        .min_by(|&a, &b| model.entities[a].id.cmp(&model.entities[b].id))
+        .expect("an entity is among its own wholes")
+}
+
+/// Whether two sorted lists share an item.
+fn meet(a: &[usize], b: &[usize]) -> bool {
+    a.iter().any(|e| b.binary_search(e).is_ok())
+}
+
+fn claim_origins(
+    model: &Model,
+    graph: &KnowledgeGraph,
+    wholes: &[Vec<usize>],
+) -> Vec<ClaimOrigin> {
+    let countries: Vec<Vec<usize>> = (0..model.entities.len())
         .into_par_iter()
-        .map(|e| graph.side(e))
+        .map(|e| graph.countries(e, model))
         .collect();
-    let shares = |a: &[usize], b: &[usize]| a.iter().any(|e| b.binary_search(e).is_ok());
     model
         .claims
         .par_iter()
         .enumerate()
         .map(|(i, claim)| {
             let origin = graph.origin(i);
-            let side = &sides[origin];
-            let interested = shares(side, &sides[claim.subject])
-                || claim
-                    .object
-                    .entity()
-                    .is_some_and(|object| shares(side, &sides[object]));
-            ClaimOrigin { origin, interested }
+            let parties = std::iter::once(claim.subject).chain(claim.object.entity());
+            let interested = parties.clone().any(|p| meet(&wholes[origin], &wholes[p]));
+            let aligned = !interested && { parties }.any(|p| meet(&countries[origin], &countries[p]));
+            ClaimOrigin {
+                origin,
+                voice: voice(model, wholes, origin),
+                interested,
+                aligned,
+            }
         })
         .collect()
 }
@@ -217,9 +268,9 @@ fn statements(
                 claims.iter().map(|&c| model.claims[c].document).collect();
             documents.sort_unstable();
             documents.dedup();
-            let mut distinct: Vec<usize> = claims.iter().map(|&c| origins[c].origin).collect();
-            distinct.sort_unstable();
-            distinct.dedup();
+            let mut voices: Vec<usize> = claims.iter().map(|&c| origins[c].voice).collect();
+            voices.sort_unstable();
+            voices.dedup();
             for &c in claims {
                 statement_of[c] = index;
             }
@@ -229,7 +280,9 @@ fn statements(
                 object: first.object.clone(),
                 stance: first.stance,
                 documents: documents.len(),
-                origins: distinct,
+                voices,
+                opposing_voices: 0,
+                contested: false,
                 claims: claims.to_vec(),
             }
         })
@@ -237,7 +290,39 @@ fn statements(
     (statements, statement_of)
 }
 
-fn conflicts(model: &Model, keys: &[StatementKey], order: &[usize]) -> Vec<Conflict> {
+/// Counts each statement's opposing voices and marks it contested. Statements come in key
+/// order, so the affirmation and the denial of one subject, predicate and object are neighbours.
+fn contest(statements: &mut [Statement], statement_of: &[usize], conflicts: &[Conflict]) {
+    for i in 1..statements.len() {
+        let (before, after) = statements.split_at_mut(i);
+        let (a, b) = (&mut before[i - 1], &mut after[0]);
+        if (a.subject, a.predicate, &a.object) == (b.subject, b.predicate, &b.object) {
+            a.opposing_voices = b.voices.len();
+            b.opposing_voices = a.voices.len();
+            a.contested = true;
+            b.contested = true;
+        }
+    }
+    for conflict in conflicts {
+        statements[statement_of[conflict.a]].contested = true;
+        statements[statement_of[conflict.b]].contested = true;
+    }
+}
+
+/// Whether the times of two claims overlap; a claim without a time overlaps every time.
+fn overlap(a: &Claim, b: &Claim) -> bool {
+    match (&a.when, &b.when) {
+        (Some(x), Some(y)) => x.overlaps(y),
+        _ => true,
+    }
+}
+
+fn conflicts(
+    model: &Model,
+    keys: &[StatementKey],
+    order: &[usize],
+    wholes: &[Vec<usize>],
+) -> Vec<Conflict> {
     let mut found = Vec::new();
     let mut push = |a: usize, b: usize, reason, detail: String| {
         let (a, b) = if model.claims[a].id <= model.claims[b].id {
@@ -287,11 +372,7 @@ fn conflicts(model: &Model, keys: &[StatementKey], order: &[usize]) -> Vec<Confl
         for (n, &a) in claims.iter().enumerate() {
             for &b in &claims[n + 1..] {
                 let (ca, cb) = (&model.claims[a], &model.claims[b]);
-                let overlap = match (&ca.when, &cb.when) {
-                    (Some(x), Some(y)) => x.overlaps(y),
-                    _ => true,
-                };
-                if overlap && ca.object != cb.object {
+                if overlap(ca, cb) && ca.object != cb.object {
                     let predicate = &model.predicates[ca.predicate];
                     push(
                         a,
@@ -309,15 +390,60 @@ fn conflicts(model: &Model, keys: &[StatementKey], order: &[usize]) -> Vec<Confl
         }
     }
 
-    // Predicates that exclude each other, affirmed of the same subject and object. Only claims
-    // whose predicate takes part in an exclusion can be in such a pair.
+    // Predicates that exclude each other, affirmed of the same subject in overlapping time.
+    // Only claims whose predicate takes part in an exclusion can be in such a pair; first the
+    // pairs with the same object, which every scope covers, then, among the predicates whose
+    // exclusion reaches further, the pairs with different objects.
     let mut excluding = vec![false; model.predicates.len()];
+    let mut reaching = vec![false; model.predicates.len()];
     for (p, predicate) in model.predicates.iter().enumerate() {
+        let far = predicate.excludes_scope != ExcludesScope::SameObject;
         for &x in &predicate.excludes {
             excluding[p] = true;
             excluding[x] = true;
+            reaching[p] |= far;
+            reaching[x] |= far;
         }
     }
+    // The scope under which the predicates of claims `a` and `b` exclude each other, when
+    // either declares it and it covers their objects.
+    let excluded = |a: usize, b: usize| -> Option<(ExcludesScope, String)> {
+        let (ca, cb) = (&model.claims[a], &model.claims[b]);
+        let (pa, pb) = (&model.predicates[ca.predicate], &model.predicates[cb.predicate]);
+        let covers = |scope: ExcludesScope| match scope {
+            ExcludesScope::SameObject => ca.object == cb.object,
+            ExcludesScope::AnyObject => true,
+            ExcludesScope::SameSide => match (ca.object.entity(), cb.object.entity()) {
+                (Some(x), Some(y)) => meet(&wholes[x], &wholes[y]),
+                _ => ca.object == cb.object,
+            },
+        };
+        let declared = [(pa, cb.predicate), (pb, ca.predicate)]
+            .into_iter()
+            .filter(|(p, other)| p.excludes.contains(other) && covers(p.excludes_scope))
+            .map(|(p, _)| p.excludes_scope)
+            .min()?;
+        if !overlap(ca, cb) {
+            return None;
+        }
+        let detail = match declared {
+            _ if ca.object == cb.object => {
+                format!("`{}` and `{}` exclude each other", pa.id, pb.id)
+            }
+            ExcludesScope::SameSide => format!(
+                "`{}` and `{}` exclude each other for objects on one side ({} and {})",
+                pa.id,
+                pb.id,
+                describe(model, &ca.object),
+                describe(model, &cb.object)
+            ),
+            _ => format!(
+                "`{}` and `{}` exclude each other whatever the objects",
+                pa.id, pb.id
+            ),
+        };
+        Some((declared, detail))
+    };
     let mut candidates: Vec<usize> = order
         .iter()
         .copied()
@@ -329,15 +455,22 @@ fn conflicts(model: &Model, keys: &[StatementKey], order: &[usize]) -> Vec<Confl
     for claims in runs(&candidates, same_ends) {
         for (n, &a) in claims.iter().enumerate() {
             for &b in &claims[n + 1..] {
-                let (ia, ib) = (model.claims[a].predicate, model.claims[b].predicate);
-                let (pa, pb) = (&model.predicates[ia], &model.predicates[ib]);
-                if pa.excludes.contains(&ib) || pb.excludes.contains(&ia) {
-                    push(
-                        a,
-                        b,
-                        ConflictReason::Excludes,
-                        format!("`{}` and `{}` exclude each other", pa.id, pb.id),
-                    );
+                if let Some((_, detail)) = excluded(a, b) {
+                    push(a, b, ConflictReason::Excludes, detail);
+                }
+            }
+        }
+    }
+    candidates.retain(|&c| reaching[model.claims[c].predicate]);
+    candidates.sort_by_key(|&c| (keys[c].subject, c));
+    for claims in runs(&candidates, |a, b| keys[a].subject == keys[b].subject) {
+        for (n, &a) in claims.iter().enumerate() {
+            for &b in &claims[n + 1..] {
+                if keys[a].object == keys[b].object {
+                    continue;
+                }
+                if let Some((_, detail)) = excluded(a, b) {
+                    push(a, b, ConflictReason::Excludes, detail);
                 }
             }
         }

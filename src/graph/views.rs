@@ -127,8 +127,12 @@ pub struct Support {
     pub claims: Vec<usize>,
     /// Distinct reporters, entity indexes in id order.
     pub reporters: Vec<usize>,
-    /// Distinct origins (ends of the citing chains, else reporters): the independent sources.
-    pub origins: Vec<usize>,
+    /// Distinct voices of the affirming claims (their origins after `part_of`), entity indexes
+    /// in index order: the independent origins that corroborate the edge.
+    pub affirming: Vec<usize>,
+    /// Distinct voices of the denying claims: the independent origins against it. They never
+    /// count towards `affirming`, the edge's weight or its line width.
+    pub denying: Vec<usize>,
     /// Distinct source documents, indexes into [`ExportData::sources`].
     pub documents: Vec<usize>,
     pub stance: Stances,
@@ -136,6 +140,13 @@ pub struct Support {
     pub hedged: bool,
     /// Some claim contradicts another claim.
     pub conflicting: bool,
+}
+
+impl Support {
+    /// Some claim denies what the edge says, or contradicts another claim.
+    pub fn contested(&self) -> bool {
+        !self.denying.is_empty() || self.conflicting
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -667,8 +678,11 @@ fn edge_id(data: &ExportData, from: Item, to: Item, kind: EdgeKind) -> String {
 /// What the claims of an edge (sorted, distinct) add up to.
 fn support(data: &ExportData, claims: Vec<usize>) -> Support {
     let rows = || claims.iter().map(|&c| &data.claims[c]);
-    let distinct = |f: fn(&ClaimRow) -> usize| -> Vec<usize> {
-        let mut items: Vec<usize> = rows().map(f).collect();
+    let distinct = |f: fn(&ClaimRow) -> usize, stance: Option<Stance>| -> Vec<usize> {
+        let mut items: Vec<usize> = rows()
+            .filter(|c| stance.is_none_or(|s| c.stance == s))
+            .map(f)
+            .collect();
         items.sort_unstable();
         items.dedup();
         items
@@ -682,9 +696,10 @@ fn support(data: &ExportData, claims: Vec<usize>) -> Support {
         (_, false) => Stances::Affirmed,
     };
     Support {
-        reporters: distinct(|c| c.reporter),
-        origins: distinct(|c| c.origin),
-        documents: distinct(|c| c.source),
+        reporters: distinct(|c| c.reporter, None),
+        affirming: distinct(|c| c.voice, Some(Stance::Affirms)),
+        denying: distinct(|c| c.voice, Some(Stance::Denies)),
+        documents: distinct(|c| c.source, None),
         hedged: !claims.is_empty() && rows().all(|c| c.hedged),
         conflicting: rows().any(|c| !c.conflicts.is_empty()),
         stance,

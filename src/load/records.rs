@@ -147,6 +147,7 @@ pub struct RawPredicate {
     pub object: Option<RawObjectType>,
     pub functional: Option<Sp<bool>>,
     pub excludes: Vec<Sp<String>>,
+    pub excludes_scope: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -378,7 +379,7 @@ fn read_predicate(
     table: &DeTable<'_>,
     diagnostics: &mut Diagnostics,
 ) -> RawPredicate {
-    const KNOWN: [&str; 7] = [
+    const KNOWN: [&str; 8] = [
         "id",
         "label",
         "description",
@@ -386,6 +387,7 @@ fn read_predicate(
         "object",
         "functional",
         "excludes",
+        "excludes_scope",
     ];
     let mut t = Table::new(file, span.clone(), "this predicate", table, diagnostics);
     let id = t.required_string("id");
@@ -405,6 +407,7 @@ fn read_predicate(
     };
     let functional = t.bool("functional");
     let excludes = t.strings("excludes");
+    let excludes_scope = t.string("excludes_scope");
     t.finish(&KNOWN);
     RawPredicate {
         span,
@@ -415,6 +418,7 @@ fn read_predicate(
         object,
         functional,
         excludes,
+        excludes_scope,
     }
 }
 

@@ -118,13 +118,6 @@ impl RefField {
         }
     }
 
-    /// Whether the field affiliates its record with the target, for "interested party".
-    pub fn affiliates(self) -> bool {
-        matches!(
-            self,
-            RefField::Nationality | RefField::Country | RefField::PartOf
-        )
-    }
 }
 
 /// A scalar curated field of an entity (`type`, `iso`, `born`, `lat`, …).
@@ -212,7 +205,43 @@ pub struct Predicate {
     pub functional: bool,
     /// Indexes into [`Model::predicates`].
     pub excludes: Vec<usize>,
+    /// Which claims of the excluded predicates this one contradicts.
+    pub excludes_scope: ExcludesScope,
     pub origin: Origin,
+}
+
+/// How far a predicate's `excludes` reaches: two affirmed claims of the subject, in
+/// overlapping time, contradict each other when their objects are
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum ExcludesScope {
+    /// the same entity or value (the default);
+    #[default]
+    SameObject,
+    /// one actor through `part_of`: the same entity, or one is `part_of` the other, or both
+    /// are `part_of` one whole (detained by the authorities, searched for by the army);
+    SameSide,
+    /// anything at all (a status that leaves room for no other).
+    AnyObject,
+}
+
+impl ExcludesScope {
+    pub const ALL: [ExcludesScope; 3] = [
+        ExcludesScope::SameObject,
+        ExcludesScope::SameSide,
+        ExcludesScope::AnyObject,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExcludesScope::SameObject => "same-object",
+            ExcludesScope::SameSide => "same-side",
+            ExcludesScope::AnyObject => "any-object",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ExcludesScope> {
+        ExcludesScope::ALL.into_iter().find(|s| s.as_str() == text)
+    }
 }
 
 /// A source document: the text a `source` record points at.

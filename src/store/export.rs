@@ -112,8 +112,12 @@ pub struct ClaimRow {
     pub citing: Vec<usize>,
     /// The end of the citing chain, else the reporter.
     pub origin: usize,
+    /// The outermost whole the origin is `part_of`, else the origin: what counts as one voice.
+    pub voice: usize,
     /// The origin is a party to the statement.
     pub interested: bool,
+    /// The origin only shares a country with a party to the statement.
+    pub aligned: bool,
     pub subject: usize,
     /// A position in [`ExportData::predicates`].
     pub predicate: usize,
@@ -162,7 +166,8 @@ pub fn read_claims(
     let entities: Vec<String> = conn
         .prepare(
             "WITH chosen AS MATERIALIZED (
-                SELECT c.subject_id, c.object_id, c.reported_by, c.source_id, c.origin_id
+                SELECT c.subject_id, c.object_id, c.reported_by, c.source_id, c.origin_id,
+                       c.voice_id
                 FROM claims c
                 WHERE c.id IN (SELECT value FROM json_each(?1))
              )
@@ -172,6 +177,7 @@ pub fn read_claims(
              UNION SELECT reported_by FROM chosen
              UNION SELECT source_id FROM chosen
              UNION SELECT origin_id FROM chosen
+             UNION SELECT voice_id FROM chosen
              UNION SELECT entity_id FROM claim_citations
                    WHERE claim_id IN (SELECT value FROM json_each(?1))",
         )?
@@ -582,7 +588,8 @@ fn read_claims_of(
     let mut statement = filter.prepare(
         conn,
         "SELECT c.id, c.source_id, c.reported_by, c.origin_id, c.interested, c.subject_id,
-                c.predicate, c.object_id, c.value, c.when_text, c.stance, c.hedged, c.quote, c.note
+                c.predicate, c.object_id, c.value, c.when_text, c.stance, c.hedged, c.quote, c.note,
+                c.voice_id, c.aligned
          FROM claims c
          {filter}
          ORDER BY c.id",
@@ -621,7 +628,9 @@ fn read_claims_of(
             reporter: position(entities, r, 2)?,
             citing,
             origin: position(entities, r, 3)?,
+            voice: position(entities, r, 14)?,
             interested: r.get(4)?,
+            aligned: r.get(15)?,
             subject: position(entities, r, 5)?,
             predicate: position(predicates, r, 6)?,
             target,

@@ -18,7 +18,7 @@ pub use write::{WriteSummary, verify, write};
 /// The schema every database is created from, with its `@indexes` section applied after loading.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Stored as `PRAGMA user_version`; readers refuse any other.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -55,6 +55,8 @@ pub struct ClaimLine {
     /// Names, nearest first.
     pub citing: Vec<String>,
     pub origin: String,
+    /// The name of the origin's voice: the outermost whole it is `part_of`, else the origin.
+    pub voice: String,
     pub interested: bool,
     pub subject: String,
     pub predicate: String,
@@ -69,7 +71,8 @@ pub struct ClaimLine {
 
 const CLAIM_LINE: &str =
     "SELECT w.claim_id, w.source_id, w.reporter, w.origin, w.interested, w.subject,
-        w.predicate, w.predicate_label, w.object, w.\"when\", w.stance, w.hedged, w.quote, w.note
+        w.predicate, w.predicate_label, w.object, w.\"when\", w.stance, w.hedged, w.quote, w.note,
+        w.voice
      FROM who_reported_what w";
 
 fn claim_lines(
@@ -102,6 +105,7 @@ fn claim_lines(
                 hedged: r.get(11)?,
                 quote: r.get(12)?,
                 note: r.get(13)?,
+                voice: r.get(14)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -389,43 +393,79 @@ pub fn conflicts(conn: &Connection) -> Result<Rows, StoreError> {
     )
 }
 
-/// One row per statement: reports, documents, distinct origins, circular reporting named as
-/// such, interested origins flagged, and the analyst's reliability grades of the origins.
-/// With a subject, only its claims are read, through their index.
+/// One row per statement: reports, documents, independent origins (voices) for it and against
+/// it (the other stance of the same subject, predicate and object, counted apart and never as
+/// support), circular reporting named as such, interested (`*`) and aligned (`~`) origins
+/// flagged, and the analyst's reliability grades of the literal origins. A voice reached
+/// through `part_of` shows the origins it stands for: `ukraine (ukraine-intelligence)`. With a
+/// subject, only its statements are read, through their index.
 pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, StoreError> {
-    let filter = if subject.is_some() {
-        "WHERE c.subject_id = ?1"
+    let (claims_filter, statements_filter) = if subject.is_some() {
+        ("WHERE c.subject_id = ?1", "WHERE s.subject_id = ?1")
     } else {
-        ""
+        ("", "")
     };
     rows(
         conn,
         &format!(
-            "WITH origin_list AS (
-            SELECT DISTINCT c.statement_id, c.origin_id, c.interested, e.reliability
-            FROM claims c JOIN entities e ON e.id = c.origin_id
-            {filter}
+            "WITH voice_origins AS (
+            SELECT DISTINCT c.statement_id, c.voice_id, c.origin_id, c.interested, c.aligned
+            FROM claims c
+            {claims_filter}
+         ), voices AS (
+            SELECT statement_id, voice_id, max(interested) AS interested, max(aligned) AS aligned,
+                   group_concat(CASE WHEN origin_id <> voice_id THEN origin_id END, ', '
+                                ORDER BY origin_id) AS via
+            FROM voice_origins
+            GROUP BY statement_id, voice_id
          ), per_statement AS (
             SELECT statement_id,
-                   group_concat(origin_id || CASE WHEN interested THEN '*' ELSE '' END, ', ') AS origins,
-                   group_concat(origin_id || ':' || coalesce(reliability, '?'), ', ') AS reliability
-            FROM (SELECT * FROM origin_list ORDER BY statement_id, origin_id)
+                   group_concat(voice_id || coalesce(' (' || via || ')', '')
+                                || CASE WHEN interested THEN '*' WHEN aligned THEN '~' ELSE '' END,
+                                ', ' ORDER BY voice_id) AS voices
+            FROM voices
             GROUP BY statement_id
+         ), grades AS (
+            SELECT o.statement_id,
+                   group_concat(o.origin_id || ':' || coalesce(e.reliability, '?'), ', '
+                                ORDER BY o.origin_id) AS reliability
+            FROM (SELECT DISTINCT statement_id, origin_id FROM voice_origins) o
+            JOIN entities e ON e.id = o.origin_id
+            GROUP BY o.statement_id
          )
-         SELECT c.subject_id AS subject, c.predicate,
-                coalesce(c.object_id, c.value) AS object, c.stance,
-                c.reports, c.documents, c.origins AS distinct_origins,
+         SELECT s.subject_id AS subject, s.predicate,
+                coalesce(s.object_id, s.value) AS object, s.stance,
+                s.reports, s.documents, s.origins, s.opposing_origins AS against,
                 CASE
-                  WHEN c.circular THEN 'circular: ' || c.documents || ' documents, ' || c.origins
-                       || (CASE WHEN c.origins = 1 THEN ' origin: ' ELSE ' origins: ' END) || p.origins
-                  WHEN c.origins > 1 THEN 'corroborated by ' || c.origins || ' independent origins'
+                  WHEN s.stance = 'denies' THEN
+                    'denied by ' || s.origins
+                    || CASE WHEN s.origins = 1 THEN ' independent origin' ELSE ' independent origins' END
+                    || CASE WHEN s.circular THEN ' (circular: ' || s.documents || ' documents)' ELSE '' END
+                  WHEN s.circular THEN 'circular: ' || s.documents || ' documents, ' || s.origins
+                       || CASE WHEN s.origins = 1 THEN ' origin: ' ELSE ' origins: ' END || p.voices
+                  WHEN s.origins > 1 THEN 'corroborated by ' || s.origins || ' independent origins'
                   ELSE 'single origin'
-                END AS verdict,
-                p.origins AS origin_ids,
-                p.reliability
-         FROM corroboration c JOIN per_statement p ON p.statement_id = c.statement_id
-         {filter}
-         ORDER BY c.origins DESC, c.documents DESC, c.subject_id, c.predicate, object"
+                END
+                || CASE
+                     WHEN s.opposing_origins > 0 THEN
+                       CASE WHEN s.stance = 'affirms' THEN ', denied by ' ELSE ', affirmed by ' END
+                       || s.opposing_origins || ': ' || coalesce(o.voices, '')
+                     WHEN s.contested THEN ', conflicting with another claim'
+                     ELSE ''
+                   END AS verdict,
+                p.voices AS origin_ids,
+                o.voices AS against_ids,
+                g.reliability
+         FROM corroboration s
+         JOIN per_statement p ON p.statement_id = s.statement_id
+         JOIN grades g ON g.statement_id = s.statement_id
+         LEFT JOIN statements other
+           ON other.subject_id = s.subject_id AND other.predicate = s.predicate
+          AND other.object_id IS s.object_id AND other.value IS s.value
+          AND other.stance <> s.stance
+         LEFT JOIN per_statement o ON o.statement_id = other.id
+         {statements_filter}
+         ORDER BY s.origins DESC, s.documents DESC, s.subject_id, s.predicate, object, s.stance"
         ),
         rusqlite::params_from_iter(subject),
     )

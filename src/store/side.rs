@@ -105,8 +105,9 @@ pub fn build_analysis(
     {
         let mut statement = tx.prepare(
             "INSERT INTO statements (id, subject_id, predicate, object_id, value, stance,
-                                     reports, documents, origins, circular)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                     reports, documents, origins, circular, opposing_origins,
+                                     contested)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         for (i, s) in analysis.statements.iter().enumerate() {
             let (object_id, value) = match &s.object {
@@ -122,8 +123,10 @@ pub fn build_analysis(
                 s.stance.as_str(),
                 s.claims.len(),
                 s.documents,
-                s.origins.len(),
-                s.circular()
+                s.voices.len(),
+                s.circular(),
+                s.opposing_voices,
+                s.contested
             ])?;
         }
         let mut conflict = tx.prepare(

@@ -221,8 +221,9 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
     }
 
     let mut predicate = tx.prepare(
-        "INSERT INTO predicates (id, label, description, object_type, functional, file, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO predicates (id, label, description, object_type, functional, excludes_scope,
+                                 file, line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     let mut kind =
         tx.prepare("INSERT INTO predicate_kinds (predicate, role, kind) VALUES (?1, ?2, ?3)")?;
@@ -235,6 +236,7 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             p.description,
             p.object.as_str(),
             p.functional,
+            p.excludes_scope.as_str(),
             p.origin.file,
             p.origin.line
         ])?;
@@ -288,10 +290,10 @@ fn insert_claims(
     let mut claim = tx.prepare(
         "INSERT INTO claims (id, source_id, reported_by, subject_id, predicate, object_id, value,
                              value_type, when_text, when_start, when_end, stance, hedged, quote,
-                             quote_start, quote_end, note, origin_id, interested, statement_id,
-                             file, line)
+                             quote_start, quote_end, note, origin_id, voice_id, interested,
+                             aligned, statement_id, file, line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22)",
+                 ?19, ?20, ?21, ?22, ?23, ?24)",
     )?;
     let mut citation = tx.prepare(
         "INSERT INTO claim_citations (claim_id, position, entity_id) VALUES (?1, ?2, ?3)",
@@ -323,7 +325,9 @@ fn insert_claims(
             c.quote_chars.end,
             c.note,
             model.entities[origin.origin].id,
+            model.entities[origin.voice].id,
             origin.interested,
+            origin.aligned,
             analysis.statement_of[i] + 1,
             c.origin.file,
             c.origin.line

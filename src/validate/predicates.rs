@@ -1,10 +1,10 @@
 //! Rules for the vocabulary: subject and object kinds must be record kinds (or, for the object,
-//! a value type), and `excludes` must name predicates.
+//! a value type), `excludes` must name predicates, and `excludes_scope` must be a scope.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, closest};
 use crate::load::Sp;
 use crate::load::records::{RawObjectType, RawRecords};
-use crate::model::{EntityKind, ObjectType, Origin, Predicate};
+use crate::model::{EntityKind, ExcludesScope, ObjectType, Origin, Predicate};
 
 use super::Resolver;
 
@@ -37,6 +37,11 @@ pub fn resolve(
             .iter()
             .filter_map(|e| resolver.predicate(e, "`excludes`", diagnostics))
             .collect();
+        let excludes_scope = raw
+            .excludes_scope
+            .as_ref()
+            .and_then(|scope| excludes_scope(scope, diagnostics))
+            .unwrap_or_default();
         if slot.is_some() {
             let (file, line, _) = files.position(&raw.span);
             predicates.push(Predicate {
@@ -51,6 +56,7 @@ pub fn resolve(
                 object,
                 functional: raw.functional.as_ref().is_some_and(|f| f.value),
                 excludes,
+                excludes_scope,
                 origin: Origin {
                     file: file.to_owned(),
                     line,
@@ -59,6 +65,24 @@ pub fn resolve(
         }
     }
     predicates
+}
+
+fn excludes_scope(scope: &Sp<String>, diagnostics: &mut Diagnostics) -> Option<ExcludesScope> {
+    let parsed = ExcludesScope::parse(&scope.value);
+    if parsed.is_none() {
+        let names = ExcludesScope::ALL.map(ExcludesScope::as_str);
+        let d = Diagnostic::error(
+            Code::InvalidValue,
+            scope.span.clone(),
+            format!("`{}` is not a scope of `excludes`", scope.value),
+        )
+        .with_label("unknown scope");
+        diagnostics.push(match closest(&scope.value, names.iter().copied()) {
+            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+            None => d.with_hint(format!("scopes: {}", names.join(", "))),
+        });
+    }
+    parsed
 }
 
 fn kinds(names: &[Sp<String>], field: &str, diagnostics: &mut Diagnostics) -> Vec<EntityKind> {
