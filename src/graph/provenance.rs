@@ -217,11 +217,7 @@ fn meet(a: &[usize], b: &[usize]) -> bool {
     a.iter().any(|e| b.binary_search(e).is_ok())
 }
 
-fn claim_origins(
-    model: &Model,
-    graph: &KnowledgeGraph,
-    wholes: &[Vec<usize>],
-) -> Vec<ClaimOrigin> {
+fn claim_origins(model: &Model, graph: &KnowledgeGraph, wholes: &[Vec<usize>]) -> Vec<ClaimOrigin> {
     let countries: Vec<Vec<usize>> = (0..model.entities.len())
         .into_par_iter()
         .map(|e| graph.countries(e, model))
@@ -234,7 +230,8 @@ fn claim_origins(
             let origin = graph.origin(i);
             let parties = std::iter::once(claim.subject).chain(claim.object.entity());
             let interested = parties.clone().any(|p| meet(&wholes[origin], &wholes[p]));
-            let aligned = !interested && { parties }.any(|p| meet(&countries[origin], &countries[p]));
+            let aligned =
+                !interested && { parties }.any(|p| meet(&countries[origin], &countries[p]));
             ClaimOrigin {
                 origin,
                 voice: voice(model, wholes, origin),
@@ -409,7 +406,10 @@ fn conflicts(
     // either declares it and it covers their objects.
     let excluded = |a: usize, b: usize| -> Option<(ExcludesScope, String)> {
         let (ca, cb) = (&model.claims[a], &model.claims[b]);
-        let (pa, pb) = (&model.predicates[ca.predicate], &model.predicates[cb.predicate]);
+        let (pa, pb) = (
+            &model.predicates[ca.predicate],
+            &model.predicates[cb.predicate],
+        );
         let covers = |scope: ExcludesScope| match scope {
             ExcludesScope::SameObject => ca.object == cb.object,
             ExcludesScope::AnyObject => true,

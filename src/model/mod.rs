@@ -117,7 +117,6 @@ impl RefField {
             RefField::Author => &[Person],
         }
     }
-
 }
 
 /// A scalar curated field of an entity (`type`, `iso`, `born`, `lat`, …).
