@@ -183,7 +183,8 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
         .into_par_iter()
         .map(|e| graph.wholes(e))
         .collect();
-    let origins = claim_origins(model, graph, &wholes);
+    let mut origins = claim_origins(model, graph, &wholes);
+    echo_cited_voices(model, &keys, &order, &mut origins);
     let (mut statements, statement_of) = statements(model, &keys, &order, &origins);
     let conflicts = conflicts(model, &keys, &order, &wholes);
     contest(&mut statements, &statement_of, &conflicts);
@@ -240,6 +241,42 @@ fn claim_origins(model: &Model, graph: &KnowledgeGraph, wholes: &[Vec<usize>]) -
             }
         })
         .collect()
+}
+
+/// A document that states something in its own voice and also reports it from a cited origin
+/// (a lead that sums up what the article later attributes) is not a second voice: its own
+/// claims of that statement carry the voice of the cited origin (the first by id, when it
+/// cites several). The literal origin stays as it is.
+fn echo_cited_voices(
+    model: &Model,
+    keys: &[StatementKey],
+    order: &[usize],
+    origins: &mut [ClaimOrigin],
+) {
+    let own_voice = |c: &Claim| {
+        let source = model.documents[c.document].entity;
+        let outlet = model.entities[source].link(crate::model::RefField::Outlet);
+        c.citing.is_empty() && (c.reported_by == source || Some(c.reported_by) == outlet)
+    };
+    for claims in runs(order, |a, b| keys[a] == keys[b]) {
+        for &c in claims {
+            let claim = &model.claims[c];
+            if !own_voice(claim) {
+                continue;
+            }
+            let cited = claims
+                .iter()
+                .filter(|&&o| {
+                    let other = &model.claims[o];
+                    other.document == claim.document && !other.citing.is_empty()
+                })
+                .map(|&o| origins[o].voice)
+                .min_by(|&a, &b| model.entities[a].id.cmp(&model.entities[b].id));
+            if let Some(voice) = cited {
+                origins[c].voice = voice;
+            }
+        }
+    }
 }
 
 /// The runs of `order` whose claims agree on `same`.

@@ -945,13 +945,16 @@ mod tests {
         stance: Stance,
     ) -> ClaimRow {
         let reporter = 4 + source;
+        let origin = citing.last().copied().unwrap_or(reporter);
         ClaimRow {
             id: id.to_owned(),
             source,
             reporter,
-            origin: citing.last().copied().unwrap_or(reporter),
+            origin,
+            voice: origin,
             citing: citing.to_vec(),
             interested: false,
+            aligned: false,
             subject: 0,
             predicate: match target {
                 ClaimTarget::Entity(_) => 1,
@@ -1033,9 +1036,13 @@ mod tests {
         assert_eq!(support.claims, [0, 1]);
         assert_eq!(support.stance, Stances::Both);
         assert!(support.conflicting);
-        // Origins: `c` for the first document, the second document itself.
-        let origins: Vec<&str> = support.origins.iter().map(|&e| view.entity_id(e)).collect();
-        assert_eq!(origins, ["c", "s2"]);
+        // The first document affirms it from `c`; the second document denies it itself, which
+        // is a voice against the edge, never one for it.
+        let voices =
+            |list: &[usize]| -> Vec<&str> { list.iter().map(|&e| view.entity_id(e)).collect() };
+        assert_eq!(voices(&support.affirming), ["c"]);
+        assert_eq!(voices(&support.denying), ["s2"]);
+        assert!(support.contested());
         assert_eq!(support.documents, [0, 1]);
         let a = view.find("a").unwrap();
         assert_eq!(view.graph[a].values, [2]);

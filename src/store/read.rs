@@ -441,9 +441,9 @@ pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, S
                     'denied by ' || s.origins
                     || CASE WHEN s.origins = 1 THEN ' independent origin' ELSE ' independent origins' END
                     || CASE WHEN s.circular THEN ' (circular: ' || s.documents || ' documents)' ELSE '' END
-                  WHEN s.circular THEN 'circular: ' || s.documents || ' documents, ' || s.origins
-                       || CASE WHEN s.origins = 1 THEN ' origin: ' ELSE ' origins: ' END || p.voices
                   WHEN s.origins > 1 THEN 'corroborated by ' || s.origins || ' independent origins'
+                       || CASE WHEN s.circular THEN ' (circular: ' || s.documents || ' documents)' ELSE '' END
+                  WHEN s.circular THEN 'circular: ' || s.documents || ' documents, 1 origin: ' || p.voices
                   ELSE 'single origin'
                 END
                 || CASE

@@ -199,7 +199,7 @@ fn readers_refuse_a_database_of_another_schema_version() {
     assert!(
         result
             .stderr
-            .contains("has schema version 99, but this claimgraph reads version 2")
+            .contains("has schema version 99, but this claimgraph reads version 3")
             && result.stderr.contains("rebuild it with `claimgraph build`"),
         "{}",
         result.stderr
@@ -237,15 +237,17 @@ fn corroboration_names_circular_reporting_and_independent_origins() {
     };
     let circular = find("detained_by", "ministry");
     assert_eq!(circular["documents"], 3);
-    assert_eq!(circular["distinct_origins"], 1);
+    assert_eq!(circular["origins"], 1);
+    // The ministry's denial is counted against it, apart.
     assert_eq!(
         circular["verdict"],
-        "circular: 3 documents, 1 origin: agency-x"
+        "circular: 3 documents, 1 origin: agency-x, denied by 1: ministry*"
     );
+    assert_eq!(circular["against"], 1);
     let independent = find("count", "40");
     assert_eq!(
         independent["verdict"],
-        "corroborated by 2 independent origins"
+        "corroborated by 2 independent origins, conflicting with another claim"
     );
     assert_eq!(independent["origin_ids"], "witness-1, witness-2");
 

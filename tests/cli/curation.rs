@@ -591,7 +591,7 @@ fn names_and_aliases_do_not_make_false_mentions() {
         .unwrap()
     };
     // "Washington" is the US government once (002) and part of "Washington Post" (004).
-    assert_eq!(mentioned("us-government", "Washington"), 0);
+    assert_eq!(mentioned("united-states", "Washington"), 0);
     assert_eq!(mentioned("washington-post", "Washington Post"), 1);
     // "viele Nordkoreaner, Elite oder nicht" are North Koreans in general, not the soldiers.
     assert_eq!(mentioned("nk-soldiers-in-russia", "Nordkoreaner, Elite"), 0);

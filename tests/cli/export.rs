@@ -47,12 +47,12 @@ fn extension(format: &str) -> &'static str {
 }
 
 /// Where the real readers are; a missing one fails the test with how to install it.
-struct Readers {
-    python: PathBuf,
+pub(crate) struct Readers {
+    pub(crate) python: PathBuf,
     node_folder: PathBuf,
 }
 
-fn readers() -> Readers {
+pub(crate) fn readers() -> Readers {
     let install = "run `bash .ci/run` once: it installs Graphviz, the Python readers in .venv/ \
                    and Cytoscape.js in .ci/node/";
     let works = |program: &Path, arg: &str| {

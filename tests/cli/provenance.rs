@@ -1,0 +1,349 @@
+//! Counting voices honestly, on `tests/fixtures/voices/`: a denial never corroborates, one
+//! actor heard through `part_of` is one voice, an article repeating what it cites is not a
+//! second voice, interested parties apart from aligned ones, and the reach of `excludes`. Every
+//! place that counts is checked: the database, `corroboration`, `path`, and the exports as
+//! their readers see them (networkx for GEXF and node-link, Graphviz for DOT).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use crate::{Run, build_database, fixtures, run};
+
+fn database() -> (tempfile::TempDir, PathBuf) {
+    build_database(
+        &fixtures().join("voices/data"),
+        &fixtures().join("voices/seeds"),
+    )
+}
+
+fn read(dir: &Path, db: &Path, args: &[&str]) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--db", db.to_str().unwrap()]);
+    let result = run(dir, &all);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    result
+}
+
+fn one_row(conn: &Connection, sql: &str) -> Vec<String> {
+    conn.query_row(sql, [], |row| {
+        (0..row.as_ref().column_count())
+            .map(|i| {
+                row.get::<_, rusqlite::types::Value>(i).map(|v| match v {
+                    rusqlite::types::Value::Integer(n) => n.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Null => "NULL".to_owned(),
+                    other => format!("{other:?}"),
+                })
+            })
+            .collect()
+    })
+    .unwrap_or_else(|e| panic!("{e}: {sql}"))
+}
+
+/// The detention is affirmed by four origins (the service and its ministry are one voice, so
+/// three voices) and denied by a witness.
+const DETENTION: &str = "statement/prisoners/detained_by/police";
+
+#[test]
+fn a_denial_never_adds_to_the_origins_of_a_statement() {
+    let (_dir, db) = database();
+    let conn = Connection::open(&db).unwrap();
+    let row = |stance: &str| {
+        one_row(
+            &conn,
+            &format!(
+                "SELECT reports, documents, origins, opposing_origins, contested, circular
+                 FROM corroboration
+                 WHERE subject_id = 'prisoners' AND predicate = 'detained_by' AND stance = '{stance}'"
+            ),
+        )
+    };
+    // Affirmed in four reports by three voices, against one; circular, since four documents
+    // trace back to three voices.
+    assert_eq!(row("affirms"), ["4", "4", "3", "1", "1", "1"]);
+    assert_eq!(row("denies"), ["1", "1", "1", "3", "1", "0"]);
+    // A statement nobody denies and no claim contradicts is not contested.
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT opposing_origins, contested FROM corroboration WHERE predicate = 'count'"
+        ),
+        ["0", "0"]
+    );
+}
+
+#[test]
+fn corroboration_counts_the_stances_apart_and_names_both_sides() {
+    let (dir, db) = database();
+    let rows: Value = serde_json::from_str(
+        &read(
+            dir.path(),
+            &db,
+            &[
+                "corroboration",
+                "--subject",
+                "prisoners",
+                "--format",
+                "json",
+            ],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let find = |predicate: &str, stance: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["predicate"] == predicate && r["stance"] == stance)
+            .unwrap_or_else(|| panic!("no {predicate} {stance} in {rows}"))
+            .clone()
+    };
+    let affirmed = find("detained_by", "affirms");
+    assert_eq!(affirmed["origins"], 3);
+    assert_eq!(affirmed["against"], 1);
+    assert_eq!(
+        affirmed["verdict"],
+        "corroborated by 3 independent origins (circular: 4 documents), denied by 1: witness"
+    );
+    // Each voice with the origins it stands for; `*` an interested party, `~` an aligned one.
+    assert_eq!(
+        affirmed["origin_ids"],
+        "paper-y~, ruritania (army)*, war-ministry (intel-service)~"
+    );
+    let denied = find("detained_by", "denies");
+    assert_eq!(
+        denied["verdict"],
+        "denied by 1 independent origin, affirmed by 3: paper-y~, ruritania (army)*, \
+         war-ministry (intel-service)~"
+    );
+}
+
+#[test]
+fn path_words_each_step_with_its_voices_for_and_against() {
+    let (dir, db) = database();
+    let result = read(dir.path(), &db, &["path", "prisoners", "police"]);
+    assert!(
+        result.stdout.contains(
+            "5 claims: corroborated by 3 independent origins (Paper Y, Ruritania, War ministry), \
+             denied by 1 (Witness)"
+        ),
+        "{}",
+        result.stdout
+    );
+}
+
+#[test]
+fn part_of_makes_one_voice_and_circular_reporting() {
+    let (_dir, db) = database();
+    let conn = Connection::open(&db).unwrap();
+    // The literal origin stays; the voice is the outermost whole it is part of.
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT origin_id, voice_id FROM claim_origins WHERE claim_id = 'a-detained'"
+        ),
+        ["intel-service", "war-ministry"]
+    );
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT origin_id, voice_id FROM claim_origins WHERE claim_id = 'a-integrated'"
+        ),
+        ["paper-x", "media-group"]
+    );
+    // The service and its ministry in two documents, a paper and its media group in two: one
+    // voice each, so both are circular.
+    for predicate in ["count", "integrated_into"] {
+        assert_eq!(
+            one_row(
+                &conn,
+                &format!(
+                    "SELECT documents, origins, circular FROM corroboration
+                     WHERE predicate = '{predicate}'"
+                )
+            ),
+            ["2", "1", "1"],
+            "{predicate}"
+        );
+    }
+}
+
+#[test]
+fn interested_parties_apart_from_aligned_ones() {
+    let (_dir, db) = database();
+    let conn = Connection::open(&db).unwrap();
+    let flags = |claim: &str| {
+        one_row(
+            &conn,
+            &format!("SELECT interested, aligned FROM claim_origins WHERE claim_id = '{claim}'"),
+        )
+    };
+    // The army and the police are both part of Ruritania: a party to the detention.
+    assert_eq!(flags("d-detained"), ["1", "0"]);
+    // The ministry only shares Ruritania as its country with the police: aligned.
+    assert_eq!(flags("b-detained"), ["0", "1"]);
+    // A witness with no country is neither.
+    assert_eq!(flags("c-denial"), ["0", "0"]);
+}
+
+#[test]
+fn an_article_repeating_what_it_cites_is_not_a_second_voice() {
+    // A copy of the fixture in which Report C, besides saying in its own voice that the police
+    // detained the prisoners, also reports it from the intelligence service.
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_tree(&fixtures().join("voices"), dir.path());
+    let seed = dir.path().join("seeds/c.txt");
+    let mut text = std::fs::read_to_string(&seed).unwrap();
+    text.push_str("The intelligence service told us that the police detained the prisoners.\n");
+    std::fs::write(&seed, text).unwrap();
+    let claims = dir.path().join("data/claims.toml");
+    let mut text = std::fs::read_to_string(&claims).unwrap();
+    text.push_str(
+        "\n[[claim]]\nid = \"c-cited-detention\"\nsource = \"c\"\nciting = [\"intel-service\"]\n\
+         subject = \"prisoners\"\npredicate = \"detained_by\"\nobject = \"police\"\n\
+         quote = \"The intelligence service told us that the police detained the prisoners.\"\n",
+    );
+    std::fs::write(&claims, text).unwrap();
+    let (_db_dir, db) = build_database(&dir.path().join("data"), &dir.path().join("seeds"));
+    let conn = Connection::open(&db).unwrap();
+    // Report C's own claim now carries the voice of whom C cites for the same statement.
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT origin_id, voice_id FROM claim_origins WHERE claim_id = 'c-detained'"
+        ),
+        ["paper-y", "war-ministry"]
+    );
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT origins FROM corroboration
+             WHERE predicate = 'detained_by' AND subject_id = 'prisoners' AND stance = 'affirms'"
+        ),
+        ["2"]
+    );
+}
+
+#[test]
+fn excludes_reaches_as_far_as_its_scope_and_only_in_overlapping_time() {
+    let (_dir, db) = database();
+    let conn = Connection::open(&db).unwrap();
+    let pairs = crate::strings(
+        &conn,
+        "SELECT claim_a || ' ' || claim_b FROM conflicts WHERE reason = 'excludes' ORDER BY 1",
+    );
+    assert_eq!(
+        pairs,
+        [
+            // same-side: the army and the police are both part of Ruritania.
+            "a-detained c-searched-army",
+            // any-object: integrated into the army excludes operating as anything.
+            "a-integrated c-private",
+            "b-detained c-searched-army",
+            "b-integrated c-private",
+            "c-detained c-searched-army",
+            "c-searched-army d-detained",
+            // In March 2024, within 2024; the search of 2019 is not in conflict.
+            "d-escapees-2024 d-escapees-detained",
+        ]
+    );
+    // The rebels are not on the police's side.
+    assert!(!pairs.iter().any(|p| p.contains("c-searched-rebels")));
+    let detail: String = conn
+        .query_row(
+            "SELECT detail FROM conflicts WHERE claim_a = 'a-detained' AND reason = 'excludes'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        detail,
+        "`detained_by` and `searched_for_by` exclude each other for objects on one side \
+         (`police` and `army`)"
+    );
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT excludes_scope FROM predicates WHERE id = 'integrated_into'"
+        ),
+        ["any-object"]
+    );
+}
+
+/// Exports the entity view of the fixture in `format` and returns the file.
+fn export(dir: &Path, db: &Path, format: &str) -> PathBuf {
+    let out = dir.join(format!("entities.{format}"));
+    read(dir, db, &["export", format, "-o", out.to_str().unwrap()]);
+    out
+}
+
+#[test]
+fn exports_weigh_an_edge_by_its_affirming_voices_only() {
+    let (dir, db) = database();
+    let readers = crate::export::readers();
+    let gexf = export(dir.path(), &db, "gexf");
+    let node_link = export(dir.path(), &db, "node-link");
+    // networkx reads both as their tools would; the weight, the counts for and against and the
+    // flag come from what it read.
+    let script = format!(
+        r#"
+import json, networkx as nx
+g = nx.read_gexf({gexf:?})
+edges = {{d["id"]: d for _, _, d in g.edges(data=True)}}
+e = edges["{DETENTION}"]
+n = nx.node_link_graph(json.load(open({node_link:?})))
+m = {{d["id"]: d for _, _, d in n.edges(data=True)}}["{DETENTION}"]
+print(json.dumps({{"gexf": [e["weight"], e["affirming"], e["denying"], e["contested"]],
+                  "node_link": [m["weight"], m["affirming_origins"], m["denying_origins"], m["contested"]]}}))
+"#,
+        gexf = gexf.to_str().unwrap(),
+        node_link = node_link.to_str().unwrap(),
+    );
+    let output = std::process::Command::new(&readers.python)
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let seen: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(seen["gexf"], serde_json::json!([3.0, 3, 1, true]));
+    assert_eq!(
+        seen["node_link"],
+        serde_json::json!([
+            3.0,
+            ["paper-y", "ruritania", "war-ministry"],
+            ["witness"],
+            true
+        ])
+    );
+    // The GEXF edge is red: contested.
+    let text = std::fs::read_to_string(&gexf).unwrap();
+    let at = text.find(&format!("id=\"{DETENTION}\"")).unwrap();
+    let edge = &text[at..at + text[at..].find("</edge>").unwrap()];
+    assert!(
+        edge.contains(r#"<viz:color r="214" g="39" b="40"/>"#),
+        "{edge}"
+    );
+
+    // In DOT the line is as wide as three voices, red, and says how many are for and against;
+    // Graphviz draws it without a warning.
+    let dot = export(dir.path(), &db, "dot");
+    let text = std::fs::read_to_string(&dot).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains(&format!("edge:{DETENTION}")))
+        .unwrap();
+    assert!(line.contains("penwidth=\"3.50\""), "{line}");
+    assert!(line.contains("(contested: 3 for, 1 against)"), "{line}");
+    assert!(line.contains("color=\"#c00000\""), "{line}");
+    let rendered = std::process::Command::new("dot")
+        .args(["-Tsvg", "-o", "/dev/null", dot.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(rendered.status.success() && rendered.stderr.is_empty());
+}
