@@ -88,8 +88,9 @@ CREATE TABLE predicate_excludes (
 -- Computed by the build from the graph: one row per statement (subject, predicate,
 -- object or value, stance). `origins` counts distinct voices (origins after `part_of`), the
 -- independent origins; `opposing_origins` those of the other stance of the same subject,
--- predicate and object, which never add to `origins`; `contested` is 1 when the other stance
--- is stated or a claim of the statement conflicts with another.
+-- predicate and object, which never add to `origins`; `conflicting` is 1 when a claim of the
+-- statement conflicts with another; `contested` when the statement denies, its other stance is
+-- stated too, or it is conflicting.
 CREATE TABLE statements (
     id         INTEGER PRIMARY KEY,
     subject_id TEXT NOT NULL REFERENCES entities (id),
@@ -102,6 +103,7 @@ CREATE TABLE statements (
     origins    INTEGER NOT NULL,
     circular   INTEGER NOT NULL CHECK (circular IN (0, 1)),
     opposing_origins INTEGER NOT NULL,
+    conflicting INTEGER NOT NULL CHECK (conflicting IN (0, 1)),
     contested  INTEGER NOT NULL CHECK (contested IN (0, 1))
 ) STRICT;
 
@@ -126,12 +128,15 @@ CREATE TABLE claims (
     quote_end   INTEGER NOT NULL,
     note        TEXT,
     -- Computed by the build: the claim's origin (the end of its citing chain, else its
-    -- reporter), its voice (the outermost whole the origin is part_of, else the origin),
+    -- reporter), its voice (the outermost whole of the origin's part_of group, else the
+    -- origin; or, when the claim echoes a claim of its statement, document and reporter whose
+    -- citing chain extends its own, that claim's voice, and `echoes` is 1),
     -- whether the origin is a party to the statement (it or a whole of it is the subject, the
     -- object or a whole of one of them) or only aligned with one (shares a country), and its
     -- statement.
     origin_id    TEXT NOT NULL REFERENCES entities (id),
     voice_id     TEXT NOT NULL REFERENCES entities (id),
+    echoes       INTEGER NOT NULL CHECK (echoes IN (0, 1)),
     interested   INTEGER NOT NULL CHECK (interested IN (0, 1)),
     aligned      INTEGER NOT NULL CHECK (aligned IN (0, 1)),
     statement_id INTEGER NOT NULL REFERENCES statements (id),
@@ -209,12 +214,12 @@ UNION ALL
 SELECT id, source_id, 'appears_in', id, NULL FROM claims;
 
 CREATE VIEW claim_origins AS
-SELECT id AS claim_id, origin_id, voice_id, interested, aligned
+SELECT id AS claim_id, origin_id, voice_id, echoes, interested, aligned
 FROM claims;
 
 CREATE VIEW corroboration AS
 SELECT id AS statement_id, subject_id, predicate, object_id, value, stance,
-       reports, documents, origins, circular, opposing_origins, contested
+       reports, documents, origins, circular, opposing_origins, conflicting, contested
 FROM statements;
 
 CREATE VIEW conflicts AS

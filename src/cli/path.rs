@@ -82,13 +82,16 @@ fn write_path(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
 /// "3 claims: corroborated by 2 independent origins (A, B), denied by 1 (C)": the voices of
 /// each stance counted apart, so that a denial never reads as support.
 fn corroboration(claims: &[ClaimLine]) -> String {
+    // Counted by id, named by name (two voices may share a name).
     let voices = |stance: &str| -> Vec<&str> {
-        let set: std::collections::BTreeSet<&str> = claims
+        let set: std::collections::BTreeMap<&str, &str> = claims
             .iter()
             .filter(|c| c.stance == stance)
-            .map(|c| c.voice.as_str())
+            .map(|c| (c.voice_id.as_str(), c.voice.as_str()))
             .collect();
-        set.into_iter().collect()
+        let mut names: Vec<&str> = set.into_values().collect();
+        names.sort_unstable();
+        names
     };
     let (affirming, denying) = (voices("affirms"), voices("denies"));
     let origins = |n: usize| {

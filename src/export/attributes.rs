@@ -237,7 +237,7 @@ pub const EDGE_KEYS: &[Key] = &[
     key(
         "weight",
         AttrType::Real,
-        "statement: affirming independent origins; citation: claims; else 1",
+        "statement: affirming independent origins (0.1 when only denied); citation: claims; else 1",
     ),
 ];
 
@@ -440,17 +440,22 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
 }
 
 /// An edge's weight in tools (Gephi's layouts and rankings, line widths): for a statement, the
-/// independent origins that affirm it, so that a denial never adds weight (an edge only
-/// denied weighs 0); for a step of citing chains, the claims that take it; for the edges of
-/// one claim, 1.
+/// independent origins that affirm it, so that a denial never adds weight; for a step of
+/// citing chains, the claims that take it; for the edges of one claim, 1. A statement only
+/// denied weighs [`DENIED_WEIGHT`], less than any affirmed one: Gephi drops an edge of weight 0,
+/// and the denial would vanish from the graph.
 pub fn weight(kind: &EdgeKind, support: &Support) -> f64 {
     let n = match kind {
+        EdgeKind::Statement { .. } if support.affirming.is_empty() => return DENIED_WEIGHT,
         EdgeKind::Statement { .. } => support.affirming.len(),
         EdgeKind::Citation => support.claims.len(),
         EdgeKind::Reported | EdgeKind::Cites { .. } | EdgeKind::About => 1,
     };
     n as f64
 }
+
+/// The weight of a statement no voice affirms.
+pub const DENIED_WEIGHT: f64 = 0.1;
 
 /// How an edge kind reads in a diagram or tool: the predicate label, or the relation.
 pub fn edge_label<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {

@@ -16,7 +16,7 @@ use crate::store::export::{ClaimTarget, ExportData, StoredValue};
 /// The name every document of this shape carries in `format`.
 pub const FORMAT_NAME: &str = "claimgraph-graph";
 /// Raised when the shape changes in a way readers must know about.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Json;

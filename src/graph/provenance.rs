@@ -26,6 +26,9 @@ pub struct ClaimOrigin {
     /// Not a party, but the origin's country or nationality (or that of a whole it is
     /// `part_of`) is one of the subject's or object's.
     pub aligned: bool,
+    /// The claim repeats what another claim of its statement, document and reporter traces
+    /// further back, and carries that claim's voice.
+    pub echoes: bool,
 }
 
 /// One statement (subject, predicate, object or value, stance) and the claims that make it.
@@ -43,7 +46,9 @@ pub struct Statement {
     /// Distinct voices of the claims that state the same subject, predicate and object with the
     /// other stance: the voices against it.
     pub opposing_voices: usize,
-    /// The other stance is stated too, or one of its claims conflicts with another claim.
+    /// One of its claims conflicts with another claim.
+    pub conflicting: bool,
+    /// It denies, the other stance is stated too, or it is conflicting.
     pub contested: bool,
 }
 
@@ -183,11 +188,12 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
         .into_par_iter()
         .map(|e| graph.wholes(e))
         .collect();
-    let mut origins = claim_origins(model, graph, &wholes);
+    let voices = voices(model);
+    let mut origins = claim_origins(model, graph, &wholes, &voices);
     echo_cited_voices(model, &keys, &order, &mut origins);
     let (mut statements, statement_of) = statements(model, &keys, &order, &origins);
-    let conflicts = conflicts(model, &keys, &order, &wholes);
-    contest(&mut statements, &statement_of, &conflicts);
+    let conflicts = conflicts(model, &keys, &order, &wholes, &voices);
+    contest(&mut statements, &keys, &statement_of, &conflicts);
     Analysis {
         origins,
         statements,
@@ -196,21 +202,51 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
     }
 }
 
-/// The outermost whole of an entity: of the wholes it is `part_of` that are part of nothing
-/// further, the one first by id (a cycle of `part_of` has none, and then all its members are
-/// candidates).
-fn voice(model: &Model, wholes: &[Vec<usize>], entity: usize) -> usize {
-    let own = &wholes[entity];
-    let outermost = own.iter().copied().filter(|&w| wholes[w].len() == 1);
-    let candidates: Vec<usize> = if outermost.clone().next().is_some() {
-        outermost.collect()
-    } else {
-        own.clone()
+/// The voice of every entity: the entities joined by `part_of`, in either direction and
+/// transitively, speak as one, named by the outermost whole among them (one that is part of
+/// nothing), the first by id. An origin with several wholes joins them all, and a cycle of
+/// `part_of` is one voice too: when in doubt, fewer voices.
+fn voices(model: &Model) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..model.entities.len()).collect();
+    fn root(parent: &mut [usize], mut e: usize) -> usize {
+        while parent[e] != e {
+            parent[e] = parent[parent[e]];
+            e = parent[e];
+        }
+        e
+    }
+    for (e, entity) in model.entities.iter().enumerate() {
+        for &(field, target) in &entity.links {
+            if field == crate::model::RefField::PartOf {
+                let (a, b) = (root(&mut parent, e), root(&mut parent, target));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let outermost = |e: usize| {
+        !model.entities[e]
+            .links
+            .iter()
+            .any(|(field, _)| *field == crate::model::RefField::PartOf)
     };
-    candidates
-        .into_iter()
-        .min_by(|&a, &b| model.entities[a].id.cmp(&model.entities[b].id))
-        .expect("an entity is among its own wholes")
+    // For each group, its outermost member first by id, else its first member by id.
+    let mut name: Vec<Option<usize>> = vec![None; model.entities.len()];
+    for e in 0..model.entities.len() {
+        let group = root(&mut parent, e);
+        let better = match name[group] {
+            None => true,
+            Some(n) => {
+                (outermost(e), std::cmp::Reverse(&model.entities[e].id))
+                    > (outermost(n), std::cmp::Reverse(&model.entities[n].id))
+            }
+        };
+        if better {
+            name[group] = Some(e);
+        }
+    }
+    (0..model.entities.len())
+        .map(|e| name[root(&mut parent, e)].expect("every group has a member"))
+        .collect()
 }
 
 /// Whether two sorted lists share an item.
@@ -218,7 +254,12 @@ fn meet(a: &[usize], b: &[usize]) -> bool {
     a.iter().any(|e| b.binary_search(e).is_ok())
 }
 
-fn claim_origins(model: &Model, graph: &KnowledgeGraph, wholes: &[Vec<usize>]) -> Vec<ClaimOrigin> {
+fn claim_origins(
+    model: &Model,
+    graph: &KnowledgeGraph,
+    wholes: &[Vec<usize>],
+    voices: &[usize],
+) -> Vec<ClaimOrigin> {
     let countries: Vec<Vec<usize>> = (0..model.entities.len())
         .into_par_iter()
         .map(|e| graph.countries(e, model))
@@ -235,7 +276,8 @@ fn claim_origins(model: &Model, graph: &KnowledgeGraph, wholes: &[Vec<usize>]) -
                 !interested && { parties }.any(|p| meet(&countries[origin], &countries[p]));
             ClaimOrigin {
                 origin,
-                voice: voice(model, wholes, origin),
+                voice: voices[origin],
+                echoes: false,
                 interested,
                 aligned,
             }
@@ -243,37 +285,53 @@ fn claim_origins(model: &Model, graph: &KnowledgeGraph, wholes: &[Vec<usize>]) -
         .collect()
 }
 
-/// A document that states something in its own voice and also reports it from a cited origin
-/// (a lead that sums up what the article later attributes) is not a second voice: its own
-/// claims of that statement carry the voice of the cited origin (the first by id, when it
-/// cites several). The literal origin stays as it is.
+/// A claim whose citing chain stops short of another claim's of the same statement, in the
+/// same document and by the same reporter, repeats what that claim traces further back: the
+/// article's own words of what it reports from a source (a lead summing up what the article
+/// later attributes), or an outlet's report whose source the article names elsewhere. It is
+/// not a second voice: it carries the voice of the longer chain (of the first in chain order,
+/// when several extend it). The literal origin stays as it is.
 fn echo_cited_voices(
     model: &Model,
     keys: &[StatementKey],
     order: &[usize],
     origins: &mut [ClaimOrigin],
 ) {
-    let own_voice = |c: &Claim| {
-        let source = model.documents[c.document].entity;
-        let outlet = model.entities[source].link(crate::model::RefField::Outlet);
-        c.citing.is_empty() && (c.reported_by == source || Some(c.reported_by) == outlet)
+    let chain = |c: usize| -> Vec<&str> {
+        model.claims[c]
+            .citing
+            .iter()
+            .map(|&e| model.entities[e].id.as_str())
+            .collect()
     };
     for claims in runs(order, |a, b| keys[a] == keys[b]) {
-        for &c in claims {
-            let claim = &model.claims[c];
-            if !own_voice(claim) {
-                continue;
-            }
-            let cited = claims
+        if claims.len() < 2 {
+            continue;
+        }
+        // By document and reporter, then chain: the chains that extend a chain follow it.
+        let mut sorted: Vec<(usize, usize, Vec<&str>, usize)> = claims
+            .iter()
+            .map(|&c| {
+                let claim = &model.claims[c];
+                (claim.document, claim.reported_by, chain(c), c)
+            })
+            .collect();
+        sorted.sort();
+        // From the longest chains back, so that a chain takes the voice its extension has
+        // already taken from a longer one.
+        for i in (0..sorted.len()).rev() {
+            let (document, reporter, own, c) = &sorted[i];
+            let extension = sorted[i + 1..]
                 .iter()
-                .filter(|&&o| {
-                    let other = &model.claims[o];
-                    other.document == claim.document && !other.citing.is_empty()
-                })
-                .map(|&o| origins[o].voice)
-                .min_by(|&a, &b| model.entities[a].id.cmp(&model.entities[b].id));
-            if let Some(voice) = cited {
-                origins[c].voice = voice;
+                .find(|(d, r, other, _)| (d, r) != (document, reporter) || other != own)
+                .filter(|(d, r, other, _)| {
+                    (d, r) == (document, reporter)
+                        && other.len() > own.len()
+                        && other.starts_with(own)
+                });
+            if let Some(&(_, _, _, longer)) = extension {
+                origins[*c].voice = origins[longer].voice;
+                origins[*c].echoes = true;
             }
         }
     }
@@ -316,6 +374,7 @@ fn statements(
                 documents: documents.len(),
                 voices,
                 opposing_voices: 0,
+                conflicting: false,
                 contested: false,
                 claims: claims.to_vec(),
             }
@@ -324,22 +383,36 @@ fn statements(
     (statements, statement_of)
 }
 
-/// Counts each statement's opposing voices and marks it contested. Statements come in key
-/// order, so the affirmation and the denial of one subject, predicate and object are neighbours.
-fn contest(statements: &mut [Statement], statement_of: &[usize], conflicts: &[Conflict]) {
+/// Counts each statement's opposing voices and marks it contested: a denial, a statement whose
+/// other stance is stated too, or one of whose claims conflicts with another. Statements come
+/// in key order, so the affirmation and the denial of one subject, predicate and object are
+/// neighbours; they are compared by key, as they were grouped (40 and 40.0 are one value).
+fn contest(
+    statements: &mut [Statement],
+    keys: &[StatementKey],
+    statement_of: &[usize],
+    conflicts: &[Conflict],
+) {
+    let ends = |s: &Statement| {
+        let k = keys[s.claims[0]];
+        (k.subject, k.predicate, k.object)
+    };
     for i in 1..statements.len() {
         let (before, after) = statements.split_at_mut(i);
         let (a, b) = (&mut before[i - 1], &mut after[0]);
-        if (a.subject, a.predicate, &a.object) == (b.subject, b.predicate, &b.object) {
+        if ends(a) == ends(b) {
             a.opposing_voices = b.voices.len();
             b.opposing_voices = a.voices.len();
-            a.contested = true;
-            b.contested = true;
         }
     }
     for conflict in conflicts {
-        statements[statement_of[conflict.a]].contested = true;
-        statements[statement_of[conflict.b]].contested = true;
+        statements[statement_of[conflict.a]].conflicting = true;
+        statements[statement_of[conflict.b]].conflicting = true;
+    }
+    for statement in statements.iter_mut() {
+        statement.contested = statement.stance == Stance::Denies
+            || statement.opposing_voices > 0
+            || statement.conflicting;
     }
 }
 
@@ -356,6 +429,7 @@ fn conflicts(
     keys: &[StatementKey],
     order: &[usize],
     wholes: &[Vec<usize>],
+    voices: &[usize],
 ) -> Vec<Conflict> {
     let mut found = Vec::new();
     let mut push = |a: usize, b: usize, reason, detail: String| {
@@ -406,7 +480,7 @@ fn conflicts(
         for (n, &a) in claims.iter().enumerate() {
             for &b in &claims[n + 1..] {
                 let (ca, cb) = (&model.claims[a], &model.claims[b]);
-                if overlap(ca, cb) && ca.object != cb.object {
+                if overlap(ca, cb) && keys[a].object != keys[b].object {
                     let predicate = &model.predicates[ca.predicate];
                     push(
                         a,
@@ -447,12 +521,13 @@ fn conflicts(
             &model.predicates[ca.predicate],
             &model.predicates[cb.predicate],
         );
+        let same_object = keys[a].object == keys[b].object;
         let covers = |scope: ExcludesScope| match scope {
-            ExcludesScope::SameObject => ca.object == cb.object,
+            ExcludesScope::SameObject => same_object,
             ExcludesScope::AnyObject => true,
             ExcludesScope::SameSide => match (ca.object.entity(), cb.object.entity()) {
                 (Some(x), Some(y)) => meet(&wholes[x], &wholes[y]),
-                _ => ca.object == cb.object,
+                _ => same_object,
             },
         };
         let declared = [(pa, cb.predicate), (pb, ca.predicate)]
@@ -464,7 +539,7 @@ fn conflicts(
             return None;
         }
         let detail = match declared {
-            _ if ca.object == cb.object => {
+            _ if same_object => {
                 format!("`{}` and `{}` exclude each other", pa.id, pb.id)
             }
             ExcludesScope::SameSide => format!(
@@ -481,36 +556,84 @@ fn conflicts(
         };
         Some((declared, detail))
     };
+    // Whether the predicates `p` and `q` exclude each other, and whether that reaches beyond
+    // the same object, and beyond one side.
+    let exclusion = |p: usize, q: usize| -> Option<ExcludesScope> {
+        let (pp, pq) = (&model.predicates[p], &model.predicates[q]);
+        [(pp, q), (pq, p)]
+            .into_iter()
+            .filter(|(declaring, other)| declaring.excludes.contains(other))
+            .map(|(declaring, _)| declaring.excludes_scope)
+            .max()
+    };
+    // Pairs the claims of two runs of one predicate each, when the predicates exclude each
+    // other under `reach` or further; within one run only when a predicate excludes itself.
+    let mut pair_runs = |runs: &[&[usize]], reach: ExcludesScope, same_ends: bool| {
+        for (i, x) in runs.iter().enumerate() {
+            for (j, y) in runs.iter().enumerate().skip(i) {
+                let (p, q) = (model.claims[x[0]].predicate, model.claims[y[0]].predicate);
+                if exclusion(p, q).is_none_or(|scope| scope < reach) {
+                    continue;
+                }
+                for (n, &a) in x.iter().enumerate() {
+                    let others = if i == j { &y[n + 1..] } else { &y[..] };
+                    for &b in others {
+                        if !same_ends && keys[a].object == keys[b].object {
+                            continue;
+                        }
+                        if let Some((_, detail)) = excluded(a, b) {
+                            push(a, b, ConflictReason::Excludes, detail);
+                        }
+                    }
+                }
+            }
+        }
+    };
     let mut candidates: Vec<usize> = order
         .iter()
         .copied()
         .filter(|&c| affirms(c) && excluding[model.claims[c].predicate])
         .collect();
-    candidates.sort_by_key(|&c| (keys[c].subject, keys[c].object, c));
+    // The same subject and object, by predicate.
+    candidates.sort_by_key(|&c| (keys[c].subject, keys[c].object, keys[c].predicate, c));
     let same_ends =
         |a: usize, b: usize| (keys[a].subject, keys[a].object) == (keys[b].subject, keys[b].object);
     for claims in runs(&candidates, same_ends) {
-        for (n, &a) in claims.iter().enumerate() {
-            for &b in &claims[n + 1..] {
-                if let Some((_, detail)) = excluded(a, b) {
-                    push(a, b, ConflictReason::Excludes, detail);
-                }
+        let by_predicate: Vec<&[usize]> =
+            runs(claims, |a, b| keys[a].predicate == keys[b].predicate).collect();
+        pair_runs(&by_predicate, ExcludesScope::SameObject, true);
+    }
+    // Different objects: one subject's claims by predicate; objects on one side have one voice
+    // (their wholes meet only within it), so `same-side` pairs are sought within a voice and
+    // only `any-object` pairs across voices.
+    candidates.retain(|&c| reaching[model.claims[c].predicate]);
+    let side = |c: usize| match model.claims[c].object.entity() {
+        Some(e) => voices[e],
+        None => usize::MAX,
+    };
+    candidates.sort_by_key(|&c| (keys[c].subject, side(c), keys[c].predicate, c));
+    for claims in runs(&candidates, |a, b| {
+        (keys[a].subject, side(a)) == (keys[b].subject, side(b))
+    }) {
+        let by_predicate: Vec<&[usize]> =
+            runs(claims, |a, b| keys[a].predicate == keys[b].predicate).collect();
+        pair_runs(&by_predicate, ExcludesScope::SameSide, false);
+    }
+    let mut anywhere = vec![false; model.predicates.len()];
+    for (p, predicate) in model.predicates.iter().enumerate() {
+        if predicate.excludes_scope == ExcludesScope::AnyObject {
+            for &x in &predicate.excludes {
+                anywhere[p] = true;
+                anywhere[x] = true;
             }
         }
     }
-    candidates.retain(|&c| reaching[model.claims[c].predicate]);
-    candidates.sort_by_key(|&c| (keys[c].subject, c));
+    candidates.retain(|&c| anywhere[model.claims[c].predicate]);
+    candidates.sort_by_key(|&c| (keys[c].subject, keys[c].predicate, c));
     for claims in runs(&candidates, |a, b| keys[a].subject == keys[b].subject) {
-        for (n, &a) in claims.iter().enumerate() {
-            for &b in &claims[n + 1..] {
-                if keys[a].object == keys[b].object {
-                    continue;
-                }
-                if let Some((_, detail)) = excluded(a, b) {
-                    push(a, b, ConflictReason::Excludes, detail);
-                }
-            }
-        }
+        let by_predicate: Vec<&[usize]> =
+            runs(claims, |a, b| keys[a].predicate == keys[b].predicate).collect();
+        pair_runs(&by_predicate, ExcludesScope::AnyObject, false);
     }
     found.par_sort_unstable_by(|x, y| {
         (&model.claims[x.a].id, &model.claims[x.b].id, x.reason).cmp(&(

@@ -55,7 +55,8 @@ pub struct ClaimLine {
     /// Names, nearest first.
     pub citing: Vec<String>,
     pub origin: String,
-    /// The name of the origin's voice: the outermost whole it is `part_of`, else the origin.
+    /// The origin's voice (see `claim_origins`), and its name.
+    pub voice_id: String,
     pub voice: String,
     pub interested: bool,
     pub subject: String,
@@ -72,7 +73,7 @@ pub struct ClaimLine {
 const CLAIM_LINE: &str =
     "SELECT w.claim_id, w.source_id, w.reporter, w.origin, w.interested, w.subject,
         w.predicate, w.predicate_label, w.object, w.\"when\", w.stance, w.hedged, w.quote, w.note,
-        w.voice
+        w.voice, w.voice_id
      FROM who_reported_what w";
 
 fn claim_lines(
@@ -106,6 +107,7 @@ fn claim_lines(
                 quote: r.get(12)?,
                 note: r.get(13)?,
                 voice: r.get(14)?,
+                voice_id: r.get(15)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -409,18 +411,22 @@ pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, S
         conn,
         &format!(
             "WITH voice_origins AS (
-            SELECT DISTINCT c.statement_id, c.voice_id, c.origin_id, c.interested, c.aligned
+            SELECT DISTINCT c.statement_id, c.voice_id, c.origin_id, c.echoes, c.interested,
+                   c.aligned
             FROM claims c
             {claims_filter}
          ), voices AS (
             SELECT statement_id, voice_id, max(interested) AS interested, max(aligned) AS aligned,
-                   group_concat(CASE WHEN origin_id <> voice_id THEN origin_id END, ', '
-                                ORDER BY origin_id) AS via
+                   group_concat(DISTINCT CASE WHEN origin_id <> voice_id AND NOT echoes
+                                              THEN origin_id END ORDER BY origin_id) AS via,
+                   group_concat(DISTINCT CASE WHEN echoes THEN origin_id END ORDER BY origin_id)
+                     AS echoed
             FROM voice_origins
             GROUP BY statement_id, voice_id
          ), per_statement AS (
             SELECT statement_id,
-                   group_concat(voice_id || coalesce(' (' || via || ')', '')
+                   group_concat(voice_id || coalesce(' (' || replace(via, ',', ', ') || ')', '')
+                                || coalesce(' (echoed by ' || replace(echoed, ',', ', ') || ')', '')
                                 || CASE WHEN interested THEN '*' WHEN aligned THEN '~' ELSE '' END,
                                 ', ' ORDER BY voice_id) AS voices
             FROM voices
@@ -450,7 +456,7 @@ pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, S
                      WHEN s.opposing_origins > 0 THEN
                        CASE WHEN s.stance = 'affirms' THEN ', denied by ' ELSE ', affirmed by ' END
                        || s.opposing_origins || ': ' || coalesce(o.voices, '')
-                     WHEN s.contested THEN ', conflicting with another claim'
+                     WHEN s.conflicting THEN ', conflicting with another claim'
                      ELSE ''
                    END AS verdict,
                 p.voices AS origin_ids,

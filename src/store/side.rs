@@ -106,8 +106,8 @@ pub fn build_analysis(
         let mut statement = tx.prepare(
             "INSERT INTO statements (id, subject_id, predicate, object_id, value, stance,
                                      reports, documents, origins, circular, opposing_origins,
-                                     contested)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                     conflicting, contested)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         for (i, s) in analysis.statements.iter().enumerate() {
             let (object_id, value) = match &s.object {
@@ -126,6 +126,7 @@ pub fn build_analysis(
                 s.voices.len(),
                 s.circular(),
                 s.opposing_voices,
+                s.conflicting,
                 s.contested
             ])?;
         }

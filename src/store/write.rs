@@ -290,10 +290,10 @@ fn insert_claims(
     let mut claim = tx.prepare(
         "INSERT INTO claims (id, source_id, reported_by, subject_id, predicate, object_id, value,
                              value_type, when_text, when_start, when_end, stance, hedged, quote,
-                             quote_start, quote_end, note, origin_id, voice_id, interested,
-                             aligned, statement_id, file, line)
+                             quote_start, quote_end, note, origin_id, voice_id, echoes,
+                             interested, aligned, statement_id, file, line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24)",
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     )?;
     let mut citation = tx.prepare(
         "INSERT INTO claim_citations (claim_id, position, entity_id) VALUES (?1, ?2, ?3)",
@@ -326,6 +326,7 @@ fn insert_claims(
             c.note,
             model.entities[origin.origin].id,
             model.entities[origin.voice].id,
+            origin.echoes,
             origin.interested,
             origin.aligned,
             analysis.statement_of[i] + 1,

@@ -56,7 +56,8 @@ fn a_denial_never_adds_to_the_origins_of_a_statement() {
             &format!(
                 "SELECT reports, documents, origins, opposing_origins, contested, circular
                  FROM corroboration
-                 WHERE subject_id = 'prisoners' AND predicate = 'detained_by' AND stance = '{stance}'"
+                 WHERE subject_id = 'prisoners' AND predicate = 'detained_by'
+                   AND object_id = 'police' AND stance = '{stance}'"
             ),
         )
     };
@@ -64,13 +65,22 @@ fn a_denial_never_adds_to_the_origins_of_a_statement() {
     // trace back to three voices.
     assert_eq!(row("affirms"), ["4", "4", "3", "1", "1", "1"]);
     assert_eq!(row("denies"), ["1", "1", "1", "3", "1", "0"]);
-    // A statement nobody denies and no claim contradicts is not contested.
+    // A statement nobody denies and no claim contradicts is not contested; one only denied is.
     assert_eq!(
         one_row(
             &conn,
-            "SELECT opposing_origins, contested FROM corroboration WHERE predicate = 'count'"
+            "SELECT opposing_origins, conflicting, contested FROM corroboration
+             WHERE predicate = 'count'"
         ),
-        ["0", "0"]
+        ["0", "0", "0"]
+    );
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT stance, opposing_origins, conflicting, contested FROM corroboration
+             WHERE predicate = 'detained_by' AND object_id = 'army'"
+        ),
+        ["denies", "0", "0", "1"]
     );
 }
 
@@ -96,7 +106,9 @@ fn corroboration_counts_the_stances_apart_and_names_both_sides() {
         rows.as_array()
             .unwrap()
             .iter()
-            .find(|r| r["predicate"] == predicate && r["stance"] == stance)
+            .find(|r| {
+                r["predicate"] == predicate && r["object"] == "police" && r["stance"] == stance
+            })
             .unwrap_or_else(|| panic!("no {predicate} {stance} in {rows}"))
             .clone()
     };
@@ -153,9 +165,18 @@ fn part_of_makes_one_voice_and_circular_reporting() {
         ),
         ["paper-x", "media-group"]
     );
-    // The service and its ministry in two documents, a paper and its media group in two: one
-    // voice each, so both are circular.
-    for predicate in ["count", "integrated_into"] {
+    // An agency part of the ministry and of an alliance joins them: one voice, named by the
+    // first outermost whole by id.
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT origin_id, voice_id FROM claim_origins WHERE claim_id = 'd-count'"
+        ),
+        ["agency", "war-ministry"]
+    );
+    // The service, its ministry and the agency in three documents (the agency writes 40.0,
+    // the same value as 40), a paper and its media group in two: one voice each, circular.
+    for (predicate, documents) in [("count", "3"), ("integrated_into", "2")] {
         assert_eq!(
             one_row(
                 &conn,
@@ -164,10 +185,27 @@ fn part_of_makes_one_voice_and_circular_reporting() {
                      WHERE predicate = '{predicate}'"
                 )
             ),
-            ["2", "1", "1"],
+            [documents, "1", "1"],
             "{predicate}"
         );
     }
+    // Two councils each part of the other are one voice; with Report D's own, two.
+    assert_eq!(
+        one_row(
+            &conn,
+            "SELECT origins FROM corroboration
+             WHERE subject_id = 'escapees' AND predicate = 'detained_by'"
+        ),
+        ["2"]
+    );
+    assert_eq!(
+        crate::strings(
+            &conn,
+            "SELECT DISTINCT voice_id FROM claim_origins
+             WHERE claim_id IN ('a-escapees-b', 'a-escapees-c')"
+        ),
+        ["b-council"]
+    );
 }
 
 #[test]
@@ -191,30 +229,55 @@ fn interested_parties_apart_from_aligned_ones() {
 #[test]
 fn an_article_repeating_what_it_cites_is_not_a_second_voice() {
     // A copy of the fixture in which Report C, besides saying in its own voice that the police
-    // detained the prisoners, also reports it from the intelligence service.
+    // detained the prisoners, also reports it from Paper X, and from Paper X citing the
+    // intelligence service: each shorter chain repeats what the longer one traces back.
     let dir = tempfile::tempdir().unwrap();
     crate::copy_tree(&fixtures().join("voices"), dir.path());
     let seed = dir.path().join("seeds/c.txt");
     let mut text = std::fs::read_to_string(&seed).unwrap();
-    text.push_str("The intelligence service told us that the police detained the prisoners.\n");
+    text.push_str(
+        "Paper X, citing the intelligence service, writes that the police detained the \
+         prisoners. Paper X writes it too.\n",
+    );
     std::fs::write(&seed, text).unwrap();
     let claims = dir.path().join("data/claims.toml");
     let mut text = std::fs::read_to_string(&claims).unwrap();
-    text.push_str(
-        "\n[[claim]]\nid = \"c-cited-detention\"\nsource = \"c\"\nciting = [\"intel-service\"]\n\
-         subject = \"prisoners\"\npredicate = \"detained_by\"\nobject = \"police\"\n\
-         quote = \"The intelligence service told us that the police detained the prisoners.\"\n",
-    );
+    for (id, citing, quote) in [
+        (
+            "c-cited-detention",
+            r#"["paper-x", "intel-service"]"#,
+            "Paper X, citing the intelligence service, writes that the police detained the prisoners.",
+        ),
+        ("c-paper-x", r#"["paper-x"]"#, "Paper X writes it too."),
+    ] {
+        text.push_str(&format!(
+            "\n[[claim]]\nid = \"{id}\"\nsource = \"c\"\nciting = {citing}\n\
+             subject = \"prisoners\"\npredicate = \"detained_by\"\nobject = \"police\"\n\
+             quote = \"{quote}\"\n"
+        ));
+    }
     std::fs::write(&claims, text).unwrap();
     let (_db_dir, db) = build_database(&dir.path().join("data"), &dir.path().join("seeds"));
     let conn = Connection::open(&db).unwrap();
-    // Report C's own claim now carries the voice of whom C cites for the same statement.
+    // Report C's own claim, and Paper X's, now carry the voice of the longest chain.
+    for (claim, origin) in [("c-detained", "paper-y"), ("c-paper-x", "paper-x")] {
+        assert_eq!(
+            one_row(
+                &conn,
+                &format!(
+                    "SELECT origin_id, voice_id, echoes FROM claim_origins
+                     WHERE claim_id = '{claim}'"
+                )
+            ),
+            [origin, "war-ministry", "1"]
+        );
+    }
     assert_eq!(
         one_row(
             &conn,
-            "SELECT origin_id, voice_id FROM claim_origins WHERE claim_id = 'c-detained'"
+            "SELECT echoes FROM claim_origins WHERE claim_id = 'c-cited-detention'"
         ),
-        ["paper-y", "war-ministry"]
+        ["0"]
     );
     assert_eq!(
         one_row(
@@ -239,13 +302,18 @@ fn excludes_reaches_as_far_as_its_scope_and_only_in_overlapping_time() {
         [
             // same-side: the army and the police are both part of Ruritania.
             "a-detained c-searched-army",
-            // any-object: integrated into the army excludes operating as anything.
+            // In March 2024, within 2024; the search of 2019 is not in conflict.
+            "a-escapees-b d-escapees-2024",
+            "a-escapees-c d-escapees-2024",
+            // any-object: integrated into the army excludes being owned by a paper of another
+            // side, and operating as anything.
+            "a-integrated c-owned",
             "a-integrated c-private",
             "b-detained c-searched-army",
+            "b-integrated c-owned",
             "b-integrated c-private",
             "c-detained c-searched-army",
             "c-searched-army d-detained",
-            // In March 2024, within 2024; the search of 2019 is not in conflict.
             "d-escapees-2024 d-escapees-detained",
         ]
     );
@@ -321,6 +389,28 @@ print(json.dumps({{"gexf": [e["weight"], e["affirming"], e["denying"], e["contes
             true
         ])
     );
+    // An edge only denied weighs less than any affirmed one, but is kept (Gephi drops weight 0).
+    let script = format!(
+        r#"
+import json, networkx as nx
+g = nx.read_gexf({gexf:?})
+e = {{d["id"]: d for _, _, d in g.edges(data=True)}}["statement/prisoners/detained_by/army"]
+print(json.dumps([e["weight"], e["affirming"], e["denying"], e["contested"]]))
+"#,
+        gexf = gexf.to_str().unwrap(),
+    );
+    let output = std::process::Command::new(&readers.python)
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let seen: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(seen, serde_json::json!([0.1, 0, 1, true]));
+
     // The GEXF edge is red: contested.
     let text = std::fs::read_to_string(&gexf).unwrap();
     let at = text.find(&format!("id=\"{DETENTION}\"")).unwrap();
