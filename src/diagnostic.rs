@@ -218,6 +218,23 @@ impl Diagnostic {
         self
     }
 
+    /// A hint for a value that is not one of `choices`: the closest choice, else them all
+    /// after `noun` ("kinds: person, organisation, …").
+    pub fn with_choice_hint<'a>(
+        self,
+        wanted: &str,
+        choices: impl IntoIterator<Item = &'a str> + Clone,
+        noun: &str,
+    ) -> Self {
+        match closest(wanted, choices.clone()) {
+            Some(s) => self.with_hint(format!("did you mean `{s}`?")),
+            None => {
+                let all: Vec<&str> = choices.into_iter().collect();
+                self.with_hint(format!("{noun}: {}", all.join(", ")))
+            }
+        }
+    }
+
     pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
         self.related.push((span, label.into()));
         self

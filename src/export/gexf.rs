@@ -118,7 +118,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                                 Item::Entity(e) => Some(view.data.entities[e].kind),
                                 Item::Claim(_) => None,
                             };
-                            let (r, g, b) = colour(kind);
+                            let colour = colour(kind);
                             w.create_element("node")
                                 .with_attributes([
                                     ("id", view.node_id(n)),
@@ -126,14 +126,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                                 ])
                                 .write_inner_content(|w| {
                                     attvalues(w, attributes::node(view, n))?;
-                                    w.create_element("viz:color")
-                                        .with_attributes([
-                                            ("r", r.to_string().as_str()),
-                                            ("g", g.to_string().as_str()),
-                                            ("b", b.to_string().as_str()),
-                                        ])
-                                        .write_empty()?;
-                                    Ok(())
+                                    viz_color(w, colour)
                                 })?;
                         }
                         Ok(())
@@ -154,15 +147,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                                 ])
                                 .write_inner_content(|w| {
                                     attvalues(w, attributes::edge(view, e))?;
-                                    let (r, g, b) = edge_colour(&edge.support);
-                                    w.create_element("viz:color")
-                                        .with_attributes([
-                                            ("r", r.to_string().as_str()),
-                                            ("g", g.to_string().as_str()),
-                                            ("b", b.to_string().as_str()),
-                                        ])
-                                        .write_empty()?;
-                                    Ok(())
+                                    viz_color(w, edge_colour(&edge.support))
                                 })?;
                         }
                         Ok(())
@@ -172,6 +157,17 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
             Ok(())
         })?;
     w.into_inner().write_all(b"\n")
+}
+
+fn viz_color<W: Write>(w: &mut Writer<W>, (r, g, b): (u8, u8, u8)) -> std::io::Result<()> {
+    w.create_element("viz:color")
+        .with_attributes([
+            ("r", r.to_string().as_str()),
+            ("g", g.to_string().as_str()),
+            ("b", b.to_string().as_str()),
+        ])
+        .write_empty()?;
+    Ok(())
 }
 
 fn attvalues<W: Write>(

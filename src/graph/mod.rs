@@ -8,7 +8,7 @@ pub mod views;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::model::{ClaimObject, EntityKind, Model, RefField};
+use crate::model::{ClaimObject, Model, RefField};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Node {
@@ -149,37 +149,11 @@ impl KnowledgeGraph {
     /// The entity and every whole it is `part_of`, transitively, sorted: what it speaks for
     /// and what it is a party to.
     pub fn wholes(&self, entity: usize) -> Vec<usize> {
-        self.reach(entity, |field| field == RefField::PartOf)
-    }
-
-    /// The countries of the entity and of its wholes: its own `country` and `nationality`,
-    /// and the entity or a whole itself when it is a country. Sorted.
-    pub fn countries(&self, entity: usize, model: &Model) -> Vec<usize> {
-        let mut countries: Vec<usize> = Vec::new();
-        for whole in self.wholes(entity) {
-            if model.entities[whole].kind == EntityKind::Country {
-                countries.push(whole);
-            }
-            for &(field, target) in &model.entities[whole].links {
-                if matches!(field, RefField::Country | RefField::Nationality) {
-                    countries.push(target);
-                }
-            }
-        }
-        countries.sort_unstable();
-        countries.dedup();
-        countries
-    }
-
-    /// The entities reached from `entity` along curated fields that `follow` accepts, the
-    /// entity included, sorted.
-    fn reach(&self, entity: usize, follow: impl Fn(RefField) -> bool) -> Vec<usize> {
         let mut seen = vec![entity];
         let mut stack = vec![self.entity_nodes[entity]];
         while let Some(node) = stack.pop() {
             for edge in self.graph.edges(node) {
-                if let EdgeKind::Field(field) = edge.weight().kind
-                    && follow(field)
+                if edge.weight().kind == EdgeKind::Field(RefField::PartOf)
                     && let Node::Entity(target) = self.graph[edge.target()]
                     && !seen.contains(&target)
                 {

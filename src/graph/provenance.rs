@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 
 use super::KnowledgeGraph;
-use crate::model::{Claim, ClaimObject, ExcludesScope, Model, Stance};
+use crate::model::{Claim, ClaimObject, EntityKind, ExcludesScope, Model, RefField, Stance};
 
 /// A claim's origin, the voice it speaks with, and how it stands to the statement's parties.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,7 +217,7 @@ fn voices(model: &Model) -> Vec<usize> {
     }
     for (e, entity) in model.entities.iter().enumerate() {
         for &(field, target) in &entity.links {
-            if field == crate::model::RefField::PartOf {
+            if field == RefField::PartOf {
                 let (a, b) = (root(&mut parent, e), root(&mut parent, target));
                 parent[a.max(b)] = a.min(b);
             }
@@ -227,7 +227,7 @@ fn voices(model: &Model) -> Vec<usize> {
         !model.entities[e]
             .links
             .iter()
-            .any(|(field, _)| *field == crate::model::RefField::PartOf)
+            .any(|(field, _)| *field == RefField::PartOf)
     };
     // For each group, its outermost member first by id, else its first member by id.
     let mut name: Vec<Option<usize>> = vec![None; model.entities.len()];
@@ -249,6 +249,26 @@ fn voices(model: &Model) -> Vec<usize> {
         .collect()
 }
 
+/// The countries of an entity, given its wholes: their own `country` and `nationality`, and
+/// the wholes that are countries. Sorted.
+fn countries(model: &Model, wholes: &[usize]) -> Vec<usize> {
+    let mut countries: Vec<usize> = Vec::new();
+    for &whole in wholes {
+        let entity = &model.entities[whole];
+        if entity.kind == EntityKind::Country {
+            countries.push(whole);
+        }
+        for &(field, target) in &entity.links {
+            if matches!(field, RefField::Country | RefField::Nationality) {
+                countries.push(target);
+            }
+        }
+    }
+    countries.sort_unstable();
+    countries.dedup();
+    countries
+}
+
 /// Whether two sorted lists share an item.
 fn meet(a: &[usize], b: &[usize]) -> bool {
     a.iter().any(|e| b.binary_search(e).is_ok())
@@ -260,9 +280,9 @@ fn claim_origins(
     wholes: &[Vec<usize>],
     voices: &[usize],
 ) -> Vec<ClaimOrigin> {
-    let countries: Vec<Vec<usize>> = (0..model.entities.len())
-        .into_par_iter()
-        .map(|e| graph.countries(e, model))
+    let countries: Vec<Vec<usize>> = wholes
+        .par_iter()
+        .map(|wholes| countries(model, wholes))
         .collect();
     model
         .claims

@@ -2,7 +2,7 @@
 //! URLs, coordinates, dates, grades, Wikidata ids) and reference fields (they must name a
 //! record of a fitting kind).
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, closest};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::Sp;
 use crate::load::records::{FieldType, ORGANISATION_TYPES, RawEntity, RawFieldValue};
 use crate::model::{DateRange, Entity, EntityKind, ObjectType, Origin, Predicate, Scalar};
@@ -194,14 +194,11 @@ fn check_field(
         },
         (RawFieldValue::Text(text), FieldType::OrganisationType) => {
             (!ORGANISATION_TYPES.contains(&text.as_str())).then(|| {
-                let d = invalid(
+                invalid(
                     format!("`{text}` is not an organisation type"),
                     "unknown type",
-                );
-                match closest(text, ORGANISATION_TYPES) {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                    None => d.with_hint(format!("types: {}", ORGANISATION_TYPES.join(", "))),
-                }
+                )
+                .with_choice_hint(text, ORGANISATION_TYPES, "types")
             })
         }
         (RawFieldValue::Text(text), FieldType::Iso) => {

@@ -1,7 +1,7 @@
 //! Rules for the vocabulary: subject and object kinds must be record kinds (or, for the object,
 //! a value type), `excludes` must name predicates, and `excludes_scope` must be a scope.
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, closest};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::Sp;
 use crate::load::records::{RawObjectType, RawRecords};
 use crate::model::{EntityKind, ExcludesScope, ObjectType, Origin, Predicate};
@@ -71,16 +71,15 @@ fn excludes_scope(scope: &Sp<String>, diagnostics: &mut Diagnostics) -> Option<E
     let parsed = ExcludesScope::parse(&scope.value);
     if parsed.is_none() {
         let names = ExcludesScope::ALL.map(ExcludesScope::as_str);
-        let d = Diagnostic::error(
-            Code::InvalidValue,
-            scope.span.clone(),
-            format!("`{}` is not a scope of `excludes`", scope.value),
-        )
-        .with_label("unknown scope");
-        diagnostics.push(match closest(&scope.value, names.iter().copied()) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-            None => d.with_hint(format!("scopes: {}", names.join(", "))),
-        });
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                scope.span.clone(),
+                format!("`{}` is not a scope of `excludes`", scope.value),
+            )
+            .with_label("unknown scope")
+            .with_choice_hint(&scope.value, names, "scopes"),
+        );
     }
     parsed
 }
@@ -100,16 +99,19 @@ fn kinds(names: &[Sp<String>], field: &str, diagnostics: &mut Diagnostics) -> Ve
                 if field == "object" {
                     candidates.extend(VALUE_TYPES);
                 }
-                let d = Diagnostic::error(
-                    Code::InvalidValue,
-                    name.span.clone(),
-                    format!("`{}` in `{field}` is not a record kind", name.value),
-                )
-                .with_label("unknown kind");
-                diagnostics.push(match closest(&name.value, candidates.iter().copied()) {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                    None => d.with_hint(format!("kinds: {}", candidates.join(", "))),
-                });
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        name.span.clone(),
+                        format!("`{}` in `{field}` is not a record kind", name.value),
+                    )
+                    .with_label("unknown kind")
+                    .with_choice_hint(
+                        &name.value,
+                        candidates.iter().copied(),
+                        "kinds",
+                    ),
+                );
             }
         }
     }

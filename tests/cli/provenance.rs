@@ -354,17 +354,18 @@ fn exports_weigh_an_edge_by_its_affirming_voices_only() {
     let gexf = export(dir.path(), &db, "gexf");
     let node_link = export(dir.path(), &db, "node-link");
     // networkx reads both as their tools would; the weight, the counts for and against and the
-    // flag come from what it read.
+    // flag come from what it read. An edge only denied weighs less than any affirmed one, but
+    // is kept (Gephi drops weight 0).
     let script = format!(
         r#"
 import json, networkx as nx
-g = nx.read_gexf({gexf:?})
-edges = {{d["id"]: d for _, _, d in g.edges(data=True)}}
-e = edges["{DETENTION}"]
+g = {{d["id"]: d for _, _, d in nx.read_gexf({gexf:?}).edges(data=True)}}
 n = nx.node_link_graph(json.load(open({node_link:?})))
 m = {{d["id"]: d for _, _, d in n.edges(data=True)}}["{DETENTION}"]
-print(json.dumps({{"gexf": [e["weight"], e["affirming"], e["denying"], e["contested"]],
-                  "node_link": [m["weight"], m["affirming_origins"], m["denying_origins"], m["contested"]]}}))
+print(json.dumps({{
+    "gexf": [[e["weight"], e["affirming"], e["denying"], e["contested"]]
+             for e in (g["{DETENTION}"], g["statement/prisoners/detained_by/army"])],
+    "node_link": [m["weight"], m["affirming_origins"], m["denying_origins"], m["contested"]]}}))
 "#,
         gexf = gexf.to_str().unwrap(),
         node_link = node_link.to_str().unwrap(),
@@ -379,7 +380,10 @@ print(json.dumps({{"gexf": [e["weight"], e["affirming"], e["denying"], e["contes
         String::from_utf8_lossy(&output.stderr)
     );
     let seen: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(seen["gexf"], serde_json::json!([3.0, 3, 1, true]));
+    assert_eq!(
+        seen["gexf"],
+        serde_json::json!([[3.0, 3, 1, true], [0.1, 0, 1, true]])
+    );
     assert_eq!(
         seen["node_link"],
         serde_json::json!([
@@ -389,27 +393,6 @@ print(json.dumps({{"gexf": [e["weight"], e["affirming"], e["denying"], e["contes
             true
         ])
     );
-    // An edge only denied weighs less than any affirmed one, but is kept (Gephi drops weight 0).
-    let script = format!(
-        r#"
-import json, networkx as nx
-g = nx.read_gexf({gexf:?})
-e = {{d["id"]: d for _, _, d in g.edges(data=True)}}["statement/prisoners/detained_by/army"]
-print(json.dumps([e["weight"], e["affirming"], e["denying"], e["contested"]]))
-"#,
-        gexf = gexf.to_str().unwrap(),
-    );
-    let output = std::process::Command::new(&readers.python)
-        .args(["-c", &script])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let seen: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(seen, serde_json::json!([0.1, 0, 1, true]));
 
     // The GEXF edge is red: contested.
     let text = std::fs::read_to_string(&gexf).unwrap();
