@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::output::{Format, ListArgs, print_rows};
+use super::options::ListArgs;
+use super::output::{Format, print_rows};
 use super::{Stop, open};
 use crate::store::read;
 use crate::store::sandbox::Rows;
@@ -14,7 +15,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let rows = read::conflicts(&open(&args.list.db)?)?;
+    let rows = read::conflicts(&open(&args.list.read)?)?;
     let mut out = io::stdout().lock();
     match args.list.format {
         Format::Table => side_by_side(&rows, &mut out)?,

@@ -1,7 +1,8 @@
 //! `claimgraph corroboration`: per statement, how many reports, documents and independent
 //! origins stand behind it; circular reporting and interested origins named as such.
 
-use super::output::{ListArgs, print_rows};
+use super::options::ListArgs;
+use super::output::print_rows;
 use super::{Stop, open, require_entity};
 use crate::store::read;
 
@@ -15,14 +16,10 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let conn = open(&args.list.db)?;
+    let conn = open(&args.list.read)?;
     if let Some(subject) = &args.subject {
         require_entity(&conn, subject)?;
     }
     let rows = read::corroboration(&conn, args.subject.as_deref())?;
-    Ok(print_rows(
-        &rows,
-        args.list.format,
-        &mut std::io::stdout().lock(),
-    )?)
+    print_rows(&rows, args.list.format, &mut std::io::stdout().lock())
 }

@@ -10,7 +10,7 @@ use std::thread;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
-use super::{EXIT_FAILURE, EXIT_OK, failure};
+use super::{EXIT_FAILURE, EXIT_OK, failure, store_failure};
 use crate::diagnostic::closest;
 use crate::export::{self, ExportError, Format, STANDARD_FORMATS};
 use crate::graph::views::{Focus, FocusError, View, ViewKind, neighbourhood};
@@ -37,6 +37,9 @@ pub struct Args {
     /// The database to read
     #[arg(long, value_name = "FILE", default_value = "claimgraph.sqlite")]
     pub db: PathBuf,
+    /// Stop reading the database after this many seconds (more than 0, at most 86400)
+    #[arg(long, value_name = "SECONDS", default_value = super::options::DEFAULT_TIMEOUT, value_parser = super::options::seconds)]
+    pub timeout: std::time::Duration,
 }
 
 /// A parser that accepts the names of `all` (and lists them in `--help` and in errors).
@@ -59,6 +62,7 @@ pub fn run(args: &Args) -> u8 {
         say!("error: png is binary and stdout is a terminal; write it to a file with `-o FILE`");
         return EXIT_FAILURE;
     }
+    store::read::start_clock(args.timeout);
     let conn = match store::open_read(&args.db) {
         Ok(conn) => conn,
         Err(e) => return failure(&e),
@@ -68,7 +72,7 @@ pub fn run(args: &Args) -> u8 {
     let near = match &args.focus {
         Some(id) => match neighbourhood(args.view, id, args.depth, &ClaimIndex::new(&conn)) {
             Ok(near) => near,
-            Err(e) => return failure(&e),
+            Err(e) => return store_failure(e),
         },
         None => None,
     };
@@ -78,7 +82,7 @@ pub fn run(args: &Args) -> u8 {
     };
     let data = match data {
         Ok(data) => data,
-        Err(e) => return failure(&e),
+        Err(e) => return store_failure(e),
     };
     let view = match (&args.focus, &near) {
         (None, _) => View::new(args.view, &data),

@@ -1,7 +1,8 @@
 //! `claimgraph mentions`: where entities are named in the documents; `--unlinked` lists the
 //! names a document contains that none of its claims uses, the curator's to-do list.
 
-use super::output::{ListArgs, print_rows};
+use super::options::ListArgs;
+use super::output::print_rows;
 use super::{Stop, open};
 use crate::store::read;
 
@@ -15,10 +16,6 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let rows = read::mentions(&open(&args.list.db)?, args.unlinked)?;
-    Ok(print_rows(
-        &rows,
-        args.list.format,
-        &mut std::io::stdout().lock(),
-    )?)
+    let rows = read::mentions(&open(&args.list.read)?, args.unlinked)?;
+    print_rows(&rows, args.list.format, &mut std::io::stdout().lock())
 }

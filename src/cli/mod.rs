@@ -17,6 +17,7 @@ mod corroboration;
 mod export;
 mod mentions;
 mod neighbors;
+pub mod options;
 pub mod output;
 mod path;
 mod progress;
@@ -124,6 +125,12 @@ enum Stop {
     /// The command ran but found nothing to show (exit 1), e.g. no path between two entities.
     #[error("{0}")]
     NotFound(String),
+    /// The command's time limit passed (exit 2).
+    #[error(
+        "stopped after the time limit of {} s (raise it with --timeout SECONDS)",
+        .0.as_secs_f64()
+    )]
+    TimedOut(std::time::Duration),
 }
 
 /// Prints why a reading command stopped and turns the outcome into its exit code.
@@ -135,13 +142,37 @@ fn exit_code(outcome: Result<(), Stop>) -> u8 {
             say!("{message}");
             EXIT_DATA_ERRORS
         }
+        Err(Stop::Store(e)) if crate::store::read::timed_out(&e) => failure(&timed_out()),
         Err(e) => failure(&e),
     }
 }
 
-/// Opens the database for a reading command.
-fn open(db: &std::path::Path) -> Result<rusqlite::Connection, Stop> {
-    Ok(crate::store::open_read(db)?)
+/// Prints why reading the database failed (its time limit said as such) and returns exit
+/// code 2; for commands that do not return a [`Stop`].
+fn store_failure(error: crate::store::StoreError) -> u8 {
+    exit_code(Err(error.into()))
+}
+
+/// The command's time limit as the reason it stopped.
+fn timed_out() -> Stop {
+    let limit = crate::store::read::clock().map_or_else(Default::default, |c| c.limit());
+    Stop::TimedOut(limit)
+}
+
+/// Fails once the command's time limit has passed: loops that print look at it between rows.
+fn check_clock() -> Result<(), Stop> {
+    if crate::store::read::out_of_time() {
+        Err(timed_out())
+    } else {
+        Ok(())
+    }
+}
+
+/// Opens the database for a reading command, its clock started: every statement and every
+/// loop between them stops once `--timeout` has passed.
+fn open(args: &options::ReadArgs) -> Result<rusqlite::Connection, Stop> {
+    crate::store::read::start_clock(args.timeout);
+    Ok(crate::store::open_read(&args.db)?)
 }
 
 /// Fails unless `id` names an entity, suggesting the closest ids and names.

@@ -1,7 +1,8 @@
-//! `claimgraph neighbors ID`: the entities within `--depth` steps on the entity view, and the
+//! `claimgraph neighbors ID`: the entities within `--depth` steps on the entity view, and every
 //! edge each was reached by.
 
-use super::output::{ListArgs, print_rows};
+use super::options::{ListArgs, whole};
+use super::output::print_rows;
 use super::{Stop, open, require_entity};
 use crate::store::read;
 use crate::store::sandbox::{Cell, Rows};
@@ -10,15 +11,17 @@ use crate::store::sandbox::{Cell, Rows};
 pub struct Args {
     /// The entity to start from
     pub id: String,
-    /// How many steps to go
-    #[arg(long, default_value_t = 1)]
+    /// How many steps to go (1 to 1000)
+    #[arg(long, default_value = "1", value_parser = whole(1, 1000))]
     pub depth: usize,
     #[command(flatten)]
     pub list: ListArgs,
 }
 
+/// One row per edge from an entity one step nearer: two entities linked by several relations
+/// get a row for each, with that relation's own claims.
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let conn = open(&args.list.db)?;
+    let conn = open(&args.list.read)?;
     require_entity(&conn, &args.id)?;
     let reached = read::walk(&conn, &args.id, args.depth, None)?;
     let mut rows = Rows {
@@ -27,33 +30,41 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             .to_vec(),
         rows: Vec::new(),
     };
+    let mut sorted = Vec::new();
     for (id, step) in &reached {
-        let Some((from, edge)) = &step.via else {
+        if step.edges.is_empty() {
             continue;
-        };
+        }
+        super::check_clock()?;
         let (kind, name) = read::entity_name(&conn, id)?.unwrap_or_default();
-        let relation = if edge.outgoing {
-            format!("{from} —{}→ {id}", edge.relation)
-        } else {
-            format!("{id} —{}→ {from}", edge.relation)
-        };
+        for (from, edge) in &step.edges {
+            let relation = if edge.outgoing {
+                format!("{from} —{}→ {id}", edge.relation)
+            } else {
+                format!("{id} —{}→ {from}", edge.relation)
+            };
+            sorted.push((
+                step.depth,
+                id,
+                from,
+                relation,
+                edge.claims,
+                kind.clone(),
+                name.clone(),
+            ));
+        }
+    }
+    sorted.sort();
+    for (depth, id, from, relation, claims, kind, name) in sorted {
         rows.rows.push(vec![
-            Cell::Integer(step.depth as i64),
+            Cell::Integer(depth as i64),
             Cell::Text(id.clone()),
             Cell::Text(kind),
             Cell::Text(name),
             Cell::Text(from.clone()),
             Cell::Text(relation),
-            Cell::Integer(edge.claims),
+            Cell::Integer(claims),
         ]);
     }
-    rows.rows.sort_by(|a, b| {
-        let key = |r: &Vec<Cell>| (r[0].display().parse::<i64>().unwrap_or(0), r[1].display());
-        key(a).cmp(&key(b))
-    });
-    Ok(print_rows(
-        &rows,
-        args.list.format,
-        &mut std::io::stdout().lock(),
-    )?)
+    print_rows(&rows, args.list.format, &mut std::io::stdout().lock())
 }

@@ -1,12 +1,13 @@
 //! Printing result sets: an aligned table for a terminal (Unicode widths), CSV per RFC 4180
 //! with formula-like cells made inert for spreadsheets, or JSON (an array of objects with the
-//! columns in order).
+//! columns in order). CSV and JSON are printed row by row as the rows come.
 
 use std::io::{self, Write};
 
 use comfy_table::{ContentArrangement, Table, presets};
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{SerializeMap, Serializer};
 
+use super::Stop;
 use crate::store::sandbox::{Cell, Rows};
 
 /// How listing commands print.
@@ -21,103 +22,250 @@ pub enum Format {
     Json,
 }
 
-/// The listing options every reading command shares.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ListArgs {
-    /// The database to read
-    #[arg(long, default_value = "claimgraph.sqlite")]
-    pub db: std::path::PathBuf,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+/// Whether a printer wants more rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    More,
+    /// The table holds all it may: stop reading.
+    Enough,
 }
 
-pub fn print_rows(rows: &Rows, format: Format, out: &mut impl Write) -> io::Result<()> {
-    match format {
-        Format::Table => {
-            writeln!(out, "{}", table(rows))?;
-            writeln!(
+/// The most rows `query` holds for a table, and the most cells: a table needs every row it
+/// shows before it can align them, and a terminal is no place for more. CSV and JSON print
+/// every row as it comes.
+pub const TABLE_ROWS: usize = 1_000;
+const TABLE_CELLS: usize = 100_000;
+
+/// Prints rows as they come: CSV and JSON row by row, holding nothing; the table, which needs
+/// all the rows it shows to align them, holds at most the limit it was given, cells shortened.
+#[derive(Debug)]
+pub struct Printer<W: Write> {
+    columns: Vec<String>,
+    rows: usize,
+    sink: Sink<W>,
+}
+
+#[derive(Debug)]
+enum Sink<W: Write> {
+    Table {
+        out: W,
+        held: Vec<Vec<String>>,
+        most: Option<usize>,
+        /// Rows were left out.
+        more: bool,
+    },
+    Csv(Box<csv::Writer<W>>),
+    Json(W),
+}
+
+impl<W: Write> Printer<W> {
+    pub fn new(format: Format, columns: Vec<String>, out: W) -> Printer<W> {
+        let sink = match format {
+            Format::Table => Sink::Table {
                 out,
-                "({} {})",
-                rows.rows.len(),
-                if rows.rows.len() == 1 { "row" } else { "rows" }
-            )
-        }
-        Format::Csv => write_csv(rows, out),
-        Format::Json => {
-            write_json(rows, out)?;
-            writeln!(out)
+                held: Vec::new(),
+                most: None,
+                more: false,
+            },
+            Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
+            Format::Json => Sink::Json(out),
+        };
+        Printer {
+            columns,
+            rows: 0,
+            sink,
         }
     }
+
+    /// A table shows at most [`TABLE_ROWS`] rows (fewer when they are wide) and says that
+    /// there were more; CSV and JSON are not limited.
+    pub fn limit_table(mut self) -> Printer<W> {
+        if let Sink::Table { most, .. } = &mut self.sink {
+            let by_cells = TABLE_CELLS / self.columns.len().max(1);
+            *most = Some(TABLE_ROWS.min(by_cells).max(1));
+        }
+        self
+    }
+
+    /// Prints one row, or holds it for the table.
+    pub fn row(&mut self, row: &[Cell]) -> io::Result<Flow> {
+        let first = self.rows == 0;
+        match &mut self.sink {
+            Sink::Table {
+                held, most, more, ..
+            } => {
+                if most.is_some_and(|most| held.len() >= most) {
+                    *more = true;
+                    return Ok(Flow::Enough);
+                }
+                held.push(row.iter().map(shown).collect());
+            }
+            Sink::Csv(writer) => {
+                if first {
+                    writer.write_record(&self.columns)?;
+                }
+                for cell in row {
+                    match cell {
+                        Cell::Text(text) => writer.write_field(inert(text).as_bytes())?,
+                        other => writer.write_field(other.display())?,
+                    }
+                }
+                writer.write_record(None::<&[u8]>)?;
+            }
+            Sink::Json(out) => {
+                out.write_all(if first { b"[\n  " } else { b",\n  " })?;
+                // serde_json's pretty layout of a list of objects, one object at a time: each
+                // object's lines indented by the list's two spaces.
+                let mut indented = Indent(out);
+                serde_json::to_writer_pretty(
+                    &mut indented,
+                    &JsonRow {
+                        columns: &self.columns,
+                        cells: row,
+                    },
+                )
+                .map_err(io::Error::from)?;
+            }
+        }
+        self.rows += 1;
+        Ok(Flow::More)
+    }
+
+    /// Ends the output: the table with its count of rows, the CSV header of an empty result,
+    /// the JSON list's closing bracket.
+    pub fn finish(self) -> io::Result<()> {
+        let Printer {
+            columns,
+            rows,
+            sink,
+        } = self;
+        match sink {
+            Sink::Table {
+                mut out,
+                held,
+                more,
+                ..
+            } => {
+                writeln!(out, "{}", aligned(&columns, held))?;
+                if more {
+                    writeln!(
+                        out,
+                        "(the first {rows} rows; the result has more: `--format csv` or `--format json` prints every row)"
+                    )?;
+                } else {
+                    writeln!(out, "({rows} {})", if rows == 1 { "row" } else { "rows" })?;
+                }
+                out.flush()
+            }
+            Sink::Csv(mut writer) => {
+                if rows == 0 {
+                    writer.write_record(&columns)?;
+                }
+                writer.flush()
+            }
+            Sink::Json(mut out) => {
+                out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+                out.flush()
+            }
+        }
+    }
+}
+
+/// Prints a whole result set (the fixed queries of the reading commands), looking at the
+/// command's clock between rows.
+pub(super) fn print_rows(rows: &Rows, format: Format, out: &mut impl Write) -> Result<(), Stop> {
+    let mut printer = Printer::new(format, rows.columns.clone(), out);
+    for row in &rows.rows {
+        super::check_clock()?;
+        printer.row(row)?;
+    }
+    Ok(printer.finish()?)
 }
 
 /// An aligned table of the rows.
 pub fn table(rows: &Rows) -> Table {
+    aligned(
+        &rows.columns,
+        rows.rows
+            .iter()
+            .map(|row| row.iter().map(shown).collect())
+            .collect(),
+    )
+}
+
+fn aligned(columns: &[String], rows: Vec<Vec<String>>) -> Table {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(&rows.columns);
-    for row in &rows.rows {
-        table.add_row(row.iter().map(|c| one_line(&c.display())));
+        .set_header(columns);
+    for row in rows {
+        table.add_row(row);
     }
     table
 }
 
-/// Table cells stay on one line; long texts are shortened.
-fn one_line(text: &str) -> String {
-    const MAX: usize = 120;
-    let flat: String = text
-        .chars()
-        .map(|c| {
-            if c == '\n' || c == '\r' || c == '\t' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    if flat.chars().count() > MAX {
-        let cut: String = flat.chars().take(MAX - 1).collect();
-        format!("{cut}…")
-    } else {
-        flat
+/// The longest cell of a table, in characters.
+const CELL_CHARS: usize = 120;
+
+/// A cell as a table shows it: on one line, long texts shortened (without copying more of a
+/// long text or blob than is shown).
+fn shown(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(text) => one_line(text),
+        Cell::Blob(bytes) => {
+            let start = &bytes[..bytes.len().min(CELL_CHARS / 2)];
+            let more = if start.len() < bytes.len() { "…" } else { "" };
+            one_line(&format!("x'{}{more}'", hex::encode(start)))
+        }
+        other => other.display(),
     }
 }
 
-fn write_csv(rows: &Rows, out: &mut impl Write) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(&rows.columns)?;
-    for row in &rows.rows {
-        writer.write_record(row.iter().map(|cell| match cell {
-            Cell::Text(text) => inert(text),
-            other => other.display(),
-        }))?;
+/// Table cells stay on one line; long texts are shortened.
+fn one_line(text: &str) -> String {
+    let mut chars = text.chars().map(|c| {
+        if c == '\n' || c == '\r' || c == '\t' {
+            ' '
+        } else {
+            c
+        }
+    });
+    let mut line: String = chars.by_ref().take(CELL_CHARS).collect();
+    if chars.next().is_some() {
+        line.pop();
+        line.push('…');
     }
-    writer.flush()
+    line
 }
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@` (or a tab or carriage return)
 /// as a formula; a leading apostrophe keeps such text as text.
-fn inert(text: &str) -> String {
+fn inert(text: &str) -> std::borrow::Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
+        format!("'{text}").into()
     } else {
-        text.to_owned()
+        text.into()
     }
 }
 
-fn write_json(rows: &Rows, out: &mut impl Write) -> io::Result<()> {
-    let mut serializer = serde_json::Serializer::pretty(out);
-    let mut seq = serializer.serialize_seq(Some(rows.rows.len()))?;
-    for row in &rows.rows {
-        seq.serialize_element(&JsonRow {
-            columns: &rows.columns,
-            cells: row,
-        })?;
+/// A writer that indents every line after the first by two spaces.
+struct Indent<'w, W: Write>(&'w mut W);
+
+impl<W: Write> Write for Indent<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.0.write_all(b"\n  ")?;
+            }
+            self.0.write_all(line)?;
+        }
+        Ok(bytes.len())
     }
-    SerializeSeq::end(seq)?;
-    Ok(())
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 struct JsonRow<'a> {
@@ -129,9 +277,25 @@ impl serde::Serialize for JsonRow<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.columns.len()))?;
         for (column, cell) in self.columns.iter().zip(self.cells) {
-            map.serialize_entry(column, &json_value(cell))?;
+            map.serialize_entry(column, &JsonCell(cell))?;
         }
         map.end()
+    }
+}
+
+/// A cell as JSON, serialised from the cell itself (a long text is not copied first).
+struct JsonCell<'a>(&'a Cell);
+
+impl serde::Serialize for JsonCell<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Cell::Null => serializer.serialize_unit(),
+            Cell::Integer(i) => serializer.serialize_i64(*i),
+            Cell::Real(f) if f.is_finite() => serializer.serialize_f64(*f),
+            Cell::Real(_) => serializer.serialize_unit(),
+            Cell::Text(t) => serializer.serialize_str(t),
+            Cell::Blob(b) => serializer.serialize_str(&hex::encode(b)),
+        }
     }
 }
 
@@ -174,11 +338,70 @@ mod tests {
     #[test]
     fn json_keeps_column_order_and_types() {
         let mut out = Vec::new();
-        write_json(&rows(), &mut out).unwrap();
+        print_rows(&rows(), Format::Json, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.find("\"name\"").unwrap() < text.find("\"n\"").unwrap());
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value[0]["n"], -3);
         assert_eq!(value[1]["n"], serde_json::Value::Null);
+    }
+
+    /// Row by row, the JSON is byte for byte serde_json's pretty list of the same objects.
+    #[test]
+    fn json_streamed_row_by_row_is_serde_jsons_pretty_layout() {
+        let rows = rows();
+        let whole: Vec<JsonRow<'_>> = rows
+            .rows
+            .iter()
+            .map(|cells| JsonRow {
+                columns: &rows.columns,
+                cells,
+            })
+            .collect();
+        let mut out = Vec::new();
+        print_rows(&rows, Format::Json, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string_pretty(&whole).unwrap() + "\n"
+        );
+        let mut out = Vec::new();
+        Printer::new(Format::Json, rows.columns.clone(), &mut out)
+            .finish()
+            .unwrap();
+        assert_eq!(out, b"[]\n");
+    }
+
+    #[test]
+    fn a_limited_table_holds_its_rows_and_says_there_were_more() {
+        let mut out = Vec::new();
+        let mut printer = Printer::new(Format::Table, vec!["n".into()], &mut out).limit_table();
+        let mut flow = Flow::More;
+        let mut offered = 0;
+        while flow == Flow::More {
+            flow = printer.row(&[Cell::Integer(offered)]).unwrap();
+            offered += 1;
+        }
+        printer.finish().unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(offered as usize, TABLE_ROWS + 1);
+        assert!(
+            text.contains("│ 999 │") && !text.contains("│ 1000 │"),
+            "{text}"
+        );
+        assert!(text.ends_with(
+            "(the first 1000 rows; the result has more: `--format csv` or `--format json` prints every row)\n"
+        ));
+    }
+
+    #[test]
+    fn table_cells_are_one_line_and_shortened() {
+        assert_eq!(one_line("a\nb\tc"), "a b c");
+        let long = "x".repeat(500);
+        let line = one_line(&long);
+        assert_eq!(line.chars().count(), CELL_CHARS);
+        assert!(line.ends_with('…'));
+        assert_eq!(one_line(&"y".repeat(CELL_CHARS)), "y".repeat(CELL_CHARS));
+        let blob = shown(&Cell::Blob(vec![0xab; 10_000]));
+        assert!(blob.starts_with("x'abab") && blob.ends_with('…'), "{blob}");
     }
 }

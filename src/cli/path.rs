@@ -3,7 +3,8 @@
 
 use std::io::{self, Write};
 
-use super::output::{Format, ListArgs, print_rows};
+use super::options::{ListArgs, whole};
+use super::output::{Format, print_rows};
 use super::{Stop, open, require_entity};
 use crate::store::read::{self, ClaimLine, EntityEdge};
 use crate::store::sandbox::{Cell, Rows};
@@ -14,15 +15,15 @@ pub struct Args {
     pub from: String,
     /// Where it ends
     pub to: String,
-    /// Give up beyond this many steps
-    #[arg(long, default_value_t = 6)]
+    /// Give up beyond this many steps (1 to 1000)
+    #[arg(long, default_value = "6", value_parser = whole(1, 1000))]
     pub max_depth: usize,
     #[command(flatten)]
     pub list: ListArgs,
 }
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let conn = open(&args.list.db)?;
+    let conn = open(&args.list.read)?;
     require_entity(&conn, &args.from)?;
     require_entity(&conn, &args.to)?;
     let reached = read::walk(&conn, &args.from, args.max_depth, Some(&args.to))?;
@@ -32,48 +33,56 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             args.from, args.to, args.max_depth
         )));
     }
-    // Walk back from the target to the start.
-    let mut steps: Vec<(String, EntityEdge)> = Vec::new();
+    // Walk back from the target to the start. Each step is every relation between its two
+    // entities, not only the one the walk took first.
+    let mut steps: Vec<Step> = Vec::new();
     let mut node = args.to.clone();
-    while let Some((from, edge)) = reached[&node].via.clone() {
-        node = from.clone();
-        steps.push((from, edge));
+    while let Some((from, _)) = reached[&node].via.clone() {
+        let mut relations = Vec::new();
+        for (_, edge) in reached[&node].edges.iter().filter(|(f, _)| *f == from) {
+            super::check_clock()?;
+            relations.push((edge.clone(), read::edge_claims(&conn, &from, edge)?));
+        }
+        steps.push((from.clone(), relations));
+        node = from;
     }
     steps.reverse();
-    let mut explained = Vec::new();
-    for (from, edge) in steps {
-        let claims = read::edge_claims(&conn, &from, &edge)?;
-        explained.push((from, edge, claims));
-    }
     let mut out = io::stdout().lock();
     match args.list.format {
-        Format::Table => write_path(&explained, &mut out)?,
-        Format::Csv | Format::Json => {
-            print_rows(&path_rows(&explained), args.list.format, &mut out)?
-        }
+        Format::Table => write_path(&steps, &mut out)?,
+        Format::Csv | Format::Json => print_rows(&path_rows(&steps), args.list.format, &mut out)?,
     }
     Ok(())
 }
 
-type Step = (String, EntityEdge, Vec<ClaimLine>);
+/// One step of a path: the entity it leaves, and each relation to the next entity with the
+/// claims that state it.
+type Step = (String, Vec<(EntityEdge, Vec<ClaimLine>)>);
 
+/// The two ends of an edge seen from `from`, in the edge's direction.
+fn ends<'a>(from: &'a str, edge: &'a EntityEdge) -> (&'a str, &'a str) {
+    if edge.outgoing {
+        (from, edge.other.as_str())
+    } else {
+        (edge.other.as_str(), from)
+    }
+}
+
+/// Each step numbered, each of its relations on a line of its own with the claims behind it.
 fn write_path(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "{} steps", steps.len())?;
-    for (n, (from, edge, claims)) in steps.iter().enumerate() {
-        let (a, b) = if edge.outgoing {
-            (from.as_str(), edge.other.as_str())
-        } else {
-            (edge.other.as_str(), from.as_str())
-        };
-        writeln!(out, "{}. {a} —{}→ {b}", n + 1, edge.relation)?;
-        if claims.is_empty() {
-            writeln!(out, "    curated field `{}`", edge.relation)?;
-        }
-        if !claims.is_empty() {
-            writeln!(out, "    {}", corroboration(claims))?;
-        }
-        for claim in claims {
-            super::show::write_claim(claim, out)?;
+    for (n, (from, relations)) in steps.iter().enumerate() {
+        for (edge, claims) in relations {
+            let (a, b) = ends(from, edge);
+            writeln!(out, "{}. {a} —{}→ {b}", n + 1, edge.relation)?;
+            if claims.is_empty() {
+                writeln!(out, "    curated field `{}`", edge.relation)?;
+            } else {
+                writeln!(out, "    {}", corroboration(claims))?;
+            }
+            for claim in claims {
+                super::show::write_claim(claim, out)?;
+            }
         }
     }
     Ok(())
@@ -136,43 +145,38 @@ fn path_rows(steps: &[Step]) -> Rows {
         .to_vec(),
         rows: Vec::new(),
     };
-    for (n, (from, edge, claims)) in steps.iter().enumerate() {
-        let (a, b) = if edge.outgoing {
-            (from.clone(), edge.other.clone())
-        } else {
-            (edge.other.clone(), from.clone())
-        };
-        let step = Cell::Integer(n as i64 + 1);
-        let text = |s: &str| Cell::Text(s.to_owned());
-        if claims.is_empty() {
-            rows.rows.push(vec![
-                step.clone(),
-                text(&a),
-                text(&edge.relation),
-                text(&b),
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-                Cell::Null,
-            ]);
-        }
-        for c in claims {
-            rows.rows.push(vec![
-                step.clone(),
-                text(&a),
-                text(&edge.relation),
-                text(&b),
-                text(&c.id),
-                text(&c.source_id),
-                text(&c.reporter),
-                text(&c.origin),
-                text(&c.voice),
-                text(&c.stance),
-                text(&c.quote),
-            ]);
+    for (n, (from, relations)) in steps.iter().enumerate() {
+        for (edge, claims) in relations {
+            let (a, b) = ends(from, edge);
+            let step = Cell::Integer(n as i64 + 1);
+            let text = |s: &str| Cell::Text(s.to_owned());
+            let edge_cells = [step, text(a), text(&edge.relation), text(b)];
+            if claims.is_empty() {
+                rows.rows.push(
+                    edge_cells
+                        .iter()
+                        .cloned()
+                        .chain(std::iter::repeat_n(Cell::Null, 7))
+                        .collect(),
+                );
+            }
+            for c in claims {
+                rows.rows.push(
+                    edge_cells
+                        .iter()
+                        .cloned()
+                        .chain([
+                            text(&c.id),
+                            text(&c.source_id),
+                            text(&c.reporter),
+                            text(&c.origin),
+                            text(&c.voice),
+                            text(&c.stance),
+                            text(&c.quote),
+                        ])
+                        .collect(),
+                );
+            }
         }
     }
     rows

@@ -1,25 +1,28 @@
-//! `claimgraph search TEXT`: full text over names, aliases, quotes, notes and documents,
+//! `claimgraph search WORDS…`: full text over names, aliases, quotes, notes and documents,
 //! diacritics-insensitive and ranked, with the matches highlighted.
 
 use std::io::IsTerminal;
 
-use super::output::{Format, ListArgs, print_rows};
+use super::options::{ListArgs, whole};
+use super::output::{Format, print_rows};
 use super::{Stop, open};
 use crate::store::read;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Words to look for (all must occur); diacritics and case are ignored
-    pub text: String,
-    /// At most this many results
-    #[arg(long, default_value_t = 20)]
+    /// Words to look for, all of which must occur (`behorden festgenommen`); words in double
+    /// quotes must occur together (`'"bereits 18"'`); diacritics and case are ignored
+    #[arg(required = true, num_args = 1.., value_name = "WORDS")]
+    pub text: Vec<String>,
+    /// At most this many results (1 to 100000)
+    #[arg(long, default_value = "20", value_parser = whole(1, 100_000))]
     pub limit: usize,
     #[command(flatten)]
     pub list: ListArgs,
 }
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let conn = open(&args.list.db)?;
+    let conn = open(&args.list.read)?;
     // Bold on a terminal; brackets where the output is read by a program or a person later.
     let (open_mark, close_mark) =
         if args.list.format == Format::Table && std::io::stdout().is_terminal() {
@@ -27,10 +30,13 @@ pub fn run(args: &Args) -> Result<(), Stop> {
         } else {
             ("[", "]")
         };
-    let rows = read::search(&conn, &args.text, args.limit, open_mark, close_mark)?;
-    Ok(print_rows(
-        &rows,
-        args.list.format,
-        &mut std::io::stdout().lock(),
-    )?)
+    let text = args.text.join(" ");
+    let rows = read::search(&conn, &text, args.limit, open_mark, close_mark).map_err(|e| {
+        if read::timed_out(&e) {
+            Stop::Store(e)
+        } else {
+            Stop::Usage(format!("the full-text search for `{text}` failed: {e}"))
+        }
+    })?;
+    print_rows(&rows, args.list.format, &mut std::io::stdout().lock())
 }

@@ -3,29 +3,45 @@
 
 use std::io::{self, Write};
 
-use super::output::{Format, ListArgs};
+use super::options::ReadArgs;
 use super::{Stop, open, require_entity};
 use crate::store::read::{self, ClaimLine, Profile};
+
+/// How `show` prints a profile. A profile is one nested record, not rows: it has no CSV, and
+/// its readable text is never printed under a machine format's name (a first line such as
+/// `=cmd|' /C calc'!A0 …` would run in a spreadsheet that opened it as CSV).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShowFormat {
+    /// The profile as text to read
+    #[default]
+    Table,
+    /// One JSON object: names, fields, claims about it, claims it reported, citations, mentions
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The entity's id
     pub id: String,
     #[command(flatten)]
-    pub list: ListArgs,
+    pub read: ReadArgs,
+    /// Output format (a profile has no CSV: for rows, use `query` or `corroboration`)
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
 }
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let conn = open(&args.list.db)?;
+    let conn = open(&args.read)?;
     require_entity(&conn, &args.id)?;
     let profile = read::profile(&conn, &args.id)?.expect("the entity exists");
+    super::check_clock()?;
     let mut out = io::stdout().lock();
-    match args.list.format {
-        Format::Json => {
+    match args.format {
+        ShowFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &profile).map_err(io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Table | Format::Csv => write_profile(&profile, &mut out)?,
+        ShowFormat::Table => write_profile(&profile, &mut out)?,
     }
     Ok(())
 }

@@ -3,7 +3,8 @@
 
 use std::io::{self, Write};
 
-use super::output::{Format, ListArgs, json_value, print_rows};
+use super::options::ListArgs;
+use super::output::{Format, json_value, print_rows};
 use super::{Stop, open};
 use crate::store::read;
 use crate::store::sandbox::{Cell, Rows};
@@ -15,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let sections = read::stats(&open(&args.list.db)?)?;
+    let sections = read::stats(&open(&args.list.read)?)?;
     let mut out = io::stdout().lock();
     match args.list.format {
         Format::Table => sections.iter().try_for_each(|(title, rows)| {
@@ -44,7 +45,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
                 .map_err(io::Error::from)
                 .and_then(|()| writeln!(out))
         }
-        Format::Csv => print_rows(&long_form(&sections), Format::Csv, &mut out),
+        Format::Csv => return print_rows(&long_form(&sections), Format::Csv, &mut out),
     }?;
     Ok(())
 }

@@ -115,15 +115,18 @@ fn remove_if_there(path: &Path) -> Result<(), StoreError> {
 pub(crate) const READING: &str = "PRAGMA cache_size = -65536; PRAGMA mmap_size = 17179869184;";
 
 /// Opens a built database for reading; refuses a file that is not a claimgraph database of
-/// this schema version.
+/// this schema version. When the command started a clock ([`read::start_clock`]), every
+/// statement on the connection stops once its time limit has passed, the checks below
+/// included: a crafted database (a view redefined to recurse forever) cannot hang a reader.
 pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
     if !path.is_file() {
         return Err(StoreError::Missing(path.to_owned()));
     }
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    read::watch_clock(&mut conn)?;
     let not_ours = |reason: String| StoreError::NotClaimgraph {
         path: path.to_owned(),
         reason,

@@ -1,12 +1,107 @@
-//! The reading side of the store: the queries behind the analyst commands. Each reads what it
-//! needs through indexes, never the whole graph.
+//! The reading side of the store: the queries behind the analyst commands, and the clock that
+//! stops them. Each reads what it needs through indexes, never the whole graph.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use super::StoreError;
 use super::sandbox::{Cell, Rows};
+
+/// How long a reading command may run: its limit, counted from when it started.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    started: Instant,
+    limit: Duration,
+}
+
+impl Clock {
+    /// The limit the command was given.
+    pub fn limit(&self) -> Duration {
+        self.limit
+    }
+
+    /// Whether the limit has passed.
+    pub fn passed(&self) -> bool {
+        self.started.elapsed() > self.limit
+    }
+}
+
+/// The clock of the command this process runs. It is the process's, not a connection's, because
+/// the limit covers the whole command: every connection it opens (an export reads in parallel
+/// through several), the Rust work between statements and the printing.
+static CLOCK: OnceLock<Clock> = OnceLock::new();
+
+/// How many SQLite virtual-machine instructions run between two looks at the clock: a few
+/// microseconds of work, so a statement stops within a millisecond of the limit.
+const INSTRUCTIONS_BETWEEN_LOOKS: i32 = 10_000;
+
+/// Starts the command's clock: from now on every connection [`open_read`](super::open_read)
+/// opens interrupts what it runs once `limit` has passed, and [`out_of_time`] says so to the
+/// loops between statements and rows. A process runs one command, so the first call counts and
+/// later ones return the clock already running.
+pub fn start_clock(limit: Duration) -> Clock {
+    *CLOCK.get_or_init(|| Clock {
+        started: Instant::now(),
+        limit,
+    })
+}
+
+/// The command's clock, when one was started. `build` starts none: the database it reads back
+/// for its exports is the one it has just written.
+pub fn clock() -> Option<Clock> {
+    CLOCK.get().copied()
+}
+
+/// Whether the command's time limit has passed (never, when no clock runs).
+pub fn out_of_time() -> bool {
+    clock().is_some_and(|c| c.passed())
+}
+
+/// Makes `conn` interrupt any statement once the command's time limit has passed. Installed by
+/// [`open_read`](super::open_read) on every reading connection.
+pub(crate) fn watch_clock(conn: &mut Connection) -> rusqlite::Result<()> {
+    match clock() {
+        Some(clock) => {
+            conn.progress_handler(INSTRUCTIONS_BETWEEN_LOOKS, Some(move || clock.passed()))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Whether `error` is SQLite stopping a statement at the time limit, or a loop between
+/// statements giving up after it.
+pub fn timed_out(error: &StoreError) -> bool {
+    match error {
+        StoreError::Sqlite(e) => is_interrupt(e),
+        _ => false,
+    }
+}
+
+/// Whether SQLite stopped a statement because the progress handler asked it to.
+pub(crate) fn is_interrupt(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(e, _) if e.code == ErrorCode::OperationInterrupted)
+}
+
+/// The error a loop between statements returns when the time limit has passed, so that it
+/// reads like SQLite's own interruption.
+fn interrupted() -> StoreError {
+    StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT),
+        None,
+    ))
+}
+
+/// Fails with [`interrupted`] once the time limit has passed.
+fn check_clock() -> Result<(), StoreError> {
+    if out_of_time() {
+        Err(interrupted())
+    } else {
+        Ok(())
+    }
+}
 
 /// Runs a fixed query of the tool (not analysts' SQL) into rows.
 pub fn rows(
@@ -116,6 +211,7 @@ fn claim_lines(
          WHERE c.claim_id = ?1 ORDER BY c.position",
     )?;
     for line in &mut lines {
+        check_clock()?;
         line.citing = chain
             .query_map([&line.id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -201,16 +297,17 @@ pub fn suggestions(conn: &Connection, wanted: &str) -> Result<Vec<(String, Strin
          UNION SELECT e.id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id",
     )?;
     let wanted_lower = wanted.to_lowercase();
-    let mut scored: Vec<(f64, String, String)> = statement
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .filter_map(Result::ok)
-        .map(|(id, name)| {
-            let score = strsim::jaro_winkler(&wanted_lower, &id)
-                .max(strsim::jaro_winkler(&wanted_lower, &name.to_lowercase()));
-            (score, id, name)
-        })
-        .filter(|(score, _, _)| *score >= 0.75)
-        .collect();
+    let mut scored: Vec<(f64, String, String)> = Vec::new();
+    for names in
+        statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+    {
+        let (id, name) = names?;
+        let score = strsim::jaro_winkler(&wanted_lower, &id)
+            .max(strsim::jaro_winkler(&wanted_lower, &name.to_lowercase()));
+        if score >= 0.75 {
+            scored.push((score, id, name));
+        }
+    }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut seen = BTreeSet::new();
     Ok(scored
@@ -222,8 +319,8 @@ pub fn suggestions(conn: &Connection, wanted: &str) -> Result<Vec<(String, Strin
 }
 
 /// Full-text search over names, aliases, quotes, notes and documents, ranked by BM25.
-/// The text is taken as words, not as FTS5 syntax; each match is highlighted with `open` and
-/// `close`.
+/// The text is taken as words, not as FTS5 syntax (see [`fts_query`]); each match is
+/// highlighted with `open` and `close`.
 pub fn search(
     conn: &Connection,
     text: &str,
@@ -231,16 +328,12 @@ pub fn search(
     open: &str,
     close: &str,
 ) -> Result<Rows, StoreError> {
-    let query: Vec<String> = text
-        .split_whitespace()
-        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
-        .collect();
-    if query.is_empty() {
+    let Some(query) = fts_query(text) else {
         return Ok(Rows {
             columns: vec!["kind".into(), "id".into(), "name".into(), "passage".into()],
             rows: Vec::new(),
         });
-    }
+    };
     // Each hit's name is looked up by its key. A join with the `who_reported_what` view
     // instead would build the whole view (every claim, with its chain) on every search: over
     // 20 s at a million claims.
@@ -260,8 +353,30 @@ pub fn search(
          WHERE search MATCH ?1
          ORDER BY bm25(search), s.kind, s.ref
          LIMIT ?4",
-        params![query.join(" "), open, close, limit],
+        params![query, open, close, limit],
     )
+}
+
+/// The FTS5 query for what a user typed: every word must occur, and words in double quotes
+/// must occur together, in that order (`"bereits 18" Soldaten`). Each word and each phrase
+/// becomes an FTS5 string, so nothing the user types is FTS5 syntax (`NEAR(`, `OR`, `-`, `*`,
+/// `column:` are words like any other) and no text can make a syntax error; a quote left open
+/// runs to the end. `None` when there is no word at all.
+pub fn fts_query(text: &str) -> Option<String> {
+    let string = |words: &str| format!("\"{}\"", words.replace('"', "\"\""));
+    let mut terms = Vec::new();
+    for (n, part) in text.split('"').enumerate() {
+        // Odd parts were inside double quotes.
+        if n % 2 == 1 {
+            let phrase = part.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !phrase.is_empty() {
+                terms.push(string(&phrase));
+            }
+        } else {
+            terms.extend(part.split_whitespace().map(string));
+        }
+    }
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 /// One edge of the entity view, seen from one end.
@@ -304,11 +419,16 @@ pub fn entity_edges(conn: &Connection, id: &str) -> Result<Vec<EntityEdge>, Stor
     Ok(edges)
 }
 
-/// How an entity was reached in a breadth-first walk: from which entity, by which edge.
+/// How an entity was reached in a breadth-first walk: from which entity, by which edges.
 #[derive(Debug, Clone)]
 pub struct Reached {
     pub depth: usize,
+    /// The edge the walk first took to it, from the entity it came from; `None` at the start.
     pub via: Option<(String, EntityEdge)>,
+    /// Every edge that leads to it from an entity one step nearer the start, each seen from
+    /// that entity, in the order the walk met them: two entities linked by several relations
+    /// (a group that deserted from an army and is searched for by it) are linked by each.
+    pub edges: Vec<(String, EntityEdge)>,
 }
 
 /// Breadth-first walk of the entity view from `start`, up to `depth` steps, stopping early
@@ -325,6 +445,7 @@ pub fn walk(
         Reached {
             depth: 0,
             via: None,
+            edges: Vec::new(),
         },
     );
     let mut queue = VecDeque::from([start.to_owned()]);
@@ -333,16 +454,23 @@ pub fn walk(
         if here >= depth || target.is_some_and(|t| reached.contains_key(t)) {
             continue;
         }
+        // Each entity is one short statement, too short for SQLite's own look at the clock.
+        check_clock()?;
         for edge in entity_edges(conn, &node)? {
-            if !reached.contains_key(&edge.other) {
-                reached.insert(
-                    edge.other.clone(),
-                    Reached {
-                        depth: here + 1,
-                        via: Some((node.clone(), edge.clone())),
-                    },
-                );
-                queue.push_back(edge.other);
+            match reached.get_mut(&edge.other) {
+                None => {
+                    queue.push_back(edge.other.clone());
+                    reached.insert(
+                        edge.other.clone(),
+                        Reached {
+                            depth: here + 1,
+                            via: Some((node.clone(), edge.clone())),
+                            edges: vec![(node.clone(), edge)],
+                        },
+                    );
+                }
+                Some(other) if other.depth == here + 1 => other.edges.push((node.clone(), edge)),
+                Some(_) => {}
             }
         }
     }
@@ -598,6 +726,7 @@ fn each_document(
     let mut documents = conn.prepare("SELECT id, text FROM sources ORDER BY id")?;
     let mut each = documents.query([])?;
     while let Some(document) = each.next()? {
+        check_clock()?;
         let source: String = document.get(0)?;
         let text: String = document.get(1)?;
         visit(&source, &mut Passages::new(&text))?;
@@ -711,7 +840,24 @@ pub fn stats(conn: &Connection) -> Result<Vec<(&'static str, Rows)>, StoreError>
 
 #[cfg(test)]
 mod tests {
-    use super::Passages;
+    use super::{Passages, fts_query};
+
+    #[test]
+    fn search_text_becomes_words_and_phrases_never_fts_syntax() {
+        assert_eq!(
+            fts_query("Behörden  festgenommen").as_deref(),
+            Some("\"Behörden\" \"festgenommen\"")
+        );
+        assert_eq!(
+            fts_query("\"bereits 18\"   Soldaten").as_deref(),
+            Some("\"bereits 18\" \"Soldaten\"")
+        );
+        assert_eq!(
+            fts_query("NEAR( a OR -b text:c* \"open").as_deref(),
+            Some("\"NEAR(\" \"a\" \"OR\" \"-b\" \"text:c*\" \"open\"")
+        );
+        assert_eq!(fts_query("  \"\" "), None);
+    }
 
     #[test]
     fn passages_are_cut_by_characters_in_any_order_and_clamped() {

@@ -1,17 +1,19 @@
 //! Analysts' own SQL, run so that it cannot write anything: a read-only connection, only
 //! statements SQLite reports as read-only, an authorizer that allows reading and nothing else
-//! (no `ATTACH`, no extension loading, no writing pragmas), and a time limit.
+//! (no `ATTACH`, no extension loading, no writing pragmas); and so that it cannot exhaust the
+//! machine: a time limit, SQLite's heap limit and a longest value, with rows handed over one
+//! at a time.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::fallible_iterator::FallibleIterator;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
-use rusqlite::{Batch, Connection, types::ValueRef};
+use rusqlite::{Batch, Connection, ErrorCode, Statement, types::ValueRef};
 
-use super::{StoreError, open_read};
+use super::{StoreError, open_read, read};
 
 /// A result set: column names and rows of cells.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53,7 +55,7 @@ impl Cell {
     }
 }
 
-/// Why analysts' SQL did not run.
+/// Why analysts' SQL did not run, or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
     #[error(transparent)]
@@ -62,8 +64,41 @@ pub enum QueryError {
     Refused(String),
     #[error("the query was stopped after the time limit of {} s (raise it with --timeout)", .0.as_secs_f64())]
     TimedOut(Duration),
+    #[error(
+        "the query was stopped: it needed more than the memory limit of {} MiB (raise it with --max-memory)",
+        .0.mebibytes()
+    )]
+    OutOfMemory(Limits),
+    #[error(
+        "the query was stopped: a value would be longer than {} MiB, the longest a value may be (a quarter of --max-memory; raise it with --max-memory)",
+        .0.longest_value() >> 20
+    )]
+    TooBig(Limits),
     #[error("SQL error: {0}")]
     Sql(rusqlite::Error),
+}
+
+/// What a statement of analysts' SQL may use: time, from the start of the command to its last
+/// printed row, and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub time: Duration,
+    /// SQLite's heap: values, sorting, the page cache. A quarter of it is the longest value.
+    pub memory_bytes: i64,
+}
+
+impl Limits {
+    pub fn mebibytes(&self) -> i64 {
+        self.memory_bytes >> 20
+    }
+
+    /// The longest string or blob a statement may make or read (`SQLITE_LIMIT_LENGTH`): a
+    /// quarter of the memory, so that a few such values in one row fail on the memory limit
+    /// with a clear message, and one too long value fails at once, before it is made. SQLite
+    /// accepts at most 1,000,000,000 bytes.
+    pub fn longest_value(&self) -> i64 {
+        (self.memory_bytes / 4).min(1_000_000_000)
+    }
 }
 
 /// Pragmas whose argument names a table or schema: they read whatever the argument.
@@ -172,84 +207,166 @@ fn describe(action: &AuthAction<'_>) -> String {
 /// Why the authorizer denied the statement being prepared, if it did.
 pub type Refusal = Arc<Mutex<Option<String>>>;
 
-/// Opens the database for analysts' SQL: read-only, no attached databases, the authorizer in
-/// place, and a progress handler that interrupts after `timeout`.
-pub fn open_sandboxed(path: &Path, timeout: Duration) -> Result<(Connection, Refusal), StoreError> {
-    let mut conn = open_read(path)?;
-    conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")?;
-    conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
-    let refusal = Arc::new(Mutex::new(None::<String>));
-    let seen = Arc::clone(&refusal);
-    conn.authorizer(Some(move |context: AuthContext<'_>| {
-        match allowed(&context.action) {
-            Ok(()) => Authorization::Allow,
-            Err(why) => {
-                // Preparation stops at the first denial, so the first reason is the one.
-                seen.lock()
-                    .expect("the refusal slot is not poisoned")
-                    .get_or_insert(why);
-                Authorization::Deny
-            }
-        }
-    }))?;
-    let started = Instant::now();
-    conn.progress_handler(10_000, Some(move || started.elapsed() > timeout))?;
-    Ok((conn, refusal))
+/// A read-only connection for analysts' SQL: no attached databases, the authorizer in place,
+/// the command's clock running and SQLite's memory capped.
+#[derive(Debug)]
+pub struct Sandbox {
+    conn: Connection,
+    refusal: Refusal,
+    limits: Limits,
 }
 
-/// Runs one read-only statement of analysts' SQL and returns its rows.
-pub fn run_query(path: &Path, sql: &str, timeout: Duration) -> Result<Rows, QueryError> {
-    let (conn, refusal) = open_sandboxed(path, timeout)?;
-    let refused = |e: rusqlite::Error| -> QueryError {
-        match refusal.lock().expect("not poisoned").take() {
-            Some(why) => QueryError::Refused(why),
-            None => QueryError::Sql(e),
-        }
-    };
-    // Every statement is prepared (so the authorizer sees it) before any runs, and only a
-    // single one is accepted: a write hidden behind a harmless first statement is refused too.
-    let mut batch = Batch::new(&conn, sql);
-    let mut prepared = Vec::new();
-    while let Some(statement) = batch.next().map_err(refused)? {
-        prepared.push(statement);
-    }
-    let count = prepared.len();
-    let Some(mut prepared) = prepared.pop().filter(|_| count == 1) else {
-        return Err(QueryError::Refused(format!(
-            "one statement at a time, and this SQL has {count}"
-        )));
-    };
-    if !prepared.readonly() {
-        return Err(QueryError::Refused(
-            "SQLite does not report this statement as read-only (VACUUM INTO, for one, writes a file)"
-                .into(),
-        ));
-    }
-    let columns: Vec<String> = prepared.column_names().map(str::to_owned).collect();
-    let width = columns.len();
-    let started = Instant::now();
-    let mut rows = Vec::new();
-    let mut cursor = prepared.query([]).map_err(refused)?;
-    loop {
-        match cursor.next() {
-            Ok(Some(row)) => rows.push(
-                (0..width)
-                    .map(|i| Cell::from_value(row.get_ref(i).expect("column in range")))
-                    .collect(),
-            ),
-            Ok(None) => break,
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::OperationInterrupted =>
-            {
-                return Err(QueryError::TimedOut(timeout));
-            }
-            Err(e) => {
-                if started.elapsed() > timeout {
-                    return Err(QueryError::TimedOut(timeout));
+impl Sandbox {
+    /// Opens the database for analysts' SQL. Starts the command's clock
+    /// ([`read::start_clock`]), so every statement stops once `limits.time` has passed since
+    /// now; sets SQLite's hard heap limit (for the whole process, which runs this one command)
+    /// and the longest value. Both memory limits fail a statement with an error, where running
+    /// out of the machine's memory would abort the process.
+    pub fn open(path: &Path, limits: Limits) -> Result<Sandbox, StoreError> {
+        read::start_clock(limits.time);
+        let mut conn = open_read(path)?;
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")?;
+        // The pragmas answer with the limit now set; the soft limit has SQLite give back
+        // cached pages before the hard one fails an allocation.
+        let soft = limits.memory_bytes / 4 * 3;
+        conn.query_row(
+            &format!("PRAGMA hard_heap_limit = {}", limits.memory_bytes),
+            [],
+            |_| Ok(()),
+        )?;
+        conn.query_row(&format!("PRAGMA soft_heap_limit = {soft}"), [], |_| Ok(()))?;
+        let longest = i32::try_from(limits.longest_value()).unwrap_or(i32::MAX);
+        conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, longest)?;
+        conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+        let refusal = Arc::new(Mutex::new(None::<String>));
+        let seen = Arc::clone(&refusal);
+        conn.authorizer(Some(move |context: AuthContext<'_>| {
+            match allowed(&context.action) {
+                Ok(()) => Authorization::Allow,
+                Err(why) => {
+                    // Preparation stops at the first denial, so the first reason is the one.
+                    seen.lock()
+                        .expect("the refusal slot is not poisoned")
+                        .get_or_insert(why);
+                    Authorization::Deny
                 }
-                return Err(refused(e));
             }
+        }))?;
+        Ok(Sandbox {
+            conn,
+            refusal,
+            limits,
+        })
+    }
+
+    /// Prepares one read-only statement of analysts' SQL. Every statement of `sql` is prepared
+    /// (so the authorizer sees it) before any runs, and only a single one is accepted: a write
+    /// hidden behind a harmless first statement is refused too.
+    pub fn prepare(&self, sql: &str) -> Result<Query<'_>, QueryError> {
+        let mut batch = Batch::new(&self.conn, sql);
+        let mut prepared = Vec::new();
+        while let Some(statement) = batch.next().map_err(|e| self.error(e))? {
+            prepared.push(statement);
+        }
+        let count = prepared.len();
+        let Some(statement) = prepared.pop().filter(|_| count == 1) else {
+            return Err(QueryError::Refused(format!(
+                "one statement at a time, and this SQL has {count}"
+            )));
+        };
+        if !statement.readonly() {
+            return Err(QueryError::Refused(
+                "SQLite does not report this statement as read-only (VACUUM INTO, for one, writes a file)"
+                    .into(),
+            ));
+        }
+        let columns = statement.column_names().map(str::to_owned).collect();
+        Ok(Query {
+            sandbox: self,
+            statement,
+            columns,
+        })
+    }
+
+    /// Names what stopped a statement: the authorizer's refusal, the clock, a memory limit, or
+    /// SQLite's own error.
+    fn error(&self, error: rusqlite::Error) -> QueryError {
+        if let Some(why) = self.refusal.lock().expect("not poisoned").take() {
+            return QueryError::Refused(why);
+        }
+        let code = match &error {
+            rusqlite::Error::SqliteFailure(e, _) => Some(e.code),
+            _ => None,
+        };
+        match code {
+            Some(ErrorCode::OperationInterrupted) => QueryError::TimedOut(self.limits.time),
+            Some(ErrorCode::OutOfMemory) => QueryError::OutOfMemory(self.limits),
+            Some(ErrorCode::TooBig) => QueryError::TooBig(self.limits),
+            // SQLite gives some interruptions a different code (an error in a function it was
+            // running when interrupted): the clock says what happened.
+            _ if read::out_of_time() => QueryError::TimedOut(self.limits.time),
+            _ => QueryError::Sql(error),
         }
     }
-    Ok(Rows { columns, rows })
+}
+
+/// One prepared statement of analysts' SQL, ready to run.
+#[derive(Debug)]
+pub struct Query<'c> {
+    sandbox: &'c Sandbox,
+    statement: Statement<'c>,
+    columns: Vec<String>,
+}
+
+impl Query<'_> {
+    /// The result's column names, in order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Runs the statement; its rows come one at a time, so nothing holds the whole result.
+    pub fn rows(&mut self) -> Result<QueryRows<'_>, QueryError> {
+        let sandbox = self.sandbox;
+        let width = self.columns.len();
+        let rows = self.statement.query([]).map_err(|e| sandbox.error(e))?;
+        Ok(QueryRows {
+            sandbox,
+            rows,
+            width,
+        })
+    }
+}
+
+/// The rows of a running statement.
+pub struct QueryRows<'s> {
+    sandbox: &'s Sandbox,
+    rows: rusqlite::Rows<'s>,
+    width: usize,
+}
+
+impl std::fmt::Debug for QueryRows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryRows")
+            .field("width", &self.width)
+            .finish_non_exhaustive()
+    }
+}
+
+impl QueryRows<'_> {
+    /// The next row, or `None` after the last. Fails once the time limit has passed, also
+    /// between rows, while the caller prints: the limit covers the whole command.
+    pub fn next_row(&mut self) -> Result<Option<Vec<Cell>>, QueryError> {
+        if read::out_of_time() {
+            return Err(QueryError::TimedOut(self.sandbox.limits.time));
+        }
+        match self.rows.next() {
+            Ok(Some(row)) => (0..self.width)
+                .map(|i| row.get_ref(i).map(Cell::from_value))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some)
+                .map_err(|e| self.sandbox.error(e)),
+            Ok(None) => Ok(None),
+            Err(e) => Err(self.sandbox.error(e)),
+        }
+    }
 }
