@@ -7,6 +7,7 @@ mod commands;
 mod curation;
 mod export;
 mod provenance;
+mod readers;
 mod scale;
 mod seed_data;
 
