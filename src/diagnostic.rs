@@ -320,11 +320,16 @@ impl Diagnostic {
             Location::Span(span) => {
                 let file = files.get(span.file);
                 // Places in the same file are shown with the offending line when all fit in
-                // one excerpt, else each apart, like places in other files.
+                // one excerpt (and, on one line, sit near each other: the renderer would show
+                // all that lies between them), else each apart, like places in other files.
                 let (together, apart): (Vec<_>, Vec<_>) =
                     self.related.iter().partition(|(related, _)| {
                         related.file == span.file
                             && file.excerpt(&[span.range(), related.range()]).is_some()
+                            && (file.line_index(related.range().start)
+                                != file.line_index(span.range().start)
+                                || related.range().start.abs_diff(span.range().start)
+                                    <= EXCERPT_TAIL_BYTES)
                     });
                 let mut marks =
                     vec![(AnnotationKind::Primary, span.range(), self.label.as_deref())];
