@@ -154,6 +154,23 @@ def duplicate_ids(count):
     return write
 
 
+def dangling_references(count):
+    """`count` people, each naming a country that does not exist (a misspelt id each)."""
+
+    def write(case, rng):
+        records = [
+            f'[[person]]\nid = "person-{i}"\nname = "Person {i}"\nnationality = "contry-{i}"\n'
+            for i in range(count)
+        ]
+        countries = [
+            f'[[country]]\nid = "country-{i}"\nname = "Country {i}"\n' for i in range(count)
+        ]
+        (case / "data" / "people.toml").write_text("\n".join(records))
+        (case / "data" / "countries.toml").write_text("\n".join(countries))
+
+    return write
+
+
 def aliases(count):
     """One entity with `count` distinct aliases, one a line."""
 
@@ -202,6 +219,12 @@ CASES = [
         "20,000 duplicate ids in one file, all printed",
         duplicate_ids(20_000),
         ["--max-errors", "0"],
+    ),
+    (
+        "dangling-10k",
+        "10,000 misspelt references among 20,000 ids",
+        dangling_references(10_000),
+        [],
     ),
     ("aliases-100k", "one entity with 100,000 aliases", aliases(100_000), []),
 ]
