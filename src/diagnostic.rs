@@ -4,7 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// Index of a file in [`Files`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -41,7 +41,11 @@ pub struct SourceFile {
     /// origins.
     pub path: std::sync::Arc<str>,
     pub text: String,
+    /// The byte offset at which each line starts; made once, so that finding the line of a
+    /// diagnostic costs a binary search, not a pass over the file.
     line_starts: Vec<usize>,
+    /// Whether the text is ASCII, where a column is a byte difference.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -51,23 +55,62 @@ impl SourceFile {
             .collect();
         SourceFile {
             path: path.into(),
+            ascii: text.is_ascii(),
             text,
             line_starts,
         }
     }
 
+    /// Zero-based index of the line holding a byte offset.
+    fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset.min(self.text.len()))
+            - 1
+    }
+
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_index(offset);
         let start = self.line_starts[line];
-        let col = self.text[start..]
-            .char_indices()
-            .take_while(|(i, _)| start + i < offset)
-            .count();
+        let col = if self.ascii {
+            offset - start
+        } else {
+            self.text[start..offset].chars().count()
+        };
         (line + 1, col + 1)
     }
+
+    /// The whole lines holding `ranges`: their byte range and the one-based number of the
+    /// first, or `None` when they are longer than [`MAX_EXCERPT_BYTES`] together.
+    fn excerpt(&self, ranges: &[Range<usize>]) -> Option<(Range<usize>, usize)> {
+        let first = ranges.iter().map(|r| r.start).min()?;
+        let last = ranges.iter().map(|r| r.end.max(r.start)).max()?;
+        let first_line = self.line_index(first);
+        let start = self.line_starts[first_line];
+        let last_line = self.line_index(last);
+        let line_end = self
+            .line_starts
+            .get(last_line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        // A long last line is cut a little after the marks: the renderer shows a line only as
+        // wide as a terminal anyway. Its start stays, so the column shown stays true.
+        let mut end = line_end.min(last.saturating_add(EXCERPT_TAIL_BYTES));
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let end = end.max(last.min(self.text.len()));
+        (end - start <= MAX_EXCERPT_BYTES).then_some((start..end, first_line + 1))
+    }
 }
+
+/// The most source text one diagnostic hands the renderer; a place further than this into a
+/// line (say, in an array of thousands of aliases written on one line) is shown by its path,
+/// line and column alone, so that the cost and the size of a diagnostic do not grow with its
+/// file.
+pub const MAX_EXCERPT_BYTES: usize = 4096;
+/// How much of a line after the last mark an excerpt keeps.
+const EXCERPT_TAIL_BYTES: usize = 256;
 
 /// Every file that diagnostics may point into, in load order.
 #[derive(Debug, Default)]
@@ -240,7 +283,7 @@ impl Diagnostic {
         self
     }
 
-    /// `(path, line, column)` for sorting and for one-line summaries.
+    /// `(path, line, column)` for one-line summaries.
     pub fn position<'a>(&'a self, files: &'a Files) -> (&'a str, usize, usize) {
         match &self.location {
             Location::Span(span) => {
@@ -251,7 +294,18 @@ impl Diagnostic {
         }
     }
 
-    /// Renders the diagnostic with the offending source line, for a terminal or a log.
+    /// The order people read diagnostics in: by path, then by place in the file (a whole file
+    /// first). Within one file, byte order is line and column order.
+    fn place<'a>(&'a self, files: &'a Files) -> (&'a str, usize) {
+        match &self.location {
+            Location::Span(span) => (&files.get(span.file).path, span.range().start + 1),
+            Location::Path(path) => (path, 0),
+        }
+    }
+
+    /// Renders the diagnostic with the offending source lines, for a terminal or a log. Only
+    /// the lines it points at are handed to the renderer, so rendering costs the size of the
+    /// diagnostic, not of its file.
     pub fn render(&self, files: &Files, styled: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
@@ -265,39 +319,47 @@ impl Diagnostic {
         match &self.location {
             Location::Span(span) => {
                 let file = files.get(span.file);
-                let mut snippet = Snippet::source(file.text.as_str())
-                    .path(&*file.path)
-                    .fold(true)
-                    .annotation(
-                        AnnotationKind::Primary
-                            .span(span.range())
-                            .label(self.label.as_deref()),
-                    );
-                let mut others = Vec::new();
-                for (related, label) in &self.related {
-                    if related.file == span.file {
-                        snippet = snippet.annotation(
-                            AnnotationKind::Context
-                                .span(related.range())
-                                .label(label.as_str()),
-                        );
-                    } else {
-                        others.push((related, label));
+                // Places in the same file are shown with the offending line when all fit in
+                // one excerpt (and, on one line, sit near each other: the renderer would show
+                // all that lies between them), else each apart, like places in other files.
+                let (together, apart): (Vec<_>, Vec<_>) =
+                    self.related.iter().partition(|(related, _)| {
+                        related.file == span.file
+                            && file.excerpt(&[span.range(), related.range()]).is_some()
+                            && (file.line_index(related.range().start)
+                                != file.line_index(span.range().start)
+                                || related.range().start.abs_diff(span.range().start)
+                                    <= EXCERPT_TAIL_BYTES)
+                    });
+                let mut marks =
+                    vec![(AnnotationKind::Primary, span.range(), self.label.as_deref())];
+                marks.extend(together.iter().map(|(related, label)| {
+                    (
+                        AnnotationKind::Context,
+                        related.range(),
+                        Some(label.as_str()),
+                    )
+                }));
+                match snippet(file, &marks) {
+                    Some(snippet) => group = group.element(snippet),
+                    None => {
+                        group = group.element(origin(files, span));
+                        if let Some(label) = &self.label {
+                            group = group.element(Level::NOTE.message(label.as_str()));
+                        }
                     }
                 }
-                group = group.element(snippet);
-                for (related, label) in others {
+                for (related, label) in apart {
                     let file = files.get(related.file);
-                    group = group.element(
-                        Snippet::source(file.text.as_str())
-                            .path(&*file.path)
-                            .fold(true)
-                            .annotation(
-                                AnnotationKind::Context
-                                    .span(related.range())
-                                    .label(label.as_str()),
-                            ),
+                    let mark = (
+                        AnnotationKind::Context,
+                        related.range(),
+                        Some(label.as_str()),
                     );
+                    group = match snippet(file, &[mark]) {
+                        Some(snippet) => group.element(snippet),
+                        None => group.element(origin(files, related)),
+                    };
                 }
             }
             Location::Path(path) => {
@@ -315,6 +377,35 @@ impl Diagnostic {
         };
         renderer.render(&report).to_string()
     }
+}
+
+/// A place to mark in a snippet: how, where in the file, and its label.
+type Mark<'a> = (AnnotationKind, Range<usize>, Option<&'a str>);
+
+/// The lines of `file` that hold `marks`, with the marks, or `None` when they are longer than
+/// [`MAX_EXCERPT_BYTES`].
+fn snippet<'a>(file: &'a SourceFile, marks: &[Mark<'a>]) -> Option<Snippet<'a, Annotation<'a>>> {
+    let ranges: Vec<Range<usize>> = marks.iter().map(|(_, range, _)| range.clone()).collect();
+    let (lines, first_line) = file.excerpt(&ranges)?;
+    let shift = |at: usize| at.clamp(lines.start, lines.end) - lines.start;
+    Some(
+        Snippet::source(&file.text[lines.clone()])
+            .path(&*file.path)
+            .line_start(first_line)
+            .fold(true)
+            .annotations(marks.iter().map(|(kind, range, label)| {
+                kind.span(shift(range.start)..shift(range.end))
+                    .label(*label)
+            })),
+    )
+}
+
+/// A place shown by path, line and column alone.
+fn origin<'a>(files: &'a Files, span: &Span) -> annotate_snippets::Origin<'a> {
+    let (path, line, column) = files.position(span);
+    annotate_snippets::Origin::path(&**path)
+        .line(line)
+        .char_column(column)
 }
 
 /// Diagnostics collected by one stage; stages add to it and never stop at the first problem.
@@ -354,9 +445,7 @@ impl Diagnostics {
     /// The diagnostics ordered by file, line and column, then by code, as people read them.
     pub fn sorted(mut self, files: &Files) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            let (pa, la, ca) = a.position(files);
-            let (pb, lb, cb) = b.position(files);
-            (pa, la, ca, a.code, &a.message).cmp(&(pb, lb, cb, b.code, &b.message))
+            (a.place(files), a.code, &a.message).cmp(&(b.place(files), b.code, &b.message))
         });
         self.items
     }
@@ -383,6 +472,53 @@ mod tests {
         assert_eq!(file.line_col(3), (2, 1));
         // `=` is after a two-byte character: column 3, not 4.
         assert_eq!(file.line_col(6), (2, 3));
+    }
+
+    fn render_at(text: String, span: Range<usize>, related: Option<Range<usize>>) -> String {
+        let mut files = Files::default();
+        let file = files.add("x.toml".into(), text);
+        let mut d =
+            Diagnostic::error(Code::InvalidValue, Span::new(file, span), "bad").with_label("this");
+        if let Some(related) = related {
+            d = d.with_related(Span::new(file, related), "that");
+        }
+        d.render(&files, false)
+    }
+
+    #[test]
+    fn rendering_shows_only_the_lines_it_points_at() {
+        let text: String = (1..=10_000).map(|n| format!("n = {n}\n")).collect();
+        let line = |n: usize| text.match_indices('\n').nth(n - 2).unwrap().0 + 1;
+        let at = line(9_000) + 4;
+        let out = render_at(text.clone(), at..at + 4, Some(line(2) + 4..line(2) + 5));
+        assert!(out.contains("--> x.toml:9000:5"), "{out}");
+        assert!(out.contains("9000 | n = 9000"), "{out}");
+        assert!(out.contains("::: x.toml:2:5"), "{out}");
+        assert!(out.contains("2 | n = 2"), "{out}");
+        assert!(out.len() < 1_000, "{out}");
+        // Near places share one snippet.
+        let out = render_at(
+            text.clone(),
+            at..at + 4,
+            Some(line(9_001) + 4..line(9_001) + 8),
+        );
+        assert!(!out.contains(":::"), "{out}");
+        assert!(out.contains("9001 | n = 9001"), "{out}");
+    }
+
+    #[test]
+    fn a_place_far_into_a_long_line_is_shown_by_its_position() {
+        let text = format!("aliases = [{}]\n", "\"a\", ".repeat(20_000));
+        let out = render_at(text.clone(), 50_000..50_003, Some(11..14));
+        assert!(out.contains("--> x.toml:1:50001"), "{out}");
+        assert!(out.contains("= note: this"), "{out}");
+        assert!(out.contains("::: x.toml:1:12"), "{out}");
+        assert!(out.len() < 1_000, "{}", out.len());
+        // Near the start of the line, the line is shown, cut.
+        let out = render_at(text, 11..14, None);
+        assert!(out.contains("--> x.toml:1:12"), "{out}");
+        assert!(out.contains("1 | aliases = [\"a\""), "{out}");
+        assert!(out.len() < 1_000, "{}", out.len());
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn check(
     let documents = load::load_documents(seeds_dir, &data.records.entities, &mut diagnostics)?;
     warn_unused_documents(seeds_dir, &documents, &mut diagnostics);
     stage("checking references, vocabulary and quotes");
-    let mut model = validate::resolve(&mut data, documents, &mut diagnostics);
+    let mut model = validate::resolve(&mut data, documents.loaded, &mut diagnostics);
     // The raw records are done with; their memory goes to the mentions and the database.
     drop(data.records);
     if !diagnostics.has_errors() {
@@ -50,24 +50,32 @@ pub fn check(
     })
 }
 
+/// Warns about each document in the seeds folder that no `source` record names. A document a
+/// record names but that could not be read, or that a hint proposed for a misspelt `file`, is
+/// not unused: the error about that record says what is wrong. When some source has no usable
+/// `file` at all, no document can be called unused.
 fn warn_unused_documents(
     seeds_dir: &Path,
-    documents: &[load::LoadedDocument],
+    documents: &load::Documents,
     diagnostics: &mut Diagnostics,
 ) {
+    if documents.unknown_files {
+        return;
+    }
     let Ok(root) = seeds_dir.canonicalize() else {
         return;
     };
-    let used: std::collections::HashSet<std::path::PathBuf> = documents
-        .iter()
-        .filter_map(|d| root.join(&d.file).canonicalize().ok())
-        .collect();
-    for file in load::seed_files(&root) {
-        if !used.contains(&root.join(&file)) {
+    for file in &documents.available {
+        let path = root.join(file);
+        let named = documents.named.contains(&path)
+            || path
+                .canonicalize()
+                .is_ok_and(|canonical| documents.named.contains(&canonical));
+        if !named {
             diagnostics.push(
                 Diagnostic::file_error(
                     Code::UnusedDocument,
-                    seeds_dir.join(&file).display().to_string(),
+                    seeds_dir.join(file).display().to_string(),
                     "no `source` record points at this document",
                 )
                 .warning(),

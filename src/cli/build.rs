@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> u8 {
     progress.clear();
     // The data files' text is only needed for diagnostics; `_` drops it here, before the
     // graph and the database take their memory.
-    let (has_errors, model, _) = report(checked);
+    let (has_errors, model, _) = report(checked, args.inputs.max_errors);
     if has_errors {
         say!("nothing was written: {} is unchanged", args.db.display());
         return EXIT_DATA_ERRORS;

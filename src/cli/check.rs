@@ -20,7 +20,7 @@ pub fn run(args: &Args) -> u8 {
         Ok(checked) => checked,
         Err(e) => return failure(&e),
     };
-    let (has_errors, model, files) = report(checked);
+    let (has_errors, model, files) = report(checked, args.inputs.max_errors);
     if has_errors {
         return EXIT_DATA_ERRORS;
     }

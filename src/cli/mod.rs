@@ -31,7 +31,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostic::Files;
+use crate::diagnostic::{Files, Severity};
 use crate::pipeline::Checked;
 
 /// Exit code: everything is fine.
@@ -89,6 +89,10 @@ pub struct InputArgs {
     /// Folder of source documents that `source` records point into
     #[arg(long, default_value = "seeds")]
     pub seeds: PathBuf,
+    /// Print at most N diagnostics (errors before warnings), then a count of the rest; 0
+    /// prints them all
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_errors: usize,
 }
 
 pub fn run(cli: Cli) -> u8 {
@@ -200,9 +204,9 @@ fn failure(error: &dyn std::fmt::Display) -> u8 {
     EXIT_FAILURE
 }
 
-/// Prints every diagnostic, sorted by file and line, then a count; returns whether there were
-/// errors.
-fn report(checked: Checked) -> (bool, crate::model::Model, Files) {
+/// Prints the diagnostics sorted by file and line, at most `max_errors` of them (0: all),
+/// errors before warnings, then a count of all; returns whether there were errors.
+fn report(checked: Checked, max_errors: usize) -> (bool, crate::model::Model, Files) {
     let Checked {
         files,
         model,
@@ -210,20 +214,57 @@ fn report(checked: Checked) -> (bool, crate::model::Model, Files) {
     } = checked;
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
+    let limit = if max_errors == 0 {
+        usize::MAX
+    } else {
+        max_errors
+    };
+    // Errors are never hidden behind warnings: the cap takes errors first.
+    let shown_errors = errors.min(limit);
+    let shown_warnings = warnings.min(limit - shown_errors);
     let styled = std::io::stderr().is_terminal();
+    let (mut printed_errors, mut printed_warnings) = (0, 0);
     for diagnostic in diagnostics.sorted(&files) {
-        say!("{}\n", diagnostic.render(&files, styled));
+        let printed = match diagnostic.severity {
+            Severity::Error => &mut printed_errors,
+            Severity::Warning => &mut printed_warnings,
+        };
+        let cap = match diagnostic.severity {
+            Severity::Error => shown_errors,
+            Severity::Warning => shown_warnings,
+        };
+        if *printed < cap {
+            *printed += 1;
+            say!("{}\n", diagnostic.render(&files, styled));
+        }
+    }
+    let (hidden_errors, hidden_warnings) = (errors - shown_errors, warnings - shown_warnings);
+    if hidden_errors > 0 || hidden_warnings > 0 {
+        let mut rest = Vec::new();
+        if hidden_errors > 0 {
+            rest.push(count(hidden_errors, "more error", "more errors"));
+        }
+        if hidden_warnings > 0 {
+            rest.push(count(hidden_warnings, "more warning", "more warnings"));
+        }
+        say!(
+            "… and {} not shown; `--max-errors 0` shows all\n",
+            rest.join(" and ")
+        );
     }
     if errors > 0 || warnings > 0 {
         say!(
-            "{} {}, {} {}",
-            errors,
-            plural(errors, "error", "errors"),
-            warnings,
-            plural(warnings, "warning", "warnings")
+            "{}, {}",
+            count(errors, "error", "errors"),
+            count(warnings, "warning", "warnings")
         );
     }
     (errors > 0, model, files)
+}
+
+/// "1 error", "3 errors".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

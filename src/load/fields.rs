@@ -68,17 +68,27 @@ impl<'a, 'i> Table<'a, 'i> {
 
     fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue<'i>>, expected: &str) {
         let span = self.span_of(value);
-        self.diagnostics.push(
-            Diagnostic::error(
-                Code::WrongType,
-                span,
-                format!(
-                    "`{key}` must be {expected}, not {}",
-                    value.get_ref().type_str()
-                ),
-            )
-            .with_label(format!("expected {expected}")),
-        );
+        let found = match value.get_ref().type_str() {
+            found @ ("array" | "integer") => format!("an {found}"),
+            found => format!("a {found}"),
+        };
+        let mut diagnostic = Diagnostic::error(
+            Code::WrongType,
+            span,
+            format!("`{key}` must be {expected}, not {found}"),
+        )
+        .with_label(format!("expected {expected}"));
+        // `object = ["russia"]` where one id is wanted: the fix is to drop the brackets.
+        if let DeValue::Array(items) = value.get_ref()
+            && let [item] = &items[..]
+            && let DeValue::String(only) = item.get_ref()
+        {
+            diagnostic = diagnostic.with_hint(format!(
+                "write `{key} = \"{}\"`, without the brackets: `{key}` takes one value",
+                only.escape_default()
+            ));
+        }
+        self.diagnostics.push(diagnostic);
     }
 
     fn text(&mut self, key: &str, value: &'a Spanned<DeValue<'i>>) -> Option<Sp<String>> {

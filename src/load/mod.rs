@@ -5,6 +5,7 @@
 pub mod fields;
 pub mod records;
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -18,6 +19,8 @@ pub use fields::{RawScalar, Sp};
 use records::RawFieldValue;
 pub use records::{RawClaim, RawEntity, RawPredicate, RawRecords};
 
+use crate::model::EntityKind;
+
 /// Data files larger than this are refused rather than read into memory.
 pub const MAX_DATA_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// Source documents larger than this are refused.
@@ -26,11 +29,16 @@ pub const MAX_DOCUMENT_BYTES: u64 = 32 * 1024 * 1024;
 /// Problems that stop loading altogether (exit code 2), as opposed to problems in the data.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("the data folder `{0}` does not exist or is not a folder")]
-    NoDataDir(PathBuf),
-    #[error("the seeds folder `{0}` does not exist or is not a folder")]
-    NoSeedsDir(PathBuf),
-    #[error("cannot read `{path}`: {source}")]
+    #[error("the data folder `{path}` {problem}", path = .0.display(), problem = .1)]
+    DataDir(PathBuf, String),
+    #[error("the seeds folder `{path}` {problem}", path = .0.display(), problem = .1)]
+    SeedsDir(PathBuf, String),
+    #[error(
+        "no data files (*.toml) under `{}`: nothing to check, and nothing was written",
+        .0.display()
+    )]
+    NoDataFiles(PathBuf),
+    #[error("cannot read `{}`: {}", path.display(), reason(source))]
     Io { path: PathBuf, source: io::Error },
 }
 
@@ -38,6 +46,38 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> LoadError + '_ {
     move |source| LoadError::Io {
         path: path.to_owned(),
         source,
+    }
+}
+
+/// An I/O error's cause in the words of the other messages; the system's words otherwise.
+fn reason(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::NotFound => "it does not exist".to_owned(),
+        io::ErrorKind::NotADirectory => "a part of the path is a file, not a folder".to_owned(),
+        io::ErrorKind::IsADirectory => "it is a folder, not a file".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+/// Why `dir` cannot serve as an input folder ("does not exist", "is a file, not a folder",
+/// "cannot be read: permission denied"), naming the part of the path at fault; `None` when it
+/// can be read.
+fn folder_problem(dir: &Path) -> Option<String> {
+    match fs::metadata(dir) {
+        Ok(metadata) if metadata.is_dir() => fs::read_dir(dir)
+            .err()
+            .map(|e| format!("cannot be read: {}", reason(&e))),
+        Ok(_) => Some("is a file, not a folder".to_owned()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Some("does not exist".to_owned()),
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+            let file = dir.ancestors().skip(1).find(|a| a.is_file());
+            Some(match file {
+                Some(file) => format!("cannot exist: `{}` is a file, not a folder", file.display()),
+                None => "cannot exist: a part of its path is a file, not a folder".to_owned(),
+            })
+        }
+        Err(e) => Some(format!("cannot be read: {}", reason(&e))),
     }
 }
 
@@ -51,15 +91,21 @@ pub struct Data {
 }
 
 /// Reads and parses every `*.toml` under `dir`, recursively, in sorted path order.
+///
+/// Symbolic links under the folder are not followed: a link to a folder, or a link named
+/// `*.toml`, is an error that names it (the folder itself may be a link). A folder without any
+/// data file is a failure to run, not a clean check, so that `build` never replaces a database
+/// with an empty one.
 pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, LoadError> {
-    if !dir.is_dir() {
-        return Err(LoadError::NoDataDir(dir.to_owned()));
+    if let Some(problem) = folder_problem(dir) {
+        return Err(LoadError::DataDir(dir.to_owned(), problem));
     }
     let mut data = Data::default();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name();
     let mut paths = Vec::new();
+    let mut refused = 0;
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_owned();
@@ -69,17 +115,47 @@ pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, Load
             }
         })?;
         let path = entry.path();
-        if path.extension().is_none_or(|ext| ext != "toml") {
+        let file_type = entry.file_type();
+        let is_toml = path.extension().is_some_and(|ext| ext == "toml");
+        if file_type.is_symlink() && entry.depth() > 0 {
+            let target = fs::metadata(path);
+            if target.as_ref().is_ok_and(fs::Metadata::is_dir) || is_toml {
+                let shown = path.display().to_string();
+                let what = if target.is_ok_and(|t| t.is_dir()) {
+                    "a folder"
+                } else {
+                    "a file"
+                };
+                let to = fs::read_link(path)
+                    .map(|t| format!(" (`{}`)", t.display()))
+                    .unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::file_error(
+                        Code::UnreadableFile,
+                        shown,
+                        format!(
+                            "a symbolic link to {what}{to}: links under the data folder are not followed"
+                        ),
+                    )
+                    .with_hint(
+                        "move or copy the files into the data folder, or point `--data` at the folder itself",
+                    ),
+                );
+                refused += 1;
+            }
             continue;
         }
-        let file_type = entry.file_type();
+        if !is_toml {
+            continue;
+        }
         if !file_type.is_file() {
             if !file_type.is_dir() {
                 diagnostics.push(Diagnostic::file_error(
                     Code::UnreadableFile,
                     path.display().to_string(),
-                    "not a regular file (a symbolic link, device or pipe); data files must be regular files",
+                    "not a regular file (a device or pipe); data files must be regular files",
                 ));
+                refused += 1;
             }
             continue;
         }
@@ -93,9 +169,13 @@ pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, Load
                 path.display().to_string(),
                 format!("the file has {size} bytes, more than the limit of {MAX_DATA_FILE_BYTES}"),
             ));
+            refused += 1;
             continue;
         }
         paths.push(entry.into_path());
+    }
+    if paths.is_empty() && refused == 0 {
+        return Err(LoadError::NoDataFiles(dir.to_owned()));
     }
     // Files are read and hashed in parallel, then taken in path order.
     let read: Vec<Result<DataFile, LoadError>> =
@@ -144,6 +224,15 @@ type DataFile = Result<(String, String), Diagnostic>;
 fn read_data_file(path: &Path) -> Result<DataFile, LoadError> {
     let bytes = fs::read(path).map_err(io_error(path))?;
     let digest = hex::encode(Sha256::digest(&bytes));
+    if let Some(encoding) = Encoding::guess(&bytes) {
+        let shown = path.display().to_string();
+        return Ok(Err(Diagnostic::file_error(
+            Code::UnreadableFile,
+            shown.clone(),
+            format!("not UTF-8: the file is {}", encoding.describe()),
+        )
+        .with_hint(encoding.conversion(&shown))));
+    }
     Ok(match String::from_utf8(bytes) {
         Ok(text) => Ok((text, digest)),
         Err(e) => {
@@ -160,6 +249,99 @@ fn read_data_file(path: &Path) -> Result<DataFile, LoadError> {
     })
 }
 
+/// A text encoding other than UTF-8, told by a byte-order mark or by NUL bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf16 { big_endian: bool, bom: bool },
+    Utf32 { big_endian: bool },
+}
+
+impl Encoding {
+    /// The encoding of text that is surely not UTF-8: a UTF-16 or UTF-32 byte-order mark, or,
+    /// without one, NUL bytes in every other place, as UTF-16 puts them beside Latin letters.
+    pub fn guess(bytes: &[u8]) -> Option<Encoding> {
+        match bytes {
+            [0x00, 0x00, 0xFE, 0xFF, ..] => return Some(Encoding::Utf32 { big_endian: true }),
+            [0xFF, 0xFE, 0x00, 0x00, ..] => return Some(Encoding::Utf32 { big_endian: false }),
+            [0xFE, 0xFF, ..] => {
+                return Some(Encoding::Utf16 {
+                    big_endian: true,
+                    bom: true,
+                });
+            }
+            [0xFF, 0xFE, ..] => {
+                return Some(Encoding::Utf16 {
+                    big_endian: false,
+                    bom: true,
+                });
+            }
+            _ => {}
+        }
+        // UTF-8 text has no NUL bytes at all; a quarter of them in the first few KiB, nearly
+        // all on one side, is UTF-16 without a mark.
+        let sample = &bytes[..bytes.len().min(4096)];
+        let nul_at = |parity: usize| {
+            sample
+                .iter()
+                .skip(parity)
+                .step_by(2)
+                .filter(|&&b| b == 0)
+                .count()
+        };
+        let (even, odd) = (nul_at(0), nul_at(1));
+        let pairs = sample.len() / 2;
+        if pairs == 0 || (even + odd) * 4 < sample.len() {
+            return None;
+        }
+        if odd * 10 >= pairs * 4 && even * 10 < pairs {
+            Some(Encoding::Utf16 {
+                big_endian: false,
+                bom: false,
+            })
+        } else if even * 10 >= pairs * 4 && odd * 10 < pairs {
+            Some(Encoding::Utf16 {
+                big_endian: true,
+                bom: false,
+            })
+        } else {
+            None
+        }
+    }
+
+    /// "UTF-16 (little-endian, with a byte-order mark)".
+    pub fn describe(self) -> String {
+        let order = |big: bool| if big { "big-endian" } else { "little-endian" };
+        match self {
+            Encoding::Utf16 { big_endian, bom } => format!(
+                "UTF-16 ({}, {} a byte-order mark)",
+                order(big_endian),
+                if bom { "with" } else { "without" }
+            ),
+            Encoding::Utf32 { big_endian } => {
+                format!("UTF-32 ({}, with a byte-order mark)", order(big_endian))
+            }
+        }
+    }
+
+    /// The command that converts `path` to UTF-8, as a hint. With a mark, iconv reads the byte
+    /// order from it; without, it must be told.
+    pub fn conversion(self, path: &str) -> String {
+        let from = match self {
+            Encoding::Utf16 { bom: true, .. } => "UTF-16",
+            Encoding::Utf16 {
+                big_endian: true, ..
+            } => "UTF-16BE",
+            Encoding::Utf16 {
+                big_endian: false, ..
+            } => "UTF-16LE",
+            Encoding::Utf32 { .. } => "UTF-32",
+        };
+        format!(
+            "convert it to UTF-8: `iconv -f {from} -t UTF-8 {path} > converted.txt`, then replace the file with it"
+        )
+    }
+}
+
 /// A source document read from the seeds folder.
 #[derive(Debug)]
 pub struct LoadedDocument {
@@ -171,26 +353,47 @@ pub struct LoadedDocument {
     pub sha256: String,
 }
 
+/// The documents of the `source` records, and what the unused-document warning needs to know.
+#[derive(Debug, Default)]
+pub struct Documents {
+    pub loaded: Vec<LoadedDocument>,
+    /// Every file under the seeds folder, relative to it.
+    pub available: Vec<String>,
+    /// Files under the seeds folder that a `source` record names or was pointed to by a hint,
+    /// loaded or not, by canonical path: none of them is unused.
+    pub named: HashSet<PathBuf>,
+    /// Whether some `source` record has no usable `file`, so that which documents are unused
+    /// cannot be told.
+    pub unknown_files: bool,
+}
+
 /// Reads the document of every `source` record. A path that leaves the seeds folder (`..`, an
 /// absolute path, a symbolic link pointing out), a file that is not regular, too large or not
-/// UTF-8 is reported at the record's `file` field and not read.
+/// UTF-8 is reported at the record's `file` field and not read. A seeds folder, or a file in
+/// it, that cannot be read (permission denied) stops loading with exit code 2.
 pub fn load_documents(
     seeds: &Path,
     entities: &[RawEntity],
     diagnostics: &mut Diagnostics,
-) -> Result<Vec<LoadedDocument>, LoadError> {
-    let root = seeds
-        .canonicalize()
-        .ok()
-        .filter(|p| p.is_dir())
-        .ok_or_else(|| LoadError::NoSeedsDir(seeds.to_owned()))?;
-    let available = seed_files(&root);
-    let mut documents = Vec::new();
+) -> Result<Documents, LoadError> {
+    if let Some(problem) = folder_problem(seeds) {
+        return Err(LoadError::SeedsDir(seeds.to_owned(), problem));
+    }
+    let root = seeds.canonicalize().map_err(io_error(seeds))?;
+    let mut documents = Documents {
+        available: seed_files(&root)?,
+        ..Documents::default()
+    };
     for (index, entity) in entities.iter().enumerate() {
+        if entity.kind != EntityKind::Source {
+            continue;
+        }
         let Some(field) = entity.field("file") else {
+            documents.unknown_files = true;
             continue;
         };
         let RawFieldValue::Text(file) = &field.value else {
+            documents.unknown_files = true;
             continue;
         };
         let error = |code, message: String| Diagnostic::error(code, field.span.clone(), message);
@@ -214,17 +417,48 @@ pub fn load_documents(
             );
             continue;
         }
-        let Ok(resolved) = root.join(relative).canonicalize() else {
-            let mut d = error(
-                Code::UnreadableFile,
-                format!("source file `{file}` does not exist in {}", seeds.display()),
-            )
-            .with_label("no such file");
-            if let Some(s) = closest(file, available.iter().map(String::as_str)) {
-                d = d.with_hint(format!("did you mean `{s}`?"));
+        let resolved = match root.join(relative).canonicalize() {
+            Ok(resolved) => resolved,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let mut d = error(
+                    Code::UnreadableFile,
+                    format!("source file `{file}` does not exist in {}", seeds.display()),
+                )
+                .with_label("no such file");
+                let near = closest(file, documents.available.iter().map(String::as_str));
+                if let Some(near) = near.filter(|near| near != file) {
+                    documents.named.insert(root.join(near));
+                    d = d.with_hint(format!("did you mean `{near}`?"));
+                }
+                diagnostics.push(d);
+                continue;
             }
-            diagnostics.push(d);
-            continue;
+            Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+                let inside = relative
+                    .ancestors()
+                    .skip(1)
+                    .filter(|a| !a.as_os_str().is_empty())
+                    .find(|a| root.join(a).is_file());
+                if let Some(inside) = inside {
+                    documents.named.insert(root.join(inside));
+                }
+                let what = inside.map_or_else(
+                    || "a part of the path is a file, not a folder".to_owned(),
+                    |a| format!("`{}` is a file, not a folder", a.display()),
+                );
+                diagnostics.push(
+                    error(
+                        Code::UnreadableFile,
+                        format!(
+                            "source file `{file}` cannot exist in {}: {what}",
+                            seeds.display()
+                        ),
+                    )
+                    .with_label("no such file"),
+                );
+                continue;
+            }
+            Err(e) => return Err(io_error(&seeds.join(relative))(e)),
         };
         if !resolved.starts_with(&root) {
             diagnostics.push(
@@ -239,7 +473,9 @@ pub fn load_documents(
             );
             continue;
         }
-        let metadata = fs::metadata(&resolved).map_err(io_error(&resolved))?;
+        documents.named.insert(resolved.clone());
+        let shown = seeds.join(relative);
+        let metadata = fs::metadata(&resolved).map_err(io_error(&shown))?;
         if !metadata.is_file() {
             diagnostics.push(
                 error(
@@ -260,8 +496,21 @@ pub fn load_documents(
             ));
             continue;
         }
-        let bytes = fs::read(&resolved).map_err(io_error(&resolved))?;
+        let bytes = fs::read(&resolved).map_err(io_error(&shown))?;
         let sha256 = hex::encode(Sha256::digest(&bytes));
+        if let Some(encoding) = Encoding::guess(&bytes) {
+            diagnostics.push(
+                error(
+                    Code::UnreadableFile,
+                    format!(
+                        "source file `{file}` is not UTF-8: it is {}",
+                        encoding.describe()
+                    ),
+                )
+                .with_hint(encoding.conversion(&shown.display().to_string())),
+            );
+            continue;
+        }
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -274,7 +523,7 @@ pub fn load_documents(
                             e.as_bytes()[at]
                         ),
                     )
-                    .with_hint("convert the document to UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"),
+                    .with_hint("convert the document to UTF-8; if it is Latin-1 or Windows-1252, `iconv -f WINDOWS-1252 -t UTF-8`"),
                 );
                 continue;
             }
@@ -293,7 +542,7 @@ pub fn load_documents(
             ));
             continue;
         }
-        documents.push(LoadedDocument {
+        documents.loaded.push(LoadedDocument {
             entity: index,
             file: file.clone(),
             text,
@@ -304,18 +553,73 @@ pub fn load_documents(
 }
 
 /// Files under the seeds folder, relative to it, for "did you mean" hints and unused-document
-/// warnings.
-pub fn seed_files(root: &Path) -> Vec<String> {
-    walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(root)
-                .ok()
-                .map(|p| p.display().to_string())
-        })
-        .collect()
+/// warnings. A folder in it that cannot be read stops loading.
+fn seed_files(root: &Path) -> Result<Vec<String>, LoadError> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(root).to_owned();
+            io_error(&path)(e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Ok(relative) = entry.path().strip_prefix(root) {
+            files.push(relative.display().to_string());
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_and_utf32_are_told_from_utf8() {
+        let utf16le: Vec<u8> = "Hallo Welt"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let utf16be: Vec<u8> = "Hallo Welt"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let with_bom = |bom: &[u8], rest: &[u8]| [bom, rest].concat();
+        assert_eq!(
+            Encoding::guess(&with_bom(&[0xFF, 0xFE], &utf16le)),
+            Some(Encoding::Utf16 {
+                big_endian: false,
+                bom: true
+            })
+        );
+        assert_eq!(
+            Encoding::guess(&with_bom(&[0xFE, 0xFF], &utf16be)),
+            Some(Encoding::Utf16 {
+                big_endian: true,
+                bom: true
+            })
+        );
+        assert_eq!(
+            Encoding::guess(&utf16le),
+            Some(Encoding::Utf16 {
+                big_endian: false,
+                bom: false
+            })
+        );
+        assert_eq!(
+            Encoding::guess(&utf16be),
+            Some(Encoding::Utf16 {
+                big_endian: true,
+                bom: false
+            })
+        );
+        assert_eq!(
+            Encoding::guess(&[0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]),
+            Some(Encoding::Utf32 { big_endian: false })
+        );
+        assert_eq!(Encoding::guess("Hallo Welt, čau".as_bytes()), None);
+        assert_eq!(Encoding::guess(b"caf\xe9 au lait"), None);
+        assert_eq!(Encoding::guess(b""), None);
+    }
 }

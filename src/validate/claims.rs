@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, Span};
 use crate::load::{RawClaim, RawScalar, Sp};
-use crate::model::text::{NormalizedText, char_range_to_bytes, normalize};
+use crate::model::text::{NormalizedText, normalize};
 use crate::model::{
     Claim, ClaimObject, DateRange, EntityKind, Model, ObjectType, Origin, RefField, Stance, Value,
 };
@@ -530,15 +530,27 @@ fn quote_not_found(
     .with_label("not found, even after normalising quotes, dashes and white space");
     match text.closest(needle) {
         Some((chars, score)) => {
-            let bytes = char_range_to_bytes(&document.text, chars);
-            let line = document.text[..bytes.start].matches('\n').count() + 1;
+            let lines = text.original_lines(&document.text);
+            let line = lines.line(chars.start);
+            let passage = document.text[lines.bytes(&document.text, chars)].replace('\n', " ");
             d.with_hint(format!(
                 "the closest passage ({:.0}% alike, line {line} of the document) reads: \"{}\"",
                 score * 100.0,
-                document.text[bytes].replace('\n', " ")
+                shortened(&passage)
             ))
         }
-        None => d.with_hint("no passage of the document shares a word with this quote"),
+        None => d.with_hint("no word of this quote occurs in the document"),
+    }
+}
+
+/// Passages longer than this are shown cut, in hints.
+const SHOWN_PASSAGE_CHARS: usize = 300;
+
+/// A passage as a hint shows it: whole up to [`SHOWN_PASSAGE_CHARS`], else its start and `…`.
+fn shortened(passage: &str) -> std::borrow::Cow<'_, str> {
+    match passage.char_indices().nth(SHOWN_PASSAGE_CHARS) {
+        Some((cut, _)) => format!("{} …", passage[..cut].trim_end()).into(),
+        None => passage.into(),
     }
 }
 

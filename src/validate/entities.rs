@@ -2,7 +2,7 @@
 //! URLs, coordinates, dates, grades, Wikidata ids) and reference fields (they must name a
 //! record of a fitting kind).
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, Span};
 use crate::load::Sp;
 use crate::load::records::{FieldType, ORGANISATION_TYPES, RawEntity, RawFieldValue};
 use crate::model::{DateRange, Entity, EntityKind, ObjectType, Origin, Predicate, Scalar};
@@ -65,17 +65,20 @@ pub fn resolve(
             ));
         }
     }
-    for (n, alias) in raw.aliases.iter().enumerate() {
-        if let Some(first) = raw.aliases[..n].iter().find(|a| a.value == alias.value) {
+    // Aliases seen so far, by value: one lookup each, not a scan of the earlier ones.
+    let mut listed: foldhash::HashMap<&str, &Span> = foldhash::HashMap::default();
+    for alias in &raw.aliases {
+        if let Some(&first) = listed.get(alias.value.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::InvalidValue,
                     alias.span.clone(),
                     format!("alias `{}` is listed twice", alias.value),
                 )
-                .with_related(first.span.clone(), "first listed here"),
+                .with_related(first.clone(), "first listed here"),
             );
         } else {
+            listed.insert(&alias.value, &alias.span);
             entity.aliases.push(alias.value.clone());
         }
     }

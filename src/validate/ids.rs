@@ -3,6 +3,9 @@
 
 use foldhash::HashMap;
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::Sp;
 
@@ -37,11 +40,8 @@ pub fn check_id(id: &Sp<String>, style: IdStyle, diagnostics: &mut Diagnostics) 
             "id `{text}` is longer than {MAX_ID_LEN} characters"
         ))
     } else if let Some(c) = text.chars().find(|c| !c.is_ascii()) {
-        let hint = c
-            .to_lowercase()
-            .find(|l| l.is_ascii())
+        let hint = look_alike_ascii(c)
             .map(|l| format!(" (it looks like `{l}`)"))
-            .or_else(|| lookalike(c).map(|l| format!(" (it looks like `{l}`)")))
             .unwrap_or_default();
         Some(format!(
             "id `{text}` contains the non-ASCII character `{c}` U+{:04X}{hint}",
@@ -54,22 +54,77 @@ pub fn check_id(id: &Sp<String>, style: IdStyle, diagnostics: &mut Diagnostics) 
     };
     match problem {
         Some(message) => {
-            let suggestion: String = text
-                .chars()
-                .map(|c| lookalike(c).unwrap_or(c).to_ascii_lowercase())
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { sep })
-                .collect();
             let mut d = Diagnostic::error(Code::InvalidId, id.span.clone(), message).with_label(
                 format!("ids are lowercase ASCII letters, digits and `{sep}`, 1 to {MAX_ID_LEN} characters"),
             );
-            if !suggestion.is_empty() && suggestion != *text {
-                d = d.with_hint(format!("write `{suggestion}`"));
+            match suggestion(text, sep) {
+                Ok(suggestion) if !suggestion.is_empty() && suggestion != *text => {
+                    d = d.with_hint(format!("write `{suggestion}`"));
+                }
+                Ok(_) => {}
+                Err(c) => {
+                    d = d.with_hint(format!(
+                        "`{c}` (U+{:04X}) has no ASCII form: spell the id in Latin letters, e.g. a transliteration of the name",
+                        u32::from(c)
+                    ));
+                }
             }
             diagnostics.push(d);
             false
         }
         None => true,
     }
+}
+
+/// The id `text` in valid form: letters in their ASCII form, lowercase, anything else one
+/// separator, none at either end; or the first character that has no ASCII form, for which
+/// no suggestion would be right.
+fn suggestion(text: &str, sep: char) -> Result<String, char> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let ascii = if c.is_ascii() {
+            c.to_string()
+        } else {
+            ascii_form(c).ok_or(c)?
+        };
+        for a in ascii.chars() {
+            let a = a.to_ascii_lowercase();
+            if a.is_ascii_alphanumeric() {
+                out.push(a);
+            } else if !out.is_empty() && !out.ends_with(sep) {
+                out.push(sep);
+            }
+        }
+    }
+    while out.ends_with(sep) {
+        out.pop();
+    }
+    Ok(out)
+}
+
+/// The ASCII letter a character is easily mistaken for: its lowercase, its compatibility form
+/// (fullwidth `ｎ` is `n`), or a Cyrillic or Greek look-alike.
+fn look_alike_ascii(c: char) -> Option<String> {
+    if let Some(l) = c.to_lowercase().find(char::is_ascii) {
+        return Some(l.to_string());
+    }
+    let compatible: String = std::iter::once(c).nfkc().collect();
+    if compatible.is_ascii() && !compatible.is_empty() {
+        return Some(compatible);
+    }
+    lookalike(c).map(String::from)
+}
+
+/// The ASCII form of a non-ASCII character: its look-alike, else the letter without its
+/// diacritics (`é` is `e`); `None` when it has none (`д`, `東`).
+fn ascii_form(c: char) -> Option<String> {
+    look_alike_ascii(c).or_else(|| {
+        let bare: String = std::iter::once(c)
+            .nfkd()
+            .filter(|&d| !is_combining_mark(d))
+            .collect();
+        (bare.is_ascii() && !bare.is_empty()).then_some(bare)
+    })
 }
 
 /// ASCII letters that Cyrillic and Greek letters are easily mistaken for.

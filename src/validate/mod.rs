@@ -49,7 +49,11 @@ pub fn resolve(
     for raw in &records.predicates {
         let slot = raw.id.as_ref().and_then(|id| {
             let valid = check_id(id, IdStyle::Snake, diagnostics);
-            (registry.define(id, "predicate", diagnostics) && valid).then(|| {
+            // An id that an entity already has is reported once, and the predicate still
+            // resolves the claims that use it, rather than each reporting it unknown.
+            let unique = registry.define(id, "predicate", diagnostics);
+            let first = unique || !predicate_index.contains_key(&id.value);
+            (valid && first).then(|| {
                 let index = predicate_index.len();
                 predicate_index.insert(id.value.clone(), index);
                 index

@@ -19,16 +19,21 @@ pub fn resolve(
 ) -> Vec<Predicate> {
     let mut predicates = Vec::new();
     for (raw, slot) in records.predicates.iter().zip(slots) {
-        let subject = kinds(&raw.subject, "subject", diagnostics);
+        let subject = kinds(&raw.subject, "subject", false, diagnostics);
         let object = match &raw.object {
             Some(RawObjectType::Value(value)) => match value.value.as_str() {
                 "number" => ObjectType::Number,
                 "text" => ObjectType::Text,
                 "date" => ObjectType::Date,
-                _ => ObjectType::Entity(kinds(std::slice::from_ref(value), "object", diagnostics)),
+                _ => ObjectType::Entity(kinds(
+                    std::slice::from_ref(value),
+                    "object",
+                    true,
+                    diagnostics,
+                )),
             },
             Some(RawObjectType::Kinds(list)) => {
-                ObjectType::Entity(kinds(list, "object", diagnostics))
+                ObjectType::Entity(kinds(list, "object", false, diagnostics))
             }
             None => ObjectType::Entity(Vec::new()),
         };
@@ -84,7 +89,14 @@ fn excludes_scope(scope: &Sp<String>, diagnostics: &mut Diagnostics) -> Option<E
     parsed
 }
 
-fn kinds(names: &[Sp<String>], field: &str, diagnostics: &mut Diagnostics) -> Vec<EntityKind> {
+/// The record kinds `names`, each checked; `lone` when the field is one string rather than an
+/// array, where `object` may also be a value type.
+fn kinds(
+    names: &[Sp<String>],
+    field: &str,
+    lone: bool,
+    diagnostics: &mut Diagnostics,
+) -> Vec<EntityKind> {
     let mut kinds = Vec::new();
     for name in names {
         match EntityKind::parse(&name.value) {
@@ -93,10 +105,29 @@ fn kinds(names: &[Sp<String>], field: &str, diagnostics: &mut Diagnostics) -> Ve
                     kinds.push(kind);
                 }
             }
+            // A value type is only ever meant in an array by mistake: say what to write, not
+            // "did you mean" the very same word.
+            None if field == "object" && !lone && VALUE_TYPES.contains(&name.value.as_str()) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::WrongType,
+                        name.span.clone(),
+                        format!(
+                            "`object` is an array, but the value type `{}` is given alone, as a string",
+                            name.value
+                        ),
+                    )
+                    .with_label("a value type inside an array")
+                    .with_hint(format!(
+                        "write `object = \"{}\"`; an array lists record kinds, e.g. `object = [\"person\", \"group\"]`",
+                        name.value
+                    )),
+                );
+            }
             None => {
                 let all: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
                 let mut candidates = all.clone();
-                if field == "object" {
+                if field == "object" && lone {
                     candidates.extend(VALUE_TYPES);
                 }
                 diagnostics.push(

@@ -404,3 +404,551 @@ fn missing_folders_and_bad_usage_exit_2() {
     assert_eq!(result.code, 2);
     assert!(result.stderr.contains("unexpected argument '--frobnicate'"));
 }
+
+/// Appends `text` to a file of a scratch project.
+fn append(path: &Path, text: &str) {
+    let mut old = fs::read_to_string(path).unwrap();
+    old.push_str(text);
+    fs::write(path, old).unwrap();
+}
+
+/// How many diagnostics of a kind (`error[`, `warning[`) a run printed.
+fn printed(result: &Run, kind: &str) -> usize {
+    result.stderr.matches(kind).count()
+}
+
+/// A scratch project whose `data/typos.toml` holds `count` people with a misspelt field each
+/// (one error each), and a document no source names (one warning).
+fn project_with_errors(count: usize) -> tempfile::TempDir {
+    let project = valid_project();
+    let people: String = (0..count)
+        .map(|i| format!("[[person]]\nid = \"typo-{i}\"\nname = \"Typo {i}\"\nnmae = \"x\"\n\n"))
+        .collect();
+    fs::write(project.path().join("data/typos.toml"), people).unwrap();
+    fs::write(project.path().join("seeds/stray.txt"), "not curated yet").unwrap();
+    project
+}
+
+#[test]
+fn max_errors_caps_the_printed_diagnostics_and_counts_the_rest() {
+    let project = project_with_errors(250);
+    let dir = project.path();
+    // The default prints 100, errors first, and says how many more there are.
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert_eq!(printed(&result, "error[unknown-field]"), 100);
+    assert_eq!(printed(&result, "warning["), 0);
+    assert!(
+        result.stderr.ends_with(
+            "… and 150 more errors and 1 more warning not shown; `--max-errors 0` shows all\n\n250 errors, 1 warning\n"
+        ),
+        "{}",
+        result.stderr
+    );
+    // Errors before warnings: a cap that fits the errors hides only the warning.
+    let result = run(dir, &["check", "--max-errors", "250"]);
+    assert_eq!(printed(&result, "error[unknown-field]"), 250);
+    assert!(result.stderr.contains("… and 1 more warning not shown"));
+    // 0 prints everything, and no "not shown" line.
+    let result = run(dir, &["check", "--max-errors", "0"]);
+    assert_eq!(result.code, 1);
+    assert_eq!(printed(&result, "error[unknown-field]"), 250);
+    assert_eq!(printed(&result, "warning[unused-document]"), 1);
+    assert!(!result.stderr.contains("not shown"), "{}", result.stderr);
+    assert!(result.stderr.ends_with("250 errors, 1 warning\n"));
+    // `build` takes the same cap, and writes nothing.
+    let result = run(dir, &["build", "--no-exports", "--max-errors", "3"]);
+    assert_eq!(result.code, 1);
+    assert_eq!(printed(&result, "error[unknown-field]"), 3);
+    assert!(
+        result
+            .stderr
+            .contains("… and 247 more errors and 1 more warning not shown")
+    );
+    assert!(!dir.join("claimgraph.sqlite").exists());
+    let result = run(dir, &["check", "--max-errors", "-1"]);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+}
+
+/// What used to grow with the square of the input: every error of a long line printed
+/// against the whole line, and a long quote that is not found. Not timed: their output must
+/// stay proportional to what they report.
+#[test]
+fn hostile_inputs_give_bounded_output() {
+    let project = valid_project();
+    let dir = project.path();
+    // 3,000 empty aliases on one line: 3,000 "cannot be empty" and 2,999 "listed twice".
+    let aliases = vec!["\"\""; 3_000].join(", ");
+    fs::write(
+        dir.join("data/many.toml"),
+        format!("[[person]]\nid = \"many\"\nname = \"Many\"\naliases = [{aliases}]\n"),
+    )
+    .unwrap();
+    let result = run(dir, &["check", "--max-errors", "0"]);
+    assert_eq!(result.code, 1);
+    assert!(result.stderr.ends_with("5999 errors, 0 warnings\n"));
+    assert!(
+        result.stderr.len() < 5_999 * 400,
+        "{} bytes for 5,999 errors",
+        result.stderr.len()
+    );
+    // A place far into the line is shown by its position.
+    assert!(
+        result.stderr.contains("--> data/many.toml:4:12008"),
+        "{}",
+        &result.stderr[result.stderr.len() - 2000..]
+    );
+    fs::remove_file(dir.join("data/many.toml")).unwrap();
+
+    // A 60 KB quote that is the document's text with words changed: its passage is found and
+    // shown cut.
+    let document: String = (0..12_000).map(|i| format!("word{} ", i % 1_009)).collect();
+    fs::write(dir.join("seeds/long.txt"), &document).unwrap();
+    let quote: Vec<String> = document
+        .split(' ')
+        .skip(100)
+        .take(9_000)
+        .enumerate()
+        .map(|(i, w)| {
+            if i % 9 == 4 {
+                format!("changed{w}")
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect();
+    append(
+        &dir.join("data/entities.toml"),
+        "\n[[source]]\nid = \"long\"\nfile = \"long.txt\"\ntitle = \"Long\"\n",
+    );
+    append(
+        &dir.join("data/claims/report.toml"),
+        &format!(
+            "\n[[claim]]\nsource = \"long\"\nsubject = \"northern-unit\"\npredicate = \"lost_soldiers\"\nvalue = \"many\"\nquote = \"{}\"\n",
+            quote.join(" ")
+        ),
+    );
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("% alike, line 1 of the document) reads: \"word100 word101"),
+        "{}",
+        result.stderr
+    );
+    assert!(result.stderr.contains(" …\""), "the passage is cut");
+    assert!(
+        result.stderr.len() < 10_000,
+        "{} bytes",
+        result.stderr.len()
+    );
+}
+
+#[test]
+fn repeated_aliases_among_many_are_each_reported_once() {
+    let project = valid_project();
+    let mut aliases: Vec<String> = (0..20_000).map(|i| format!("\"alias {i}\"")).collect();
+    aliases.push("\"alias 7\"".to_owned());
+    fs::write(
+        project.path().join("data/many.toml"),
+        format!(
+            "[[person]]\nid = \"many\"\nname = \"Many\"\naliases = [\n{}\n]\n",
+            aliases.join(",\n")
+        ),
+    )
+    .unwrap();
+    let result = run(project.path(), &["check"]);
+    assert_eq!(result.code, 1);
+    assert_eq!(printed(&result, "error["), 1, "{}", result.stderr);
+    assert!(result.stderr.contains("alias `alias 7` is listed twice"));
+    assert!(
+        result.stderr.contains("--> data/many.toml:20005:1"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("::: data/many.toml:12:1"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn an_array_where_one_value_is_wanted_says_what_to_write() {
+    let project = valid_project();
+    let dir = project.path();
+    append(
+        &dir.join("data/vocabulary.toml"),
+        "\n[[predicate]]\nid = \"said\"\nlabel = \"said\"\nsubject = [\"person\"]\nobject = [\"text\"]\n",
+    );
+    append(
+        &dir.join("data/claims/rebuttal.toml"),
+        "\n[[claim]]\nsource = \"rebuttal\"\nsubject = \"unit-deserters\"\npredicate = \"detained_by\"\nobject = [\"ministry\"]\nquote = \"Die Soldaten wurden\"\n",
+    );
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    for fragment in [
+        "error[wrong-type]: `object` is an array, but the value type `text` is given alone, as a string",
+        "write `object = \"text\"`; an array lists record kinds",
+        "error[wrong-type]: `object` must be a string, not an array",
+        "write `object = \"ministry\"`, without the brackets",
+    ] {
+        assert!(
+            result.stderr.contains(fragment),
+            "missing `{fragment}`:\n{}",
+            result.stderr
+        );
+    }
+    assert!(
+        !result.stderr.contains("did you mean `text`?"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn non_ascii_ids_get_their_ascii_form_or_an_explanation() {
+    let project = valid_project();
+    append(
+        &project.path().join("data/entities.toml"),
+        "\n[[group]]\nid = \"ｎｋ-deserters\"\nname = \"A\"\n\n[[group]]\nid = \"ｏｗｎ\"\nname = \"B\"\n\n[[group]]\nid = \"café-crème\"\nname = \"C\"\n\n[[group]]\nid = \"дезертиры\"\nname = \"D\"\n",
+    );
+    let result = run(project.path(), &["check"]);
+    assert_eq!(result.code, 1);
+    for fragment in [
+        "`ｎ` U+FF4E (it looks like `n`)",
+        "help: write `nk-deserters`",
+        "help: write `own`",
+        "help: write `cafe-creme`",
+        "`д` (U+0434) has no ASCII form: spell the id in Latin letters",
+    ] {
+        assert!(
+            result.stderr.contains(fragment),
+            "missing `{fragment}`:\n{}",
+            result.stderr
+        );
+    }
+    assert!(!result.stderr.contains("write `-"), "{}", result.stderr);
+    assert_eq!(printed(&result, "help: write"), 3, "{}", result.stderr);
+}
+
+/// Runs `check` as an unprivileged user when the tests run as root (as in containers and some
+/// CI), where permission bits deny nothing. `None` when the user cannot be switched to.
+fn run_denied(dir: &Path, args: &[&str]) -> Option<Run> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    let probe = dir.join(".owner");
+    fs::write(&probe, "").unwrap();
+    let root = fs::metadata(&probe).unwrap().uid() == 0;
+    fs::remove_file(&probe).unwrap();
+    let mut command = crate::claimgraph(dir);
+    command.args(args);
+    if root {
+        // `nobody` must reach the project: the temporary folder is private to its owner.
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+        command.uid(65534).gid(65534);
+    }
+    match command.output() {
+        Ok(output) => Some(output.into()),
+        Err(e) => {
+            eprintln!("note: running as root and cannot switch to an unprivileged user ({e})");
+            None
+        }
+    }
+}
+
+#[test]
+fn unreadable_folders_and_files_are_permission_denied_exit_2() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path, mode: u32| {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let project = valid_project();
+    let dir = project.path();
+    let cases: [(&str, u32, &str); 4] = [
+        // Not even listed.
+        (
+            "seeds",
+            0o000,
+            "error: the seeds folder `seeds` cannot be read: permission denied",
+        ),
+        // Listed but not entered: the files are seen, not read (once "does not exist … did
+        // you mean `report.txt`?").
+        (
+            "seeds",
+            0o644,
+            "error: cannot read `seeds/report.txt`: permission denied",
+        ),
+        (
+            "data/claims",
+            0o000,
+            "error: cannot read `data/claims`: permission denied",
+        ),
+        (
+            "data/entities.toml",
+            0o000,
+            "error: cannot read `data/entities.toml`: permission denied",
+        ),
+    ];
+    for (path, denied, message) in cases {
+        let original = fs::metadata(dir.join(path)).unwrap().permissions();
+        mode(&dir.join(path), denied);
+        let result = run_denied(dir, &["check"]);
+        fs::set_permissions(dir.join(path), original).unwrap();
+        let Some(result) = result else {
+            // Root that cannot drop its privileges reads everything: the check is clean.
+            let result = run(dir, &["check"]);
+            assert_eq!(result.code, 0, "{}", result.stderr);
+            continue;
+        };
+        assert_eq!(result.code, 2, "{path}: {}", result.stderr);
+        assert_eq!(result.stderr, format!("{message}\n"), "{path}");
+    }
+}
+
+#[test]
+fn utf16_documents_are_told_to_convert_from_utf16() {
+    let project = valid_project();
+    let dir = project.path();
+    let text = "Rebuttal\n\nThe Ministry denied that the Northern Unit lost soldiers.\n";
+    let utf16le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    fs::write(
+        dir.join("seeds/rebuttal.txt"),
+        [&[0xFF, 0xFE], &utf16le[..]].concat(),
+    )
+    .unwrap();
+    let utf16be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    fs::write(dir.join("seeds/report.txt"), &utf16be).unwrap();
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    for fragment in [
+        "source file `rebuttal.txt` is not UTF-8: it is UTF-16 (little-endian, with a byte-order mark)",
+        "`iconv -f UTF-16 -t UTF-8 seeds/rebuttal.txt > converted.txt`",
+        "source file `report.txt` is not UTF-8: it is UTF-16 (big-endian, without a byte-order mark)",
+        "`iconv -f UTF-16BE -t UTF-8 seeds/report.txt > converted.txt`",
+    ] {
+        assert!(
+            result.stderr.contains(fragment),
+            "missing `{fragment}`:\n{}",
+            result.stderr
+        );
+    }
+    assert!(
+        !result.stderr.to_lowercase().contains("latin"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("control character"),
+        "{}",
+        result.stderr
+    );
+    // A data file in UTF-16 too.
+    fs::write(dir.join("data/wide.toml"), &utf16le).unwrap();
+    let result = run(dir, &["check"]);
+    assert!(
+        result.stderr.contains("data/wide.toml")
+            && result.stderr.contains(
+                "not UTF-8: the file is UTF-16 (little-endian, without a byte-order mark)"
+            )
+            && result
+                .stderr
+                .contains("iconv -f UTF-16LE -t UTF-8 data/wide.toml"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn a_quote_that_shares_words_in_another_case_shows_its_passage() {
+    let project = valid_project();
+    append(
+        &project.path().join("data/claims/rebuttal.toml"),
+        "\n[[claim]]\nsource = \"rebuttal\"\nsubject = \"unit-deserters\"\npredicate = \"detained_by\"\nobject = \"ministry\"\nquote = \"DIE SOLDATEN WURDEN NICHT FESTGENOMMEN\"\n",
+    );
+    let result = run(project.path(), &["check"]);
+    assert_eq!(result.code, 1);
+    assert!(
+        result.stderr.contains(
+            "line 4 of the document) reads: \"Die Soldaten wurden noch nicht festgenommen.\""
+        ),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("shares a word"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn a_document_its_source_failed_to_read_is_not_also_unused() {
+    let project = valid_project();
+    let dir = project.path();
+    // Not UTF-8; and a misspelt `file` whose hint names the other document.
+    fs::write(dir.join("seeds/rebuttal.txt"), b"caf\xe9").unwrap();
+    let entities = fs::read_to_string(dir.join("data/entities.toml")).unwrap();
+    fs::write(
+        dir.join("data/entities.toml"),
+        entities.replace("file = \"report.txt\"", "file = \"reprot.txt\""),
+    )
+    .unwrap();
+    fs::write(dir.join("seeds/stray.txt"), "not curated yet").unwrap();
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1);
+    assert!(result.stderr.contains("`rebuttal.txt` is not UTF-8"));
+    assert!(result.stderr.contains("did you mean `report.txt`?"));
+    assert_eq!(
+        printed(&result, "warning[unused-document]"),
+        1,
+        "{}",
+        result.stderr
+    );
+    assert!(result.stderr.contains("--> seeds/stray.txt"));
+    // A path through a file names the file.
+    fs::write(
+        dir.join("data/entities.toml"),
+        entities.replace("file = \"report.txt\"", "file = \"report.txt/part.txt\""),
+    )
+    .unwrap();
+    let result = run(dir, &["check"]);
+    assert!(
+        result.stderr.contains(
+            "source file `report.txt/part.txt` cannot exist in seeds: `report.txt` is a file, not a folder"
+        ),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(
+        printed(&result, "warning[unused-document]"),
+        1,
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn a_predicate_sharing_a_place_id_is_reported_once() {
+    let project = valid_project();
+    let dir = project.path();
+    append(
+        &dir.join("data/entities.toml"),
+        "\n[[place]]\nid = \"count\"\nname = \"Count\"\n",
+    );
+    append(
+        &dir.join("data/claims/report.toml"),
+        "\n[[claim]]\nsource = \"report\"\nsubject = \"unit-deserters\"\npredicate = \"count\"\nvalue = 18\nquote = \"18 Soldaten\"\n",
+    );
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1);
+    assert!(
+        result
+            .stderr
+            .contains("duplicate id `count`: already defined by a place"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("no predicate has that id"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.ends_with("1 error, 0 warnings\n"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn input_folders_that_are_files_say_so() {
+    let project = valid_project();
+    let dir = project.path();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["check", "--data", "data/entities.toml"],
+            "error: the data folder `data/entities.toml` is a file, not a folder\n",
+        ),
+        (
+            &["check", "--data", "data/entities.toml/more"],
+            "error: the data folder `data/entities.toml/more` cannot exist: `data/entities.toml` is a file, not a folder\n",
+        ),
+        (
+            &["check", "--seeds", "seeds/report.txt"],
+            "error: the seeds folder `seeds/report.txt` is a file, not a folder\n",
+        ),
+        (
+            &["build", "--seeds", "seeds/report.txt/x", "--no-exports"],
+            "error: the seeds folder `seeds/report.txt/x` cannot exist: `seeds/report.txt` is a file, not a folder\n",
+        ),
+    ];
+    for (args, message) in cases {
+        let result = run(dir, args);
+        assert_eq!(result.code, 2, "{args:?}");
+        assert_eq!(result.stderr, message, "{args:?}");
+    }
+}
+
+#[test]
+fn symbolic_links_to_folders_under_data_are_errors() {
+    let project = valid_project();
+    let dir = project.path();
+    fs::create_dir(dir.join("elsewhere")).unwrap();
+    fs::write(
+        dir.join("elsewhere/more.toml"),
+        "[[country]]\nid = \"x\"\nname = \"X\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.join("elsewhere"), dir.join("data/linked")).unwrap();
+    std::os::unix::fs::symlink(dir.join("elsewhere/more.toml"), dir.join("data/more.toml"))
+        .unwrap();
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    for fragment in [
+        "error[unreadable-file]: a symbolic link to a folder (`",
+        "links under the data folder are not followed\n--> data/linked",
+        "error[unreadable-file]: a symbolic link to a file (`",
+        "--> data/more.toml",
+        "point `--data` at the folder itself",
+    ] {
+        assert!(
+            result.stderr.contains(fragment),
+            "missing `{fragment}`:\n{}",
+            result.stderr
+        );
+    }
+    // The data folder itself may be a link.
+    fs::remove_file(dir.join("data/linked")).unwrap();
+    fs::remove_file(dir.join("data/more.toml")).unwrap();
+    std::os::unix::fs::symlink(dir.join("data"), dir.join("data-link")).unwrap();
+    let result = run(dir, &["check", "--data", "data-link"]);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+}
+
+#[test]
+fn no_data_files_is_exit_2_and_nothing_is_written() {
+    let project = valid_project();
+    let dir = project.path();
+    let result = run(dir, &["build"]);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let database = fs::read(dir.join("claimgraph.sqlite")).unwrap();
+    let exports: Vec<_> = fs::read_dir(dir.join("exports")).unwrap().collect();
+    fs::remove_dir_all(dir.join("data")).unwrap();
+    fs::create_dir_all(dir.join("data/empty")).unwrap();
+    fs::write(dir.join("data/README.md"), "curated files go here").unwrap();
+    for command in ["check", "build"] {
+        let result = run(dir, &[command]);
+        assert_eq!(result.code, 2, "{command}: {}", result.stderr);
+        assert_eq!(
+            result.stderr,
+            "error: no data files (*.toml) under `data`: nothing to check, and nothing was written\n"
+        );
+    }
+    assert_eq!(fs::read(dir.join("claimgraph.sqlite")).unwrap(), database);
+    assert_eq!(
+        fs::read_dir(dir.join("exports")).unwrap().count(),
+        exports.len()
+    );
+}
