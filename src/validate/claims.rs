@@ -618,21 +618,24 @@ fn check_citing_loops(
             continue;
         };
         let span = span_at(position).expect("a repeat is in `citing`");
-        let reporter_note = if previous == 0 {
-            if raw.reported_by.is_some() {
-                " (the claim's reporter)"
-            } else {
-                " (the claim's reporter: by default its source's outlet, else the source)"
-            }
-        } else {
-            ""
+        let implicit = raw.reported_by.is_none();
+        let reporter_note = match (previous, implicit) {
+            (0, false) => " (the claim's reporter)",
+            (0, true) => " (the claim's reporter: by default its source's outlet, else the source)",
+            _ => "",
         };
         let diagnostic = if previous + 1 == position {
             let (message, hint) = if previous == 0 {
                 (
                     format!(
-                        "{} cites itself: it reports the claim and comes first in `citing`{reporter_note}",
-                        id(entity)
+                        "{} cites itself: it reports the claim and comes first in `citing`{}",
+                        id(entity),
+                        if implicit {
+                            " (a claim without `reported_by` is reported by its source's outlet, \
+                             else the source)"
+                        } else {
+                            ""
+                        }
                     ),
                     "remove it from `citing`: what the reporter says itself needs no chain",
                 )

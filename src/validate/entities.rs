@@ -294,7 +294,7 @@ pub fn check_part_of_cycles(
                     link(*one, *one),
                     format!("{} is `part_of` itself", id(*one)),
                 )
-                .with_label("the record this field is in")
+                .with_label(format!("names {} itself", id(*one)))
                 .with_hint("remove it, or name the whole this entity belongs to"),
             );
             continue;

@@ -122,7 +122,7 @@ fn a_reporter_citing_itself_is_an_error_at_the_citation() {
     assert_has(
         &result,
         &[
-            "error[citing-loop]: `agency-a` cites itself: it reports the claim and comes first in `citing` (the claim's reporter)",
+            "error[citing-loop]: `agency-a` cites itself: it reports the claim and comes first in `citing`\n",
             "data/claims.toml:4:11",
             "remove it from `citing`",
         ],
@@ -143,7 +143,7 @@ fn a_source_citing_its_own_outlet_is_a_reporter_citing_itself() {
         &result,
         &[
             "error[citing-loop]: `agency-a` cites itself",
-            "by default its source's outlet",
+            "(a claim without `reported_by` is reported by its source's outlet, else the source)",
             "data/claims.toml:3:11",
         ],
     );
