@@ -127,7 +127,7 @@ pub fn resolve(
 #[derive(Debug)]
 struct QuoteRef {
     span: Span,
-    occurrence: Option<Sp<i64>>,
+    occurrence: Option<Box<Sp<i64>>>,
 }
 
 /// How many occurrences of a quote the messages list.
