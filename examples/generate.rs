@@ -209,8 +209,17 @@ fn main() -> std::io::Result<()> {
             write!(claims, "[[claim]]\nsource = \"{id}\"\n").expect("string");
             let chain = rng.random_range(0..4);
             if chain > 0 {
-                let cited: Vec<String> = (0..chain)
-                    .map(|_| format!("\"{}\"", entities[pick(&mut rng, &actors)].id))
+                // Distinct, and not the reporter: a chain that comes back is a diagnostic.
+                let mut picked: Vec<usize> = Vec::with_capacity(chain);
+                while picked.len() < chain {
+                    let e = pick(&mut rng, &actors);
+                    if e != outlet && !picked.contains(&e) {
+                        picked.push(e);
+                    }
+                }
+                let cited: Vec<String> = picked
+                    .iter()
+                    .map(|&e| format!("\"{}\"", entities[e].id))
                     .collect();
                 writeln!(claims, "citing = [{}]", cited.join(", ")).expect("string");
             }
@@ -282,10 +291,11 @@ fn write_entities(
         let surname = entity.name.split(' ').next().unwrap_or_default();
         writeln!(
             text,
-            "[[{table}]]\nid = \"{}\"\nname = \"{}\"\naliases = [\"{surname} {}\"]",
+            "[[{table}]]\nid = \"{}\"\nname = \"{}\"\naliases = [\"{} {surname}\"]",
             entity.id,
             entity.name,
-            to_letters(n + 7)
+            // Letters first: no other entity's name or alias reads the same.
+            to_letters(n)
         )
         .expect("string");
         let country = &entities[countries[rng.random_range(0..countries.len())]].id;

@@ -171,6 +171,10 @@ pub enum Code {
     UnreadableFile,
     QuoteNotFound,
     UnusedDocument,
+    CitingLoop,
+    PartOfCycle,
+    AmbiguousName,
+    AmbiguousQuote,
 }
 
 impl Code {
@@ -194,6 +198,10 @@ impl Code {
             Code::UnreadableFile => "unreadable-file",
             Code::QuoteNotFound => "quote-not-found",
             Code::UnusedDocument => "unused-document",
+            Code::CitingLoop => "citing-loop",
+            Code::PartOfCycle => "part-of-cycle",
+            Code::AmbiguousName => "ambiguous-name",
+            Code::AmbiguousQuote => "ambiguous-quote",
         }
     }
 }

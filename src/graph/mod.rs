@@ -1,6 +1,7 @@
 //! The knowledge graph: one directed petgraph graph whose nodes are entities and claims, the
 //! provenance analysis computed on it (origins, corroboration, conflicts), and the views the
-//! exports draw.
+//! exports draw; and the `part_of` hierarchy in strongly connected components, which both the
+//! check (its cycles) and the analysis (every entity's wholes) read.
 
 pub mod provenance;
 pub mod views;
@@ -8,7 +9,7 @@ pub mod views;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::model::{ClaimObject, Model, RefField};
+use crate::model::{ClaimObject, Entity, Model, RefField};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Node {
@@ -145,24 +146,198 @@ impl KnowledgeGraph {
             Node::Claim(_) => unreachable!("claims cite entities"),
         }
     }
+}
 
-    /// The entity and every whole it is `part_of`, transitively, sorted: what it speaks for
-    /// and what it is a party to.
-    pub fn wholes(&self, entity: usize) -> Vec<usize> {
-        let mut seen = vec![entity];
-        let mut stack = vec![self.entity_nodes[entity]];
-        while let Some(node) = stack.pop() {
-            for edge in self.graph.edges(node) {
-                if edge.weight().kind == EdgeKind::Field(RefField::PartOf)
-                    && let Node::Entity(target) = self.graph[edge.target()]
-                    && !seen.contains(&target)
-                {
-                    seen.push(target);
-                    stack.push(edge.target());
-                }
+/// The `part_of` links among entities in strongly connected components: a component of more
+/// than one entity, or of one that is `part_of` itself, is a cycle. Found by Kosaraju's
+/// algorithm, iterative (a chain of a million links does not deepen the stack) and linear in
+/// entities and links.
+#[derive(Debug)]
+pub struct PartOfComponents {
+    /// Each entity's component.
+    component: Vec<u32>,
+    /// The components, wholes before their parts (petgraph gives them in reverse topological
+    /// order), each with its members in entity order.
+    members: Vec<Vec<usize>>,
+}
+
+impl PartOfComponents {
+    pub fn new(entities: &[Entity]) -> PartOfComponents {
+        let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(entities.len(), entities.len());
+        for _ in entities {
+            graph.add_node(());
+        }
+        for (e, target) in part_of_links(entities) {
+            graph.add_edge(NodeIndex::new(e), NodeIndex::new(target), ());
+        }
+        let mut members: Vec<Vec<usize>> = petgraph::algo::kosaraju_scc(&graph)
+            .into_iter()
+            .map(|nodes| {
+                let mut members: Vec<usize> = nodes.into_iter().map(NodeIndex::index).collect();
+                members.sort_unstable();
+                members
+            })
+            .collect();
+        members.shrink_to_fit();
+        let mut component = vec![0; entities.len()];
+        for (c, nodes) in members.iter().enumerate() {
+            for &e in nodes {
+                component[e] = u32::try_from(c).expect("fewer than 2^32 entities");
             }
         }
-        seen.sort_unstable();
-        seen
+        PartOfComponents { component, members }
+    }
+
+    /// The cycles of `part_of`: the components of several entities, and the entities that are
+    /// `part_of` themselves, each once, in the order of their first member.
+    pub fn cycles<'a>(&'a self, entities: &'a [Entity]) -> Vec<&'a [usize]> {
+        let mut cycles: Vec<&[usize]> = self
+            .members
+            .iter()
+            .filter(|members| match members.as_slice() {
+                [one] => part_of_links_of(&entities[*one]).any(|target| target == *one),
+                _ => true,
+            })
+            .map(Vec::as_slice)
+            .collect();
+        cycles.sort_unstable_by_key(|members| members[0]);
+        cycles
+    }
+
+    /// Every entity's wholes: itself and everything it is `part_of`, transitively, sorted. The
+    /// members of one component share one list, so a cycle of two thousand costs one list of
+    /// two thousand, not two thousand of them.
+    pub fn wholes(&self, entities: &[Entity]) -> Wholes {
+        let mut lists: Vec<Vec<usize>> = Vec::with_capacity(self.members.len());
+        for (c, members) in self.members.iter().enumerate() {
+            let mut list = members.clone();
+            for &e in members {
+                for target in part_of_links_of(&entities[e]) {
+                    let whole = self.component[target] as usize;
+                    // Wholes come first, so their lists are complete; a link inside the
+                    // component adds nothing beyond its members.
+                    if whole != c {
+                        debug_assert!(whole < c, "wholes come before their parts");
+                        list.extend_from_slice(&lists[whole]);
+                    }
+                }
+            }
+            list.sort_unstable();
+            list.dedup();
+            list.shrink_to_fit();
+            lists.push(list);
+        }
+        Wholes {
+            component: self.component.clone(),
+            lists,
+        }
+    }
+}
+
+/// Each entity's wholes, shared by the members of a `part_of` cycle.
+#[derive(Debug)]
+pub struct Wholes {
+    component: Vec<u32>,
+    lists: Vec<Vec<usize>>,
+}
+
+impl Wholes {
+    /// The entity and every whole it is `part_of`, transitively, sorted: what it speaks for and
+    /// what it is a party to.
+    pub fn of(&self, entity: usize) -> &[usize] {
+        &self.lists[self.component[entity] as usize]
+    }
+
+    /// The component an entity shares its wholes with: entities of one component have the
+    /// same list.
+    pub fn component(&self, entity: usize) -> usize {
+        self.component[entity] as usize
+    }
+
+    /// The lists, by component.
+    pub fn lists(&self) -> &[Vec<usize>] {
+        &self.lists
+    }
+}
+
+fn part_of_links_of(entity: &Entity) -> impl Iterator<Item = usize> + '_ {
+    entity
+        .links
+        .iter()
+        .filter(|(field, _)| *field == RefField::PartOf)
+        .map(|&(_, target)| target)
+}
+
+fn part_of_links(entities: &[Entity]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    entities
+        .iter()
+        .enumerate()
+        .flat_map(|(e, entity)| part_of_links_of(entity).map(move |target| (e, target)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntityKind, Origin};
+
+    /// Entities `e0`, `e1`, … with the given `part_of` links.
+    fn entities(count: usize, links: &[(usize, usize)]) -> Vec<Entity> {
+        (0..count)
+            .map(|e| Entity {
+                id: format!("e{e}"),
+                kind: EntityKind::Organisation,
+                name: format!("E{e}"),
+                aliases: Vec::new(),
+                description: None,
+                wikidata: None,
+                reliability: None,
+                fields: Vec::new(),
+                links: links
+                    .iter()
+                    .filter(|(from, _)| *from == e)
+                    .map(|&(_, to)| (RefField::PartOf, to))
+                    .collect(),
+                origin: Origin {
+                    file: "test.toml".into(),
+                    line: e + 1,
+                },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cycles_are_the_loops_and_the_self_links_each_once() {
+        // 0 → 1 → 2 → 0 is a loop; 3 is part of itself; 4 → 5 is a plain hierarchy.
+        let entities = entities(6, &[(0, 1), (1, 2), (2, 0), (3, 3), (4, 5), (5, 0)]);
+        let components = PartOfComponents::new(&entities);
+        let cycles: Vec<Vec<usize>> = components
+            .cycles(&entities)
+            .into_iter()
+            .map(<[usize]>::to_vec)
+            .collect();
+        assert_eq!(cycles, [vec![0, 1, 2], vec![3]]);
+    }
+
+    #[test]
+    fn wholes_reach_through_a_loop_and_its_members_share_them() {
+        let entities = entities(6, &[(0, 1), (1, 2), (2, 0), (2, 3), (4, 5), (5, 0)]);
+        let wholes = PartOfComponents::new(&entities).wholes(&entities);
+        assert_eq!(wholes.of(0), [0, 1, 2, 3]);
+        assert_eq!(wholes.of(1), wholes.of(2));
+        assert_eq!(wholes.component(0), wholes.component(2));
+        assert_eq!(wholes.of(3), [3]);
+        assert_eq!(wholes.of(4), [0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_long_loop_is_one_component_with_one_list() {
+        let n = 2000;
+        let links: Vec<(usize, usize)> = (0..n).map(|e| (e, (e + 1) % n)).collect();
+        let entities = entities(n, &links);
+        let components = PartOfComponents::new(&entities);
+        assert_eq!(components.cycles(&entities).len(), 1);
+        let wholes = components.wholes(&entities);
+        assert_eq!(wholes.lists().len(), 1);
+        assert_eq!(wholes.of(1234).len(), n);
     }
 }

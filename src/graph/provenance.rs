@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 
-use super::KnowledgeGraph;
+use super::{KnowledgeGraph, PartOfComponents, Wholes};
 use crate::model::{Claim, ClaimObject, EntityKind, ExcludesScope, Model, RefField, Stance};
 
 /// A claim's origin, the voice it speaks with, and how it stands to the statement's parties.
@@ -184,10 +184,7 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
     // Claims in statement order, each statement's in model order.
     let mut order: Vec<usize> = (0..model.claims.len()).collect();
     order.par_sort_unstable_by_key(|&i| (keys[i], i));
-    let wholes: Vec<Vec<usize>> = (0..model.entities.len())
-        .into_par_iter()
-        .map(|e| graph.wholes(e))
-        .collect();
+    let wholes = PartOfComponents::new(&model.entities).wholes(&model.entities);
     let voices = voices(model);
     let mut origins = claim_origins(model, graph, &wholes, &voices);
     echo_cited_voices(model, &keys, &order, &mut origins);
@@ -277,13 +274,16 @@ fn meet(a: &[usize], b: &[usize]) -> bool {
 fn claim_origins(
     model: &Model,
     graph: &KnowledgeGraph,
-    wholes: &[Vec<usize>],
+    wholes: &Wholes,
     voices: &[usize],
 ) -> Vec<ClaimOrigin> {
+    // Entities with one list of wholes have one list of countries.
     let countries: Vec<Vec<usize>> = wholes
+        .lists()
         .par_iter()
         .map(|wholes| countries(model, wholes))
         .collect();
+    let countries = |e: usize| countries[wholes.component(e)].as_slice();
     model
         .claims
         .par_iter()
@@ -291,9 +291,10 @@ fn claim_origins(
         .map(|(i, claim)| {
             let origin = graph.origin(i);
             let parties = std::iter::once(claim.subject).chain(claim.object.entity());
-            let interested = parties.clone().any(|p| meet(&wholes[origin], &wholes[p]));
-            let aligned =
-                !interested && { parties }.any(|p| meet(&countries[origin], &countries[p]));
+            let interested = parties
+                .clone()
+                .any(|p| meet(wholes.of(origin), wholes.of(p)));
+            let aligned = !interested && { parties }.any(|p| meet(countries(origin), countries(p)));
             ClaimOrigin {
                 origin,
                 voice: voices[origin],
@@ -448,7 +449,7 @@ fn conflicts(
     model: &Model,
     keys: &[StatementKey],
     order: &[usize],
-    wholes: &[Vec<usize>],
+    wholes: &Wholes,
     voices: &[usize],
 ) -> Vec<Conflict> {
     let mut found = Vec::new();
@@ -546,7 +547,7 @@ fn conflicts(
             ExcludesScope::SameObject => same_object,
             ExcludesScope::AnyObject => true,
             ExcludesScope::SameSide => match (ca.object.entity(), cb.object.entity()) {
-                (Some(x), Some(y)) => meet(&wholes[x], &wholes[y]),
+                (Some(x), Some(y)) => meet(wholes.of(x), wholes.of(y)),
                 _ => same_object,
             },
         };

@@ -30,7 +30,7 @@ impl MentionFinder {
     pub fn new<'a>(names: impl IntoIterator<Item = (usize, &'a str)>) -> MentionFinder {
         let mut by_pattern: BTreeMap<String, (Vec<usize>, String)> = BTreeMap::new();
         for (entity, name) in names {
-            let pattern = lowercase(&normalize(name));
+            let pattern = name_key(name);
             if pattern.chars().count() < 2 {
                 continue;
             }
@@ -95,8 +95,14 @@ impl MentionFinder {
     }
 }
 
-fn lowercase(text: &str) -> String {
-    text.chars().flat_map(char::to_lowercase).collect()
+/// What the finder looks for when given `name`: its normal form (NFC, folded quotes and
+/// dashes, one space for white space, soft hyphens and zero-width characters dropped),
+/// lowercased. Two names with the same key are found at the same places.
+pub fn name_key(name: &str) -> String {
+    normalize(name)
+        .chars()
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Lowercases `text`; the second value maps each byte of the result (and its end) to the byte

@@ -2,6 +2,7 @@
 //! into an index. Everything here has been checked; nothing here does I/O.
 
 pub mod date;
+pub mod hidden;
 pub mod mentions;
 pub mod text;
 

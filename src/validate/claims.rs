@@ -21,7 +21,7 @@ use crate::model::{
 };
 
 use super::ids::{IdRegistry, IdStyle, check_id};
-use super::{Resolver, check_kind};
+use super::{Resolver, check_kind, check_visible};
 
 /// Quotes shorter than this (after normalisation) would match almost anywhere.
 pub const MIN_QUOTE_CHARS: usize = 3;
@@ -65,13 +65,16 @@ pub fn resolve(
             (span.clone(), raw.id.is_some())
         })
         .collect();
-    let quote_spans: Vec<Span> = raws
+    let quotes: Vec<QuoteRef> = raws
         .iter()
-        .map(|raw| raw.quote.as_ref().map_or(&raw.span, |q| &q.span).clone())
+        .map(|raw| QuoteRef {
+            span: raw.quote.as_ref().map_or(&raw.span, |q| &q.span).clone(),
+            occurrence: raw.occurrence.clone(),
+        })
         .collect();
     drop(raws);
-    let located = locate_quotes(&attempts, &quote_spans, model, diagnostics);
-    drop(quote_spans);
+    let located = locate_quotes(&attempts, &quotes, model, diagnostics);
+    drop(quotes);
 
     // Each attempt is consumed as its claim is taken, so the claims are never held twice.
     let mut claims = Vec::with_capacity(located.iter().flatten().count());
@@ -120,11 +123,23 @@ pub fn resolve(
     claims
 }
 
+/// Where a claim's quote is written, and which of its occurrences the claim asks for.
+#[derive(Debug)]
+struct QuoteRef {
+    span: Span,
+    occurrence: Option<Box<Sp<i64>>>,
+}
+
+/// How many occurrences of a quote the messages list.
+const LISTED_OCCURRENCES: usize = 10;
+
 /// Finds every claim's quote with one multi-pattern pass over each document; reports the
-/// quotes that are not there with the closest passage.
+/// quotes that are not there with the closest passage, the quotes that are there more than
+/// once (the claim takes the first unless its `occurrence` says which), and an `occurrence`
+/// beyond the last.
 fn locate_quotes(
     claims: &[Option<Resolved>],
-    quote_spans: &[Span],
+    quotes: &[QuoteRef],
     model: &Model,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<std::ops::Range<usize>>> {
@@ -139,6 +154,12 @@ fn locate_quotes(
             .as_ref()
             .map_or("", |(claim, n)| n.as_deref().unwrap_or(&claim.quote))
     };
+    let asked = |i: usize| {
+        quotes[i]
+            .occurrence
+            .as_ref()
+            .map_or(1, |o| usize::try_from(o.value).unwrap_or(usize::MAX))
+    };
     // Each document is normalised and scanned once, documents in parallel.
     let located: Vec<Located> = by_document
         .into_par_iter()
@@ -148,20 +169,45 @@ fn locate_quotes(
             let mut needles: Vec<&str> = members.iter().map(|&i| normalized(i)).collect();
             needles.sort_unstable();
             needles.dedup();
-            let first = first_occurrences(&text.text, &needles);
+            let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); needles.len()];
+            let slot = |i: usize| {
+                needles
+                    .binary_search(&normalized(i))
+                    .expect("every quote is a needle")
+            };
+            for &i in &members {
+                wanted[slot(i)].push(asked(i));
+            }
+            let found = occurrences(&text.text, &needles, wanted);
+            // Line numbers only when a message needs them.
+            let lines = std::sync::OnceLock::new();
+            let line_of = |bytes: &Range<usize>| -> usize {
+                let starts: &Vec<usize> = lines.get_or_init(|| line_starts(&doc.text));
+                starts.partition_point(|&s| s <= text.original_chars(bytes.clone()).start)
+            };
             members
                 .into_iter()
                 .map(|i| {
                     let needle = normalized(i);
-                    let at = needles
-                        .binary_search(&needle)
-                        .ok()
-                        .and_then(|n| first[n].clone());
-                    let result = match at {
-                        Some(bytes) => Ok(text.original_chars(bytes)),
-                        None => {
-                            let span = quote_spans[i].clone();
-                            Err(Box::new(quote_not_found(span, needle, &text, doc)))
+                    let found = &found[slot(i)];
+                    let quote = &quotes[i];
+                    let result = if found.count == 0 {
+                        Err(Box::new(quote_not_found(
+                            quote.span.clone(),
+                            needle,
+                            &text,
+                            doc,
+                        )))
+                    } else {
+                        match found.at(asked(i)) {
+                            Some(bytes) => {
+                                let warning =
+                                    (found.count > 1 && quote.occurrence.is_none()).then(|| {
+                                        Box::new(ambiguous_quote(quote, found, doc, &line_of))
+                                    });
+                                Ok((text.original_chars(bytes.clone()), warning))
+                            }
+                            None => Err(Box::new(occurrence_beyond(quote, found, doc, &line_of))),
                         }
                     };
                     (i, result)
@@ -172,40 +218,181 @@ fn locate_quotes(
     let mut found = vec![None; claims.len()];
     for (i, result) in located {
         match result {
-            Ok(range) => found[i] = Some(range),
+            Ok((range, warning)) => {
+                found[i] = Some(range);
+                if let Some(warning) = warning {
+                    diagnostics.push(*warning);
+                }
+            }
             Err(d) => diagnostics.push(*d),
         }
     }
     found
 }
 
-/// A claim's index and where its quote is, or why it is not there.
-type Located = (usize, Result<Range<usize>, Box<Diagnostic>>);
+/// A claim's index and where its quote is (with a warning when it is there more than once), or
+/// why it cannot be placed.
+type Located = (
+    usize,
+    Result<(Range<usize>, Option<Box<Diagnostic>>), Box<Diagnostic>>,
+);
 
-/// The byte range of the first occurrence of each needle in `haystack`.
-fn first_occurrences(haystack: &str, needles: &[&str]) -> Vec<Option<std::ops::Range<usize>>> {
-    let mut first: Vec<Option<std::ops::Range<usize>>> = vec![None; needles.len()];
-    if needles.is_empty() {
-        return first;
+/// The character offset of every line's start in `text`.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            text.chars()
+                .enumerate()
+                .filter(|&(_, c)| c == '\n')
+                .map(|(n, _)| n + 1),
+        )
+        .collect()
+}
+
+/// "lines 3 and 17", "lines 3, 5, 9, … (the first 10 of 25)".
+fn listed_lines(found: &Occurrences, line_of: &dyn Fn(&Range<usize>) -> usize) -> String {
+    let lines: Vec<String> = found
+        .listed()
+        .map(|bytes| line_of(bytes).to_string())
+        .collect();
+    match lines.as_slice() {
+        [one] => format!("line {one}"),
+        [init @ .., last] if found.count <= lines.len() => {
+            format!("lines {} and {last}", init.join(", "))
+        }
+        all => format!(
+            "lines {}, … (the first {} of {})",
+            all.join(", "),
+            all.len(),
+            found.count
+        ),
     }
+}
+
+/// The quote occurs more than once and the claim does not say which: the first is taken.
+fn ambiguous_quote(
+    quote: &QuoteRef,
+    found: &Occurrences,
+    document: &crate::model::Document,
+    line_of: &dyn Fn(&Range<usize>) -> usize,
+) -> Diagnostic {
+    let choices: Vec<String> = found
+        .listed()
+        .enumerate()
+        .take(3)
+        .map(|(n, bytes)| format!("{} for line {}", n + 1, line_of(bytes)))
+        .collect();
+    Diagnostic::error(
+        Code::AmbiguousQuote,
+        quote.span.clone(),
+        format!(
+            "the quote occurs {} times in its document `{}`: on {}",
+            found.count,
+            document.file,
+            listed_lines(found, line_of)
+        ),
+    )
+    .warning()
+    .with_label("the first is taken")
+    .with_hint(format!(
+        "say which one the claim means with `occurrence = N` ({}{})",
+        choices.join(", "),
+        if found.count > 3 { ", …" } else { "" }
+    ))
+}
+
+/// The claim asks for an occurrence past the last one.
+fn occurrence_beyond(
+    quote: &QuoteRef,
+    found: &Occurrences,
+    document: &crate::model::Document,
+    line_of: &dyn Fn(&Range<usize>) -> usize,
+) -> Diagnostic {
+    let occurrence = quote
+        .occurrence
+        .as_ref()
+        .expect("only an asked occurrence is missing");
+    let times = match found.count {
+        1 => "once".to_owned(),
+        n => format!("{n} times"),
+    };
+    Diagnostic::error(
+        Code::InvalidValue,
+        occurrence.span.clone(),
+        format!(
+            "`occurrence = {}`, but the quote occurs {times} in `{}`: on {}",
+            occurrence.value,
+            document.file,
+            listed_lines(found, line_of)
+        ),
+    )
+    .with_label(format!("beyond occurrence {}", found.count))
+    .with_hint(if found.count == 1 {
+        "remove `occurrence`: the quote is there only once".to_owned()
+    } else {
+        format!("give a number from 1 to {}", found.count)
+    })
+}
+
+/// The occurrences of one needle: how many there are, and where the first few and the ones
+/// claims ask for are (byte ranges in the normal form).
+#[derive(Debug, Default)]
+struct Occurrences {
+    count: usize,
+    /// `(occurrence, bytes)`, in document order.
+    kept: Vec<(usize, Range<usize>)>,
+}
+
+impl Occurrences {
+    fn at(&self, occurrence: usize) -> Option<&Range<usize>> {
+        self.kept
+            .iter()
+            .find(|(n, _)| *n == occurrence)
+            .map(|(_, bytes)| bytes)
+    }
+
+    /// The first occurrences, as many as messages list.
+    fn listed(&self) -> impl Iterator<Item = &Range<usize>> {
+        self.kept
+            .iter()
+            .take_while(|(n, _)| *n <= LISTED_OCCURRENCES)
+            .map(|(_, bytes)| bytes)
+    }
+}
+
+/// Counts every needle's occurrences in `haystack` (overlapping ones too, so that each can be
+/// chosen) and keeps the places of the first few and of those in `wanted`: memory bounded by
+/// the claims, not by how often a quote occurs.
+fn occurrences(haystack: &str, needles: &[&str], wanted: Vec<Vec<usize>>) -> Vec<Occurrences> {
+    let mut found: Vec<Occurrences> = std::iter::repeat_with(Occurrences::default)
+        .take(needles.len())
+        .collect();
+    if needles.is_empty() {
+        return found;
+    }
+    let wanted: Vec<Vec<usize>> = wanted
+        .into_iter()
+        .map(|mut w| {
+            w.sort_unstable();
+            w.dedup();
+            w
+        })
+        .collect();
     // A contiguous NFA builds fast and scans one document well; a DFA would cost more to
     // build than it saves on a single pass.
     let matcher = AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(needles)
         .expect("quote patterns compile");
-    let mut missing = needles.len();
     for m in matcher.find_overlapping_iter(haystack) {
-        let slot = &mut first[m.pattern().as_usize()];
-        if slot.is_none() {
-            *slot = Some(m.range());
-            missing -= 1;
-            if missing == 0 {
-                break;
-            }
+        let pattern = m.pattern().as_usize();
+        let slot = &mut found[pattern];
+        slot.count += 1;
+        if slot.count <= LISTED_OCCURRENCES || wanted[pattern].binary_search(&slot.count).is_ok() {
+            slot.kept.push((slot.count, m.range()));
         }
     }
-    first
+    found
 }
 
 /// A resolved claim, with its quote in normal form for locating it when that differs from the
@@ -220,10 +407,10 @@ fn resolve_one(
     files: &Files,
     diagnostics: &mut Diagnostics,
 ) -> Option<Resolved> {
-    let explicit_id = raw
-        .id
-        .as_ref()
-        .map(|id| check_id(id, IdStyle::Kebab, diagnostics).then(|| id.value.clone()));
+    let explicit_id = raw.id.as_ref().map(|id| {
+        (check_visible(id, "id", diagnostics) && check_id(id, IdStyle::Kebab, diagnostics))
+            .then(|| id.value.clone())
+    });
     let source = raw.source.as_ref().and_then(|s| {
         resolver.entity_of_kind(
             s,
@@ -254,6 +441,23 @@ fn resolve_one(
         .object
         .as_ref()
         .map(|o| resolver.entity(o, "`object`", diagnostics));
+    if let Some(reporter) = reported_by {
+        check_citing_loops(raw, reporter, &citing, model, diagnostics);
+    }
+    let occurrence_ok = raw.occurrence.as_ref().is_none_or(|o| {
+        let ok = o.value >= 1;
+        if !ok {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    o.span.clone(),
+                    format!("`occurrence = {}`: occurrences count from 1", o.value),
+                )
+                .with_label("1 for the first time the quote occurs, 2 for the second, …"),
+            );
+        }
+        ok
+    });
 
     if let (Some(subject), Some(predicate), Some(span)) = (subject, predicate, &raw.subject) {
         let predicate = &model.predicates[predicate];
@@ -334,7 +538,7 @@ fn resolve_one(
         claim_object?,
         stance?,
     );
-    if !quote_ok {
+    if !quote_ok || !occurrence_ok {
         return None;
     }
     let citing: Vec<usize> = citing.into_iter().collect::<Option<_>>()?;
@@ -353,7 +557,10 @@ fn resolve_one(
             predicate,
             &object,
             stance,
-            &normalized,
+            &QuoteAt {
+                normalized: &normalized,
+                occurrence: raw.occurrence.as_ref().map_or(1, |o| o.value),
+            },
         ),
     };
     let (file, line, _) = files.position(&raw.span);
@@ -380,6 +587,99 @@ fn resolve_one(
     // Most quotes are in normal form as written; only the others keep a copy.
     let normalized = (normalized != claim.quote).then_some(normalized);
     Some((claim, normalized))
+}
+
+/// Reports a citing chain that comes back to an entity already in it (the reporter counts as
+/// its first link). Right after itself, the entity would cite itself: an error, since the
+/// repeat says nothing and removing it loses nothing. Further on, the chain goes in a circle
+/// ("A reports, citing B, which cites A"): a warning, since a text can say so and the tool is
+/// there to show circular reporting; the claim still counts once, as the voice of its origin,
+/// which going round does not change. One pass with a hash map, however long the chain.
+fn check_citing_loops(
+    raw: &RawClaim,
+    reporter: usize,
+    citing: &[Option<usize>],
+    model: &Model,
+    diagnostics: &mut Diagnostics,
+) {
+    // The chain as written, the reporter at position 0, and where each entity was last seen.
+    let chain: Vec<Option<usize>> = std::iter::once(Some(reporter))
+        .chain(citing.iter().copied())
+        .collect();
+    let span_at = |position: usize| match position {
+        0 => raw.reported_by.as_ref().map(|r| r.span.clone()),
+        n => Some(raw.citing[n - 1].span.clone()),
+    };
+    let id = |e: usize| format!("`{}`", model.entities[e].id);
+    let mut last_seen: HashMap<usize, usize> = HashMap::default();
+    for (position, entity) in chain.iter().enumerate() {
+        let Some(entity) = *entity else { continue };
+        let Some(previous) = last_seen.insert(entity, position) else {
+            continue;
+        };
+        let span = span_at(position).expect("a repeat is in `citing`");
+        let implicit = raw.reported_by.is_none();
+        let reporter_note = match (previous, implicit) {
+            (0, false) => " (the claim's reporter)",
+            (0, true) => " (the claim's reporter: by default its source's outlet, else the source)",
+            _ => "",
+        };
+        let diagnostic = if previous + 1 == position {
+            let (message, hint) = if previous == 0 {
+                (
+                    format!(
+                        "{} cites itself: it reports the claim and comes first in `citing`{}",
+                        id(entity),
+                        if implicit {
+                            " (a claim without `reported_by` is reported by its source's outlet, \
+                             else the source)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    "remove it from `citing`: what the reporter says itself needs no chain",
+                )
+            } else {
+                (
+                    format!(
+                        "{} cites itself: it comes twice in a row in `citing`",
+                        id(entity)
+                    ),
+                    "remove one of them",
+                )
+            };
+            Diagnostic::error(Code::CitingLoop, span, message)
+                .with_label("the same entity again")
+                .with_hint(hint)
+        } else {
+            let walk: Vec<String> = chain[previous..=position]
+                .iter()
+                .map(|e| e.map_or_else(|| "`?`".to_owned(), id))
+                .collect();
+            let origin = chain.last().copied().flatten().unwrap_or(reporter);
+            Diagnostic::error(
+                Code::CitingLoop,
+                span,
+                format!(
+                    "the citing chain goes in a circle, back to {}{reporter_note}: {}",
+                    id(entity),
+                    super::entities::shorten(&walk, " cites ")
+                ),
+            )
+            .warning()
+            .with_label(format!("{} again", id(entity)))
+            .with_hint(format!(
+                "kept as circular reporting: the claim counts once, as the voice of its origin \
+                 {}, never as a voice of its own for each step; if the text does not go round \
+                 like this, remove the repeat",
+                id(origin)
+            ))
+        };
+        diagnostics.push(match span_at(previous) {
+            Some(first) => diagnostic.with_related(first, "first here"),
+            None => diagnostic,
+        });
+    }
 }
 
 /// Checks `object` / `value` against the predicate's object type.
@@ -561,6 +861,12 @@ struct Attribution<'a> {
     citing: &'a [usize],
 }
 
+/// The quote in normal form, and which of its occurrences in the document the claim means.
+struct QuoteAt<'a> {
+    normalized: &'a str,
+    occurrence: i64,
+}
+
 /// A claim id that depends only on what the claim says, so it stays the same when other claims
 /// are added, removed or reordered.
 fn derived_id(
@@ -570,7 +876,7 @@ fn derived_id(
     predicate: usize,
     object: &ClaimObject,
     stance: Stance,
-    normalized_quote: &str,
+    quote: &QuoteAt<'_>,
 ) -> String {
     // The parts are hashed as they are, each followed by a unit separator; a million claims
     // are hashed without building their text.
@@ -603,8 +909,37 @@ fn derived_id(
     hasher.update([0x1f]);
     hasher.update(stance.as_str().as_bytes());
     hasher.update([0x1f]);
-    hasher.update(normalized_quote.as_bytes());
+    hasher.update(quote.normalized.as_bytes());
     hasher.update([0x1f]);
+    // The same words at another place of the document are another claim; the first place, which
+    // is what a claim without `occurrence` means, keeps the id it had before the field existed.
+    if quote.occurrence != 1 {
+        hasher.update(quote.occurrence.to_string().as_bytes());
+        hasher.update([0x1f]);
+    }
     // Twelve hex digits: the first six bytes of the digest.
     format!("c-{}", hex::encode(&hasher.finalize()[..6]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn occurrences_are_counted_and_kept_as_far_as_asked() {
+        let haystack = "ab ab ab ab ab ab ab ab ab ab ab ab ab";
+        let found = occurrences(haystack, &["ab", "cd"], vec![vec![12, 1], vec![1]]);
+        assert_eq!(found[0].count, 13);
+        // The first ten for messages, and the twelfth that a claim asks for.
+        assert_eq!(found[0].kept.len(), 11);
+        assert_eq!(found[0].at(12), Some(&(33..35)));
+        assert_eq!(found[0].at(11), None);
+        assert_eq!(found[0].listed().count(), LISTED_OCCURRENCES);
+        assert_eq!(found[1].count, 0);
+    }
+
+    #[test]
+    fn lines_start_after_each_newline_counted_in_characters() {
+        assert_eq!(line_starts("é\nab\n\nc"), [0, 2, 5, 6]);
+    }
 }

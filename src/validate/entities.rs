@@ -1,13 +1,20 @@
 //! Rules for entity records: scalar field values (organisation types, ISO codes, language tags,
-//! URLs, coordinates, dates, grades, Wikidata ids) and reference fields (they must name a
-//! record of a fitting kind).
+//! URLs, coordinates, dates, grades, Wikidata ids), names and aliases (visible, and not shared
+//! by two entities once normalised), reference fields (they must name a record of a fitting
+//! kind) and `part_of` (it cannot go in a circle).
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files, Span};
+use foldhash::{HashMap, HashMapExt, HashSet};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
+use crate::graph::PartOfComponents;
 use crate::load::Sp;
 use crate::load::records::{FieldType, ORGANISATION_TYPES, RawEntity, RawFieldValue};
-use crate::model::{DateRange, Entity, EntityKind, ObjectType, Origin, Predicate, Scalar};
+use crate::model::mentions::name_key;
+use crate::model::{
+    DateRange, Entity, EntityKind, ObjectType, Origin, Predicate, RefField, Scalar, hidden,
+};
 
-use super::{Resolver, check_kind};
+use super::{Resolver, check_kind, check_visible};
 
 /// The entity with its id, kind and position, before its fields are checked.
 pub fn skeleton(raw: &RawEntity, id: &Sp<String>, files: &Files) -> Entity {
@@ -56,6 +63,12 @@ pub fn resolve(
             .with_label("a source needs a `title` (or a `name`)"),
         );
     }
+    if let Some(name) = &raw.name {
+        check_visible(name, "name", diagnostics);
+    }
+    for alias in &raw.aliases {
+        check_visible(alias, "alias", diagnostics);
+    }
     for text in raw.name.iter().chain(&raw.aliases) {
         if text.value.trim().is_empty() {
             diagnostics.push(Diagnostic::error(
@@ -65,20 +78,20 @@ pub fn resolve(
             ));
         }
     }
-    // Aliases seen so far, by value: one lookup each, not a scan of the earlier ones.
-    let mut listed: foldhash::HashMap<&str, &Span> = foldhash::HashMap::default();
+    // By hash, so that an entity with a hundred thousand aliases is checked in one pass.
+    let mut listed: HashMap<&str, &Sp<String>> = HashMap::with_capacity(raw.aliases.len());
     for alias in &raw.aliases {
-        if let Some(&first) = listed.get(alias.value.as_str()) {
+        if let Some(first) = listed.get(alias.value.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::InvalidValue,
                     alias.span.clone(),
                     format!("alias `{}` is listed twice", alias.value),
                 )
-                .with_related(first.clone(), "first listed here"),
+                .with_related(first.span.clone(), "first listed here"),
             );
         } else {
-            listed.insert(&alias.value, &alias.span);
+            listed.insert(&alias.value, alias);
             entity.aliases.push(alias.value.clone());
         }
     }
@@ -244,5 +257,181 @@ fn check_field(
             RawFieldValue::Text(text) => Some(Scalar::Text(text.clone())),
             RawFieldValue::Number(n) => Some(Scalar::Number(*n)),
         },
+    }
+}
+
+/// Reports every cycle of `part_of` once, with its members in the order the links go. An entity
+/// `part_of` itself is an error: the link says nothing, and was surely meant to name another
+/// record. A longer cycle is a warning: each link may be a reading of the sources, and the
+/// analysis counts the members as one voice, as it counts anything joined by `part_of`; but the
+/// hierarchy it stands for cannot go round, so one link is wrong or the entities are one actor.
+///
+/// `raws[e]` is the record of entity `e`. Linear in entities and links.
+pub fn check_part_of_cycles(
+    entities: &[Entity],
+    raws: &[&RawEntity],
+    diagnostics: &mut Diagnostics,
+) {
+    let components = PartOfComponents::new(entities);
+    for members in components.cycles(entities) {
+        let cycle = cycle_through_first(entities, members);
+        let link = |from: usize, to: usize| {
+            raws[from]
+                .refs
+                .iter()
+                .find(|(field, target)| {
+                    *field == RefField::PartOf && target.value == entities[to].id
+                })
+                .map(|(_, target)| target.span.clone())
+                .unwrap_or_else(|| raws[from].span.clone())
+        };
+        let start = cycle[0];
+        let id = |e: usize| format!("`{}`", entities[e].id);
+        if let [one] = cycle.as_slice() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::PartOfCycle,
+                    link(*one, *one),
+                    format!("{} is `part_of` itself", id(*one)),
+                )
+                .with_label(format!("names {} itself", id(*one)))
+                .with_hint("remove it, or name the whole this entity belongs to"),
+            );
+            continue;
+        }
+        let mut walk: Vec<String> = cycle.iter().map(|&e| id(e)).collect();
+        walk.push(id(start));
+        let mut message = format!(
+            "`part_of` goes in a circle through {} entities: {}",
+            cycle.len(),
+            shorten(&walk, " → ")
+        );
+        if members.len() > cycle.len() {
+            message.push_str(&format!(
+                "; with the other links among them, {} entities are tied in one loop",
+                members.len()
+            ));
+        }
+        let mut diagnostic = Diagnostic::error(Code::PartOfCycle, link(start, cycle[1]), message)
+            .warning()
+            .with_label(format!("{} is part of {}", id(start), id(cycle[1])))
+            .with_hint(
+                "`part_of` names what an entity belongs to, so it cannot come back round: \
+                 remove the link that points back, or merge the entities if they are one \
+                 actor. Until then they count as one voice",
+            );
+        // The other links of a short circle, to see it whole; a long one would bury the message.
+        if cycle.len() <= 4 {
+            for (n, &from) in cycle.iter().enumerate().skip(1) {
+                let to = cycle[(n + 1) % cycle.len()];
+                diagnostic = diagnostic.with_related(
+                    link(from, to),
+                    format!("{} is part of {}", id(from), id(to)),
+                );
+            }
+        }
+        diagnostics.push(diagnostic);
+    }
+}
+
+/// The shortest way from the first member of a component back to itself along `part_of`
+/// links that stay in the component, as the members it passes (the first one first). Breadth
+/// first, so linear in the component.
+fn cycle_through_first(entities: &[Entity], members: &[usize]) -> Vec<usize> {
+    let start = members[0];
+    let inside = |e: usize| members.binary_search(&e).is_ok();
+    let wholes = |e: usize| {
+        entities[e]
+            .links
+            .iter()
+            .filter(|(field, _)| *field == RefField::PartOf)
+            .map(|&(_, target)| target)
+    };
+    let mut came_from: HashMap<usize, usize> = HashMap::with_capacity(members.len());
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(e) = queue.pop_front() {
+        for whole in wholes(e) {
+            if whole == start {
+                let mut cycle = vec![e];
+                let mut at = e;
+                while at != start {
+                    at = came_from[&at];
+                    cycle.push(at);
+                }
+                cycle.reverse();
+                cycle.dedup();
+                return cycle;
+            }
+            if inside(whole) && !came_from.contains_key(&whole) {
+                came_from.insert(whole, e);
+                queue.push_back(whole);
+            }
+        }
+    }
+    // A component of several members is strongly connected, so the way back exists.
+    members.to_vec()
+}
+
+/// A long list cut in the middle: the first four, how many are left out, the last two.
+pub(super) fn shorten(items: &[String], separator: &str) -> String {
+    if items.len() <= 8 {
+        return items.join(separator);
+    }
+    let (head, tail) = (&items[..4], &items[items.len() - 2..]);
+    format!(
+        "{}{separator}… {} more …{separator}{}",
+        head.join(separator),
+        items.len() - 6,
+        tail.join(separator)
+    )
+}
+
+/// Reports a name or alias that two entities share once normalised as the mention finder
+/// normalises (NFC, case, quotes, dashes, white space): every mention of it would be linked to
+/// both, so the mentions of each are ambiguous. A warning, since two people can share a name;
+/// each pair is reported once, at the later entity, with the earlier one's place. Sources are
+/// left out, as the finder leaves them out. One hash map, so linear in names and aliases.
+pub fn check_shared_names(entities: &[Entity], raws: &[&RawEntity], diagnostics: &mut Diagnostics) {
+    let mut first_owner: HashMap<String, (usize, &Sp<String>)> = HashMap::new();
+    for (e, raw) in raws.iter().enumerate() {
+        if raw.kind == EntityKind::Source {
+            continue;
+        }
+        // One report for each earlier entity, however many of this one's names it shares.
+        let mut reported: HashSet<usize> = HashSet::default();
+        for text in raw.name.iter().chain(&raw.aliases) {
+            // A name with a hidden character is an error already.
+            if text.value.chars().any(hidden::is_hidden) {
+                continue;
+            }
+            let key = name_key(&text.value);
+            if key.is_empty() {
+                continue;
+            }
+            let (owner, first) = *first_owner.entry(key).or_insert((e, text));
+            if owner == e || !reported.insert(owner) {
+                continue;
+            }
+            let (this, that) = (&entities[e].id, &entities[owner].id);
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::AmbiguousName,
+                    text.span.clone(),
+                    format!(
+                        "`{}` of `{this}` reads the same as `{}` of `{that}`",
+                        text.value, first.value
+                    ),
+                )
+                .warning()
+                .with_label(format!("also a name of `{that}`"))
+                .with_related(first.span.clone(), format!("`{that}` goes by it here"))
+                .with_hint(format!(
+                    "names are compared as the documents are searched for them (case, accents, \
+                     quotes, dashes and white space folded), so every mention of it is linked to \
+                     both `{this}` and `{that}`: remove it from the one it does not name, or \
+                     merge the two if they are one actor"
+                )),
+            );
+        }
     }
 }

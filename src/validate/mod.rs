@@ -11,8 +11,9 @@ use foldhash::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, closest};
-use crate::load::{Data, LoadedDocument, Sp};
-use crate::model::{Document, EntityKind, Model};
+use crate::load::{Data, LoadedDocument, RawEntity, Sp};
+use crate::model::text::forbidden_char;
+use crate::model::{Document, EntityKind, Model, hidden};
 use ids::{IdRegistry, IdStyle, check_id};
 
 /// Resolves and checks everything that was loaded. The model is complete only when no error
@@ -35,7 +36,8 @@ pub fn resolve(
     let mut entity_slots: Vec<Option<usize>> = Vec::with_capacity(records.entities.len());
     for raw in &records.entities {
         let slot = raw.id.as_ref().and_then(|id| {
-            let valid = check_id(id, IdStyle::Kebab, diagnostics);
+            let valid =
+                check_visible(id, "id", diagnostics) && check_id(id, IdStyle::Kebab, diagnostics);
             (registry.define(id, raw.kind.as_str(), diagnostics) && valid).then(|| {
                 entity_index.insert(id.value.clone(), entities.len());
                 entities.push(entities::skeleton(raw, id, &data.files));
@@ -48,7 +50,8 @@ pub fn resolve(
     let mut predicate_slots = Vec::with_capacity(records.predicates.len());
     for raw in &records.predicates {
         let slot = raw.id.as_ref().and_then(|id| {
-            let valid = check_id(id, IdStyle::Snake, diagnostics);
+            let valid =
+                check_visible(id, "id", diagnostics) && check_id(id, IdStyle::Snake, diagnostics);
             // An id that an entity already has is reported once, and the predicate still
             // resolves the claims that use it, rather than each reporting it unknown.
             let unique = registry.define(id, "predicate", diagnostics);
@@ -75,6 +78,8 @@ pub fn resolve(
         &data.files,
         diagnostics,
     );
+    // The record of each entity, by entity index.
+    let mut raw_of: Vec<&RawEntity> = Vec::with_capacity(entities.len());
     for (raw, slot) in records.entities.iter().zip(&entity_slots) {
         if let Some(index) = *slot {
             entities::resolve(
@@ -84,8 +89,11 @@ pub fn resolve(
                 &predicates,
                 diagnostics,
             );
+            raw_of.push(raw);
         }
     }
+    entities::check_part_of_cycles(&entities, &raw_of, diagnostics);
+    entities::check_shared_names(&entities, &raw_of, diagnostics);
     let documents = documents
         .into_iter()
         .filter_map(|document| {
@@ -215,13 +223,58 @@ fn unknown<'a>(
     let d = Diagnostic::error(
         Code::UnknownReference,
         span.clone(),
-        format!("{what} names `{value}`, but no {thing} has that id"),
+        format!(
+            "{what} names `{}`, but no {thing} has that id",
+            hidden::escape(value)
+        ),
     )
     .with_label(format!("unknown {thing}"));
     match closest(value, candidates) {
         Some(suggestion) => d.with_hint(format!("did you mean `{suggestion}`?")),
         None => d,
     }
+}
+
+/// Refuses format characters (zero-width spaces and joiners, the byte order mark, soft hyphens,
+/// bidirectional controls: Unicode category Cf) in an id, a name or an alias; `what` names the
+/// field. Returns whether there are none. The controls that loading refuses in every text are
+/// reported there, not again here.
+fn check_visible(text: &Sp<String>, what: &str, diagnostics: &mut Diagnostics) -> bool {
+    if !text.value.chars().any(hidden::is_hidden) {
+        return true;
+    }
+    let mut unreported = text
+        .value
+        .chars()
+        .filter(|&c| hidden::is_hidden(c) && !forbidden_char(c));
+    if let Some(first) = unreported.next() {
+        let more = match unreported.count() {
+            0 => String::new(),
+            1 => " and one more".to_owned(),
+            n => format!(" and {n} more"),
+        };
+        let escaped = hidden::escape(&text.value);
+        let seen: String = text
+            .value
+            .chars()
+            .filter(|&c| !hidden::is_hidden(c))
+            .collect();
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ForbiddenCharacter,
+                text.span.clone(),
+                format!(
+                    "{what} `{escaped}` contains {}{more}, which cannot be seen",
+                    hidden::describe(first)
+                ),
+            )
+            .with_label("invisible and format characters are not allowed in ids, names and aliases")
+            .with_hint(format!(
+                "remove it: `{escaped}` looks like `{seen}` but is another string"
+            )),
+        );
+    }
+    false
 }
 
 /// Reports a reference whose kind is not one of `allowed`: "`russia` is a country, but
