@@ -10,7 +10,9 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod export;
+pub mod files;
 pub mod graph;
+pub mod interrupt;
 pub mod load;
 pub mod model;
 pub mod pipeline;

@@ -13,6 +13,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use super::{EXIT_FAILURE, EXIT_OK, failure, store_failure};
 use crate::diagnostic::closest;
 use crate::export::{self, ExportError, Format, STANDARD_FORMATS};
+use crate::files::{self, ReadOnly, Refused};
 use crate::graph::views::{Focus, FocusError, View, ViewKind, neighbourhood};
 use crate::store::{self, export::ClaimIndex, export::ExportData};
 
@@ -31,9 +32,12 @@ pub struct Args {
     /// How many steps from --focus, along edges in either direction
     #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
     pub depth: usize,
-    /// Write to FILE instead of stdout
+    /// Write to FILE instead of stdout; an existing FILE is replaced only if claimgraph wrote it
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the --output file even if it is not an export claimgraph wrote
+    #[arg(long, requires = "output")]
+    pub force: bool,
     /// The database to read
     #[arg(long, value_name = "FILE", default_value = "claimgraph.sqlite")]
     pub db: PathBuf,
@@ -63,6 +67,25 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_FAILURE;
     }
     store::read::start_clock(args.timeout);
+    crate::export::set_drawing_time_limit(args.timeout);
+    // The file to write is settled before anything is read: a file claimgraph did not write,
+    // the database itself, or a curated file is never replaced.
+    let output = match &args.output {
+        Some(path) => {
+            let read_only = ReadOnly::default()
+                .file(&args.db, "the database being read")
+                .folder(Path::new("data"), "the data folder")
+                .folder(Path::new("seeds"), "the seeds folder");
+            match files::export_target(path, &read_only, args.force) {
+                Ok(resolved) => Some(resolved),
+                Err(e) => return failure(&e),
+            }
+        }
+        None => None,
+    };
+    if let Err(e) = crate::interrupt::install() {
+        return failure(&e);
+    }
     let conn = match store::open_read(&args.db) {
         Ok(conn) => conn,
         Err(e) => return failure(&e),
@@ -100,7 +123,7 @@ pub fn run(args: &Args) -> u8 {
             Err(e) => return focus_failure(&e, args.view, &data),
         },
     };
-    let written = match &args.output {
+    let written = match &output {
         Some(path) => write_atomically(path, |file| {
             export::write(&view, args.format, file).map_err(Unwritten::Export)
         }),
@@ -202,6 +225,7 @@ fn write_atomically<E: From<io::Error>>(
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut file = builder.tempfile_in(dir)?;
+    let _pending = crate::interrupt::remove_on_interrupt(file.path().to_owned());
     write_behind(file.as_file_mut(), fill)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
@@ -285,12 +309,13 @@ impl Write for Ahead {
     }
 }
 
-/// What [`write_standard`] wrote.
-#[derive(Debug, Default)]
-pub struct StandardSet {
-    pub files: usize,
-    /// Graphviz was not installed, so no SVG was drawn.
-    pub svg_skipped: bool,
+/// Why some standard drawings were not made.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SkippedDrawings {
+    /// Graphviz is not installed, so no SVG was drawn.
+    pub graphviz_missing: bool,
+    /// Views too large for Graphviz to lay out, or that it did not finish in time, with why.
+    pub views: Vec<(ViewKind, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -299,23 +324,163 @@ pub enum StandardError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Export(#[from] ExportError),
+    #[error(transparent)]
+    Refused(#[from] Refused),
     #[error("{path}: {source}")]
     Write { path: PathBuf, source: io::Error },
+    #[error("another build is writing the exports in {0} right now")]
+    Busy(PathBuf),
 }
 
-/// Writes every view in every standard format into `dir`, read from the database at `db`:
-/// `entities.dot`, `entities.svg`, `entities.json`, `entities.cytoscape.json`, … SVGs are drawn
-/// only when Graphviz is installed.
-pub fn write_standard(db: &Path, dir: &Path) -> Result<StandardSet, StandardError> {
-    let data = store::export::read(&store::open_read(db)?)?;
-    std::fs::create_dir_all(dir).map_err(|source| StandardError::Write {
-        path: dir.to_owned(),
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> StandardError + '_ {
+    move |source| StandardError::Write {
+        path: path.to_owned(),
         source,
-    })?;
+    }
+}
+
+/// The prefix of the folder a build writes its exports into before they are put in place.
+const STAGING_PREFIX: &str = ".claimgraph-exports-";
+
+/// The exports folder of a build, locked for the whole build: two builds never mix their
+/// exports in one folder. Made by the build if it was missing, and removed again if the
+/// build fails before anything is written into it.
+#[derive(Debug)]
+pub struct ExportsFolder {
+    dir: PathBuf,
+    _lock: File,
+    created: bool,
+    committed: bool,
+}
+
+impl ExportsFolder {
+    /// Locks (and makes, if missing) `dir`; checks that every standard export already in it
+    /// was written by claimgraph, unless `force`; removes what an interrupted build left.
+    pub fn lock(dir: &Path, read_only: &ReadOnly, force: bool) -> Result<Self, StandardError> {
+        read_only.refuse_inside(dir)?;
+        let created = match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => false,
+            Ok(_) => {
+                return Err(Refused::NotOurs {
+                    path: dir.to_owned(),
+                    reason: "is a file, and --exports names the folder the exports go into".into(),
+                    forceable: false,
+                }
+                .into());
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                files::folder_for(dir)?;
+                std::fs::create_dir(dir).map_err(io_at(dir))?;
+                true
+            }
+            Err(source) => return Err(io_at(dir)(source)),
+        };
+        let folder = ExportsFolder {
+            _lock: File::open(dir).map_err(io_at(dir))?,
+            dir: dir.to_owned(),
+            created,
+            committed: false,
+        };
+        match folder._lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StandardError::Busy(dir.to_owned()));
+            }
+            // Where folders cannot be locked, two builds into one folder are the user's choice.
+            Err(std::fs::TryLockError::Error(_)) => {}
+        }
+        for kind in ViewKind::ALL {
+            for format in STANDARD_FORMATS {
+                let path = dir.join(export::file_name(kind, format));
+                if path.exists() {
+                    files::export_target(&path, read_only, force)?;
+                }
+            }
+        }
+        for entry in std::fs::read_dir(dir).map_err(io_at(dir))?.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(STAGING_PREFIX)
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        Ok(folder)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for ExportsFolder {
+    fn drop(&mut self) {
+        if self.created && !self.committed {
+            // Only if still empty: whatever is in it now is not this build's to remove.
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+}
+
+/// The standard exports, written into a staging folder inside the exports folder and not
+/// yet in place: [`StandardSet::commit`] moves them in; dropping the set removes them.
+#[derive(Debug)]
+pub struct StandardSet {
+    staging: tempfile::TempDir,
+    _pending: crate::interrupt::Pending,
+    names: Vec<String>,
+    pub skipped: SkippedDrawings,
+}
+
+impl StandardSet {
+    /// Moves every file into the exports folder, each by a rename, and removes the standard
+    /// files of an earlier build that this set does not have (an SVG not drawn this time),
+    /// when claimgraph wrote them.
+    pub fn commit(self, folder: &mut ExportsFolder) -> Result<usize, StandardError> {
+        let dir = folder.path().to_owned();
+        for name in &self.names {
+            let target = dir.join(name);
+            std::fs::rename(self.staging.path().join(name), &target).map_err(io_at(&target))?;
+        }
+        for kind in ViewKind::ALL {
+            for format in STANDARD_FORMATS {
+                let name = export::file_name(kind, format);
+                let path = dir.join(&name);
+                if !self.names.contains(&name)
+                    && files::written_by_claimgraph(&path).unwrap_or(false)
+                {
+                    std::fs::remove_file(&path).map_err(io_at(&path))?;
+                }
+            }
+        }
+        folder.committed = true;
+        if let Ok(handle) = File::open(&dir) {
+            let _ = handle.sync_all();
+        }
+        Ok(self.names.len())
+    }
+}
+
+/// Writes every view in every standard format, read from the database at `db`, into a
+/// staging folder inside `folder`: `entities.dot`, `entities.svg`, `entities.json`, … SVGs are
+/// drawn only when Graphviz is installed and the view is small enough to lay out in time.
+pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet, StandardError> {
+    let data = store::export::read(&store::open_read(db)?)?;
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(folder.path())
+        .map_err(io_at(folder.path()))?;
+    let pending = crate::interrupt::remove_on_interrupt(staging.path().to_owned());
     let graphviz = export::graphviz_available();
     let mut set = StandardSet {
-        svg_skipped: !graphviz,
-        ..StandardSet::default()
+        staging,
+        _pending: pending,
+        names: Vec::new(),
+        skipped: SkippedDrawings {
+            graphviz_missing: !graphviz,
+            views: Vec::new(),
+        },
     };
     for kind in ViewKind::ALL {
         let view = View::new(kind, &data);
@@ -323,18 +488,29 @@ pub fn write_standard(db: &Path, dir: &Path) -> Result<StandardSet, StandardErro
             if format.needs_graphviz() && !graphviz {
                 continue;
             }
-            let path = dir.join(export::file_name(kind, format));
-            write_atomically(&path, |file| {
-                export::write(&view, format, file).map_err(Unwritten::Export)
+            let name = export::file_name(kind, format);
+            let path = set.staging.path().join(&name);
+            let mut file = File::create(&path).map_err(io_at(&path))?;
+            let written = write_behind(&mut file, |out| {
+                export::write(&view, format, out).map_err(Unwritten::Export)
             })
-            .map_err(|e| match e.into_io() {
-                Ok(source) => StandardError::Write {
-                    path: path.clone(),
-                    source,
-                },
-                Err(e) => StandardError::Export(e),
-            })?;
-            set.files += 1;
+            .and_then(|()| Ok(file.sync_all()?));
+            match written {
+                Ok(()) => set.names.push(name),
+                Err(Unwritten::Export(
+                    e @ (ExportError::TooLarge { .. } | ExportError::GraphvizTimedOut { .. }),
+                )) => {
+                    drop(file);
+                    let _ = std::fs::remove_file(&path);
+                    set.skipped.views.push((kind, e.to_string()));
+                }
+                Err(e) => {
+                    return Err(match e.into_io() {
+                        Ok(source) => StandardError::Write { path, source },
+                        Err(e) => StandardError::Export(e),
+                    });
+                }
+            }
         }
     }
     Ok(set)

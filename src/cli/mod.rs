@@ -96,7 +96,7 @@ pub struct InputArgs {
 }
 
 pub fn run(cli: Cli) -> u8 {
-    match cli.command {
+    let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Export(args) => export::run(&args),
@@ -109,7 +109,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Corroboration(args) => exit_code(corroboration::run(&args)),
         Command::Mentions(args) => exit_code(mentions::run(&args)),
         Command::Stats(args) => exit_code(stats::run(&args)),
-    }
+    };
+    // An interrupted run ends with the signal handler's exit code, once it has cleaned up.
+    crate::interrupt::settle();
+    code
 }
 
 /// Why a reading command stopped early. Each maps to an exit code in [`exit_code`].
@@ -200,6 +203,8 @@ fn require_entity(conn: &rusqlite::Connection, id: &str) -> Result<(), Stop> {
 
 /// Prints a command's failure to run (not a data problem) and returns exit code 2.
 fn failure(error: &dyn std::fmt::Display) -> u8 {
+    // What stopped an interrupted run is the interruption, which the handler reports.
+    crate::interrupt::settle();
     say!("error: {error}");
     EXIT_FAILURE
 }

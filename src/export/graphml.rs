@@ -52,6 +52,12 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
             ),
         ])
         .write_inner_content(|w| {
+            // Names the writer near the start of the file: `export -o` replaces only files
+            // that claimgraph wrote.
+            w.create_element("desc").write_text_content(BytesText::new(&format!(
+                "claimgraph: the {} view",
+                view.kind
+            )))?;
             for (prefix, target, keys) in [('n', "node", NODE_KEYS), ('e', "edge", EDGE_KEYS)] {
                 for key in keys {
                     w.create_element("key")

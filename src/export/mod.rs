@@ -36,6 +36,22 @@ pub enum ExportError {
     GraphvizMissing { format: Format },
     #[error("Graphviz failed to render {format}: {message}")]
     Graphviz { format: Format, message: String },
+    #[error(
+        "Graphviz did not finish {format} within {} s and was stopped; draw a neighbourhood (`--focus ID --depth N`), or export `dot` and lay it out elsewhere (`sfdp` is faster on large graphs)",
+        .limit.as_secs_f64()
+    )]
+    GraphvizTimedOut {
+        format: Format,
+        limit: std::time::Duration,
+    },
+    #[error(
+        "this view has {elements} nodes and edges, more than the {limit} Graphviz lays out in reasonable time, so no {format} was drawn; draw a neighbourhood (`--focus ID --depth N`), or export `dot` or `gexf` for a tool made for large graphs"
+    )]
+    TooLarge {
+        format: Format,
+        elements: usize,
+        limit: usize,
+    },
     #[error("writing {format}: {source}")]
     Write {
         format: Format,
@@ -157,6 +173,11 @@ pub const STANDARD_FORMATS: [Format; 7] = [
 /// The standard file name of a view in a format: `provenance.graphml`.
 pub fn file_name(view: ViewKind, format: Format) -> String {
     format!("{}.{}", view.as_str(), format.extension())
+}
+
+/// How long each SVG or PNG drawing of this process may take.
+pub fn set_drawing_time_limit(limit: std::time::Duration) {
+    render::set_time_limit(limit);
 }
 
 /// Whether Graphviz's `dot` can be run here.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use write::{WriteSummary, verify, write};
+pub use write::{Built, WriteSummary, verify, write};
 
 /// The schema every database is created from, with its `@indexes` section applied after loading.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
@@ -106,6 +106,20 @@ fn remove_if_there(path: &Path) -> Result<(), StoreError> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_error(path)(e)),
         _ => Ok(()),
     }
+}
+
+/// Whether the SQLite file at `path` is a database of a claimgraph from before databases
+/// carried claimgraph's application id: it has the `meta` row every claimgraph writes.
+pub fn is_legacy_claimgraph(path: &Path) -> bool {
+    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+        return false;
+    };
+    conn.query_row(
+        "SELECT count(*) > 0 FROM meta WHERE key = 'claimgraph_version'",
+        [],
+        |r| r.get::<_, bool>(0),
+    )
+    .unwrap_or(false)
 }
 
 /// How every connection that only reads a built database reads it: through memory mapping, so

@@ -3,7 +3,7 @@
 //! previous database as it was.
 
 use std::fs::{self, File};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags, Transaction, params};
@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, params};
 use super::{SCHEMA, SCHEMA_VERSION, StoreError, io_error, side, temp_path};
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance::Analysis;
+use crate::interrupt::{self, Pending};
 use crate::model::{ClaimObject, Model, ObjectType, RefField, Scalar, Value};
 
 /// Row counts of the written database.
@@ -28,19 +29,66 @@ impl WriteSummary {
     }
 }
 
-/// Builds the database at `target` atomically. `analyse` runs on a second thread while the
-/// entities, documents and mentions are written, since only the claims need its results. The
-/// model and the graph are dropped once written, before the indexes are built and checked.
+/// A new database, written and checked beside its target, that is not yet in place:
+/// [`Built::commit`] renames it over the target; dropping it instead removes it and its side
+/// files, so a failure anywhere after the write (the exports, say) leaves the previous
+/// database as it was.
+#[derive(Debug)]
+pub struct Built {
+    /// Keeps two builds from writing the same temporary file; released when dropped, also
+    /// when the process dies.
+    lock: File,
+    temp: PathBuf,
+    target: PathBuf,
+    summary: WriteSummary,
+    _pending: Vec<Pending>,
+}
+
+impl Built {
+    /// The new database, readable before it is in place (the exports are made from it).
+    pub fn path(&self) -> &Path {
+        &self.temp
+    }
+
+    pub fn summary(&self) -> &WriteSummary {
+        &self.summary
+    }
+
+    /// Puts the new database in place of the target, durably.
+    pub fn commit(self) -> Result<WriteSummary, StoreError> {
+        self.lock.sync_all().map_err(io_error(&self.temp))?;
+        fs::rename(&self.temp, &self.target).map_err(io_error(&self.target))?;
+        if let Some(dir) = self.target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Makes the rename itself durable; not every platform can open a folder.
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
+        Ok(self.summary.clone())
+    }
+}
+
+impl Drop for Built {
+    fn drop(&mut self) {
+        // After a commit the temporary database is gone; its side files are removed either way.
+        for file in super::building_files(&self.temp) {
+            let _ = fs::remove_file(file);
+        }
+    }
+}
+
+/// Builds the database for `target` beside it and checks it; [`Built::commit`] puts it in
+/// place. `analyse` runs on a second thread while the entities, documents and mentions are
+/// written, since only the claims need its results. The model and the graph are dropped once
+/// written, before the indexes are built and checked.
 pub fn write(
     model: Model,
     graph: KnowledgeGraph,
     analyse: impl FnOnce(&Model, &KnowledgeGraph) -> Analysis + Send,
     target: &Path,
     stage: &dyn Fn(&str),
-) -> Result<WriteSummary, StoreError> {
+) -> Result<Built, StoreError> {
     let temp = temp_path(target);
-    // The lock keeps two builds from writing the same temporary file; it is released when
-    // `lock` is dropped, also when the process dies.
     let lock = File::options()
         .create(true)
         .truncate(false)
@@ -50,25 +98,22 @@ pub fn write(
     if lock.try_lock().is_err() {
         return Err(StoreError::Busy(target.to_owned()));
     }
-    lock.set_len(0).map_err(io_error(&temp))?;
-    let result = fill(model, graph, analyse, &temp, stage).and_then(|summary| {
-        lock.sync_all().map_err(io_error(&temp))?;
-        fs::rename(&temp, target).map_err(io_error(target))?;
-        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            // Makes the rename itself durable; not every platform can open a folder.
-            if let Ok(dir) = File::open(dir) {
-                let _ = dir.sync_all();
-            }
-        }
-        Ok(summary)
-    });
-    if result.is_err() {
-        for file in super::building_files(&temp) {
-            let _ = fs::remove_file(file);
-        }
-    }
-    drop(lock);
-    result
+    // From here on the temporary files are this build's: removed if it fails (when `Built`
+    // or the files are dropped) or is interrupted.
+    let pending = super::building_files(&temp)
+        .into_iter()
+        .map(interrupt::remove_on_interrupt)
+        .collect();
+    let mut built = Built {
+        lock,
+        temp,
+        target: target.to_owned(),
+        summary: WriteSummary::default(),
+        _pending: pending,
+    };
+    built.lock.set_len(0).map_err(io_error(&built.temp))?;
+    built.summary = fill(model, graph, analyse, &built.temp, stage)?;
+    Ok(built)
 }
 
 /// The file is private until renamed, so durability per statement buys nothing here. Rows go
@@ -87,6 +132,8 @@ fn fill(
 ) -> Result<WriteSummary, StoreError> {
     let mut conn = Connection::open(path)?;
     conn.execute_batch(PRAGMAS)?;
+    // Marks the file as claimgraph's, so that a later build knows it may replace it.
+    conn.pragma_update(None, "application_id", crate::files::APPLICATION_ID)?;
     let (tables, indexes) = SCHEMA
         .split_once("-- @indexes")
         .and_then(|(tables, rest)| Some((tables, rest.split_once('\n')?.1)))

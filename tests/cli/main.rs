@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod curation;
 mod export;
+mod files;
 mod hostile_data;
 mod provenance;
 mod readers;

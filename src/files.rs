@@ -1,0 +1,331 @@
+//! Which files claimgraph may replace. A build replaces its database and its standard
+//! exports, and `export -o` its output file, only when the file is absent or was written by
+//! claimgraph: a database carries claimgraph's `application_id`, an export names claimgraph
+//! near its start. Anything else (another application's database, a curated file, a source
+//! document, the database being read) is refused with a message naming the file, unless the
+//! user passes `--force`; nothing under the data or seeds folders is replaced even then.
+//!
+//! A symbolic link is followed to the file it names, so the link keeps pointing at fresh data;
+//! a link that leads nowhere is refused.
+
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// Stored as `PRAGMA application_id` in every database claimgraph writes: "CLGR".
+pub const APPLICATION_ID: i32 = 0x434C_4752;
+
+/// How many bytes of an existing export are searched for claimgraph's name.
+const EXPORT_MARK_WINDOW: usize = 4096;
+
+/// Why a path may not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("{path} {reason}{hint}", hint = force_hint(*.forceable))]
+    NotOurs {
+        path: PathBuf,
+        reason: String,
+        forceable: bool,
+    },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn force_hint(forceable: bool) -> &'static str {
+    if forceable {
+        "; it was left as it is (pass --force to replace it anyway)"
+    } else {
+        ""
+    }
+}
+
+impl Refused {
+    fn not_ours(path: &Path, reason: impl Into<String>, forceable: bool) -> Refused {
+        Refused::NotOurs {
+            path: path.to_owned(),
+            reason: reason.into(),
+            forceable,
+        }
+    }
+}
+
+/// Folders whose contents claimgraph only reads: the curated data and the documents.
+#[derive(Debug, Default, Clone)]
+pub struct ReadOnly {
+    folders: Vec<(PathBuf, &'static str)>,
+    files: Vec<(PathBuf, &'static str)>,
+}
+
+impl ReadOnly {
+    /// A folder nothing may be written into: `what` names it in the refusal ("the data folder").
+    pub fn folder(mut self, path: &Path, what: &'static str) -> ReadOnly {
+        if let Ok(path) = path.canonicalize() {
+            self.folders.push((path, what));
+        }
+        self
+    }
+
+    /// A file that is being read and so may not be replaced ("the database being read").
+    pub fn file(mut self, path: &Path, what: &'static str) -> ReadOnly {
+        if let Ok(path) = path.canonicalize() {
+            self.files.push((path, what));
+        }
+        self
+    }
+
+    /// Fails if a folder to be made or written at `path` would be inside a read-only folder.
+    pub fn refuse_inside(&self, path: &Path) -> Result<(), Refused> {
+        self.check(path, path)
+    }
+
+    fn check(&self, shown: &Path, resolved: &Path) -> Result<(), Refused> {
+        // The folder a new file goes into is compared, so a file that does not exist yet is
+        // caught too.
+        let folder = resolved.parent().and_then(|p| p.canonicalize().ok());
+        let canonical = resolved.canonicalize().ok();
+        for (file, what) in &self.files {
+            if canonical.as_deref() == Some(file.as_path()) {
+                return Err(Refused::not_ours(
+                    shown,
+                    format!("is {what}; it was left as it is"),
+                    false,
+                ));
+            }
+        }
+        for (root, what) in &self.folders {
+            if folder.as_ref().is_some_and(|f| f.starts_with(root)) {
+                return Err(Refused::not_ours(
+                    shown,
+                    format!(
+                        "is inside {what} ({}), which claimgraph only reads; nothing was written",
+                        root.display()
+                    ),
+                    false,
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where writing `path` really goes: the path itself, or the file a symbolic link names.
+fn resolve(path: &Path) -> Result<PathBuf, Refused> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => path.canonicalize().map_err(|_| {
+            Refused::not_ours(path, "is a symbolic link that leads to no file", false)
+        }),
+        _ => Ok(path.to_owned()),
+    }
+}
+
+/// Fails unless the folder a new file or folder at `path` would go into exists.
+pub fn folder_for(path: &Path) -> Result<(), Refused> {
+    folder_exists(path, path)
+}
+
+/// The folder a new file at `path` goes into must exist (and be a folder): said in terms of
+/// the user's path, not of a temporary file beside it.
+fn folder_exists(shown: &Path, resolved: &Path) -> Result<(), Refused> {
+    let folder = match resolved.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    match fs::metadata(folder) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Refused::not_ours(
+            shown,
+            format!("cannot be written: {} is not a folder", folder.display()),
+            false,
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Refused::not_ours(
+            shown,
+            format!(
+                "cannot be written: the folder {} does not exist",
+                folder.display()
+            ),
+            false,
+        )),
+        Err(source) => Err(Refused::Io {
+            path: folder.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Where a build may write its database at `path`: the path (or a link's target), when it is
+/// absent or a claimgraph database; otherwise refused (with `force`, any regular file outside
+/// `read_only` may be replaced).
+pub fn database_target(path: &Path, read_only: &ReadOnly, force: bool) -> Result<PathBuf, Refused> {
+    let resolved = resolve(path)?;
+    folder_exists(path, &resolved)?;
+    read_only.check(path, &resolved)?;
+    let meta = match fs::metadata(&resolved) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(resolved),
+        Err(source) => {
+            return Err(Refused::Io {
+                path: resolved,
+                source,
+            });
+        }
+    };
+    if meta.is_dir() {
+        return Err(Refused::not_ours(
+            path,
+            "is a folder, not a database file",
+            false,
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Refused::not_ours(path, "is not a regular file", false));
+    }
+    if force {
+        return Ok(resolved);
+    }
+    match database_owner(&resolved) {
+        Ok(Owner::Claimgraph) => Ok(resolved),
+        Ok(Owner::Other(reason)) => Err(Refused::not_ours(
+            path,
+            format!("is not a claimgraph database ({reason})"),
+            true,
+        )),
+        Err(source) => Err(Refused::Io {
+            path: resolved,
+            source,
+        }),
+    }
+}
+
+enum Owner {
+    Claimgraph,
+    Other(String),
+}
+
+/// Reads the SQLite header: the magic string and, at offset 68, the application id.
+/// Databases written before claimgraph set its id are recognised by their `meta` table.
+fn database_owner(path: &Path) -> io::Result<Owner> {
+    let mut header = [0u8; 100];
+    let mut file = File::open(path)?;
+    let read = read_up_to(&mut file, &mut header)?;
+    if read == 0 {
+        // An empty file holds nothing to lose.
+        return Ok(Owner::Claimgraph);
+    }
+    if read < 100 || &header[..16] != b"SQLite format 3\0" {
+        return Ok(Owner::Other("it is not an SQLite file".into()));
+    }
+    let id = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
+    if id == APPLICATION_ID {
+        return Ok(Owner::Claimgraph);
+    }
+    if id != 0 {
+        return Ok(Owner::Other(format!("its application id is {id:#x}")));
+    }
+    if crate::store::is_legacy_claimgraph(path) {
+        Ok(Owner::Claimgraph)
+    } else {
+        Ok(Owner::Other(
+            "it is another application's SQLite database".into(),
+        ))
+    }
+}
+
+fn read_up_to(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// Where an export may be written at `path`: absent, or an export claimgraph wrote (its name
+/// appears near the start), or anything regular with `force`; never a file of `read_only`.
+pub fn export_target(path: &Path, read_only: &ReadOnly, force: bool) -> Result<PathBuf, Refused> {
+    // Devices and pipes (`/dev/stdout`, `/dev/null`, also behind links) are written to,
+    // never replaced.
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Ok(path.to_owned());
+    }
+    let resolved = resolve(path)?;
+    let meta = match fs::metadata(&resolved) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(Refused::Io {
+                path: resolved,
+                source,
+            });
+        }
+    };
+    folder_exists(path, &resolved)?;
+    read_only.check(path, &resolved)?;
+    let Some(meta) = meta else {
+        return Ok(resolved);
+    };
+    if meta.is_dir() {
+        return Err(Refused::not_ours(
+            path,
+            "is a folder; name a file to write",
+            false,
+        ));
+    }
+    if force
+        || written_by_claimgraph(&resolved).map_err(|source| Refused::Io {
+            path: resolved.clone(),
+            source,
+        })?
+    {
+        return Ok(resolved);
+    }
+    Err(Refused::not_ours(
+        path,
+        "exists and is not an export written by claimgraph",
+        true,
+    ))
+}
+
+/// Whether the file at `path` is an export claimgraph wrote: every format names claimgraph
+/// in its first bytes (the DOT graph and SVG title, the JSON `format` or graph name, the
+/// GraphML description, the GEXF creator, the PNG `Software` text), or the file is empty.
+/// GraphML written before it carried the description is known by its first attribute's.
+pub fn written_by_claimgraph(path: &Path) -> io::Result<bool> {
+    const MARKS: [&[u8]; 2] = [
+        b"claimgraph",
+        b"<desc>display name of the entity, or the claim in short</desc>",
+    ];
+    let mut start = vec![0u8; EXPORT_MARK_WINDOW];
+    let read = read_up_to(&mut File::open(path)?, &mut start)?;
+    let start = &start[..read];
+    Ok(read == 0
+        || MARKS
+            .iter()
+            .any(|mark| start.windows(mark.len()).any(|w| w == *mark)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(text: &[u8]) -> bool {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        fs::write(file.path(), text).unwrap();
+        written_by_claimgraph(file.path()).unwrap()
+    }
+
+    #[test]
+    fn exports_are_known_by_claimgraphs_name_near_their_start() {
+        assert!(written(b"digraph \"claimgraph entities\" {}"));
+        assert!(written(b""));
+        // GraphML of a claimgraph from before the description: its first attribute's text.
+        assert!(written(
+            b"<graphml>\n  <key id=\"n0\" for=\"node\" attr.name=\"label\" attr.type=\"string\">\n    <desc>display name of the entity, or the claim in short</desc>"
+        ));
+        assert!(!written(b"[[person]]\nid = \"someone\"\n"));
+        let mut late = vec![b' '; EXPORT_MARK_WINDOW];
+        late.extend_from_slice(b"claimgraph");
+        assert!(!written(&late), "only the start of a file counts");
+    }
+}
