@@ -574,6 +574,45 @@ fn repeated_aliases_among_many_are_each_reported_once() {
     );
 }
 
+/// A misspelt reference gets the id it was meant to be as its hint however many ids there
+/// are (among thousands, the ids compared come from an index of their trigrams), and the same
+/// misspelling in several places gets the same hint in each.
+#[test]
+fn misspelt_references_among_thousands_of_ids_each_suggest_their_own_id() {
+    let project = valid_project();
+    let countries: String = (0..3000)
+        .map(|i| format!("[[country]]\nid = \"country-{i}\"\nname = \"Country {i}\"\n\n"))
+        .collect();
+    let people: String = (0..1500)
+        .chain([7, 7])
+        .enumerate()
+        .map(|(n, i)| {
+            format!(
+                "[[person]]\nid = \"person-{n}\"\nname = \"Person {n}\"\nnationality = [\"contry-{i}\"]\n\n"
+            )
+        })
+        .collect();
+    fs::write(project.path().join("data/countries.toml"), countries).unwrap();
+    fs::write(project.path().join("data/people.toml"), people).unwrap();
+    let result = run(project.path(), &["check", "--max-errors", "0"]);
+    assert_eq!(result.code, 1);
+    assert_eq!(printed(&result, "error["), 1502, "{}", result.stderr);
+    let mut hinted = 0;
+    for diagnostic in result.stderr.split("error[unknown-reference]").skip(1) {
+        let value = diagnostic
+            .split("names `contry-")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next())
+            .unwrap_or_else(|| panic!("not a misspelt nationality: {diagnostic}"));
+        assert!(
+            diagnostic.contains(&format!("did you mean `country-{value}`?")),
+            "{diagnostic}"
+        );
+        hinted += 1;
+    }
+    assert_eq!(hinted, 1502);
+}
+
 #[test]
 fn an_array_where_one_value_is_wanted_says_what_to_write() {
     let project = valid_project();
