@@ -19,7 +19,7 @@ use foldhash::HashMap;
 use crate::diagnostic::closest;
 
 /// Up to this many ids, every id is compared with the misspelt value.
-pub const COMPARE_ALL: usize = 1000;
+pub const COMPARE_ALL: usize = 500;
 /// Beyond [`COMPARE_ALL`] ids, how many of those sharing the most trigrams with the value are
 /// compared with it.
 pub const RANKED: usize = 64;
@@ -122,19 +122,20 @@ impl<'a> Suggestions<'a> {
             .map(Vec::as_slice)
             .collect();
         lists.sort_by_key(|list| list.len());
-        let mut shared: HashMap<u32, u32> = HashMap::default();
-        let mut budget = READ_POSTINGS;
+        let mut read: Vec<u32> = Vec::with_capacity(READ_POSTINGS);
         for list in lists {
-            let read = &list[..list.len().min(budget)];
-            for &position in read {
-                *shared.entry(position).or_default() += 1;
-            }
-            budget -= read.len();
-            if budget == 0 {
+            let room = READ_POSTINGS - read.len();
+            read.extend_from_slice(&list[..list.len().min(room)]);
+            if read.len() == READ_POSTINGS {
                 break;
             }
         }
-        let mut ranked: Vec<(u32, u32)> = shared.into_iter().collect();
+        // How many of the value's trigrams each id has: the length of its run once sorted.
+        read.sort_unstable();
+        let mut ranked: Vec<(u32, u32)> = read
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len() as u32))
+            .collect();
         let order = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
         if ranked.len() > RANKED {
             ranked.select_nth_unstable_by(RANKED - 1, order);
