@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use sha2::{Digest, Sha256};
 
@@ -378,18 +378,18 @@ fn occurrences(haystack: &str, needles: &[&str], wanted: Vec<Vec<usize>>) -> Vec
             w
         })
         .collect();
-    // A contiguous NFA builds fast and scans one document well; a DFA would cost more to
-    // build than it saves on a single pass.
-    let matcher = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(needles)
-        .expect("quote patterns compile");
+    // The automaton the mention finder uses (see `MentionFinder::new` for why not
+    // aho-corasick's): it builds in time linear in the quotes, whatever they share.
+    let matcher = CharwiseDoubleArrayAhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build_with_values(needles.iter().zip(0u32..))
+        .expect("distinct quotes, none shorter than MIN_QUOTE_CHARS");
     for m in matcher.find_overlapping_iter(haystack) {
-        let pattern = m.pattern().as_usize();
+        let pattern = m.value() as usize;
         let slot = &mut found[pattern];
         slot.count += 1;
         if slot.count <= LISTED_OCCURRENCES || wanted[pattern].binary_search(&slot.count).is_ok() {
-            slot.kept.push((slot.count, m.range()));
+            slot.kept.push((slot.count, m.start()..m.end()));
         }
     }
     found
