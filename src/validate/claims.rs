@@ -717,6 +717,9 @@ fn check_object(
             )
             .then_some(ClaimObject::Entity(object))
         }
+        // An `object` that is written but could not be read has its error already; calling
+        // it missing too would be wrong.
+        (ObjectType::Entity(_), None, None) if raw.unreadable.object => None,
         (ObjectType::Entity(_), None, _) => {
             let d = Diagnostic::error(
                 Code::ObjectOrValue,
@@ -745,6 +748,8 @@ fn check_object(
             );
             None
         }
+        // The same for a `value` where the predicate takes one.
+        (_, None, None) if raw.unreadable.value => None,
         (value_type, None, None) => {
             diagnostics.push(
                 Diagnostic::error(

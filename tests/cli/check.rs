@@ -646,6 +646,68 @@ fn an_array_where_one_value_is_wanted_says_what_to_write() {
     );
 }
 
+/// `object = ["ministry"]` is one error, that it must be a string; the claim is not also
+/// said to have no `object` (nor one with `value = [18]` to have no `value`).
+#[test]
+fn a_malformed_object_or_value_is_not_also_called_missing() {
+    let project = valid_project();
+    let dir = project.path();
+    append(
+        &dir.join("data/claims/rebuttal.toml"),
+        "\n[[claim]]\nsource = \"rebuttal\"\nsubject = \"unit-deserters\"\npredicate = \"detained_by\"\nobject = [\"ministry\"]\nquote = \"Die Soldaten wurden\"\n\
+         \n[[claim]]\nsource = \"rebuttal\"\nsubject = \"unit-deserters\"\npredicate = \"count\"\nvalue = [18]\nquote = \"Die Soldaten wurden\"\n",
+    );
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("error[wrong-type]: `object` must be a string, not an array"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("error[wrong-type]: `value` must be"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("has no `object`"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("has no `value`"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.ends_with("2 errors, 0 warnings\n"),
+        "{}",
+        result.stderr
+    );
+    // Without the field at all, the claim is still told what it lacks.
+    let written = fs::read_to_string(dir.join("data/claims/rebuttal.toml")).unwrap();
+    fs::write(
+        dir.join("data/claims/rebuttal.toml"),
+        written
+            .replace("object = [\"ministry\"]\n", "")
+            .replace("value = [18]\n", ""),
+    )
+    .unwrap();
+    let result = run(dir, &["check"]);
+    assert!(
+        result.stderr.contains("this claim has no `object`"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("this claim has no `value`"),
+        "{}",
+        result.stderr
+    );
+}
+
 #[test]
 fn non_ascii_ids_get_their_ascii_form_or_an_explanation() {
     let project = valid_project();
