@@ -223,7 +223,54 @@ fn impossible_dates_and_stances_are_rejected() {
 
 #[test]
 fn control_and_bidi_characters_are_rejected() {
-    assert_reports("control-character", 1, &["data/claims.toml:7:8", "U+202E"]);
+    assert_reports(
+        "control-character",
+        1,
+        &[
+            "data/claims.toml:7:8",
+            "`note` contains U+202E RIGHT-TO-LEFT OVERRIDE: `bidi override \\u{202e} hidden text`",
+        ],
+    );
+}
+
+/// A control or bidirectional character is named and shown escaped, as hidden characters are
+/// (`\u{7}`, never the raw character, which a terminal would act on), with the text around it
+/// when the text is long; and named in a source document too.
+#[test]
+fn control_characters_are_named_and_shown_escaped() {
+    let project = valid_project();
+    let dir = project.path();
+    let long = format!(
+        "{}\\u0007{}\\u202E\\u0007",
+        "a".repeat(100),
+        "b".repeat(100)
+    );
+    append(
+        &dir.join("data/entities.toml"),
+        &format!("\n[[group]]\nid = \"bell\"\nname = \"Bell\"\ndescription = \"{long}\"\n"),
+    );
+    let mut report = fs::read_to_string(dir.join("seeds/report.txt")).unwrap();
+    report.push_str("\nhidden \u{2067}isolate\n");
+    fs::write(dir.join("seeds/report.txt"), &report).unwrap();
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let lines = report.lines().count();
+    for fragment in [
+        format!(
+            "`description` contains U+0007 BELL and 2 more: `…{}\\u{{7}}{}…`",
+            "a".repeat(30),
+            "b".repeat(30)
+        ),
+        format!("source file `report.txt` contains U+2067 RIGHT-TO-LEFT ISOLATE on line {lines}"),
+    ] {
+        assert!(
+            result.stderr.contains(&fragment),
+            "missing `{fragment}`:\n{}",
+            result.stderr
+        );
+    }
+    assert!(!result.stderr.contains('\u{7}'), "{}", result.stderr);
+    assert!(!result.stderr.contains('\u{2067}'), "{}", result.stderr);
 }
 
 #[test]
