@@ -183,6 +183,38 @@ def aliases(count):
     return write
 
 
+def dangling_subjects(count, ids):
+    """`count` claims whose subjects are misspelt ids, each misspelt its own way, among `ids`
+    entities: as many as hints compare every id with the misspelt value."""
+
+    def write(case, rng):
+        (case / "seeds" / "doc.txt").write_text("said something\n")
+        countries = "".join(
+            f'\n[[country]]\nid = "country-{i}"\nname = "Country {i}"\n' for i in range(ids - 2)
+        )
+        claims = "".join(
+            claim("said something").replace('"ruritania"', f'"contry-{i}"') for i in range(count)
+        )
+        (case / "data" / "all.toml").write_text(VOCABULARY + countries + claims)
+
+    return write
+
+
+def prefix_quotes(count):
+    """`count` claims on one document whose quotes are "said 0", "said 1", "said 10", …: each
+    quote a prefix of others, and each found in the document."""
+
+    def write(case, rng):
+        (case / "seeds" / "doc.txt").write_text(
+            " ".join(f"said {i}" for i in range(count)) + "\n"
+        )
+        (case / "data" / "all.toml").write_text(
+            VOCABULARY + "".join(claim(f"said {i}") for i in range(count))
+        )
+
+    return write
+
+
 # (name, what it is, how to write it, extra arguments to `check`)
 CASES = [
     ("quote-10k", "one unfound quote of 10 KB", unfound_quote(10_000), []),
@@ -226,7 +258,25 @@ CASES = [
         dangling_references(10_000),
         [],
     ),
+    (
+        "dangling-10k-all",
+        "10,000 misspelt references among 20,000 ids, all printed",
+        dangling_references(10_000),
+        ["--max-errors", "0"],
+    ),
+    (
+        "dangling-10k-among-500",
+        "10,000 misspelt subjects among 500 ids (each compared with every id)",
+        dangling_subjects(10_000, 500),
+        [],
+    ),
     ("aliases-100k", "one entity with 100,000 aliases", aliases(100_000), []),
+    (
+        "quotes-prefix-100k",
+        "100,000 quotes in one document, each a prefix of others",
+        prefix_quotes(100_000),
+        [],
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, FileId, Span, closest};
+use crate::model::hidden;
 use crate::model::text::forbidden_char;
 
 /// A value with the place it was written.
@@ -109,20 +110,30 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     fn check_characters(&mut self, key: &str, text: &str, span: &Span) {
-        if let Some(c) = text.chars().find(|&c| forbidden_char(c)) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    Code::ForbiddenCharacter,
-                    span.clone(),
-                    format!(
-                        "`{key}` contains the control character U+{:04X}",
-                        u32::from(c)
-                    ),
-                )
-                .with_label("control and bidirectional characters are not allowed in text")
-                .with_hint("remove it: such characters can make text display differently from what it says"),
-            );
-        }
+        let mut forbidden = text.char_indices().filter(|&(_, c)| forbidden_char(c));
+        let Some((at, first)) = forbidden.next() else {
+            return;
+        };
+        let more = match forbidden.count() {
+            0 => String::new(),
+            1 => " and one more".to_owned(),
+            n => format!(" and {n} more"),
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::ForbiddenCharacter,
+                span.clone(),
+                format!(
+                    "`{key}` contains {}{more}: `{}`",
+                    hidden::describe(first),
+                    escaped_around(text, at)
+                ),
+            )
+            .with_label("control and bidirectional characters are not allowed in text")
+            .with_hint(
+                "remove it: such characters can make text display differently from what it says",
+            ),
+        );
     }
 
     /// An optional string field.
@@ -281,5 +292,50 @@ impl<'a, 'i> Table<'a, 'i> {
             };
             self.diagnostics.push(diagnostic);
         }
+    }
+}
+
+/// How many characters of a text a message shows on either side of a character it is about.
+const AROUND_CHARS: usize = 30;
+
+/// `text` around the byte offset `at`, with control and format characters escaped (as
+/// [`hidden::escape`] writes them) so that the message shows them, and cut with `…` beyond
+/// [`AROUND_CHARS`] characters on either side: a quote can be long.
+fn escaped_around(text: &str, at: usize) -> String {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(AROUND_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let end = text[at..]
+        .char_indices()
+        .nth(AROUND_CHARS + 1)
+        .map_or(text.len(), |(i, _)| at + i);
+    format!(
+        "{}{}{}",
+        if start > 0 { "…" } else { "" },
+        hidden::escape(&text[start..end]),
+        if end < text.len() { "…" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_character_is_shown_escaped_with_the_text_around_it() {
+        assert_eq!(escaped_around("ab\u{202e}cd", 2), "ab\\u{202e}cd");
+        let long = format!("{}\u{7}{}", "a".repeat(100), "b".repeat(100));
+        assert_eq!(
+            escaped_around(&long, 100),
+            format!("…{}\\u{{7}}{}…", "a".repeat(30), "b".repeat(30))
+        );
+        // Cut between characters, never inside one.
+        let wide = format!("{}\u{200e}{}", "ї".repeat(40), "中".repeat(40));
+        assert_eq!(
+            escaped_around(&wide, 80),
+            format!("…{}\\u{{200e}}{}…", "ї".repeat(30), "中".repeat(30))
+        );
     }
 }

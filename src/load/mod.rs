@@ -536,8 +536,8 @@ pub fn load_documents(
             diagnostics.push(error(
                 Code::ForbiddenCharacter,
                 format!(
-                    "source file `{file}` contains the control character U+{:04X} on line {line}",
-                    u32::from(c)
+                    "source file `{file}` contains {} on line {line}",
+                    crate::model::hidden::describe(c)
                 ),
             ));
             continue;

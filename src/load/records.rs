@@ -171,6 +171,16 @@ pub struct RawClaim {
     /// of a million claims.
     pub occurrence: Option<Box<Sp<i64>>>,
     pub note: Option<Sp<String>>,
+    /// Whether `object` and `value` are written but could not be read (an error says why), so
+    /// that the checks needing them do not also call them missing.
+    pub unreadable: Unreadable,
+}
+
+/// Fields of a claim that are written but could not be read.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Unreadable {
+    pub object: bool,
+    pub value: bool,
 }
 
 /// The records of every data file, in path order and then in file order.
@@ -467,8 +477,13 @@ fn read_claim(
         quote: t.required_string("quote"),
         occurrence: None,
         note: t.string("note"),
+        unreadable: Unreadable::default(),
     };
     t.finish(&KNOWN);
+    claim.unreadable = Unreadable {
+        object: claim.object.is_none() && table.get("object").is_some(),
+        value: claim.value.is_none() && table.get("value").is_some(),
+    };
     claim.occurrence = occurrence.and_then(|o| match o.value {
         RawScalar::Int(n) => Some(Box::new(Sp {
             value: n,

@@ -13,9 +13,19 @@ pub fn is_hidden(c: char) -> bool {
     c.general_category() == GeneralCategory::Format
 }
 
-/// The Unicode name of the format characters met in pasted text; the others by their category.
+/// The Unicode name of the format characters met in pasted text, and of the control characters
+/// (their name aliases: controls have no names of their own); the others by their category.
 pub fn name(c: char) -> &'static str {
     match c {
+        '\u{0000}' => "NULL",
+        '\u{0007}' => "BELL",
+        '\u{0008}' => "BACKSPACE",
+        '\u{000B}' => "LINE TABULATION",
+        '\u{000C}' => "FORM FEED",
+        '\u{001B}' => "ESCAPE",
+        '\u{007F}' => "DELETE",
+        '\u{0085}' => "NEXT LINE",
+        c if c.is_control() => "control character",
         '\u{00AD}' => "SOFT HYPHEN",
         '\u{061C}' => "ARABIC LETTER MARK",
         '\u{180E}' => "MONGOLIAN VOWEL SEPARATOR",
@@ -90,5 +100,7 @@ mod tests {
         assert_eq!(escape("\u{200b}town\u{feff}"), "\\u{200b}town\\u{feff}");
         assert_eq!(escape("Kyïv"), "Kyïv");
         assert_eq!(describe('\u{200B}'), "U+200B ZERO WIDTH SPACE");
+        assert_eq!(describe('\u{7}'), "U+0007 BELL");
+        assert_eq!(describe('\u{2}'), "U+0002 control character");
     }
 }

@@ -5,16 +5,20 @@ mod claims;
 mod entities;
 pub mod ids;
 mod predicates;
+mod suggest;
 
 use foldhash::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, closest};
+use std::sync::OnceLock;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{Data, LoadedDocument, RawEntity, Sp};
 use crate::model::text::forbidden_char;
 use crate::model::{Document, EntityKind, Model, hidden};
 use ids::{IdRegistry, IdStyle, check_id};
+use suggest::Suggestions;
 
 /// Resolves and checks everything that was loaded. The model is complete only when no error
 /// was reported; with errors it holds what could be resolved.
@@ -70,6 +74,8 @@ pub fn resolve(
         entity_index: &entity_index,
         kinds: &kinds,
         predicate_index: &predicate_index,
+        entity_ids: OnceLock::new(),
+        predicate_ids: OnceLock::new(),
     };
     let predicates = predicates::resolve(
         records,
@@ -147,6 +153,10 @@ struct Resolver<'a> {
     entity_index: &'a HashMap<String, usize>,
     kinds: &'a [EntityKind],
     predicate_index: &'a HashMap<String, usize>,
+    /// The ids hints choose from, made on the first unknown reference of each sort (claims
+    /// resolve on several threads, hence the lock).
+    entity_ids: OnceLock<Suggestions<'a>>,
+    predicate_ids: OnceLock<Suggestions<'a>>,
 }
 
 impl Resolver<'_> {
@@ -160,13 +170,10 @@ impl Resolver<'_> {
         if let Some(&index) = self.entity_index.get(&reference.value) {
             return Some(index);
         }
-        diagnostics.push(unknown(
-            &reference.value,
-            &reference.span,
-            what,
-            "record",
-            self.entity_index.keys().map(String::as_str),
-        ));
+        let ids = self
+            .entity_ids
+            .get_or_init(|| Suggestions::new(self.entity_index.keys().map(String::as_str)));
+        diagnostics.push(unknown(reference, what, "record", ids));
         None
     }
 
@@ -200,36 +207,27 @@ impl Resolver<'_> {
         if let Some(&index) = self.predicate_index.get(&reference.value) {
             return Some(index);
         }
-        diagnostics.push(unknown(
-            &reference.value,
-            &reference.span,
-            what,
-            "predicate",
-            self.predicate_index.keys().map(String::as_str),
-        ));
+        let ids = self
+            .predicate_ids
+            .get_or_init(|| Suggestions::new(self.predicate_index.keys().map(String::as_str)));
+        diagnostics.push(unknown(reference, what, "predicate", ids));
         None
     }
 }
 
-fn unknown<'a>(
-    value: &str,
-    span: &Span,
-    what: &str,
-    thing: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Diagnostic {
-    let mut candidates: Vec<&str> = candidates.collect();
-    candidates.sort_unstable();
+/// A reference to an id that no `thing` has, with the closest of `ids` as a hint.
+fn unknown(reference: &Sp<String>, what: &str, thing: &str, ids: &Suggestions) -> Diagnostic {
+    let value = &reference.value;
     let d = Diagnostic::error(
         Code::UnknownReference,
-        span.clone(),
+        reference.span.clone(),
         format!(
             "{what} names `{}`, but no {thing} has that id",
             hidden::escape(value)
         ),
     )
     .with_label(format!("unknown {thing}"));
-    match closest(value, candidates) {
+    match ids.closest(value) {
         Some(suggestion) => d.with_hint(format!("did you mean `{suggestion}`?")),
         None => d,
     }

@@ -223,7 +223,54 @@ fn impossible_dates_and_stances_are_rejected() {
 
 #[test]
 fn control_and_bidi_characters_are_rejected() {
-    assert_reports("control-character", 1, &["data/claims.toml:7:8", "U+202E"]);
+    assert_reports(
+        "control-character",
+        1,
+        &[
+            "data/claims.toml:7:8",
+            "`note` contains U+202E RIGHT-TO-LEFT OVERRIDE: `bidi override \\u{202e} hidden text`",
+        ],
+    );
+}
+
+/// A control or bidirectional character is named and shown escaped, as hidden characters are
+/// (`\u{7}`, never the raw character, which a terminal would act on), with the text around it
+/// when the text is long; and named in a source document too.
+#[test]
+fn control_characters_are_named_and_shown_escaped() {
+    let project = valid_project();
+    let dir = project.path();
+    let long = format!(
+        "{}\\u0007{}\\u202E\\u0007",
+        "a".repeat(100),
+        "b".repeat(100)
+    );
+    append(
+        &dir.join("data/entities.toml"),
+        &format!("\n[[group]]\nid = \"bell\"\nname = \"Bell\"\ndescription = \"{long}\"\n"),
+    );
+    let mut report = fs::read_to_string(dir.join("seeds/report.txt")).unwrap();
+    report.push_str("\nhidden \u{2067}isolate\n");
+    fs::write(dir.join("seeds/report.txt"), &report).unwrap();
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let lines = report.lines().count();
+    for fragment in [
+        format!(
+            "`description` contains U+0007 BELL and 2 more: `…{}\\u{{7}}{}…`",
+            "a".repeat(30),
+            "b".repeat(30)
+        ),
+        format!("source file `report.txt` contains U+2067 RIGHT-TO-LEFT ISOLATE on line {lines}"),
+    ] {
+        assert!(
+            result.stderr.contains(&fragment),
+            "missing `{fragment}`:\n{}",
+            result.stderr
+        );
+    }
+    assert!(!result.stderr.contains('\u{7}'), "{}", result.stderr);
+    assert!(!result.stderr.contains('\u{2067}'), "{}", result.stderr);
 }
 
 #[test]
@@ -574,6 +621,45 @@ fn repeated_aliases_among_many_are_each_reported_once() {
     );
 }
 
+/// A misspelt reference gets the id it was meant to be as its hint however many ids there
+/// are (among thousands, the ids compared come from an index of their trigrams), and the same
+/// misspelling in several places gets the same hint in each.
+#[test]
+fn misspelt_references_among_thousands_of_ids_each_suggest_their_own_id() {
+    let project = valid_project();
+    let countries: String = (0..3000)
+        .map(|i| format!("[[country]]\nid = \"country-{i}\"\nname = \"Country {i}\"\n\n"))
+        .collect();
+    let people: String = (0..1500)
+        .chain([7, 7])
+        .enumerate()
+        .map(|(n, i)| {
+            format!(
+                "[[person]]\nid = \"person-{n}\"\nname = \"Person {n}\"\nnationality = [\"contry-{i}\"]\n\n"
+            )
+        })
+        .collect();
+    fs::write(project.path().join("data/countries.toml"), countries).unwrap();
+    fs::write(project.path().join("data/people.toml"), people).unwrap();
+    let result = run(project.path(), &["check", "--max-errors", "0"]);
+    assert_eq!(result.code, 1);
+    assert_eq!(printed(&result, "error["), 1502, "{}", result.stderr);
+    let mut hinted = 0;
+    for diagnostic in result.stderr.split("error[unknown-reference]").skip(1) {
+        let value = diagnostic
+            .split("names `contry-")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next())
+            .unwrap_or_else(|| panic!("not a misspelt nationality: {diagnostic}"));
+        assert!(
+            diagnostic.contains(&format!("did you mean `country-{value}`?")),
+            "{diagnostic}"
+        );
+        hinted += 1;
+    }
+    assert_eq!(hinted, 1502);
+}
+
 #[test]
 fn an_array_where_one_value_is_wanted_says_what_to_write() {
     let project = valid_project();
@@ -602,6 +688,68 @@ fn an_array_where_one_value_is_wanted_says_what_to_write() {
     }
     assert!(
         !result.stderr.contains("did you mean `text`?"),
+        "{}",
+        result.stderr
+    );
+}
+
+/// `object = ["ministry"]` is one error, that it must be a string; the claim is not also
+/// said to have no `object` (nor one with `value = [18]` to have no `value`).
+#[test]
+fn a_malformed_object_or_value_is_not_also_called_missing() {
+    let project = valid_project();
+    let dir = project.path();
+    append(
+        &dir.join("data/claims/rebuttal.toml"),
+        "\n[[claim]]\nsource = \"rebuttal\"\nsubject = \"unit-deserters\"\npredicate = \"detained_by\"\nobject = [\"ministry\"]\nquote = \"Die Soldaten wurden\"\n\
+         \n[[claim]]\nsource = \"rebuttal\"\nsubject = \"unit-deserters\"\npredicate = \"count\"\nvalue = [18]\nquote = \"Die Soldaten wurden\"\n",
+    );
+    let result = run(dir, &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("error[wrong-type]: `object` must be a string, not an array"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("error[wrong-type]: `value` must be"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("has no `object`"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("has no `value`"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.ends_with("2 errors, 0 warnings\n"),
+        "{}",
+        result.stderr
+    );
+    // Without the field at all, the claim is still told what it lacks.
+    let written = fs::read_to_string(dir.join("data/claims/rebuttal.toml")).unwrap();
+    fs::write(
+        dir.join("data/claims/rebuttal.toml"),
+        written
+            .replace("object = [\"ministry\"]\n", "")
+            .replace("value = [18]\n", ""),
+    )
+    .unwrap();
+    let result = run(dir, &["check"]);
+    assert!(
+        result.stderr.contains("this claim has no `object`"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("this claim has no `value`"),
         "{}",
         result.stderr
     );
