@@ -220,7 +220,7 @@ fn assert_no_stray_files(dir: &Path) {
 
 /// Writes a data set large enough that a build takes a while: `claims` claims about one group,
 /// each quoting its own sentence of one document.
-fn large_project(claims: usize) -> tempfile::TempDir {
+pub fn large_project(claims: usize) -> tempfile::TempDir {
     let project = valid_project();
     let dir = project.path();
     let mut text = String::new();

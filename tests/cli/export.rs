@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::{fixtures, root, run};
 
 const VIEWS: [&str; 3] = ["entities", "provenance", "citations"];
-const FORMATS: [&str; 8] = [
+pub const FORMATS: [&str; 8] = [
     "dot",
     "svg",
     "png",

@@ -492,19 +492,8 @@ fn graphviz_that_takes_too_long_is_stopped_with_a_message() {
 
 #[test]
 fn a_view_too_large_for_graphviz_is_not_drawn_and_the_build_says_so() {
-    let project = valid_project();
+    let project = crate::build::large_project(1_600);
     let dir = project.path();
-    let mut text = String::new();
-    let mut toml = String::new();
-    for i in 0..1_600 {
-        text.push_str(&format!("Sentence number {i} counts {i} deserters.\n"));
-        toml.push_str(&format!(
-            "[[claim]]\nsource = \"large\"\nsubject = \"unit-deserters\"\npredicate = \"count\"\nvalue = {i}\nquote = \"Sentence number {i} counts {i} deserters.\"\n\n"
-        ));
-    }
-    fs::write(dir.join("seeds/large.txt"), text).unwrap();
-    toml.push_str("[[source]]\nid = \"large\"\nfile = \"large.txt\"\ntitle = \"Large\"\n");
-    fs::write(dir.join("data/large.toml"), toml).unwrap();
     let result = run(dir, &["build"]);
     assert_eq!(result.code, 0, "{}", result.stderr);
     assert!(
