@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Hostile inputs for `claimgraph check`: each must finish in seconds, with bounded memory.
+"""Hostile inputs and hostile commands: each must finish in seconds, with bounded memory.
 
     python3 benches/hostile.py [--binary target/release/claimgraph] [--work DIR]
                                [--timeout SECONDS] [--only NAME,NAME]
 
-Writes each case's `data/` and `seeds/` into the work folder (default: a folder under the
-system's temporary directory, kept so that a case can be rerun by hand), runs
-`claimgraph check` on it, and prints one Markdown table: the exit code, the wall time, the
-peak resident memory (wait4's rusage of the child, the figure `/usr/bin/time -v` prints as
-"Maximum resident set size") and how much the command printed. A case that runs longer than
---timeout is killed and shown as such.
+Two tables, in Markdown:
 
-The cases are the ones issue 12 lists for the checking stage; add one by writing a function
-that fills a case folder and listing it in CASES. Standard library only.
+- **Checking hostile data.** Writes each case's `data/` and `seeds/` into the work folder
+  (default: a folder under the system's temporary directory, kept so that a case can be rerun
+  by hand) and runs `claimgraph check` on it.
+- **Hostile commands.** Readers given statements or databases that never end or that need
+  gigabytes (`query`, `conflicts` on a database whose views recurse forever), builds of
+  generated data whose whole-graph drawings would keep Graphviz busy for minutes, and a build
+  interrupted by SIGTERM while Graphviz draws (after it: is a `dot` still running, is any
+  file left beside the database or in the exports folder?).
+
+Each row gives the exit code, the wall time, the peak resident memory (wait4's rusage of the
+child, the figure `/usr/bin/time -v` prints as "Maximum resident set size") and how much the
+command printed on stderr. A case that runs longer than --timeout is killed and shown as such.
+
+The builds need the data generator: `cargo build --release --examples`. Add a case by writing
+a function and listing it in CASES or COMMANDS. Standard library only.
 """
 
 import argparse
@@ -20,6 +28,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -280,12 +289,13 @@ CASES = [
 ]
 
 
-def measure(command, cwd, timeout):
+def measure(command, cwd, timeout, env=None, signal_after=None):
     """Runs a command; returns (seconds, peak MiB, exit code or None when killed, bytes of
-    stderr)."""
+    stderr, the first line of stderr). With `signal_after` = (seconds, signal), sends that
+    signal once, that many seconds after the start."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err, open(os.devnull, "wb") as out:
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env=env)
         killed = threading.Event()
 
         def kill():
@@ -294,12 +304,155 @@ def measure(command, cwd, timeout):
 
         timer = threading.Timer(timeout, kill)
         timer.start()
+        if signal_after is not None:
+            delay, signum = signal_after
+            threading.Timer(delay, lambda: process.send_signal(signum)).start()
         _, status, usage = os.wait4(process.pid, 0)
         timer.cancel()
         seconds = time.perf_counter() - started
         printed = err.seek(0, os.SEEK_END)
+        err.seek(0)
+        head = err.read(2000).decode("utf-8", "replace").strip().splitlines()
     code = None if killed.is_set() else os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, code, printed
+    return seconds, usage.ru_maxrss / 1024, code, printed, head[0] if head else ""
+
+
+# --- hostile commands -----------------------------------------------------------------------
+
+
+def seed_database(binary, case):
+    """Builds the repository's curated data into `case/seed.sqlite`; returns its path."""
+    db = case / "seed.sqlite"
+    subprocess.run(
+        [binary, "build", "--data", ROOT / "data", "--seeds", ROOT / "seeds", "--db", db,
+         "--no-exports"],
+        check=True,
+        capture_output=True,
+    )
+    return db
+
+
+def query(*statement_and_options):
+    """`query` on the seed database."""
+
+    def prepare(binary, case):
+        db = seed_database(binary, case)
+        return {"command": [binary, "query", "--db", db, *statement_and_options]}
+
+    return prepare
+
+
+def endless_views(reader, *options):
+    """`reader` on a copy of the seed database whose analysis views never end (a crafted or
+    damaged file): each replaced by a recursive view of the same columns."""
+
+    def prepare(binary, case):
+        db = seed_database(binary, case)
+        conn = sqlite3.connect(db)
+        for name in ("who_reported_what", "corroboration", "entity_links"):
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info('{name}')")]
+            kind = conn.execute(
+                "SELECT type FROM sqlite_schema WHERE name = ?", (name,)
+            ).fetchone()[0]
+            values = ", ".join(f"x + {i}" for i in range(len(columns)))
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            conn.executescript(
+                f"PRAGMA foreign_keys = OFF; DROP {kind} {name};"
+                f"CREATE VIEW {name}({quoted}) AS WITH RECURSIVE r(x) AS "
+                f"(SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT {values} FROM r;"
+            )
+        conn.close()
+        return {"command": [binary, reader, "--db", db, *options]}
+
+    return prepare
+
+
+def generated(binary, claims, work):
+    """The generator's data set of `claims` claims, made once under the work folder."""
+    root = work / f"generated-{claims}"
+    if not (root / "data").is_dir():
+        generate = binary.parent / "examples" / "generate"
+        if not generate.is_file():
+            sys.exit(f"{generate} does not exist: run `cargo build --release --examples`")
+        subprocess.run(
+            [generate, "--claims", str(claims), "--out", root], check=True, capture_output=True
+        )
+    return root
+
+
+def build_generated(claims):
+    """The default `build` (database and every standard export, drawings included, with the
+    real Graphviz) of generated data."""
+
+    def prepare(binary, case):
+        root = generated(binary, claims, case.parent)
+        return {
+            "command": [binary, "build", "--data", root / "data", "--seeds", root / "seeds",
+                        "--db", case / "graph.sqlite", "--exports", case / "exports"],
+        }
+
+    return prepare
+
+
+def build_interrupted_in_graphviz(binary, case):
+    """A build of the repository's data over a previous one, with a `dot` that sleeps instead of drawing,
+    sent SIGTERM two seconds in. The previous build's database and exports must stay as they
+    were, and nothing may be left behind: no `dot`, no temporary file."""
+    bin_dir = case / "fake-bin"
+    bin_dir.mkdir()
+    dot = bin_dir / "dot"
+    dot.write_text('#!/bin/sh\n[ "$1" = -V ] && exit 0\nexec sleep 600\n')
+    dot.chmod(0o755)
+    db, exports = case / "graph.sqlite", case / "exports"
+    command = [binary, "build", "--data", ROOT / "data", "--seeds", ROOT / "seeds",
+               "--db", db, "--exports", exports]
+    subprocess.run(command, check=True, capture_output=True)
+    before = snapshot(case)
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ.get('PATH', '')}")
+
+    def after():
+        sleeping = subprocess.run(
+            ["pgrep", "-f", "sleep 600"], capture_output=True, text=True
+        ).stdout.split()
+        changed = sorted(set(snapshot(case).items()) ^ set(before.items()))
+        return (f"dot still running: {len(sleeping)}; files changed or left: "
+                f"{len({name for name, _ in changed})}")
+
+    return {"command": command, "env": env, "signal_after": (2.0, signal.SIGTERM),
+            "after": after}
+
+
+def snapshot(folder):
+    """Every file under `folder` (but the fake Graphviz) with its size and modification time."""
+    return {
+        str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file() and "fake-bin" not in path.parts
+    }
+
+
+# (name, what it is, how to prepare it: a function of the binary and the case folder that
+# returns the command and, optionally, its environment, a signal to send, and a check after)
+COMMANDS = [
+    ("query-randomblob", "query `SELECT randomblob(999999999)`",
+     query("SELECT randomblob(999999999)")),
+    ("query-randomblob-x2", "query of two such columns",
+     query("SELECT randomblob(999999999), randomblob(999999999)")),
+    ("query-cross-join-csv", "query --format csv of the documents' texts, 15,625 rows",
+     query("--format", "csv", "SELECT a.text, b.text FROM sources a, sources b, sources c, "
+           "sources d, sources e, sources f")),
+    ("query-timeout-1e20", "query --timeout 1e20", query("--timeout", "1e20", "SELECT 1")),
+    ("conflicts-endless", "conflicts on a database whose views never end (default limit)",
+     endless_views("conflicts")),
+    ("corroboration-endless", "corroboration on it, --timeout 2",
+     endless_views("corroboration", "--timeout", "2")),
+    ("build-10k", "build of 10,000 generated claims, drawings included",
+     build_generated(10_000)),
+    ("build-100k", "build of 100,000 generated claims, drawings included",
+     build_generated(100_000)),
+    ("build-sigterm-in-dot", "build sent SIGTERM while Graphviz draws",
+     build_interrupted_in_graphviz),
+]
 
 
 def main():
@@ -336,11 +489,35 @@ def main():
         (case / "seeds").mkdir()
         write(case, random.Random(12))
         command = [binary, "check", "--data", "data", "--seeds", "seeds", *extra]
-        seconds, mib, code, printed = measure(command, case, args.timeout)
+        seconds, mib, code, printed, _ = measure(command, case, args.timeout)
         shown = "killed" if code is None else str(code)
         wall = f">{args.timeout:.0f}" if code is None else f"{seconds:.2f}"
         print(
             f"| {name} | {what}{note} | {shown} | {wall} | {mib:.0f} | {printed / 1024:.0f} |",
+            flush=True,
+        )
+
+    print("\n| case | command | exit | wall s | max RSS MiB | stderr KiB | first line; after |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for name, what, prepare in COMMANDS:
+        if only is not None and name not in only:
+            continue
+        case = work / name
+        shutil.rmtree(case, ignore_errors=True)
+        case.mkdir(parents=True)
+        run = prepare(binary, case)
+        seconds, mib, code, printed, last = measure(
+            [str(part) for part in run["command"]], case, args.timeout,
+            env=run.get("env"), signal_after=run.get("signal_after"),
+        )
+        shown = "killed" if code is None else str(code)
+        wall = f">{args.timeout:.0f}" if code is None else f"{seconds:.2f}"
+        if "after" in run:
+            last = f"{last}; {run['after']()}"
+        last = last.replace("|", "\\|")
+        print(
+            f"| {name} | {what} | {shown} | {wall} | {mib:.0f} | {printed / 1024:.0f} "
+            f"| {last} |",
             flush=True,
         )
 

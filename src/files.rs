@@ -145,6 +145,19 @@ fn folder_exists(shown: &Path, resolved: &Path) -> Result<(), Refused> {
             ),
             false,
         )),
+        // A file somewhere on the way (`notes.txt/sub/graph.sqlite`): name it.
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+            let file = folder
+                .ancestors()
+                .skip(1)
+                .find(|a| fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+                .unwrap_or(folder);
+            Err(Refused::not_ours(
+                shown,
+                format!("cannot be written: {} is not a folder", file.display()),
+                false,
+            ))
+        }
         Err(source) => Err(Refused::Io {
             path: folder.to_owned(),
             source,
@@ -252,7 +265,14 @@ pub fn export_target(path: &Path, read_only: &ReadOnly, force: bool) -> Result<P
     let resolved = resolve(path)?;
     let meta = match fs::metadata(&resolved) {
         Ok(meta) => Some(meta),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            None
+        }
         Err(source) => {
             return Err(Refused::Io {
                 path: resolved,

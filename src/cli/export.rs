@@ -368,7 +368,12 @@ impl ExportsFolder {
                 }
                 .into());
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
                 files::folder_for(dir)?;
                 std::fs::create_dir(dir).map_err(io_at(dir))?;
                 true

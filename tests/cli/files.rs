@@ -269,7 +269,10 @@ fn export_output_replaces_only_what_claimgraph_exported() {
 }
 
 #[test]
-fn a_missing_folder_is_named_as_the_user_wrote_it() {
+/// Regression: errors about a missing folder named temporary files (`.x.sqlite.building`,
+/// `.claimgraph-exportE6HUHY`), a file on the way was "Not a directory", and a build whose
+/// exports could not be written said "File exists" after it had replaced the database.
+fn a_missing_or_wrong_folder_is_named_as_the_user_wrote_it() {
     let project = valid_project();
     let dir = project.path();
     let result = run(dir, &["build", "--no-exports", "--db", "nowhere/x.sqlite"]);
@@ -286,15 +289,49 @@ fn a_missing_folder_is_named_as_the_user_wrote_it() {
         "error: nowhere/x.json cannot be written: the folder nowhere does not exist\n"
     );
     fs::write(dir.join("afile"), "").unwrap();
+    let database = fs::read(dir.join("claimgraph.sqlite")).unwrap();
     let result = run(dir, &["build", "--exports", "afile"]);
     assert_eq!(result.code, 2);
-    assert!(
-        result
-            .stderr
-            .contains("afile is a file, and --exports names the folder"),
-        "{}",
-        result.stderr
+    assert_eq!(
+        result.stderr,
+        "error: afile is a file, and --exports names the folder the exports go into\n"
     );
+    // A file on the way to where a file or folder should go is named, not "Not a directory".
+    for (args, shown) in [
+        (&["build", "--exports", "afile/sub"][..], "afile/sub"),
+        (
+            &["build", "--no-exports", "--db", "afile/a/x.sqlite"][..],
+            "afile/a/x.sqlite",
+        ),
+        (
+            &["export", "json", "-o", "afile/x.json"][..],
+            "afile/x.json",
+        ),
+    ] {
+        let result = run(dir, args);
+        assert_eq!(result.code, 2, "{args:?}");
+        assert_eq!(
+            result.stderr,
+            format!("error: {shown} cannot be written: afile is not a folder\n"),
+            "{args:?}"
+        );
+    }
+    fs::create_dir(dir.join("folder")).unwrap();
+    let result = run(dir, &["build", "--no-exports", "--db", "folder"]);
+    assert_eq!(result.code, 2);
+    assert_eq!(
+        result.stderr,
+        "error: folder is a folder, not a database file\n"
+    );
+    // None of these builds touched the database: the exports are checked before it is written.
+    assert_eq!(fs::read(dir.join("claimgraph.sqlite")).unwrap(), database);
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.') || name.contains("claimgraph"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["claimgraph.sqlite"]);
 }
 
 #[test]
