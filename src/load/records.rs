@@ -193,18 +193,19 @@ pub struct RawRecords {
     pub claims: Vec<Box<RawClaim>>,
 }
 
-const RECORD_KINDS: [&str; 10] = [
-    "person",
-    "organisation",
-    "unit",
-    "country",
-    "place",
-    "group",
-    "event",
-    "source",
-    "predicate",
-    "claim",
-];
+/// The kinds of `[[record]]` a data file may hold: every entity kind, then `predicate` and
+/// `claim`.
+const RECORD_KINDS: [&str; EntityKind::ALL.len() + 2] = {
+    let mut kinds = [""; EntityKind::ALL.len() + 2];
+    let mut i = 0;
+    while i < EntityKind::ALL.len() {
+        kinds[i] = EntityKind::ALL[i].as_str();
+        i += 1;
+    }
+    kinds[i] = "predicate";
+    kinds[i + 1] = "claim";
+    kinds
+};
 
 /// Parses one data file into raw records. Syntax errors are reported and parsing recovers
 /// where it can, so one run shows every problem.

@@ -37,7 +37,7 @@ impl EntityKind {
         EntityKind::Source,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             EntityKind::Person => "person",
             EntityKind::Organisation => "organisation",

@@ -12,6 +12,7 @@ mod provenance;
 mod readers;
 mod scale;
 mod seed_data;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

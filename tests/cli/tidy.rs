@@ -1,0 +1,145 @@
+//! Tidiness the compiler cannot check: every source file says what it is, and the lists of
+//! entity kinds outside Rust (the schema's CHECK, the JSON Schema of the `json` export) are
+//! the one list in `EntityKind`.
+
+use std::fs;
+use std::path::Path;
+
+use claimgraph::model::EntityKind;
+
+use crate::root;
+
+/// Every `.rs` file under `folder`, recursively, in path order.
+fn rust_files(folder: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A newcomer reads the first line of a file to know what it is for: each source file opens
+/// with a `//!` module comment.
+#[test]
+fn every_source_file_opens_with_a_module_comment() {
+    let mut files = Vec::new();
+    for folder in ["src", "tests/cli", "examples"] {
+        files.extend(rust_files(&root().join(folder)));
+    }
+    assert!(files.len() > 40, "found only {} files", files.len());
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            let text = fs::read_to_string(path).unwrap();
+            let first = text.lines().next().unwrap_or("");
+            // The comment says something: more than the marker.
+            !(first.starts_with("//! ") && first.len() > 12)
+        })
+        .map(|path| path.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "these files do not open with a `//!` line saying what they are: {missing:?}"
+    );
+}
+
+fn entity_kinds() -> Vec<&'static str> {
+    EntityKind::ALL.iter().map(|kind| kind.as_str()).collect()
+}
+
+/// The schema's CHECK on `entities.kind` lists exactly the kinds of `EntityKind`, in its order.
+#[test]
+fn the_schema_checks_entity_kinds_against_the_one_list() {
+    let schema = fs::read_to_string(root().join("schema.sql")).unwrap();
+    let line = schema
+        .lines()
+        .find(|line| line.trim_start().starts_with("kind ") && line.contains("CHECK"))
+        .expect("entities.kind has a CHECK");
+    let listed = line
+        .split_once("IN (")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .expect("CHECK (kind IN (…))")
+        .0;
+    let listed: Vec<&str> = listed
+        .split(',')
+        .map(|kind| kind.trim().trim_matches('\''))
+        .collect();
+    assert_eq!(listed, entity_kinds());
+}
+
+/// The JSON Schema of the `json` export names a node's kind from the same list, plus `claim`.
+#[test]
+fn the_json_schema_names_the_entity_kinds_of_the_one_list() {
+    let text =
+        fs::read_to_string(root().join("exports/schema/claimgraph-graph.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut enums = Vec::new();
+    collect_enums(&schema, &mut enums);
+    let mut expected: Vec<String> = entity_kinds().into_iter().map(String::from).collect();
+    expected.push("claim".into());
+    assert!(
+        enums.contains(&expected),
+        "no enum of the schema lists {expected:?}; its enums: {enums:?}"
+    );
+    // And no other enum of the schema lists entity kinds that the list lacks or misses.
+    for listed in &enums {
+        if listed.iter().any(|kind| kind == "person") {
+            assert_eq!(listed, &expected);
+        }
+    }
+}
+
+fn collect_enums(value: &serde_json::Value, out: &mut Vec<Vec<String>>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                if key == "enum" {
+                    if let Some(items) = inner.as_array() {
+                        out.push(
+                            items
+                                .iter()
+                                .filter_map(|item| item.as_str().map(String::from))
+                                .collect(),
+                        );
+                    }
+                } else {
+                    collect_enums(inner, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_enums(item, out)),
+        _ => {}
+    }
+}
+
+/// `check` names every record kind when a data file uses an unknown one: the hint comes from
+/// the same list.
+#[test]
+fn an_unknown_record_kind_is_told_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("data")).unwrap();
+    fs::create_dir_all(dir.path().join("seeds")).unwrap();
+    fs::write(
+        dir.path().join("data/x.toml"),
+        "[[spaceship]]\nid = \"a\"\nname = \"A\"\n",
+    )
+    .unwrap();
+    let result = crate::run(dir.path(), &["check"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let mut kinds = entity_kinds().join(", ");
+    kinds.push_str(", predicate, claim");
+    assert!(
+        result.stderr.contains(&format!("record kinds: {kinds}")),
+        "{}",
+        result.stderr
+    );
+}
