@@ -138,14 +138,14 @@ pub fn run(args: &Args) -> u8 {
         "built {} in {:.2} s: {} entities, {} claims in {} documents, {} statements, {} conflicts, {} mentions; graph of {} nodes and {} edges",
         args.db.display(),
         started.elapsed().as_secs_f64(),
-        summary.count("entities"),
-        summary.count("claims"),
-        summary.count("sources"),
-        summary.count("statements"),
-        summary.count("conflict_pairs"),
-        summary.count("mentions"),
-        summary.count("nodes"),
-        summary.count("edges"),
+        summary.entities,
+        summary.claims,
+        summary.documents,
+        summary.statements,
+        summary.conflicts,
+        summary.mentions,
+        summary.nodes,
+        summary.edges,
     );
     if let Some((skipped, files)) = written {
         say!(

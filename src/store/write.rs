@@ -14,18 +14,61 @@ use crate::graph::provenance::Analysis;
 use crate::interrupt::{self, Pending};
 use crate::model::{ClaimObject, Model, ObjectType, RefField, Scalar, Value};
 
-/// Row counts of the written database.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What a new database holds: the row count of each table that the model fills, and the size
+/// of the graph that the `nodes` and `edges` views present. The build checks the tables against
+/// it and reports it when done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteSummary {
-    pub tables: Vec<(&'static str, usize)>,
+    /// Nodes of the graph (the `nodes` view).
+    pub nodes: usize,
+    /// Edges of the graph (the `edges` view).
+    pub edges: usize,
+    pub entities: usize,
+    pub aliases: usize,
+    /// Source documents (`sources`).
+    pub documents: usize,
+    pub predicates: usize,
+    pub claims: usize,
+    /// The entities each claim cites (`claim_citations`).
+    pub citations: usize,
+    pub statements: usize,
+    /// Pairs of conflicting claims (`conflict_pairs`).
+    pub conflicts: usize,
+    pub mentions: usize,
 }
 
 impl WriteSummary {
-    pub fn count(&self, table: &str) -> usize {
-        self.tables
-            .iter()
-            .find(|(t, _)| *t == table)
-            .map_or(0, |(_, n)| *n)
+    /// What the database must hold for this model, graph and analysis.
+    pub fn expected(model: &Model, graph: &KnowledgeGraph, analysis: &Analysis) -> WriteSummary {
+        WriteSummary {
+            nodes: graph.graph.node_count(),
+            edges: graph.graph.edge_count(),
+            entities: model.entities.len(),
+            aliases: model.entities.iter().map(|e| e.aliases.len()).sum(),
+            documents: model.documents.len(),
+            predicates: model.predicates.len(),
+            claims: model.claims.len(),
+            citations: model.claims.iter().map(|c| c.citing.len()).sum(),
+            statements: analysis.statements.len(),
+            conflicts: analysis.conflicts.len(),
+            mentions: model.mentions.len(),
+        }
+    }
+
+    /// Each table with rows of its own that the summary counts, and its count; `nodes` and
+    /// `edges` are views over these, so they are not among them.
+    fn tables(&self) -> [(&'static str, usize); 9] {
+        [
+            ("entities", self.entities),
+            ("aliases", self.aliases),
+            ("sources", self.documents),
+            ("predicates", self.predicates),
+            ("claims", self.claims),
+            ("claim_citations", self.citations),
+            ("statements", self.statements),
+            ("conflict_pairs", self.conflicts),
+            ("mentions", self.mentions),
+        ]
     }
 }
 
@@ -64,7 +107,7 @@ impl Built {
                 let _ = dir.sync_all();
             }
         }
-        Ok(self.summary.clone())
+        Ok(self.summary)
     }
 }
 
@@ -172,7 +215,7 @@ fn fill(
     })?;
     // What the database must hold is all that is needed from here on; the memory of the model
     // goes to the indexes and the checks.
-    let expected = expected_counts(&model, &graph, &analysis);
+    let expected = WriteSummary::expected(&model, &graph, &analysis);
     drop((analysis, graph, model));
     stage("copying the full-text index and the analysis");
     side::copy_into(&conn, &search_side, &side::SEARCH_TABLES)?;
@@ -434,12 +477,12 @@ fn index_and_verify(
     expected: &WriteSummary,
 ) -> Result<(), StoreError> {
     let statements = index_statements(indexes);
-    let claims = expected.count("claims").max(1);
+    let claims = expected.claims.max(1);
     // A table costs about one step per row for itself and each index or foreign key.
     let rows = |table: &str| match table {
         "claims" | "claim_citations" | "statements" | "mentions" => claims,
         t if t.starts_with("search_") => claims,
-        _ => expected.count("entities"),
+        _ => expected.entities,
     };
     let tables = table_facts(conn)?;
     if let Some((table, _)) = statements
@@ -663,32 +706,9 @@ fn integrity_problems(
     Ok(lines.into_iter().filter(|line| line != "ok").collect())
 }
 
-/// What the database must hold: the row count of each table, and the size of the graph that
-/// the `nodes` and `edges` views present.
-fn expected_counts(model: &Model, graph: &KnowledgeGraph, analysis: &Analysis) -> WriteSummary {
-    let citations: usize = model.claims.iter().map(|c| c.citing.len()).sum();
-    let aliases: usize = model.entities.iter().map(|e| e.aliases.len()).sum();
-    WriteSummary {
-        tables: vec![
-            ("nodes", graph.graph.node_count()),
-            ("edges", graph.graph.edge_count()),
-            ("entities", model.entities.len()),
-            ("aliases", aliases),
-            ("sources", model.documents.len()),
-            ("predicates", model.predicates.len()),
-            ("claims", model.claims.len()),
-            ("claim_citations", citations),
-            ("statements", analysis.statements.len()),
-            ("conflict_pairs", analysis.conflicts.len()),
-            ("mentions", model.mentions.len()),
-        ],
-    }
-}
-
 /// Row counts equal to the model.
 fn verify_contents(conn: &Connection, expected: &WriteSummary) -> Result<(), StoreError> {
-    let views = ["nodes", "edges"];
-    for &(table, want) in expected.tables.iter().filter(|(t, _)| !views.contains(t)) {
+    for (table, want) in expected.tables() {
         let got: i64 =
             conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
         if usize::try_from(got).ok() != Some(want) {
@@ -698,4 +718,47 @@ fn verify_contents(conn: &Connection, expected: &WriteSummary) -> Result<(), Sto
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An empty database of the schema's tables.
+    fn empty() -> Connection {
+        let conn = Connection::open_in_memory().expect("an in-memory database");
+        let (tables, _) = SCHEMA.split_once("-- @indexes").expect("an @indexes section");
+        conn.execute_batch(tables).expect("the schema's tables");
+        conn
+    }
+
+    #[test]
+    fn the_counted_tables_are_the_schemas() {
+        // A misspelt table would fail here rather than in every build.
+        assert_eq!(verify_contents(&empty(), &WriteSummary::default()).ok(), Some(()));
+    }
+
+    #[test]
+    fn a_table_without_the_rows_of_the_model_fails_the_check() {
+        let counts = WriteSummary {
+            citations: 2,
+            ..WriteSummary::default()
+        };
+        let error = verify_contents(&empty(), &counts).expect_err("two citations are missing");
+        assert_eq!(
+            error.to_string(),
+            "the new database failed its check (table claim_citations has 0 rows, expected 2); the previous database was left untouched"
+        );
+    }
+
+    #[test]
+    fn the_graph_is_not_a_table_to_count() {
+        // `nodes` and `edges` are views whose size the build reports; the tables are counted.
+        let counts = WriteSummary {
+            nodes: 3,
+            edges: 2,
+            ..WriteSummary::default()
+        };
+        assert!(verify_contents(&empty(), &counts).is_ok());
+    }
 }
