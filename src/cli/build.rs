@@ -13,7 +13,6 @@ use super::progress::{Progress, Timings};
 use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, export, failure, report};
 use crate::files::{self, ReadOnly};
 use crate::graph::KnowledgeGraph;
-use crate::graph::provenance;
 use crate::graph::views::ViewKind;
 use crate::{pipeline, store};
 
@@ -90,8 +89,8 @@ pub fn run(args: &Args) -> u8 {
     };
     stage("linking the graph");
     let graph = KnowledgeGraph::build(&model);
-    let built = store::write(model, graph, provenance::analyse, &db, &stage);
-    let built = match built {
+    let built = pipeline::write_database(model, graph, &db, &stage);
+    let (built, summary) = match built {
         Ok(built) => built,
         Err(e) => {
             progress.clear();
@@ -115,7 +114,7 @@ pub fn run(args: &Args) -> u8 {
     };
     progress.clear();
     let committed = crate::interrupt::uninterruptible(|| {
-        let summary = built.commit().map_err(|e| e.to_string())?;
+        built.commit().map_err(|e| e.to_string())?;
         let written = match (standard, exports.as_mut()) {
             (Some(set), Some(folder)) => Some((
                 set.skipped.clone(),
@@ -123,9 +122,9 @@ pub fn run(args: &Args) -> u8 {
             )),
             _ => None,
         };
-        Ok::<_, String>((summary, written))
+        Ok::<_, String>(written)
     });
-    let (summary, written) = match committed {
+    let written = match committed {
         Ok(done) => done,
         Err(e) => return failure(&e),
     };

@@ -1,5 +1,4 @@
-//! The one orchestrating function: load → check and resolve → find mentions. `check` stops
-//! here; `build` hands the result on to the graph and the store.
+//! The first stages of `check` and `build`: load → check and resolve → find mentions.
 
 use std::path::Path;
 
