@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::progress::{Progress, Timings};
-use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, export, failure, report};
+use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, failure, report};
 use crate::files::{self, ReadOnly};
 use crate::graph::KnowledgeGraph;
 use crate::graph::views::ViewKind;
@@ -48,7 +48,7 @@ pub fn run(args: &Args) -> u8 {
     };
     let read_only = read_only.file(&db, "the database this build writes");
     let mut exports = match (!args.no_exports)
-        .then(|| export::ExportsFolder::lock(&args.exports, &read_only, args.force))
+        .then(|| pipeline::ExportsFolder::lock(&args.exports, &read_only, args.force))
         .transpose()
     {
         Ok(exports) => exports,
@@ -102,7 +102,7 @@ pub fn run(args: &Args) -> u8 {
     let standard = match &exports {
         Some(folder) => {
             stage("writing the standard exports");
-            match export::prepare_standard(built.path(), folder) {
+            match pipeline::prepare_standard(built.path(), folder) {
                 Ok(set) => Some(set),
                 Err(e) => {
                     progress.clear();

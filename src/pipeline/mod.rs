@@ -3,6 +3,8 @@
 
 mod check;
 mod database;
+mod exports;
 
 pub use check::{Checked, check, find_mentions};
 pub use database::write_database;
+pub use exports::{ExportsFolder, SkippedDrawings, StandardError, StandardSet, prepare_standard};
