@@ -329,31 +329,6 @@ pub fn written_by_claimgraph(path: &Path) -> io::Result<bool> {
             .any(|mark| start.windows(mark.len()).any(|w| w == *mark)))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn written(text: &[u8]) -> bool {
-        let file = tempfile::NamedTempFile::new().unwrap();
-        fs::write(file.path(), text).unwrap();
-        written_by_claimgraph(file.path()).unwrap()
-    }
-
-    #[test]
-    fn exports_are_known_by_claimgraphs_name_near_their_start() {
-        assert!(written(b"digraph \"claimgraph entities\" {}"));
-        assert!(written(b""));
-        // GraphML of a claimgraph from before the description: its first attribute's text.
-        assert!(written(
-            b"<graphml>\n  <key id=\"n0\" for=\"node\" attr.name=\"label\" attr.type=\"string\">\n    <desc>display name of the entity, or the claim in short</desc>"
-        ));
-        assert!(!written(b"[[person]]\nid = \"someone\"\n"));
-        let mut late = vec![b' '; EXPORT_MARK_WINDOW];
-        late.extend_from_slice(b"claimgraph");
-        assert!(!written(&late), "only the start of a file counts");
-    }
-}
-
 /// How many bytes [`write_behind`] hands over at a time.
 const CHUNK: usize = 1 << 20;
 
@@ -428,5 +403,30 @@ impl Write for Ahead {
 
     fn flush(&mut self) -> io::Result<()> {
         self.send()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(text: &[u8]) -> bool {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        fs::write(file.path(), text).unwrap();
+        written_by_claimgraph(file.path()).unwrap()
+    }
+
+    #[test]
+    fn exports_are_known_by_claimgraphs_name_near_their_start() {
+        assert!(written(b"digraph \"claimgraph entities\" {}"));
+        assert!(written(b""));
+        // GraphML of a claimgraph from before the description: its first attribute's text.
+        assert!(written(
+            b"<graphml>\n  <key id=\"n0\" for=\"node\" attr.name=\"label\" attr.type=\"string\">\n    <desc>display name of the entity, or the claim in short</desc>"
+        ));
+        assert!(!written(b"[[person]]\nid = \"someone\"\n"));
+        let mut late = vec![b' '; EXPORT_MARK_WINDOW];
+        late.extend_from_slice(b"claimgraph");
+        assert!(!written(&late), "only the start of a file counts");
     }
 }

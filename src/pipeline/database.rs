@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, mpsc};
 use std::thread;
 
+use super::Observer;
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance::{self, Analysis};
 use crate::model::Model;
@@ -17,12 +18,12 @@ use crate::store::{self, StoreError, WriteSummary};
 /// for the claim rows (only they need it, so the entities, documents and mentions are written
 /// meanwhile), and writes the statements and conflicts into a side database of its own. The
 /// model, the graph and the analysis are dropped once written, before the side databases are
-/// copied in and the indexes built and checked. `stage` hears each stage as it starts.
-pub fn write_database(
+/// copied in and the indexes built and checked. `observer` hears of each stage as it starts.
+pub(super) fn write_database(
     model: Model,
     graph: KnowledgeGraph,
     target: &Path,
-    stage: &dyn Fn(&str),
+    observer: &mut dyn Observer,
 ) -> Result<(store::Built, WriteSummary), StoreError> {
     let mut db = store::Writer::create(target)?;
     let [search_path, analysis_path] = Side::ALL.map(|side| db.side(side));
@@ -35,7 +36,7 @@ pub fn write_database(
             let _ = handover.send(Arc::clone(&analysis));
             side::write_analysis(model_ref, &analysis, &analysis_path)
         });
-        stage("writing entities, documents and mentions");
+        observer.stage("writing entities, documents and mentions");
         let tables = db.tables()?;
         tables.entities(model_ref)?;
         let Ok(analysis) = analysed.recv() else {
@@ -43,10 +44,10 @@ pub fn write_database(
             analysing.join().expect("the analysis does not panic")?;
             unreachable!("the analysis hands over its result before it ends");
         };
-        stage("writing claims and their analysis");
+        observer.stage("writing claims and their analysis");
         tables.claims(model_ref, &analysis)?;
         tables.commit()?;
-        stage("finishing the full-text index and the analysis");
+        observer.stage("finishing the full-text index and the analysis");
         searched
             .join()
             .expect("the full-text index does not panic")?;
@@ -57,11 +58,11 @@ pub fn write_database(
     // goes to the indexes and the checks.
     let expected = WriteSummary::expected(&model, &graph, &analysis);
     drop((analysis, graph, model));
-    stage("copying the full-text index and the analysis");
+    observer.stage("copying the full-text index and the analysis");
     for side in Side::ALL {
         db.copy_in(side)?;
     }
-    stage("building indexes and checking the new database");
+    observer.stage("building indexes and checking the new database");
     let built = db.finish(&expected)?;
     Ok((built, expected))
 }

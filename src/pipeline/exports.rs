@@ -211,7 +211,9 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
                     let _ = std::fs::remove_file(&path);
                     set.skipped.views.push((kind, e.to_string()));
                 }
-                Err(Unwritten::Io(source) | Unwritten::Export(ExportError::Write { source, .. })) => {
+                Err(
+                    Unwritten::Io(source) | Unwritten::Export(ExportError::Write { source, .. }),
+                ) => {
                     return Err(StandardError::Write { path, source });
                 }
                 Err(Unwritten::Export(e)) => return Err(StandardError::Export(e)),

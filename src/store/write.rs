@@ -739,14 +739,18 @@ mod tests {
     /// An empty database of the schema's tables.
     fn empty() -> Connection {
         let conn = Connection::open_in_memory().expect("an in-memory database");
-        conn.execute_batch(schema_parts().0).expect("the schema's tables");
+        conn.execute_batch(schema_parts().0)
+            .expect("the schema's tables");
         conn
     }
 
     #[test]
     fn the_counted_tables_are_the_schemas() {
         // A misspelt table would fail here rather than in every build.
-        assert_eq!(verify_contents(&empty(), &WriteSummary::default()).ok(), Some(()));
+        assert_eq!(
+            verify_contents(&empty(), &WriteSummary::default()).ok(),
+            Some(())
+        );
     }
 
     #[test]
