@@ -1,5 +1,6 @@
-//! Progress for long work: on a terminal, a spinner that names the stage a command is in and
-//! the time so far; when stderr is a log, a pipe or CI, nothing at all.
+//! What `check` and `build` show while the pipeline runs: on a terminal, a spinner that names
+//! the stage it is in and the time so far (when stderr is a log, a pipe or CI, nothing at
+//! all); the diagnostics once checking is done; and the `--timings` lines at the end.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -10,12 +11,12 @@ use crate::diagnostic::{Diagnostics, Files};
 use crate::pipeline::{Observer, StageTime};
 
 #[derive(Debug)]
-pub struct Progress {
+struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
-    pub fn start() -> Progress {
+    fn start() -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
@@ -29,14 +30,14 @@ impl Progress {
     }
 
     /// Names the stage now running.
-    pub fn stage(&self, name: &str) {
+    fn stage(&self, name: &str) {
         if let Some(bar) = &self.bar {
             bar.set_message(name.to_owned());
         }
     }
 
     /// Removes the spinner, so that what is printed next starts on a clean line.
-    pub fn clear(&self) {
+    fn clear(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
