@@ -1,4 +1,4 @@
-//! The orchestrator: which stage runs when, on which thread, with what. [`check`] loads and
+//! The orchestrator: which stage runs when, on which thread, with what. [`check()`] loads and
 //! checks the data; [`build`] goes on to the graph, the database and the standard exports, and
 //! puts the database and the exports in place together. Commands hear of the stages through an
 //! [`Observer`] and print what [`build`] reports; the pipeline itself prints nothing.
