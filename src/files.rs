@@ -7,10 +7,14 @@
 //!
 //! A symbolic link is followed to the file it names, so the link keeps pointing at fresh data;
 //! a link that leads nowhere is refused.
+//!
+//! Large files are written by [`write_behind`], on a second thread while they are made.
 
 use std::fs::{self, File};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
 
 /// Stored as `PRAGMA application_id` in every database claimgraph writes: "CLGR".
 pub const APPLICATION_ID: i32 = 0x434C_4752;
@@ -323,6 +327,83 @@ pub fn written_by_claimgraph(path: &Path) -> io::Result<bool> {
         || MARKS
             .iter()
             .any(|mark| start.windows(mark.len()).any(|w| w == *mark)))
+}
+
+/// How many bytes [`write_behind`] hands over at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Runs `fill` with a writer whose bytes a second thread writes to `out`, a chunk at a time:
+/// the kernel copies one chunk while the export makes the next, where a large export would
+/// otherwise spend about as long waiting in `write` as making its text.
+pub fn write_behind<E: From<io::Error>>(
+    out: &mut (dyn Write + Send),
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
+    // Two chunks queued at most, so memory stays bounded when the disk is slower.
+    let (full, to_write) = mpsc::sync_channel::<Vec<u8>>(2);
+    let (written, empty) = mpsc::channel::<Vec<u8>>();
+    thread::scope(|scope| {
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for mut chunk in to_write {
+                out.write_all(&chunk)?;
+                chunk.clear();
+                // The chunk goes back for reuse; once the export is done nobody takes it.
+                let _ = written.send(chunk);
+            }
+            out.flush()
+        });
+        let mut ahead = Ahead {
+            chunk: Vec::with_capacity(CHUNK),
+            full,
+            empty,
+        };
+        let filled = fill(&mut ahead).and_then(|()| Ok(ahead.send()?));
+        // Closing the queue lets the writer finish.
+        drop(ahead);
+        match writer.join() {
+            // The writer's own error says more than the closed queue the export ran into.
+            Ok(Err(e)) => Err(e.into()),
+            Ok(Ok(())) => filled,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The export's end of [`write_behind`]: fills a chunk, queues it, takes an empty one back.
+struct Ahead {
+    chunk: Vec<u8>,
+    full: mpsc::SyncSender<Vec<u8>>,
+    empty: mpsc::Receiver<Vec<u8>>,
+}
+
+impl Ahead {
+    fn send(&mut self) -> io::Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let next = self
+            .empty
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let chunk = std::mem::replace(&mut self.chunk, next);
+        self.full
+            .send(chunk)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the writer stopped"))
+    }
+}
+
+impl Write for Ahead {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.chunk.extend_from_slice(bytes);
+        if self.chunk.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
 }
 
 #[cfg(test)]

@@ -1,21 +1,13 @@
-//! `claimgraph build`: check the data, link the graph, analyse provenance, write the new
-//! database beside the old one, make the standard exports from it, and only then put the
-//! database and the exports in place together.
-//!
-//! Before anything is read, the build settles what it may write: the database must be absent
-//! or claimgraph's (or `--force`), the exports folder is locked, and every standard export in
-//! it must be claimgraph's; nothing inside the data or seeds folders is ever written.
+//! `claimgraph build`: the arguments of [`pipeline::build`], which checks the data, writes the
+//! database and the standard exports and puts them in place together; its progress, its
+//! diagnostics and what it built, printed.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::progress::{Progress, Timings};
-use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, export, failure, report};
-use crate::files::{self, ReadOnly};
-use crate::graph::KnowledgeGraph;
-use crate::graph::provenance;
-use crate::graph::views::ViewKind;
-use crate::{pipeline, store};
+use super::progress::{Screen, timing_lines};
+use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, failure};
+use crate::pipeline::{self, BuildOptions, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,126 +32,56 @@ pub struct Args {
 
 pub fn run(args: &Args) -> u8 {
     let started = Instant::now();
-    let read_only = ReadOnly::default()
-        .folder(&args.inputs.data, "the data folder")
-        .folder(&args.inputs.seeds, "the seeds folder");
-    let db = match files::database_target(&args.db, &read_only, args.force) {
-        Ok(db) => db,
-        Err(e) => return failure(&e),
+    let options = BuildOptions {
+        data: &args.inputs.data,
+        seeds: &args.inputs.seeds,
+        db: &args.db,
+        exports: (!args.no_exports).then_some(args.exports.as_path()),
+        force: args.force,
     };
-    let read_only = read_only.file(&db, "the database this build writes");
-    let mut exports = match (!args.no_exports)
-        .then(|| export::ExportsFolder::lock(&args.exports, &read_only, args.force))
-        .transpose()
-    {
-        Ok(exports) => exports,
-        Err(e) => return failure(&e),
-    };
-    if let Err(e) = crate::interrupt::install() {
-        return failure(&e);
-    }
-    // What an interrupted build left behind goes first, whatever happens next.
-    if let Err(e) = store::remove_stale_temp(&db) {
-        return failure(&e);
-    }
-    let timings = Timings::default();
-    let progress = Progress::start();
-    let stage = |name: &str| {
-        timings.stage(name);
-        progress.stage(name);
-    };
-    let checked = match pipeline::check(&args.inputs.data, &args.inputs.seeds, &stage) {
-        Ok(checked) => checked,
-        Err(e) => {
-            progress.clear();
-            return failure(&e);
+    let mut screen = Screen::new(args.inputs.max_errors);
+    let outcome = pipeline::build(&options, &mut screen);
+    screen.clear();
+    let report = match outcome {
+        Ok(Outcome::Built(report)) => report,
+        Ok(Outcome::DataErrors) => {
+            say!("nothing was written: {} is unchanged", args.db.display());
+            return EXIT_DATA_ERRORS;
         }
-    };
-    progress.clear();
-    // The data files' text is only needed for diagnostics; `_` drops it here, before the
-    // graph and the database take their memory.
-    let (has_errors, model, _) = report(checked, args.inputs.max_errors);
-    if has_errors {
-        say!("nothing was written: {} is unchanged", args.db.display());
-        return EXIT_DATA_ERRORS;
-    }
-    let progress = Progress::start();
-    let stage = |name: &str| {
-        timings.stage(name);
-        progress.stage(name);
-    };
-    stage("linking the graph");
-    let graph = KnowledgeGraph::build(&model);
-    let built = store::write(model, graph, provenance::analyse, &db, &stage);
-    let built = match built {
-        Ok(built) => built,
-        Err(e) => {
-            progress.clear();
-            return failure(&e);
-        }
-    };
-    // Exports are read from the new database, like every `export`, so the two always agree;
-    // they are made before either is put in place, so that a failure leaves both as they were.
-    let standard = match &exports {
-        Some(folder) => {
-            stage("writing the standard exports");
-            match export::prepare_standard(built.path(), folder) {
-                Ok(set) => Some(set),
-                Err(e) => {
-                    progress.clear();
-                    return failure(&e);
-                }
-            }
-        }
-        None => None,
-    };
-    progress.clear();
-    let committed = crate::interrupt::uninterruptible(|| {
-        let summary = built.commit().map_err(|e| e.to_string())?;
-        let written = match (standard, exports.as_mut()) {
-            (Some(set), Some(folder)) => Some((
-                set.skipped.clone(),
-                set.commit(folder).map_err(|e| e.to_string())?,
-            )),
-            _ => None,
-        };
-        Ok::<_, String>((summary, written))
-    });
-    let (summary, written) = match committed {
-        Ok(done) => done,
         Err(e) => return failure(&e),
     };
     if args.timings {
-        for line in timings.report(Instant::now()) {
+        for line in timing_lines(&report.stages) {
             say!("{line}");
         }
     }
+    let counts = &report.counts;
     say!(
         "built {} in {:.2} s: {} entities, {} claims in {} documents, {} statements, {} conflicts, {} mentions; graph of {} nodes and {} edges",
         args.db.display(),
         started.elapsed().as_secs_f64(),
-        summary.count("entities"),
-        summary.count("claims"),
-        summary.count("sources"),
-        summary.count("statements"),
-        summary.count("conflict_pairs"),
-        summary.count("mentions"),
-        summary.count("nodes"),
-        summary.count("edges"),
+        counts.entities,
+        counts.claims,
+        counts.documents,
+        counts.statements,
+        counts.conflicts,
+        counts.mentions,
+        counts.nodes,
+        counts.edges,
     );
-    if let Some((skipped, files)) = written {
+    if let Some(exports) = &report.exports {
         say!(
             "wrote {} exports of {} views to {}",
-            files,
-            ViewKind::ALL.len(),
+            exports.files,
+            exports.views,
             args.exports.display()
         );
-        if skipped.graphviz_missing {
+        if exports.skipped.graphviz_missing {
             say!(
                 "note: the SVG diagrams were skipped: Graphviz is not installed (`apt-get install graphviz`, `brew install graphviz`, or https://graphviz.org/download/)"
             );
         }
-        for (view, why) in &skipped.views {
+        for (view, why) in &exports.skipped.views {
             say!("note: {view}.svg was skipped: {why}");
         }
     }

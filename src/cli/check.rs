@@ -1,8 +1,8 @@
 //! `claimgraph check`: load and check the data; print every problem.
 
-use super::progress::Progress;
+use super::progress::Screen;
 use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, failure, report};
-use crate::pipeline;
+use crate::pipeline::{self, Checked};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -11,16 +11,19 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> u8 {
-    let progress = Progress::start();
-    let checked = pipeline::check(&args.inputs.data, &args.inputs.seeds, &|name| {
-        progress.stage(name)
-    });
-    progress.clear();
-    let checked = match checked {
+    let mut screen = Screen::new(args.inputs.max_errors);
+    let checked = pipeline::check(&args.inputs.data, &args.inputs.seeds, &mut screen);
+    screen.clear();
+    let Checked {
+        files,
+        model,
+        diagnostics,
+    } = match checked {
         Ok(checked) => checked,
         Err(e) => return failure(&e),
     };
-    let (has_errors, model, files) = report(checked, args.inputs.max_errors);
+    let has_errors = diagnostics.has_errors();
+    report(&files, diagnostics, args.inputs.max_errors);
     if has_errors {
         return EXIT_DATA_ERRORS;
     }

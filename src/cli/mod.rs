@@ -31,8 +31,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostic::{Files, Severity};
-use crate::pipeline::Checked;
+use crate::diagnostic::{Diagnostics, Files, Severity};
 
 /// Exit code: everything is fine.
 pub const EXIT_OK: u8 = 0;
@@ -210,13 +209,8 @@ fn failure(error: &dyn std::fmt::Display) -> u8 {
 }
 
 /// Prints the diagnostics sorted by file and line, at most `max_errors` of them (0: all),
-/// errors before warnings, then a count of all; returns whether there were errors.
-fn report(checked: Checked, max_errors: usize) -> (bool, crate::model::Model, Files) {
-    let Checked {
-        files,
-        model,
-        diagnostics,
-    } = checked;
+/// errors before warnings, then a count of all.
+fn report(files: &Files, diagnostics: Diagnostics, max_errors: usize) {
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
     let limit = if max_errors == 0 {
@@ -229,7 +223,7 @@ fn report(checked: Checked, max_errors: usize) -> (bool, crate::model::Model, Fi
     let shown_warnings = warnings.min(limit - shown_errors);
     let styled = std::io::stderr().is_terminal();
     let (mut printed_errors, mut printed_warnings) = (0, 0);
-    for diagnostic in diagnostics.sorted(&files) {
+    for diagnostic in diagnostics.sorted(files) {
         let printed = match diagnostic.severity {
             Severity::Error => &mut printed_errors,
             Severity::Warning => &mut printed_warnings,
@@ -240,7 +234,7 @@ fn report(checked: Checked, max_errors: usize) -> (bool, crate::model::Model, Fi
         };
         if *printed < cap {
             *printed += 1;
-            say!("{}\n", diagnostic.render(&files, styled));
+            say!("{}\n", diagnostic.render(files, styled));
         }
     }
     let (hidden_errors, hidden_warnings) = (errors - shown_errors, warnings - shown_warnings);
@@ -264,7 +258,6 @@ fn report(checked: Checked, max_errors: usize) -> (bool, crate::model::Model, Fi
             count(warnings, "warning", "warnings")
         );
     }
-    (errors > 0, model, files)
 }
 
 /// "1 error", "3 errors".

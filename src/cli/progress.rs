@@ -1,19 +1,22 @@
-//! Progress for long work: on a terminal, a spinner that names the stage a command is in and
-//! the time so far; when stderr is a log, a pipe or CI, nothing at all.
+//! What `check` and `build` show while the pipeline runs: on a terminal, a spinner that names
+//! the stage it is in and the time so far (when stderr is a log, a pipe or CI, nothing at
+//! all); the diagnostics once checking is done; and the `--timings` lines at the end.
 
-use std::cell::RefCell;
 use std::io::IsTerminal;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::diagnostic::{Diagnostics, Files};
+use crate::pipeline::{Observer, StageTime};
+
 #[derive(Debug)]
-pub struct Progress {
+struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
-    pub fn start() -> Progress {
+    fn start() -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
@@ -27,14 +30,14 @@ impl Progress {
     }
 
     /// Names the stage now running.
-    pub fn stage(&self, name: &str) {
+    fn stage(&self, name: &str) {
         if let Some(bar) = &self.bar {
             bar.set_message(name.to_owned());
         }
     }
 
     /// Removes the spinner, so that what is printed next starts on a clean line.
-    pub fn clear(&self) {
+    fn clear(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -47,32 +50,46 @@ impl Drop for Progress {
     }
 }
 
-/// How long each stage of a command took, for `--timings`.
-#[derive(Debug, Default)]
-pub struct Timings {
-    stages: RefCell<Vec<(String, Instant)>>,
+/// What a command shows of a running pipeline: on a terminal, the stage it is in; when checking
+/// is done, the diagnostics (at most `max_errors`, 0 for all), on a clean line.
+#[derive(Debug)]
+pub struct Screen {
+    progress: Option<Progress>,
+    max_errors: usize,
 }
 
-impl Timings {
-    /// Marks the start of a stage, which is also the end of the one before.
-    pub fn stage(&self, name: &str) {
-        self.stages
-            .borrow_mut()
-            .push((name.to_owned(), Instant::now()));
+impl Screen {
+    pub fn new(max_errors: usize) -> Screen {
+        Screen {
+            progress: None,
+            max_errors,
+        }
     }
 
-    /// One line per stage, in the order they ran, each with its duration up to `end`.
-    pub fn report(&self, end: Instant) -> Vec<String> {
-        let stages = self.stages.borrow();
-        let width = stages.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
-        stages
-            .iter()
-            .enumerate()
-            .map(|(i, (name, start))| {
-                let until = stages.get(i + 1).map_or(end, |(_, next)| *next);
-                let seconds = until.duration_since(*start).as_secs_f64();
-                format!("  {name:<width$}  {seconds:>8.3} s")
-            })
-            .collect()
+    /// Removes the spinner, so that what is printed next starts on a clean line.
+    pub fn clear(&mut self) {
+        self.progress = None;
     }
+}
+
+impl Observer for Screen {
+    fn stage(&mut self, name: &'static str) {
+        self.progress
+            .get_or_insert_with(Progress::start)
+            .stage(name);
+    }
+
+    fn checked(&mut self, files: &Files, diagnostics: Diagnostics) {
+        self.clear();
+        super::report(files, diagnostics, self.max_errors);
+    }
+}
+
+/// The `--timings` lines: one per stage, in the order they ran, each with its duration.
+pub fn timing_lines(stages: &[StageTime]) -> Vec<String> {
+    let width = stages.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    stages
+        .iter()
+        .map(|StageTime { name, took }| format!("  {name:<width$}  {:>8.3} s", took.as_secs_f64()))
+        .collect()
 }

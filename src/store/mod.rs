@@ -4,7 +4,7 @@
 pub mod export;
 pub mod read;
 pub mod sandbox;
-mod side;
+pub mod side;
 mod write;
 
 use std::fs::{self, File};
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use write::{Built, WriteSummary, verify, write};
+pub use write::{Built, Tables, WriteSummary, Writer, verify};
 
 /// The schema every database is created from, with its `@indexes` section applied after loading.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
@@ -84,7 +84,7 @@ pub fn remove_stale_temp(target: &Path) -> Result<(), StoreError> {
 /// Every file a build writes beside its target, the locked temporary database first: the
 /// side databases (full-text index, analysis) and SQLite's WAL files.
 pub(crate) fn building_files(temp: &Path) -> [PathBuf; 5] {
-    let [search, analysis] = side::paths(temp);
+    let [search, analysis] = side::Side::ALL.map(|side| side.path(temp));
     [
         temp.to_owned(),
         search,

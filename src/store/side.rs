@@ -3,32 +3,54 @@
 //! table by table (SQLite copies rows between tables of the same definition without decoding
 //! them). Two such parts exist: the full-text index, the largest single piece of work of a
 //! build (FTS5 keeps it in ordinary "shadow" tables, which copy as rows), and the statements
-//! and conflicts of the provenance analysis.
+//! and conflicts of the provenance analysis. The pipeline decides which thread writes them;
+//! [`super::Writer::copy_in`] copies them.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, params};
 
-use super::{SCHEMA, StoreError, io_error, remove_if_there, with_suffix, write::key_order};
+use super::write::{PRAGMAS, key_order};
+use super::{SCHEMA, StoreError, io_error, remove_if_there, with_suffix};
 use crate::graph::provenance::Analysis;
 use crate::model::{ClaimObject, Model};
 
-/// The tables in which FTS5 keeps the `search` index, its content and its settings.
-pub const SEARCH_TABLES: [&str; 5] = [
-    "search_config",
-    "search_data",
-    "search_idx",
-    "search_content",
-    "search_docsize",
-];
+/// The side databases of a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The full-text index, written by [`write_search`].
+    Search,
+    /// The statements and conflicts of the provenance analysis, written by [`write_analysis`].
+    Analysis,
+}
 
-/// The tables the provenance analysis fills.
-pub const ANALYSIS_TABLES: [&str; 2] = ["statements", "conflict_pairs"];
+impl Side {
+    pub const ALL: [Side; 2] = [Side::Search, Side::Analysis];
 
-/// The side databases of a build, beside the database being written: `-search` and
-/// `-analysis`.
-pub fn paths(building: &Path) -> [PathBuf; 2] {
-    ["-search", "-analysis"].map(|suffix| with_suffix(building, suffix))
+    /// Where this side database is written, beside the database being built: `-search`,
+    /// `-analysis`.
+    pub(super) fn path(self, building: &Path) -> PathBuf {
+        let suffix = match self {
+            Side::Search => "-search",
+            Side::Analysis => "-analysis",
+        };
+        with_suffix(building, suffix)
+    }
+
+    /// The tables it fills: for the index, those in which FTS5 keeps it, its content and its
+    /// settings.
+    pub(super) fn tables(self) -> &'static [&'static str] {
+        match self {
+            Side::Search => &[
+                "search_config",
+                "search_data",
+                "search_idx",
+                "search_content",
+                "search_docsize",
+            ],
+            Side::Analysis => &["statements", "conflict_pairs"],
+        }
+    }
 }
 
 /// The statement of the schema that starts with `start`, up to its closing `;`.
@@ -43,17 +65,17 @@ fn definition(start: &str) -> &'static str {
 }
 
 /// A new, empty side database at `path`.
-fn create(path: &Path, pragmas: &str) -> Result<Connection, StoreError> {
+fn create(path: &Path) -> Result<Connection, StoreError> {
     remove_if_there(path)?;
     let conn = Connection::open(path)?;
-    conn.execute_batch(pragmas)?;
+    conn.execute_batch(PRAGMAS)?;
     Ok(conn)
 }
 
 /// Builds the index of every name, alias, document, quote and note at `path`, in the order
 /// the rows of their tables are written, so that the result is the same on every build.
-pub fn build_search(model: &Model, path: &Path, pragmas: &str) -> Result<(), StoreError> {
-    let mut conn = create(path, pragmas)?;
+pub fn write_search(model: &Model, path: &Path) -> Result<(), StoreError> {
+    let mut conn = create(path)?;
     conn.execute_batch(definition("CREATE VIRTUAL TABLE search "))?;
     // Terms are gathered in memory and written out as a segment when this much is held:
     // fewer, larger segments, less merging.
@@ -91,14 +113,9 @@ pub fn build_search(model: &Model, path: &Path, pragmas: &str) -> Result<(), Sto
 }
 
 /// Writes the statements and the conflicts at `path`.
-pub fn build_analysis(
-    model: &Model,
-    analysis: &Analysis,
-    path: &Path,
-    pragmas: &str,
-) -> Result<(), StoreError> {
-    let mut conn = create(path, pragmas)?;
-    for table in ANALYSIS_TABLES {
+pub fn write_analysis(model: &Model, analysis: &Analysis, path: &Path) -> Result<(), StoreError> {
+    let mut conn = create(path)?;
+    for table in Side::Analysis.tables() {
         conn.execute_batch(definition(&format!("CREATE TABLE {table} (")))?;
     }
     let tx = conn.transaction()?;
@@ -149,7 +166,7 @@ pub fn build_analysis(
 
 /// Replaces the rows of `tables` in the main database with those of the side database at
 /// `path`, and removes it.
-pub fn copy_into(conn: &Connection, path: &Path, tables: &[&str]) -> Result<(), StoreError> {
+pub(super) fn copy_into(conn: &Connection, path: &Path, tables: &[&str]) -> Result<(), StoreError> {
     let Some(shown) = path.to_str() else {
         return Err(io_error(path)(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,

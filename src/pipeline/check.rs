@@ -1,10 +1,10 @@
-//! The one orchestrating function: load → check and resolve → find mentions. `check` stops
-//! here; `build` hands the result on to the graph and the store.
+//! The first stages of `check` and `build`: load → check and resolve → find mentions.
 
 use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::Observer;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::{self, LoadError};
 use crate::model::mentions::MentionFinder;
@@ -22,25 +22,25 @@ pub struct Checked {
 }
 
 /// Loads and checks the data folder against the seeds folder. `Err` only when the inputs
-/// cannot be read at all; problems in the data are diagnostics. `stage` hears the name of
-/// each stage as it starts, for progress display.
+/// cannot be read at all; problems in the data are diagnostics, which the caller reports.
+/// `observer` hears of each stage as it starts.
 pub fn check(
     data_dir: &Path,
     seeds_dir: &Path,
-    stage: &dyn Fn(&str),
+    observer: &mut dyn Observer,
 ) -> Result<Checked, LoadError> {
     let mut diagnostics = Diagnostics::default();
-    stage("loading data files");
+    observer.stage("loading data files");
     let mut data = load::load_data(data_dir, &mut diagnostics)?;
-    stage("reading documents");
+    observer.stage("reading documents");
     let documents = load::load_documents(seeds_dir, &data.records.entities, &mut diagnostics)?;
     warn_unused_documents(seeds_dir, &documents, &mut diagnostics);
-    stage("checking references, vocabulary and quotes");
+    observer.stage("checking references, vocabulary and quotes");
     let mut model = validate::resolve(&mut data, documents.loaded, &mut diagnostics);
     // The raw records are done with; their memory goes to the mentions and the database.
     drop(data.records);
     if !diagnostics.has_errors() {
-        stage("finding names in the documents");
+        observer.stage("finding names in the documents");
         model.mentions = find_mentions(&model);
     }
     Ok(Checked {

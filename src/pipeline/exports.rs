@@ -1,0 +1,237 @@
+//! The standard exports of a build: every view in every standard format, read from the new
+//! database into a staging folder inside the locked exports folder, and moved into place as a
+//! set when the database is.
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::export::{self, ExportError, STANDARD_FORMATS};
+use crate::files::{self, ReadOnly, Refused, write_behind};
+use crate::graph::views::{View, ViewKind};
+use crate::store;
+
+/// Why some standard drawings were not made.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SkippedDrawings {
+    /// Graphviz is not installed, so no SVG was drawn.
+    pub graphviz_missing: bool,
+    /// Views too large for Graphviz to lay out, or that it did not finish in time, with why.
+    pub views: Vec<(ViewKind, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StandardError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error("{path}: {source}")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("another build is writing the exports in {0} right now")]
+    Busy(PathBuf),
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> StandardError + '_ {
+    move |source| StandardError::Write {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// The prefix of the folder a build writes its exports into before they are put in place.
+const STAGING_PREFIX: &str = ".claimgraph-exports-";
+
+/// The exports folder of a build, locked for the whole build: two builds never mix their
+/// exports in one folder. Made by the build if it was missing, and removed again if the
+/// build fails before anything is written into it.
+#[derive(Debug)]
+pub struct ExportsFolder {
+    dir: PathBuf,
+    _lock: File,
+    created: bool,
+    committed: bool,
+}
+
+impl ExportsFolder {
+    /// Locks (and makes, if missing) `dir`; checks that every standard export already in it
+    /// was written by claimgraph, unless `force`; removes what an interrupted build left.
+    pub fn lock(dir: &Path, read_only: &ReadOnly, force: bool) -> Result<Self, StandardError> {
+        read_only.refuse_inside(dir)?;
+        let created = match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => false,
+            Ok(_) => {
+                return Err(Refused::NotOurs {
+                    path: dir.to_owned(),
+                    reason: "is a file, and --exports names the folder the exports go into".into(),
+                    forceable: false,
+                }
+                .into());
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                files::folder_for(dir)?;
+                std::fs::create_dir(dir).map_err(io_at(dir))?;
+                true
+            }
+            Err(source) => return Err(io_at(dir)(source)),
+        };
+        let folder = ExportsFolder {
+            _lock: File::open(dir).map_err(io_at(dir))?,
+            dir: dir.to_owned(),
+            created,
+            committed: false,
+        };
+        match folder._lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StandardError::Busy(dir.to_owned()));
+            }
+            // Where folders cannot be locked, two builds into one folder are the user's choice.
+            Err(std::fs::TryLockError::Error(_)) => {}
+        }
+        for kind in ViewKind::ALL {
+            for format in STANDARD_FORMATS {
+                let path = dir.join(export::file_name(kind, format));
+                if path.exists() {
+                    files::export_target(&path, read_only, force)?;
+                }
+            }
+        }
+        for entry in std::fs::read_dir(dir).map_err(io_at(dir))?.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(STAGING_PREFIX)
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        Ok(folder)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for ExportsFolder {
+    fn drop(&mut self) {
+        if self.created && !self.committed {
+            // Only if still empty: whatever is in it now is not this build's to remove.
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+}
+
+/// The standard exports, written into a staging folder inside the exports folder and not
+/// yet in place: [`StandardSet::commit`] moves them in; dropping the set removes them.
+#[derive(Debug)]
+pub struct StandardSet {
+    staging: tempfile::TempDir,
+    _pending: crate::interrupt::Pending,
+    names: Vec<String>,
+    pub skipped: SkippedDrawings,
+}
+
+impl StandardSet {
+    /// Moves every file into the exports folder, each by a rename, and removes the standard
+    /// files of an earlier build that this set does not have (an SVG not drawn this time),
+    /// when claimgraph wrote them.
+    pub fn commit(self, folder: &mut ExportsFolder) -> Result<usize, StandardError> {
+        let dir = folder.path().to_owned();
+        for name in &self.names {
+            let target = dir.join(name);
+            std::fs::rename(self.staging.path().join(name), &target).map_err(io_at(&target))?;
+        }
+        for kind in ViewKind::ALL {
+            for format in STANDARD_FORMATS {
+                let name = export::file_name(kind, format);
+                let path = dir.join(&name);
+                if !self.names.contains(&name)
+                    && files::written_by_claimgraph(&path).unwrap_or(false)
+                {
+                    std::fs::remove_file(&path).map_err(io_at(&path))?;
+                }
+            }
+        }
+        folder.committed = true;
+        if let Ok(handle) = File::open(&dir) {
+            let _ = handle.sync_all();
+        }
+        Ok(self.names.len())
+    }
+}
+
+/// Writes every view in every standard format, read from the database at `db`, into a
+/// staging folder inside `folder`: `entities.dot`, `entities.svg`, `entities.json`, … SVGs are
+/// drawn only when Graphviz is installed and the view is small enough to lay out in time.
+pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet, StandardError> {
+    let data = store::export::read(&store::open_read(db)?)?;
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(folder.path())
+        .map_err(io_at(folder.path()))?;
+    let pending = crate::interrupt::remove_on_interrupt(staging.path().to_owned());
+    let graphviz = export::graphviz_available();
+    let mut set = StandardSet {
+        staging,
+        _pending: pending,
+        names: Vec::new(),
+        skipped: SkippedDrawings {
+            graphviz_missing: !graphviz,
+            views: Vec::new(),
+        },
+    };
+    for kind in ViewKind::ALL {
+        let view = View::new(kind, &data);
+        for format in STANDARD_FORMATS {
+            if format.needs_graphviz() && !graphviz {
+                continue;
+            }
+            let name = export::file_name(kind, format);
+            let path = set.staging.path().join(&name);
+            let mut file = File::create(&path).map_err(io_at(&path))?;
+            let written = write_behind(&mut file, |out| {
+                export::write(&view, format, out).map_err(Unwritten::Export)
+            })
+            .and_then(|()| Ok(file.sync_all()?));
+            match written {
+                Ok(()) => set.names.push(name),
+                Err(Unwritten::Export(
+                    e @ (ExportError::TooLarge { .. } | ExportError::GraphvizTimedOut { .. }),
+                )) => {
+                    drop(file);
+                    let _ = std::fs::remove_file(&path);
+                    set.skipped.views.push((kind, e.to_string()));
+                }
+                Err(
+                    Unwritten::Io(source) | Unwritten::Export(ExportError::Write { source, .. }),
+                ) => {
+                    return Err(StandardError::Write { path, source });
+                }
+                Err(Unwritten::Export(e)) => return Err(StandardError::Export(e)),
+            }
+        }
+    }
+    Ok(set)
+}
+
+/// Why one standard export was not written: the export failed, or its file did.
+#[derive(Debug)]
+enum Unwritten {
+    Export(ExportError),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Unwritten {
+    fn from(error: io::Error) -> Self {
+        Unwritten::Io(error)
+    }
+}

@@ -1,0 +1,253 @@
+//! The orchestrator: which stage runs when, on which thread, with what. [`check()`] loads and
+//! checks the data; [`build`] goes on to the graph, the database and the standard exports, and
+//! puts the database and the exports in place together. Commands hear of the stages through an
+//! [`Observer`] and print what [`build`] reports; the pipeline itself prints nothing.
+
+mod check;
+mod database;
+mod exports;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub use check::{Checked, check, find_mentions};
+use exports::{ExportsFolder, prepare_standard};
+pub use exports::{SkippedDrawings, StandardError};
+
+use crate::diagnostic::{Diagnostics, Files};
+use crate::files::{self, ReadOnly, Refused};
+use crate::graph::KnowledgeGraph;
+use crate::graph::views::ViewKind;
+use crate::load::LoadError;
+use crate::store::{self, StoreError, WriteSummary};
+
+/// What a command hears of a running pipeline, as it runs: to show progress, and the
+/// diagnostics before the build goes on.
+pub trait Observer {
+    /// A stage starts; the one before, if any, has ended.
+    fn stage(&mut self, name: &'static str);
+
+    /// Checking is done: every diagnostic, handed over, and the files they point into. A build
+    /// goes on only if none is an error.
+    fn checked(&mut self, _files: &Files, _diagnostics: Diagnostics) {}
+}
+
+/// What to build from what, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions<'a> {
+    /// The folder of curated TOML files.
+    pub data: &'a Path,
+    /// The folder of source documents.
+    pub seeds: &'a Path,
+    /// The database to write; replaced only by a complete, checked build.
+    pub db: &'a Path,
+    /// The folder of the standard exports; `None` writes the database only.
+    pub exports: Option<&'a Path>,
+    /// Replace the database and the standard exports even if claimgraph did not write them.
+    pub force: bool,
+}
+
+/// How a build ended that could run.
+#[derive(Debug)]
+#[must_use]
+pub enum Outcome {
+    /// The database, and the exports if asked for, are in place.
+    Built(BuildReport),
+    /// The data has errors (the observer has heard them): nothing was written.
+    DataErrors,
+}
+
+/// What a finished build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// What the new database holds.
+    pub counts: WriteSummary,
+    /// Every stage in the order they ran, each up to the start of the next, the last up to the
+    /// moment the database and the exports were in place.
+    pub stages: Vec<StageTime>,
+    /// The standard exports written, unless the build was told to write none.
+    pub exports: Option<ExportsReport>,
+}
+
+/// How long one stage took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageTime {
+    pub name: &'static str,
+    pub took: Duration,
+}
+
+/// The standard exports a build put in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportsReport {
+    /// How many files.
+    pub files: usize,
+    /// Of how many views.
+    pub views: usize,
+    /// The drawings that were not made, and why.
+    pub skipped: SkippedDrawings,
+}
+
+/// Why a build could not run (exit code 2), as opposed to problems in the data.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The database or an export in the way is not claimgraph's, or a path is unusable.
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Exports(#[from] StandardError),
+    /// The handler of interrupting signals could not be installed.
+    #[error(transparent)]
+    Signals(std::io::Error),
+}
+
+/// Builds the database, and the standard exports from it, out of the data and seeds folders.
+///
+/// Before anything is read it settles what it may write: the database must be absent or
+/// claimgraph's (or `force`), the exports folder is locked and every standard export in it must
+/// be claimgraph's; nothing inside the data or seeds folders is ever written. The database is
+/// written and checked beside the target, the exports are read from it into a staging folder,
+/// and only then are both put in place, together, where no signal can come between them.
+pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outcome, BuildError> {
+    let read_only = ReadOnly::default()
+        .folder(options.data, "the data folder")
+        .folder(options.seeds, "the seeds folder");
+    let db = files::database_target(options.db, &read_only, options.force)?;
+    let read_only = read_only.file(&db, "the database this build writes");
+    let mut exports = options
+        .exports
+        .map(|dir| ExportsFolder::lock(dir, &read_only, options.force))
+        .transpose()?;
+    crate::interrupt::install().map_err(BuildError::Signals)?;
+    // What an interrupted build left behind goes first, whatever happens next.
+    store::remove_stale_temp(&db)?;
+
+    let mut stages = Stopwatch {
+        observer,
+        started: Vec::new(),
+    };
+    let Checked {
+        files,
+        model,
+        diagnostics,
+    } = check(options.data, options.seeds, &mut stages)?;
+    let has_errors = diagnostics.has_errors();
+    stages.checked(&files, diagnostics);
+    if has_errors {
+        return Ok(Outcome::DataErrors);
+    }
+    // The data files' text is only needed for diagnostics; it goes here, before the graph and
+    // the database take their memory.
+    drop(files);
+    stages.stage("linking the graph");
+    let graph = KnowledgeGraph::build(&model);
+    let (built, counts) = database::write_database(model, graph, &db, &mut stages)?;
+    // Exports are read from the new database, like every `export`, so the two always agree;
+    // they are made before either is put in place, so that a failure leaves both as they were.
+    let standard = match &exports {
+        Some(folder) => {
+            stages.stage("writing the standard exports");
+            Some(prepare_standard(built.path(), folder)?)
+        }
+        None => None,
+    };
+    let exports = crate::interrupt::uninterruptible(|| -> Result<_, BuildError> {
+        built.commit()?;
+        let (Some(set), Some(folder)) = (standard, exports.as_mut()) else {
+            return Ok(None);
+        };
+        let skipped = set.skipped.clone();
+        let files = set.commit(folder)?;
+        Ok(Some(ExportsReport {
+            files,
+            views: ViewKind::ALL.len(),
+            skipped,
+        }))
+    })?;
+    Ok(Outcome::Built(BuildReport {
+        counts,
+        stages: stages.times(Instant::now()),
+        exports,
+    }))
+}
+
+/// An observer between the pipeline and the command's, that notes when each stage started.
+struct Stopwatch<'a> {
+    observer: &'a mut dyn Observer,
+    started: Vec<(&'static str, Instant)>,
+}
+
+impl Stopwatch<'_> {
+    /// Each stage with its duration, the last up to `end`.
+    fn times(&self, end: Instant) -> Vec<StageTime> {
+        let ends = self.started.iter().skip(1).map(|&(_, at)| at);
+        self.started
+            .iter()
+            .zip(ends.chain([end]))
+            .map(|(&(name, start), until)| StageTime {
+                name,
+                took: until.duration_since(start),
+            })
+            .collect()
+    }
+}
+
+impl Observer for Stopwatch<'_> {
+    fn stage(&mut self, name: &'static str) {
+        self.started.push((name, Instant::now()));
+        self.observer.stage(name);
+    }
+
+    fn checked(&mut self, files: &Files, diagnostics: Diagnostics) {
+        self.observer.checked(files, diagnostics);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hears the stages and nothing else.
+    struct Names(Vec<&'static str>);
+
+    impl Observer for Names {
+        fn stage(&mut self, name: &'static str) {
+            self.0.push(name);
+        }
+    }
+
+    #[test]
+    fn each_stage_lasts_until_the_next_starts_and_the_last_until_the_end() {
+        let mut names = Names(Vec::new());
+        let start = Instant::now();
+        let at = |ms| start + Duration::from_millis(ms);
+        let mut stopwatch = Stopwatch {
+            observer: &mut names,
+            started: Vec::new(),
+        };
+        stopwatch.stage("one");
+        stopwatch.started = vec![("one", at(0)), ("two", at(5)), ("three", at(12))];
+        let times = stopwatch.times(at(20));
+        assert_eq!(
+            times,
+            [
+                StageTime {
+                    name: "one",
+                    took: Duration::from_millis(5)
+                },
+                StageTime {
+                    name: "two",
+                    took: Duration::from_millis(7)
+                },
+                StageTime {
+                    name: "three",
+                    took: Duration::from_millis(8)
+                },
+            ]
+        );
+        assert_eq!(names.0, ["one"], "the observer hears every stage");
+    }
+}
