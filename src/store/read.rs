@@ -9,6 +9,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use super::StoreError;
 use super::sandbox::{Cell, Rows};
+use crate::graph::provenance::ConflictReason;
+use crate::model::Stance;
 
 /// How long a reading command may run: its limit, counted from when it started.
 #[derive(Debug, Clone, Copy)]
@@ -120,6 +122,24 @@ pub fn rows(
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Rows { columns, rows })
+}
+
+/// A stored word of a closed set (a stance, a conflict's reason, a search hit's kind) as its
+/// enum: the one place each is read. A word the schema does not allow is a damaged database,
+/// reported as SQLite's conversion error naming the column.
+fn word<T>(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(column)?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            format!("`{text}` is not a word this column may hold").into(),
+        )
+    })
 }
 
 /// An entity as `show` presents it.
@@ -503,24 +523,81 @@ pub fn edge_claims(
     )
 }
 
-/// Every conflict with both claims side by side.
-pub fn conflicts(conn: &Connection) -> Result<Rows, StoreError> {
-    rows(
-        conn,
-        "SELECT x.reason, x.detail,
-                a.subject || ' ' || a.predicate_label AS statement,
-                a.claim_id AS a_claim, a.source_id AS a_document, a.reporter AS a_reporter,
-                a.citing AS a_citing, a.origin_id AS a_origin, a.stance AS a_stance,
-                coalesce(a.object, '') AS a_object, a.quote AS a_quote,
-                b.claim_id AS b_claim, b.source_id AS b_document, b.reporter AS b_reporter,
-                b.citing AS b_citing, b.origin_id AS b_origin, b.stance AS b_stance,
-                coalesce(b.object, '') AS b_object, b.quote AS b_quote
+/// One pair of contradicting claims, both sides read from `who_reported_what`.
+#[derive(Debug, Clone)]
+pub struct ConflictRow {
+    pub reason: ConflictReason,
+    pub detail: String,
+    /// The subject's name and the predicate's label, which both claims share (as claim A
+    /// words them).
+    pub subject: String,
+    pub predicate_label: String,
+    pub a: ConflictSide,
+    pub b: ConflictSide,
+}
+
+/// One claim of a conflict.
+#[derive(Debug, Clone)]
+pub struct ConflictSide {
+    pub claim_id: String,
+    pub source_id: String,
+    pub reporter: String,
+    /// The view's citing chain, `None` when the reporter cites nobody.
+    pub citing: Option<String>,
+    pub origin_id: String,
+    pub stance: Stance,
+    /// The object's name, or the value as stored (a number stays a number).
+    pub object: Cell,
+    pub quote: String,
+}
+
+/// The columns of one side of a conflict (`a` or `b`), in the order [`conflict_side`] reads
+/// them.
+fn conflict_columns(side: &str) -> String {
+    format!(
+        "{side}.claim_id, {side}.source_id, {side}.reporter, {side}.citing, {side}.origin_id,
+         {side}.stance, coalesce({side}.object, ''), {side}.quote"
+    )
+}
+
+fn conflict_side(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<ConflictSide> {
+    Ok(ConflictSide {
+        claim_id: r.get(first)?,
+        source_id: r.get(first + 1)?,
+        reporter: r.get(first + 2)?,
+        citing: r.get(first + 3)?,
+        origin_id: r.get(first + 4)?,
+        stance: word(r, first + 5, Stance::parse)?,
+        object: Cell::from_value(r.get_ref(first + 6)?),
+        quote: r.get(first + 7)?,
+    })
+}
+
+/// Every conflict with both claims, by reason, subject and claims.
+pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>, StoreError> {
+    let sql = format!(
+        "SELECT x.reason, x.detail, a.subject, a.predicate_label, {}, {}
          FROM conflicts x
          JOIN who_reported_what a ON a.claim_id = x.claim_a
          JOIN who_reported_what b ON b.claim_id = x.claim_b
          ORDER BY x.reason, a.subject_id, x.claim_a, x.claim_b",
-        [],
-    )
+        conflict_columns("a"),
+        conflict_columns("b")
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement
+        .query_map([], |r| {
+            Ok(ConflictRow {
+                reason: word(r, 0, ConflictReason::parse)?,
+                detail: r.get(1)?,
+                subject: r.get(2)?,
+                predicate_label: r.get(3)?,
+                a: conflict_side(r, 4)?,
+                b: conflict_side(r, 12)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
 }
 
 /// One row per statement: reports, documents, independent origins (voices) for it and against
