@@ -1,7 +1,7 @@
 //! The reading side of the store: the queries behind the analyst commands, and the clock that
 //! stops them. Each reads what it needs through indexes, never the whole graph.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -600,86 +600,144 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>, StoreError> {
     Ok(rows)
 }
 
+/// One statement (subject, predicate, object or value, stance) with the voices for it and,
+/// when its other stance is stated too, against it.
+#[derive(Debug, Clone)]
+pub struct CorroborationRow {
+    pub subject_id: String,
+    pub predicate: String,
+    /// The object's id, or the value as stored (a number stays a number).
+    pub object: Cell,
+    pub stance: Stance,
+    pub reports: i64,
+    pub documents: i64,
+    /// Distinct voices of its own stance.
+    pub origins: i64,
+    /// Distinct voices of the other stance, which never add to `origins`.
+    pub opposing_origins: i64,
+    pub circular: bool,
+    pub conflicting: bool,
+    /// Its voices, by id.
+    pub voices: Vec<Voice>,
+    /// The voices of the other stance of the same subject, predicate and object, by id; `None`
+    /// when that stance is not stated.
+    pub opposing: Option<Vec<Voice>>,
+    /// Each literal origin behind it, by id, with the analyst's reliability grade.
+    pub grades: Vec<(String, Option<String>)>,
+}
+
+/// One voice of a statement, and the literal origins it stands for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Voice {
+    pub id: String,
+    /// Origins other than the voice that it stands for through `part_of`, by id.
+    pub via: Vec<String>,
+    /// Origins of claims that echo a longer chain of this voice, by id.
+    pub echoed: Vec<String>,
+    /// One of its origins is a party to the statement.
+    pub interested: bool,
+    /// One of its origins only shares a country with a side.
+    pub aligned: bool,
+}
+
+/// A statement's voices and graded origins, as [`corroboration`] gathers them.
+#[derive(Debug, Default)]
+struct Behind {
+    voices: Vec<Voice>,
+    grades: BTreeMap<String, Option<String>>,
+}
+
 /// One row per statement: reports, documents, independent origins (voices) for it and against
 /// it (the other stance of the same subject, predicate and object, counted apart and never as
-/// support), circular reporting named as such, interested (`*`) and aligned (`~`) origins
-/// flagged, and the analyst's reliability grades of the literal origins. A voice reached
-/// through `part_of` shows the origins it stands for: `ukraine (ukraine-intelligence)`. With a
+/// support), whether its reporting is circular, each voice with the origins it stands for and
+/// those that echo it, interested and aligned voices flagged, and the analyst's reliability
+/// grades of the literal origins. Ordered by origins and documents, most first. With a
 /// subject, only its statements are read, through their index.
-pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, StoreError> {
+pub fn corroboration(
+    conn: &Connection,
+    subject: Option<&str>,
+) -> Result<Vec<CorroborationRow>, StoreError> {
     let (claims_filter, statements_filter) = if subject.is_some() {
         ("WHERE c.subject_id = ?1", "WHERE s.subject_id = ?1")
     } else {
         ("", "")
     };
-    rows(
-        conn,
-        &format!(
-            "WITH voice_origins AS (
-            SELECT DISTINCT c.statement_id, c.voice_id, c.origin_id, c.echoes, c.interested,
-                   c.aligned
-            FROM claims c
-            {claims_filter}
-         ), voices AS (
-            SELECT statement_id, voice_id, max(interested) AS interested, max(aligned) AS aligned,
-                   group_concat(DISTINCT CASE WHEN origin_id <> voice_id AND NOT echoes
-                                              THEN origin_id END ORDER BY origin_id) AS via,
-                   group_concat(DISTINCT CASE WHEN echoes THEN origin_id END ORDER BY origin_id)
-                     AS echoed
-            FROM voice_origins
-            GROUP BY statement_id, voice_id
-         ), per_statement AS (
-            SELECT statement_id,
-                   group_concat(voice_id || coalesce(' (' || replace(via, ',', ', ') || ')', '')
-                                || coalesce(' (echoed by ' || replace(echoed, ',', ', ') || ')', '')
-                                || CASE WHEN interested THEN '*' WHEN aligned THEN '~' ELSE '' END,
-                                ', ' ORDER BY voice_id) AS voices
-            FROM voices
-            GROUP BY statement_id
-         ), grades AS (
-            SELECT o.statement_id,
-                   group_concat(o.origin_id || ':' || coalesce(e.reliability, '?'), ', '
-                                ORDER BY o.origin_id) AS reliability
-            FROM (SELECT DISTINCT statement_id, origin_id FROM voice_origins) o
-            JOIN entities e ON e.id = o.origin_id
-            GROUP BY o.statement_id
-         )
-         SELECT s.subject_id AS subject, s.predicate,
-                coalesce(s.object_id, s.value) AS object, s.stance,
-                s.reports, s.documents, s.origins, s.opposing_origins AS against,
-                CASE
-                  WHEN s.stance = 'denies' THEN
-                    'denied by ' || s.origins
-                    || CASE WHEN s.origins = 1 THEN ' independent origin' ELSE ' independent origins' END
-                    || CASE WHEN s.circular THEN ' (circular: ' || s.documents || ' documents)' ELSE '' END
-                  WHEN s.origins > 1 THEN 'corroborated by ' || s.origins || ' independent origins'
-                       || CASE WHEN s.circular THEN ' (circular: ' || s.documents || ' documents)' ELSE '' END
-                  WHEN s.circular THEN 'circular: ' || s.documents || ' documents, 1 origin: ' || p.voices
-                  ELSE 'single origin'
-                END
-                || CASE
-                     WHEN s.opposing_origins > 0 THEN
-                       CASE WHEN s.stance = 'affirms' THEN ', denied by ' ELSE ', affirmed by ' END
-                       || s.opposing_origins || ': ' || coalesce(o.voices, '')
-                     WHEN s.conflicting THEN ', conflicting with another claim'
-                     ELSE ''
-                   END AS verdict,
-                p.voices AS origin_ids,
-                o.voices AS against_ids,
-                g.reliability
+    let mut behind: HashMap<i64, Behind> = HashMap::new();
+    let mut origins = conn.prepare(&format!(
+        "SELECT DISTINCT c.statement_id, c.voice_id, c.origin_id, c.echoes, c.interested,
+                c.aligned, e.reliability
+         FROM claims c JOIN entities e ON e.id = c.origin_id
+         {claims_filter}
+         ORDER BY c.statement_id, c.voice_id, c.origin_id"
+    ))?;
+    let mut each = origins.query(rusqlite::params_from_iter(subject))?;
+    while let Some(r) = each.next()? {
+        let statement: i64 = r.get(0)?;
+        let (voice, origin): (String, String) = (r.get(1)?, r.get(2)?);
+        let (echoes, interested, aligned): (bool, bool, bool) = (r.get(3)?, r.get(4)?, r.get(5)?);
+        let here = behind.entry(statement).or_default();
+        if here.voices.last().is_none_or(|v| v.id != voice) {
+            check_clock()?;
+            here.voices.push(Voice {
+                id: voice.clone(),
+                ..Voice::default()
+            });
+        }
+        let last = here.voices.last_mut().expect("pushed above");
+        last.interested |= interested;
+        last.aligned |= aligned;
+        // Rows come in origin order, and an origin can come twice (echoing and not).
+        let list = if echoes {
+            Some(&mut last.echoed)
+        } else if origin != voice {
+            Some(&mut last.via)
+        } else {
+            None
+        };
+        if let Some(list) = list
+            && list.last() != Some(&origin)
+        {
+            list.push(origin.clone());
+        }
+        here.grades.insert(origin, r.get(6)?);
+    }
+    let mut statements = conn.prepare(&format!(
+        "SELECT s.statement_id, s.subject_id, s.predicate, coalesce(s.object_id, s.value) AS object,
+                s.stance, s.reports, s.documents, s.origins, s.opposing_origins, s.circular,
+                s.conflicting, other.id
          FROM corroboration s
-         JOIN per_statement p ON p.statement_id = s.statement_id
-         JOIN grades g ON g.statement_id = s.statement_id
          LEFT JOIN statements other
            ON other.subject_id = s.subject_id AND other.predicate = s.predicate
           AND other.object_id IS s.object_id AND other.value IS s.value
           AND other.stance <> s.stance
-         LEFT JOIN per_statement o ON o.statement_id = other.id
          {statements_filter}
          ORDER BY s.origins DESC, s.documents DESC, s.subject_id, s.predicate, object, s.stance"
-        ),
-        rusqlite::params_from_iter(subject),
-    )
+    ))?;
+    let mut rows = Vec::new();
+    let mut each = statements.query(rusqlite::params_from_iter(subject))?;
+    while let Some(r) = each.next()? {
+        check_clock()?;
+        let own = behind.get(&r.get(0)?);
+        let other: Option<i64> = r.get(11)?;
+        rows.push(CorroborationRow {
+            subject_id: r.get(1)?,
+            predicate: r.get(2)?,
+            object: Cell::from_value(r.get_ref(3)?),
+            stance: word(r, 4, Stance::parse)?,
+            reports: r.get(5)?,
+            documents: r.get(6)?,
+            origins: r.get(7)?,
+            opposing_origins: r.get(8)?,
+            circular: r.get(9)?,
+            conflicting: r.get(10)?,
+            voices: own.map(|b| b.voices.clone()).unwrap_or_default(),
+            opposing: other.map(|o| behind.get(&o).map(|b| b.voices.clone()).unwrap_or_default()),
+            grades: own
+                .map(|b| b.grades.clone().into_iter().collect())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(rows)
 }
 
 /// Where entities are named in documents; with `unlinked`, the names found in a document that
