@@ -338,6 +338,71 @@ pub fn suggestions(conn: &Connection, wanted: &str) -> Result<Vec<(String, Strin
         .collect())
 }
 
+/// What a full-text hit is: the `kind` column of the `search` index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HitKind {
+    /// An entity's name.
+    Entity,
+    Alias,
+    /// A claim's quote.
+    Quote,
+    /// A claim's note.
+    Note,
+    /// A document's text.
+    Document,
+}
+
+impl HitKind {
+    pub const ALL: [HitKind; 5] = [
+        HitKind::Entity,
+        HitKind::Alias,
+        HitKind::Quote,
+        HitKind::Note,
+        HitKind::Document,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitKind::Entity => "entity",
+            HitKind::Alias => "alias",
+            HitKind::Quote => "quote",
+            HitKind::Note => "note",
+            HitKind::Document => "document",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<HitKind> {
+        HitKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+/// One full-text hit.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub kind: HitKind,
+    /// The entity's, claim's or document's id.
+    pub id: String,
+    /// What the hit is in: an entity or document by its name, a quote or note by its claim.
+    pub of: HitOf,
+    /// The text around the match, the match marked.
+    pub passage: String,
+}
+
+/// What a full-text hit is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HitOf {
+    /// An entity (a document is one too), by its name.
+    Entity { name: String },
+    /// A claim, by its subject's name, its predicate's label, and its object's name or value.
+    Claim {
+        subject: String,
+        predicate_label: String,
+        object: Option<String>,
+    },
+    /// Nothing the index names any more (a damaged database).
+    Unknown,
+}
+
 /// Full-text search over names, aliases, quotes, notes and documents, ranked by BM25.
 /// The text is taken as words, not as FTS5 syntax (see [`fts_query`]); each match is
 /// highlighted with `open` and `close`.
@@ -347,34 +412,47 @@ pub fn search(
     limit: usize,
     open: &str,
     close: &str,
-) -> Result<Rows, StoreError> {
+) -> Result<Vec<SearchHit>, StoreError> {
     let Some(query) = fts_query(text) else {
-        return Ok(Rows {
-            columns: vec!["kind".into(), "id".into(), "name".into(), "passage".into()],
-            rows: Vec::new(),
-        });
+        return Ok(Vec::new());
     };
-    // Each hit's name is looked up by its key. A join with the `who_reported_what` view
-    // instead would build the whole view (every claim, with its chain) on every search: over
-    // 20 s at a million claims.
-    rows(
-        conn,
-        "SELECT s.kind, s.ref AS id,
-                CASE WHEN s.kind IN ('quote', 'note') THEN
-                  (SELECT subject.name || ' ' || p.label || ' ' || coalesce(object.name, c.value, '')
-                     FROM claims c
-                     JOIN entities subject ON subject.id = c.subject_id
-                     JOIN predicates p ON p.id = c.predicate
-                     LEFT JOIN entities object ON object.id = c.object_id
-                    WHERE c.id = s.ref)
-                ELSE (SELECT name FROM entities WHERE id = s.ref) END AS name,
-                snippet(search, 2, ?2, ?3, '…', 12) AS passage
+    // Each hit's entity or claim is looked up by its key. A join with the `who_reported_what`
+    // view instead would build the whole view (every claim, with its chain) on every search:
+    // over 20 s at a million claims.
+    let mut statement = conn.prepare(
+        "SELECT s.kind, s.ref, e.name, subject.name, p.label,
+                coalesce(object.name, CAST(c.value AS TEXT)),
+                snippet(search, 2, ?2, ?3, '…', 12)
          FROM search s
+         LEFT JOIN entities e ON s.kind NOT IN ('quote', 'note') AND e.id = s.ref
+         LEFT JOIN claims c ON s.kind IN ('quote', 'note') AND c.id = s.ref
+         LEFT JOIN entities subject ON subject.id = c.subject_id
+         LEFT JOIN predicates p ON p.id = c.predicate
+         LEFT JOIN entities object ON object.id = c.object_id
          WHERE search MATCH ?1
          ORDER BY bm25(search), s.kind, s.ref
          LIMIT ?4",
-        params![query, open, close, limit],
-    )
+    )?;
+    let hits = statement
+        .query_map(params![query, open, close, limit], |r| {
+            let of = match (r.get(2)?, r.get(3)?, r.get(4)?) {
+                (Some(name), _, _) => HitOf::Entity { name },
+                (None, Some(subject), Some(predicate_label)) => HitOf::Claim {
+                    subject,
+                    predicate_label,
+                    object: r.get(5)?,
+                },
+                _ => HitOf::Unknown,
+            };
+            Ok(SearchHit {
+                kind: word(r, 0, HitKind::parse)?,
+                id: r.get(1)?,
+                of,
+                passage: r.get(6)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(hits)
 }
 
 /// The FTS5 query for what a user typed: every word must occur, and words in double quotes
