@@ -818,21 +818,38 @@ pub fn corroboration(
     Ok(rows)
 }
 
-/// Where entities are named in documents; with `unlinked`, the names found in a document that
-/// no claim of that document uses. Both go through the documents one at a time, in id order:
-/// each passage is cut from the document's text read once, where SQLite's `substr` would read
-/// the whole document again for every mention, and the entities a document's claims use are
-/// gathered once per document rather than searched for again at every mention (at a million
-/// claims that search took minutes).
-pub fn mentions(conn: &Connection, unlinked: bool) -> Result<Rows, StoreError> {
-    if unlinked {
-        unlinked_mentions(conn)
-    } else {
-        every_mention(conn)
-    }
+/// One place where an entity is named in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionRow {
+    pub entity_id: String,
+    pub name: String,
+    pub source_id: String,
+    /// Character offsets, end exclusive.
+    pub start: i64,
+    pub end: i64,
+    /// The passage as it stands in the document.
+    pub text: String,
 }
 
-fn every_mention(conn: &Connection) -> Result<Rows, StoreError> {
+/// An entity named in a document that none of the document's claims uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnlinkedRow {
+    pub source_id: String,
+    pub entity_id: String,
+    pub kind: String,
+    pub name: String,
+    /// How often the document names it.
+    pub mentions: i64,
+    /// Where it is first named (character offset).
+    pub first_at: i64,
+    /// The 60 characters from there.
+    pub context: String,
+}
+
+/// Where entities are named in documents, document by document (in id order) and by position.
+/// Goes through the documents one at a time: each passage is cut from the document's text read
+/// once, where SQLite's `substr` would read the whole document again for every mention.
+pub fn mentions(conn: &Connection) -> Result<Vec<MentionRow>, StoreError> {
     let mut found = conn.prepare(
         "SELECT m.entity_id, e.name, m.mention_start, m.mention_end
          FROM mentions m JOIN entities e ON e.id = m.entity_id
@@ -844,32 +861,25 @@ fn every_mention(conn: &Connection) -> Result<Rows, StoreError> {
         let mut names = found.query([source])?;
         while let Some(r) = names.next()? {
             let (start, end): (i64, i64) = (r.get(2)?, r.get(3)?);
-            rows.push(vec![
-                Cell::Text(r.get(0)?),
-                Cell::Text(r.get(1)?),
-                Cell::Text(source.to_owned()),
-                Cell::Integer(start),
-                Cell::Integer(end),
-                Cell::Text(text.cut(start, end)),
-            ]);
+            rows.push(MentionRow {
+                entity_id: r.get(0)?,
+                name: r.get(1)?,
+                source_id: source.to_owned(),
+                start,
+                end,
+                text: text.cut(start, end),
+            });
         }
         Ok(())
     })?;
-    let columns = [
-        "entity_id",
-        "name",
-        "source_id",
-        "mention_start",
-        "mention_end",
-        "text",
-    ];
-    Ok(Rows {
-        columns: columns.map(str::to_owned).to_vec(),
-        rows,
-    })
+    Ok(rows)
 }
 
-fn unlinked_mentions(conn: &Connection) -> Result<Rows, StoreError> {
+/// The names found in a document that no claim of that document uses, with the first passage:
+/// the curator's to-do list. The entities a document's claims use are gathered once per
+/// document rather than searched for again at every mention (at a million claims that search
+/// took minutes).
+pub fn unlinked_mentions(conn: &Connection) -> Result<Vec<UnlinkedRow>, StoreError> {
     // The entities each claim of a document uses, in one pass over its claims.
     let mut linked = conn.prepare(
         "SELECT c.subject_id, c.object_id, c.reported_by, cc.entity_id
@@ -903,31 +913,19 @@ fn unlinked_mentions(conn: &Connection) -> Result<Rows, StoreError> {
             let (kind, name): (String, String) =
                 entity.query_row([&id], |e| Ok((e.get(0)?, e.get(1)?)))?;
             let first_at: i64 = r.get(2)?;
-            rows.push(vec![
-                Cell::Text(source.to_owned()),
-                Cell::Text(id),
-                Cell::Text(kind),
-                Cell::Text(name),
-                Cell::Integer(r.get(1)?),
-                Cell::Integer(first_at),
-                Cell::Text(text.cut(first_at, first_at + 60)),
-            ]);
+            rows.push(UnlinkedRow {
+                source_id: source.to_owned(),
+                entity_id: id,
+                kind,
+                name,
+                mentions: r.get(1)?,
+                first_at,
+                context: text.cut(first_at, first_at + 60),
+            });
         }
         Ok(())
     })?;
-    let columns = [
-        "source_id",
-        "entity_id",
-        "kind",
-        "name",
-        "mentions",
-        "first_at",
-        "context",
-    ];
-    Ok(Rows {
-        columns: columns.map(str::to_owned).to_vec(),
-        rows,
-    })
+    Ok(rows)
 }
 
 /// Calls `visit` with each document's id and text, in id order, one document in memory at a
