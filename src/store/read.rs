@@ -143,7 +143,7 @@ fn word<T>(
 }
 
 /// An entity as `show` presents it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Profile {
     pub id: String,
     pub kind: String,
@@ -151,18 +151,37 @@ pub struct Profile {
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub reliability: Option<String>,
-    pub defined_at: String,
-    /// Scalar and reference fields, in the order curated: `(field, value)`.
-    pub fields: Vec<(String, String)>,
+    /// Where it is defined: the data file and line.
+    pub file: String,
+    pub line: i64,
+    /// Scalar fields by name, then references by field and in the order curated.
+    pub fields: Vec<(String, FieldValue)>,
     pub claims_about: Vec<ClaimLine>,
     pub claims_reported: Vec<ClaimLine>,
     pub cited_in: Vec<ClaimLine>,
-    /// `(source id, title, number of mentions)`.
-    pub mentioned_in: Vec<(String, String, i64)>,
+    /// The documents naming it, by id.
+    pub mentioned_in: Vec<MentionedIn>,
+}
+
+/// The value of a curated field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    /// A scalar (a number as text).
+    Scalar(String),
+    /// A reference to another entity.
+    Entity { id: String, name: String },
+}
+
+/// A document naming an entity, and how often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionedIn {
+    pub source_id: String,
+    pub title: Option<String>,
+    pub mentions: i64,
 }
 
 /// One claim, readable on its own.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ClaimLine {
     pub id: String,
     pub source_id: String,
@@ -179,7 +198,7 @@ pub struct ClaimLine {
     pub predicate_label: String,
     pub object: String,
     pub when: Option<String>,
-    pub stance: String,
+    pub stance: Stance,
     pub hedged: bool,
     pub quote: String,
     pub note: Option<String>,
@@ -217,7 +236,7 @@ fn claim_lines(
                     _ => String::new(),
                 })?,
                 when: r.get(9)?,
-                stance: r.get(10)?,
+                stance: word(r, 10, Stance::parse)?,
                 hedged: r.get(11)?,
                 quote: r.get(12)?,
                 note: r.get(13)?,
@@ -272,23 +291,38 @@ pub fn profile(conn: &Connection, id: &str) -> Result<Option<Profile>, StoreErro
     let mut statement = conn.prepare(
         "SELECT field, CAST(value AS TEXT) FROM entity_fields WHERE entity_id = ?1 ORDER BY field",
     )?;
-    for field in statement.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+    for field in statement.query_map([id], |r| Ok((r.get(0)?, FieldValue::Scalar(r.get(1)?))))? {
         fields.push(field?);
     }
     let mut statement = conn.prepare(
-        "SELECT l.field, e.name || ' (' || e.id || ')' FROM entity_links l JOIN entities e ON e.id = l.target_id
+        "SELECT l.field, e.id, e.name FROM entity_links l JOIN entities e ON e.id = l.target_id
          WHERE l.entity_id = ?1 ORDER BY l.field, l.position",
     )?;
-    for field in statement.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+    let links = statement.query_map([id], |r| {
+        Ok((
+            r.get(0)?,
+            FieldValue::Entity {
+                id: r.get(1)?,
+                name: r.get(2)?,
+            },
+        ))
+    })?;
+    for field in links {
         fields.push(field?);
     }
     let mut statement = conn.prepare(
-        "SELECT m.source_id, coalesce(s.title, m.source_id), count(*) FROM mentions m
+        "SELECT m.source_id, s.title, count(*) FROM mentions m
          JOIN sources s ON s.id = m.source_id WHERE m.entity_id = ?1
          GROUP BY m.source_id ORDER BY m.source_id",
     )?;
     let mentioned_in = statement
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([id], |r| {
+            Ok(MentionedIn {
+                source_id: r.get(0)?,
+                title: r.get(1)?,
+                mentions: r.get(2)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
     Ok(Some(Profile {
         id: id.to_owned(),
@@ -297,7 +331,8 @@ pub fn profile(conn: &Connection, id: &str) -> Result<Option<Profile>, StoreErro
         aliases,
         description,
         reliability,
-        defined_at: format!("{file}:{line}"),
+        file,
+        line,
         fields,
         claims_about: claim_lines(conn, "WHERE w.subject_id = ?1 OR w.object_id = ?1", &[&id])?,
         claims_reported: claim_lines(conn, "WHERE w.reporter_id = ?1", &[&id])?,
