@@ -1,5 +1,5 @@
-//! The reading side of the store: the queries behind the analyst commands, and the clock that
-//! stops them. Each reads what it needs through indexes, never the whole graph.
+//! The reading side of the store: the queries behind the analyst commands, each returning
+//! typed rows (the commands word them), and the clock that stops them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::OnceLock;
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use super::StoreError;
-use super::sandbox::{Cell, Rows};
+use super::sandbox::Cell;
 use crate::graph::provenance::ConflictReason;
 use crate::model::Stance;
 
@@ -103,25 +103,6 @@ fn check_clock() -> Result<(), StoreError> {
     } else {
         Ok(())
     }
-}
-
-/// Runs a fixed query of the tool (not analysts' SQL) into rows.
-pub fn rows(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Rows, StoreError> {
-    let mut statement = conn.prepare(sql)?;
-    let columns: Vec<String> = statement.column_names().map(str::to_owned).collect();
-    let width = columns.len();
-    let rows = statement
-        .query_map(params, |row| {
-            (0..width)
-                .map(|i| row.get_ref(i).map(Cell::from_value))
-                .collect::<Result<Vec<_>, _>>()
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Rows { columns, rows })
 }
 
 /// A stored word of a closed set (a stance, a conflict's reason, a search hit's kind) as its
