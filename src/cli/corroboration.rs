@@ -163,7 +163,7 @@ mod tests {
             opposing_origins: 0,
             circular,
             conflicting: false,
-            voices: vec![voice("a", &["b", "c"], &[], false, false)],
+            voices: vec![voice("a", &["b", "c"], &[], false, false)].into(),
             opposing: None,
             grades: Vec::new(),
         }
@@ -174,7 +174,7 @@ mod tests {
     fn the_verdict_names_voices_for_and_against_and_circular_reporting() {
         let mut denial = statement(Stance::Denies, 2, 3, true);
         denial.opposing_origins = 1;
-        denial.opposing = Some(vec![voice("x", &[], &[], true, true)]);
+        denial.opposing = Some(vec![voice("x", &[], &[], true, true)].into());
         assert_eq!(
             verdict(&denial),
             "denied by 2 independent origins (circular: 3 documents), affirmed by 1: x*"
@@ -199,10 +199,13 @@ mod tests {
         );
         // Voices against outweigh a conflict in the wording.
         conflicting.opposing_origins = 2;
-        conflicting.opposing = Some(vec![
-            voice("x", &[], &[], false, true),
-            voice("y", &[], &[], false, false),
-        ]);
+        conflicting.opposing = Some(
+            vec![
+                voice("x", &[], &[], false, true),
+                voice("y", &[], &[], false, false),
+            ]
+            .into(),
+        );
         assert_eq!(verdict(&conflicting), "single origin, denied by 2: x~, y");
     }
 

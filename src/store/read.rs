@@ -2,6 +2,7 @@
 //! typed rows (the commands word them), and the clock that stops them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -711,11 +712,12 @@ pub struct CorroborationRow {
     pub opposing_origins: i64,
     pub circular: bool,
     pub conflicting: bool,
-    /// Its voices, by id.
-    pub voices: Vec<Voice>,
+    /// Its voices, by id (shared with the statement of the other stance, which lists them as
+    /// its `opposing`).
+    pub voices: Rc<[Voice]>,
     /// The voices of the other stance of the same subject, predicate and object, by id; `None`
     /// when that stance is not stated.
-    pub opposing: Option<Vec<Voice>>,
+    pub opposing: Option<Rc<[Voice]>>,
     /// Each literal origin behind it, by id, with the analyst's reliability grade.
     pub grades: Vec<(String, Option<String>)>,
 }
@@ -807,11 +809,20 @@ pub fn corroboration(
          {statements_filter}
          ORDER BY s.origins DESC, s.documents DESC, s.subject_id, s.predicate, object, s.stance"
     ))?;
+    let mut grades: HashMap<i64, Vec<(String, Option<String>)>> = HashMap::new();
+    let voices: HashMap<i64, Rc<[Voice]>> = behind
+        .into_iter()
+        .map(|(statement, b)| {
+            grades.insert(statement, b.grades.into_iter().collect());
+            (statement, b.voices.into())
+        })
+        .collect();
+    let voices_of = |statement: i64| voices.get(&statement).cloned().unwrap_or_default();
     let mut rows = Vec::new();
     let mut each = statements.query(rusqlite::params_from_iter(subject))?;
     while let Some(r) = each.next()? {
         check_clock()?;
-        let own = behind.get(&r.get(0)?);
+        let statement: i64 = r.get(0)?;
         let other: Option<i64> = r.get(11)?;
         rows.push(CorroborationRow {
             subject_id: r.get(1)?,
@@ -824,11 +835,9 @@ pub fn corroboration(
             opposing_origins: r.get(8)?,
             circular: r.get(9)?,
             conflicting: r.get(10)?,
-            voices: own.map(|b| b.voices.clone()).unwrap_or_default(),
-            opposing: other.map(|o| behind.get(&o).map(|b| b.voices.clone()).unwrap_or_default()),
-            grades: own
-                .map(|b| b.grades.clone().into_iter().collect())
-                .unwrap_or_default(),
+            voices: voices_of(statement),
+            opposing: other.map(voices_of),
+            grades: grades.remove(&statement).unwrap_or_default(),
         });
     }
     Ok(rows)
