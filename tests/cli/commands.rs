@@ -694,3 +694,51 @@ fn every_reader_prints_what_its_golden_file_holds() {
     }
     assert!(compared > 100, "only {compared} outputs compared");
 }
+
+/// A word of a closed set (a stance, a conflict's reason) is read into its enum in one place;
+/// one the schema does not allow, in a damaged database, stops the reader with exit 2 and the
+/// word named, rather than being printed, or taken for the other stance.
+#[test]
+fn a_stored_word_outside_its_set_stops_the_reader() {
+    let (dir, db) = database(true);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE claims SET stance = 'perhaps' WHERE id = 'd-denial';
+         UPDATE statements SET stance = 'perhaps'
+          WHERE id = (SELECT statement_id FROM claims WHERE id = 'd-denial');",
+    )
+    .unwrap();
+    drop(conn);
+    for args in [
+        &["conflicts"][..],
+        &["corroboration"],
+        &["show", "deserters"],
+        &["show", "deserters", "--format", "json"],
+    ] {
+        let result = read(dir.path(), &db, args);
+        assert_eq!(result.code, 2, "{args:?}: {}", result.stdout);
+        assert!(
+            result
+                .stderr
+                .contains("`perhaps` is not a word this column may hold"),
+            "{args:?}: {}",
+            result.stderr
+        );
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE claims SET stance = 'denies' WHERE id = 'd-denial';
+         UPDATE conflict_pairs SET reason = 'odd' WHERE reason = 'functional';",
+    )
+    .unwrap();
+    drop(conn);
+    let result = read(dir.path(), &db, &["conflicts", "--format", "csv"]);
+    assert_eq!(result.code, 2, "{}", result.stdout);
+    assert!(
+        result.stderr.contains("`odd` is not a word"),
+        "{}",
+        result.stderr
+    );
+}
