@@ -468,7 +468,7 @@ fn the_nodes_view_words_each_claim_as_the_exports_label_it() {
                     node["id"].as_str().unwrap()
                 ),
             );
-            assert_eq!(label, [words.clone()], "claim {}", node["id"]);
+            assert_eq!(label, [words], "claim {}", node["id"]);
             denied += usize::from(node["stance"] == "denies");
             compared += 1;
         }
