@@ -108,7 +108,7 @@ fn check_clock() -> Result<(), StoreError> {
 
 /// A stored word of a closed set (a stance, a conflict's reason, a search hit's kind) as its
 /// enum: the one place each is read. A word the schema does not allow is a damaged database,
-/// reported as SQLite's conversion error naming the column.
+/// reported as SQLite's conversion error with the column's position and the word.
 fn word<T>(
     row: &rusqlite::Row<'_>,
     column: usize,
