@@ -3,10 +3,10 @@
 use std::io::{self, Write};
 
 use super::options::ListArgs;
-use super::output::{Format, print_rows};
+use super::output::{Format, print_records, text};
 use super::{Stop, open};
-use crate::store::read;
-use crate::store::sandbox::Rows;
+use crate::store::read::{self, ConflictRow, ConflictSide};
+use crate::store::sandbox::{Cell, Rows};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,47 +14,83 @@ pub struct Args {
     pub list: ListArgs,
 }
 
+/// What is shown of each claim, named as the table's rows and (prefixed `a_`, `b_`) as the
+/// columns of CSV and JSON.
+const SIDE: [&str; 8] = [
+    "claim", "document", "reporter", "citing", "origin", "stance", "object", "quote",
+];
+
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let rows = read::conflicts(&open(&args.list.read)?)?;
+    let conflicts = read::conflicts(&open(&args.list.read)?)?;
     let mut out = io::stdout().lock();
     match args.list.format {
-        Format::Table => side_by_side(&rows, &mut out)?,
-        _ => print_rows(&rows, args.list.format, &mut out)?,
+        Format::Table => side_by_side(&conflicts, &mut out)?,
+        format => {
+            let columns: Vec<String> = ["reason", "detail", "statement"]
+                .map(str::to_owned)
+                .into_iter()
+                .chain(
+                    ["a", "b"]
+                        .iter()
+                        .flat_map(|side| SIDE.iter().map(move |field| format!("{side}_{field}"))),
+                )
+                .collect();
+            print_records(&columns, &conflicts, row, format, &mut out)?;
+        }
     }
     Ok(())
 }
 
+/// "the deserters detained by": what both claims speak of.
+fn statement(conflict: &ConflictRow) -> String {
+    format!("{} {}", conflict.subject, conflict.predicate_label)
+}
+
+/// One side's cells, in the order of [`SIDE`].
+fn side(claim: &ConflictSide) -> [Cell; 8] {
+    [
+        text(&claim.claim_id),
+        text(&claim.source_id),
+        text(&claim.reporter),
+        super::output::maybe_text(claim.citing.as_deref()),
+        text(&claim.origin_id),
+        text(claim.stance.as_str()),
+        claim.object.clone(),
+        text(&claim.quote),
+    ]
+}
+
+fn row(conflict: &ConflictRow) -> Vec<Cell> {
+    [
+        text(conflict.reason.as_str()),
+        text(&conflict.detail),
+        text(&statement(conflict)),
+    ]
+    .into_iter()
+    .chain(side(&conflict.a))
+    .chain(side(&conflict.b))
+    .collect()
+}
+
 /// One small two-column table per conflict: claim A beside claim B.
-fn side_by_side(rows: &Rows, out: &mut impl Write) -> io::Result<()> {
-    let column = |name: &str| {
-        rows.columns
-            .iter()
-            .position(|c| c == name)
-            .expect("column exists")
-    };
-    for row in &rows.rows {
-        let get = |name: &str| row[column(name)].display();
+fn side_by_side(conflicts: &[ConflictRow], out: &mut impl Write) -> io::Result<()> {
+    for conflict in conflicts {
         writeln!(
             out,
             "{} — {}: {}",
-            get("reason"),
-            get("statement"),
-            get("detail")
+            conflict.reason.as_str(),
+            statement(conflict),
+            conflict.detail
         )?;
-        let mut pair = Rows {
+        let pair = Rows {
             columns: vec![String::new(), "claim A".into(), "claim B".into()],
-            rows: Vec::new(),
+            rows: SIDE
+                .iter()
+                .zip(side(&conflict.a).into_iter().zip(side(&conflict.b)))
+                .map(|(field, (a, b))| vec![text(field), a, b])
+                .collect(),
         };
-        for field in [
-            "claim", "document", "reporter", "citing", "origin", "stance", "object", "quote",
-        ] {
-            pair.rows.push(vec![
-                crate::store::sandbox::Cell::Text(field.to_owned()),
-                row[column(&format!("a_{field}"))].clone(),
-                row[column(&format!("b_{field}"))].clone(),
-            ]);
-        }
         writeln!(out, "{}\n", super::output::table(&pair))?;
     }
-    writeln!(out, "{} conflicts", rows.rows.len())
+    writeln!(out, "{} conflicts", conflicts.len())
 }

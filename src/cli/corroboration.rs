@@ -2,9 +2,11 @@
 //! origins stand behind it; circular reporting and interested origins named as such.
 
 use super::options::ListArgs;
-use super::output::print_rows;
+use super::output::{maybe_text, print_records, text};
 use super::{Stop, open, require_entity};
-use crate::store::read;
+use crate::model::Stance;
+use crate::store::read::{self, CorroborationRow, Voice};
+use crate::store::sandbox::Cell;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,11 +17,206 @@ pub struct Args {
     pub list: ListArgs,
 }
 
+const COLUMNS: [&str; 12] = [
+    "subject",
+    "predicate",
+    "object",
+    "stance",
+    "reports",
+    "documents",
+    "origins",
+    "against",
+    "verdict",
+    "origin_ids",
+    "against_ids",
+    "reliability",
+];
+
 pub fn run(args: &Args) -> Result<(), Stop> {
     let conn = open(&args.list.read)?;
     if let Some(subject) = &args.subject {
         require_entity(&conn, subject)?;
     }
-    let rows = read::corroboration(&conn, args.subject.as_deref())?;
-    print_rows(&rows, args.list.format, &mut std::io::stdout().lock())
+    let statements = read::corroboration(&conn, args.subject.as_deref())?;
+    print_records(
+        &COLUMNS,
+        &statements,
+        row,
+        args.list.format,
+        &mut std::io::stdout().lock(),
+    )
+}
+
+fn row(s: &CorroborationRow) -> Vec<Cell> {
+    let grades: Vec<String> = s
+        .grades
+        .iter()
+        .map(|(origin, grade)| format!("{origin}:{}", grade.as_deref().unwrap_or("?")))
+        .collect();
+    vec![
+        text(&s.subject_id),
+        text(&s.predicate),
+        s.object.clone(),
+        text(s.stance.as_str()),
+        Cell::Integer(s.reports),
+        Cell::Integer(s.documents),
+        Cell::Integer(s.origins),
+        Cell::Integer(s.opposing_origins),
+        text(&verdict(s)),
+        text(&voices(&s.voices)),
+        maybe_text(s.opposing.as_deref().map(voices).as_deref()),
+        text(&grades.join(", ")),
+    ]
+}
+
+/// "corroborated by 3 independent origins (circular: 4 documents), denied by 1: witness":
+/// what stands behind the statement, and what against it.
+fn verdict(s: &CorroborationRow) -> String {
+    let circular = if s.circular {
+        format!(" (circular: {} documents)", s.documents)
+    } else {
+        String::new()
+    };
+    let mut verdict = if s.stance == Stance::Denies {
+        let origins = if s.origins == 1 {
+            "independent origin"
+        } else {
+            "independent origins"
+        };
+        format!("denied by {} {origins}{circular}", s.origins)
+    } else if s.origins > 1 {
+        format!(
+            "corroborated by {} independent origins{circular}",
+            s.origins
+        )
+    } else if s.circular {
+        format!(
+            "circular: {} documents, 1 origin: {}",
+            s.documents,
+            voices(&s.voices)
+        )
+    } else {
+        "single origin".to_owned()
+    };
+    if s.opposing_origins > 0 {
+        let side = match s.stance {
+            Stance::Affirms => "denied by",
+            Stance::Denies => "affirmed by",
+        };
+        let against = s.opposing.as_deref().map(voices).unwrap_or_default();
+        verdict += &format!(", {side} {}: {against}", s.opposing_origins);
+    } else if s.conflicting {
+        verdict += ", conflicting with another claim";
+    }
+    verdict
+}
+
+/// "ruritania (army)*, war-ministry (intel-service)~": each voice with the origins it stands
+/// for and those that echo it, `*` when interested, `~` when only aligned.
+fn voices(voices: &[Voice]) -> String {
+    let each: Vec<String> = voices
+        .iter()
+        .map(|v| {
+            let mut words = v.id.clone();
+            if !v.via.is_empty() {
+                words += &format!(" ({})", v.via.join(", "));
+            }
+            if !v.echoed.is_empty() {
+                words += &format!(" (echoed by {})", v.echoed.join(", "));
+            }
+            words += if v.interested {
+                "*"
+            } else if v.aligned {
+                "~"
+            } else {
+                ""
+            };
+            words
+        })
+        .collect();
+    each.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn voice(id: &str, via: &[&str], echoed: &[&str], interested: bool, aligned: bool) -> Voice {
+        Voice {
+            id: id.to_owned(),
+            via: via.iter().map(|s| (*s).to_owned()).collect(),
+            echoed: echoed.iter().map(|s| (*s).to_owned()).collect(),
+            interested,
+            aligned,
+        }
+    }
+
+    fn statement(stance: Stance, origins: i64, documents: i64, circular: bool) -> CorroborationRow {
+        CorroborationRow {
+            subject_id: "s".into(),
+            predicate: "p".into(),
+            object: Cell::Integer(40),
+            stance,
+            reports: documents,
+            documents,
+            origins,
+            opposing_origins: 0,
+            circular,
+            conflicting: false,
+            voices: vec![voice("a", &["b", "c"], &[], false, false)].into(),
+            opposing: None,
+            grades: Vec::new(),
+        }
+    }
+
+    /// Every branch of the verdict, worded as the SQL that made it before said it.
+    #[test]
+    fn the_verdict_names_voices_for_and_against_and_circular_reporting() {
+        let mut denial = statement(Stance::Denies, 2, 3, true);
+        denial.opposing_origins = 1;
+        denial.opposing = Some(vec![voice("x", &[], &[], true, true)].into());
+        assert_eq!(
+            verdict(&denial),
+            "denied by 2 independent origins (circular: 3 documents), affirmed by 1: x*"
+        );
+        assert_eq!(
+            verdict(&statement(Stance::Denies, 1, 1, false)),
+            "denied by 1 independent origin"
+        );
+        assert_eq!(
+            verdict(&statement(Stance::Affirms, 3, 4, true)),
+            "corroborated by 3 independent origins (circular: 4 documents)"
+        );
+        assert_eq!(
+            verdict(&statement(Stance::Affirms, 1, 2, true)),
+            "circular: 2 documents, 1 origin: a (b, c)"
+        );
+        let mut conflicting = statement(Stance::Affirms, 1, 1, false);
+        conflicting.conflicting = true;
+        assert_eq!(
+            verdict(&conflicting),
+            "single origin, conflicting with another claim"
+        );
+        // Voices against outweigh a conflict in the wording.
+        conflicting.opposing_origins = 2;
+        conflicting.opposing = Some(
+            vec![
+                voice("x", &[], &[], false, true),
+                voice("y", &[], &[], false, false),
+            ]
+            .into(),
+        );
+        assert_eq!(verdict(&conflicting), "single origin, denied by 2: x~, y");
+    }
+
+    #[test]
+    fn a_voice_shows_its_origins_and_echoes_and_interest_before_alignment() {
+        assert_eq!(
+            voices(&[
+                voice("ukraine", &["ukraine-intelligence"], &["de-nk"], true, true),
+                voice("witness", &[], &[], false, false),
+            ]),
+            "ukraine (ukraine-intelligence) (echoed by de-nk)*, witness"
+        );
+    }
 }

@@ -171,15 +171,37 @@ impl<W: Write> Printer<W> {
     }
 }
 
-/// Prints a whole result set (the fixed queries of the reading commands), looking at the
-/// command's clock between rows.
+/// Prints a whole result set, looking at the command's clock between rows.
 pub(super) fn print_rows(rows: &Rows, format: Format, out: &mut impl Write) -> Result<(), Stop> {
-    let mut printer = Printer::new(format, rows.columns.clone(), out);
-    for row in &rows.rows {
+    print_records(&rows.columns, &rows.rows, |row| row.clone(), format, out)
+}
+
+/// Prints typed rows (the fixed queries of the reading commands): `columns` names the cells
+/// that `cells` makes of each row, in that order. Looks at the command's clock between rows.
+pub(super) fn print_records<T>(
+    columns: &[impl AsRef<str>],
+    records: &[T],
+    cells: impl Fn(&T) -> Vec<Cell>,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<(), Stop> {
+    let columns = columns.iter().map(|c| c.as_ref().to_owned()).collect();
+    let mut printer = Printer::new(format, columns, out);
+    for record in records {
         super::check_clock()?;
-        printer.row(row)?;
+        printer.row(&cells(record))?;
     }
     Ok(printer.finish()?)
+}
+
+/// A text cell.
+pub(super) fn text(text: &str) -> Cell {
+    Cell::Text(text.to_owned())
+}
+
+/// A text cell, or `NULL` for none.
+pub(super) fn maybe_text(text: Option<&str>) -> Cell {
+    text.map_or(Cell::Null, self::text)
 }
 
 /// An aligned table of the rows.

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use super::options::{ListArgs, whole};
 use super::output::{Format, print_rows};
 use super::{Stop, open, require_entity};
+use crate::model::Stance;
 use crate::store::read::{self, ClaimLine, EntityEdge};
 use crate::store::sandbox::{Cell, Rows};
 
@@ -92,7 +93,7 @@ fn write_path(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
 /// each stance counted apart, so that a denial never reads as support.
 fn corroboration(claims: &[ClaimLine]) -> String {
     // Counted by id, named by name (two voices may share a name).
-    let voices = |stance: &str| -> Vec<&str> {
+    let voices = |stance: Stance| -> Vec<&str> {
         let set: std::collections::BTreeMap<&str, &str> = claims
             .iter()
             .filter(|c| c.stance == stance)
@@ -102,7 +103,7 @@ fn corroboration(claims: &[ClaimLine]) -> String {
         names.sort_unstable();
         names
     };
-    let (affirming, denying) = (voices("affirms"), voices("denies"));
+    let (affirming, denying) = (voices(Stance::Affirms), voices(Stance::Denies));
     let origins = |n: usize| {
         if n == 1 {
             "1 independent origin".to_owned()
@@ -171,7 +172,7 @@ fn path_rows(steps: &[Step]) -> Rows {
                             text(&c.reporter),
                             text(&c.origin),
                             text(&c.voice),
-                            text(&c.stance),
+                            text(c.stance.as_str()),
                             text(&c.quote),
                         ])
                         .collect(),

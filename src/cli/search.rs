@@ -4,9 +4,10 @@
 use std::io::IsTerminal;
 
 use super::options::{ListArgs, whole};
-use super::output::{Format, print_rows};
+use super::output::{Format, maybe_text, print_records, text};
 use super::{Stop, open};
-use crate::store::read;
+use crate::store::read::{self, HitOf, SearchHit};
+use crate::store::sandbox::Cell;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,12 +32,44 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             ("[", "]")
         };
     let text = args.text.join(" ");
-    let rows = read::search(&conn, &text, args.limit, open_mark, close_mark).map_err(|e| {
+    let hits = read::search(&conn, &text, args.limit, open_mark, close_mark).map_err(|e| {
         if read::timed_out(&e) {
             Stop::Store(e)
         } else {
             Stop::Usage(format!("the full-text search for `{text}` failed: {e}"))
         }
     })?;
-    print_rows(&rows, args.list.format, &mut std::io::stdout().lock())
+    print_records(
+        &["kind", "id", "name", "passage"],
+        &hits,
+        row,
+        args.list.format,
+        &mut std::io::stdout().lock(),
+    )
+}
+
+fn row(hit: &SearchHit) -> Vec<Cell> {
+    vec![
+        text(hit.kind.as_str()),
+        text(&hit.id),
+        maybe_text(name(&hit.of).as_deref()),
+        text(&hit.passage),
+    ]
+}
+
+/// An entity's name; a claim as its subject, predicate and object ("the deserters count 40"),
+/// whatever its stance.
+fn name(of: &HitOf) -> Option<String> {
+    match of {
+        HitOf::Entity { name } => Some(name.clone()),
+        HitOf::Claim {
+            subject,
+            predicate_label,
+            object,
+        } => Some(format!(
+            "{subject} {predicate_label} {}",
+            object.as_deref().unwrap_or_default()
+        )),
+        HitOf::Unknown => None,
+    }
 }

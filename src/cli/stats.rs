@@ -4,9 +4,9 @@
 use std::io::{self, Write};
 
 use super::options::ListArgs;
-use super::output::{Format, json_value, print_rows};
+use super::output::{Format, json_value, maybe_text, print_rows, text};
 use super::{Stop, open};
-use crate::store::read;
+use crate::store::read::{self, Stats};
 use crate::store::sandbox::{Cell, Rows};
 
 #[derive(Debug, clap::Args)]
@@ -16,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let sections = read::stats(&open(&args.list.read)?)?;
+    let sections = sections(&read::stats(&open(&args.list.read)?)?);
     let mut out = io::stdout().lock();
     match args.list.format {
         Format::Table => sections.iter().try_for_each(|(title, rows)| {
@@ -48,6 +48,106 @@ pub fn run(args: &Args) -> Result<(), Stop> {
         Format::Csv => return print_rows(&long_form(&sections), Format::Csv, &mut out),
     }?;
     Ok(())
+}
+
+/// The counts as small tables, each under its title.
+fn sections(stats: &Stats) -> Vec<(&'static str, Rows)> {
+    let section = |columns: &[&str], rows: Vec<Vec<Cell>>| Rows {
+        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        rows,
+    };
+    let count = |n: i64| Cell::Integer(n);
+    let p = &stats.provenance;
+    vec![
+        (
+            "entities by kind",
+            section(
+                &["kind", "entities"],
+                (stats.kinds.iter())
+                    .map(|(kind, n)| vec![text(kind), count(*n)])
+                    .collect(),
+            ),
+        ),
+        (
+            "claims by document",
+            section(
+                &["source", "language", "claims", "denials", "hedged"],
+                (stats.documents.iter())
+                    .map(|d| {
+                        vec![
+                            text(&d.source_id),
+                            maybe_text(d.language.as_deref()),
+                            count(d.claims),
+                            d.denials.map_or(Cell::Null, count),
+                            d.hedged.map_or(Cell::Null, count),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "claims by predicate",
+            section(
+                &["predicate", "label", "claims"],
+                (stats.predicates.iter())
+                    .map(|p| vec![text(&p.predicate), text(&p.label), count(p.claims)])
+                    .collect(),
+            ),
+        ),
+        (
+            "most reported-on entities",
+            section(
+                &["id", "kind", "name", "claims_about"],
+                (stats.reported_on.iter())
+                    .map(|e| {
+                        vec![
+                            text(&e.id),
+                            text(&e.kind),
+                            text(&e.name),
+                            count(e.claims_about),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "most cited origins",
+            section(
+                &["origin", "name", "claims", "documents"],
+                (stats.cited.iter())
+                    .map(|o| {
+                        vec![
+                            text(&o.origin_id),
+                            text(&o.name),
+                            count(o.claims),
+                            count(o.documents),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "provenance",
+            section(
+                &[
+                    "claims",
+                    "statements",
+                    "corroborated",
+                    "circular",
+                    "interested_claims",
+                    "conflicts",
+                ],
+                vec![vec![
+                    count(p.claims),
+                    count(p.statements),
+                    count(p.corroborated),
+                    count(p.circular),
+                    count(p.interested_claims),
+                    count(p.conflicts),
+                ]],
+            ),
+        ),
+    ]
 }
 
 /// All sections as one table of `section, key, value` rows, for CSV.

@@ -70,12 +70,23 @@ pub enum ConflictReason {
 }
 
 impl ConflictReason {
+    pub const ALL: [ConflictReason; 3] = [
+        ConflictReason::OppositeStance,
+        ConflictReason::Functional,
+        ConflictReason::Excludes,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ConflictReason::OppositeStance => "opposite-stance",
             ConflictReason::Functional => "functional",
             ConflictReason::Excludes => "excludes",
         }
+    }
+
+    /// The reason a stored word names (`opposite-stance`, `functional`, `excludes`).
+    pub fn parse(word: &str) -> Option<ConflictReason> {
+        ConflictReason::ALL.into_iter().find(|r| r.as_str() == word)
     }
 }
 

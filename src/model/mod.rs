@@ -307,11 +307,18 @@ pub enum Stance {
 }
 
 impl Stance {
+    pub const ALL: [Stance; 2] = [Stance::Affirms, Stance::Denies];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Stance::Affirms => "affirms",
             Stance::Denies => "denies",
         }
+    }
+
+    /// The stance a word names (`affirms`, `denies`), as curated and as stored.
+    pub fn parse(word: &str) -> Option<Stance> {
+        Stance::ALL.into_iter().find(|s| s.as_str() == word)
     }
 }
 

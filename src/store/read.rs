@@ -1,14 +1,17 @@
-//! The reading side of the store: the queries behind the analyst commands, and the clock that
-//! stops them. Each reads what it needs through indexes, never the whole graph.
+//! The reading side of the store: the queries behind the analyst commands, each returning
+//! typed rows (the commands word them), and the clock that stops them.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use super::StoreError;
-use super::sandbox::{Cell, Rows};
+use super::sandbox::Cell;
+use crate::graph::provenance::ConflictReason;
+use crate::model::Stance;
 
 /// How long a reading command may run: its limit, counted from when it started.
 #[derive(Debug, Clone, Copy)]
@@ -103,27 +106,26 @@ fn check_clock() -> Result<(), StoreError> {
     }
 }
 
-/// Runs a fixed query of the tool (not analysts' SQL) into rows.
-pub fn rows(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Rows, StoreError> {
-    let mut statement = conn.prepare(sql)?;
-    let columns: Vec<String> = statement.column_names().map(str::to_owned).collect();
-    let width = columns.len();
-    let rows = statement
-        .query_map(params, |row| {
-            (0..width)
-                .map(|i| row.get_ref(i).map(Cell::from_value))
-                .collect::<Result<Vec<_>, _>>()
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Rows { columns, rows })
+/// A stored word of a closed set (a stance, a conflict's reason, a search hit's kind) as its
+/// enum: the one place each is read. A word the schema does not allow is a damaged database,
+/// reported as SQLite's conversion error with the column's position and the word.
+fn word<T>(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(column)?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            format!("`{text}` is not a word this column may hold").into(),
+        )
+    })
 }
 
 /// An entity as `show` presents it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Profile {
     pub id: String,
     pub kind: String,
@@ -131,18 +133,37 @@ pub struct Profile {
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub reliability: Option<String>,
-    pub defined_at: String,
-    /// Scalar and reference fields, in the order curated: `(field, value)`.
-    pub fields: Vec<(String, String)>,
+    /// Where it is defined: the data file and line.
+    pub file: String,
+    pub line: i64,
+    /// Scalar fields by name, then references by field and in the order curated.
+    pub fields: Vec<(String, FieldValue)>,
     pub claims_about: Vec<ClaimLine>,
     pub claims_reported: Vec<ClaimLine>,
     pub cited_in: Vec<ClaimLine>,
-    /// `(source id, title, number of mentions)`.
-    pub mentioned_in: Vec<(String, String, i64)>,
+    /// The documents naming it, by id.
+    pub mentioned_in: Vec<MentionedIn>,
+}
+
+/// The value of a curated field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    /// A scalar (a number as text).
+    Scalar(String),
+    /// A reference to another entity.
+    Entity { id: String, name: String },
+}
+
+/// A document naming an entity, and how often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionedIn {
+    pub source_id: String,
+    pub title: Option<String>,
+    pub mentions: i64,
 }
 
 /// One claim, readable on its own.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ClaimLine {
     pub id: String,
     pub source_id: String,
@@ -159,7 +180,7 @@ pub struct ClaimLine {
     pub predicate_label: String,
     pub object: String,
     pub when: Option<String>,
-    pub stance: String,
+    pub stance: Stance,
     pub hedged: bool,
     pub quote: String,
     pub note: Option<String>,
@@ -197,7 +218,7 @@ fn claim_lines(
                     _ => String::new(),
                 })?,
                 when: r.get(9)?,
-                stance: r.get(10)?,
+                stance: word(r, 10, Stance::parse)?,
                 hedged: r.get(11)?,
                 quote: r.get(12)?,
                 note: r.get(13)?,
@@ -252,23 +273,38 @@ pub fn profile(conn: &Connection, id: &str) -> Result<Option<Profile>, StoreErro
     let mut statement = conn.prepare(
         "SELECT field, CAST(value AS TEXT) FROM entity_fields WHERE entity_id = ?1 ORDER BY field",
     )?;
-    for field in statement.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+    for field in statement.query_map([id], |r| Ok((r.get(0)?, FieldValue::Scalar(r.get(1)?))))? {
         fields.push(field?);
     }
     let mut statement = conn.prepare(
-        "SELECT l.field, e.name || ' (' || e.id || ')' FROM entity_links l JOIN entities e ON e.id = l.target_id
+        "SELECT l.field, e.id, e.name FROM entity_links l JOIN entities e ON e.id = l.target_id
          WHERE l.entity_id = ?1 ORDER BY l.field, l.position",
     )?;
-    for field in statement.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+    let links = statement.query_map([id], |r| {
+        Ok((
+            r.get(0)?,
+            FieldValue::Entity {
+                id: r.get(1)?,
+                name: r.get(2)?,
+            },
+        ))
+    })?;
+    for field in links {
         fields.push(field?);
     }
     let mut statement = conn.prepare(
-        "SELECT m.source_id, coalesce(s.title, m.source_id), count(*) FROM mentions m
+        "SELECT m.source_id, s.title, count(*) FROM mentions m
          JOIN sources s ON s.id = m.source_id WHERE m.entity_id = ?1
          GROUP BY m.source_id ORDER BY m.source_id",
     )?;
     let mentioned_in = statement
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([id], |r| {
+            Ok(MentionedIn {
+                source_id: r.get(0)?,
+                title: r.get(1)?,
+                mentions: r.get(2)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
     Ok(Some(Profile {
         id: id.to_owned(),
@@ -277,7 +313,8 @@ pub fn profile(conn: &Connection, id: &str) -> Result<Option<Profile>, StoreErro
         aliases,
         description,
         reliability,
-        defined_at: format!("{file}:{line}"),
+        file,
+        line,
         fields,
         claims_about: claim_lines(conn, "WHERE w.subject_id = ?1 OR w.object_id = ?1", &[&id])?,
         claims_reported: claim_lines(conn, "WHERE w.reporter_id = ?1", &[&id])?,
@@ -318,6 +355,71 @@ pub fn suggestions(conn: &Connection, wanted: &str) -> Result<Vec<(String, Strin
         .collect())
 }
 
+/// What a full-text hit is: the `kind` column of the `search` index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HitKind {
+    /// An entity's name.
+    Entity,
+    Alias,
+    /// A claim's quote.
+    Quote,
+    /// A claim's note.
+    Note,
+    /// A document's text.
+    Document,
+}
+
+impl HitKind {
+    pub const ALL: [HitKind; 5] = [
+        HitKind::Entity,
+        HitKind::Alias,
+        HitKind::Quote,
+        HitKind::Note,
+        HitKind::Document,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitKind::Entity => "entity",
+            HitKind::Alias => "alias",
+            HitKind::Quote => "quote",
+            HitKind::Note => "note",
+            HitKind::Document => "document",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<HitKind> {
+        HitKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+/// One full-text hit.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub kind: HitKind,
+    /// The entity's, claim's or document's id.
+    pub id: String,
+    /// What the hit is in: an entity or document by its name, a quote or note by its claim.
+    pub of: HitOf,
+    /// The text around the match, the match marked.
+    pub passage: String,
+}
+
+/// What a full-text hit is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HitOf {
+    /// An entity (a document is one too), by its name.
+    Entity { name: String },
+    /// A claim, by its subject's name, its predicate's label, and its object's name or value.
+    Claim {
+        subject: String,
+        predicate_label: String,
+        object: Option<String>,
+    },
+    /// Nothing the index names any more (a damaged database).
+    Unknown,
+}
+
 /// Full-text search over names, aliases, quotes, notes and documents, ranked by BM25.
 /// The text is taken as words, not as FTS5 syntax (see [`fts_query`]); each match is
 /// highlighted with `open` and `close`.
@@ -327,34 +429,47 @@ pub fn search(
     limit: usize,
     open: &str,
     close: &str,
-) -> Result<Rows, StoreError> {
+) -> Result<Vec<SearchHit>, StoreError> {
     let Some(query) = fts_query(text) else {
-        return Ok(Rows {
-            columns: vec!["kind".into(), "id".into(), "name".into(), "passage".into()],
-            rows: Vec::new(),
-        });
+        return Ok(Vec::new());
     };
-    // Each hit's name is looked up by its key. A join with the `who_reported_what` view
-    // instead would build the whole view (every claim, with its chain) on every search: over
-    // 20 s at a million claims.
-    rows(
-        conn,
-        "SELECT s.kind, s.ref AS id,
-                CASE WHEN s.kind IN ('quote', 'note') THEN
-                  (SELECT subject.name || ' ' || p.label || ' ' || coalesce(object.name, c.value, '')
-                     FROM claims c
-                     JOIN entities subject ON subject.id = c.subject_id
-                     JOIN predicates p ON p.id = c.predicate
-                     LEFT JOIN entities object ON object.id = c.object_id
-                    WHERE c.id = s.ref)
-                ELSE (SELECT name FROM entities WHERE id = s.ref) END AS name,
-                snippet(search, 2, ?2, ?3, '…', 12) AS passage
+    // Each hit's entity or claim is looked up by its key. A join with the `who_reported_what`
+    // view instead would build the whole view (every claim, with its chain) on every search:
+    // over 20 s at a million claims.
+    let mut statement = conn.prepare(
+        "SELECT s.kind, s.ref, e.name, subject.name, p.label,
+                coalesce(object.name, CAST(c.value AS TEXT)),
+                snippet(search, 2, ?2, ?3, '…', 12)
          FROM search s
+         LEFT JOIN entities e ON s.kind NOT IN ('quote', 'note') AND e.id = s.ref
+         LEFT JOIN claims c ON s.kind IN ('quote', 'note') AND c.id = s.ref
+         LEFT JOIN entities subject ON subject.id = c.subject_id
+         LEFT JOIN predicates p ON p.id = c.predicate
+         LEFT JOIN entities object ON object.id = c.object_id
          WHERE search MATCH ?1
          ORDER BY bm25(search), s.kind, s.ref
          LIMIT ?4",
-        params![query, open, close, limit],
-    )
+    )?;
+    let hits = statement
+        .query_map(params![query, open, close, limit], |r| {
+            let of = match (r.get(2)?, r.get(3)?, r.get(4)?) {
+                (Some(name), _, _) => HitOf::Entity { name },
+                (None, Some(subject), Some(predicate_label)) => HitOf::Claim {
+                    subject,
+                    predicate_label,
+                    object: r.get(5)?,
+                },
+                _ => HitOf::Unknown,
+            };
+            Ok(SearchHit {
+                kind: word(r, 0, HitKind::parse)?,
+                id: r.get(1)?,
+                of,
+                passage: r.get(6)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(hits)
 }
 
 /// The FTS5 query for what a user typed: every word must occur, and words in double quotes
@@ -503,123 +618,263 @@ pub fn edge_claims(
     )
 }
 
-/// Every conflict with both claims side by side.
-pub fn conflicts(conn: &Connection) -> Result<Rows, StoreError> {
-    rows(
-        conn,
-        "SELECT x.reason, x.detail,
-                a.subject || ' ' || a.predicate_label AS statement,
-                a.claim_id AS a_claim, a.source_id AS a_document, a.reporter AS a_reporter,
-                a.citing AS a_citing, a.origin_id AS a_origin, a.stance AS a_stance,
-                coalesce(a.object, '') AS a_object, a.quote AS a_quote,
-                b.claim_id AS b_claim, b.source_id AS b_document, b.reporter AS b_reporter,
-                b.citing AS b_citing, b.origin_id AS b_origin, b.stance AS b_stance,
-                coalesce(b.object, '') AS b_object, b.quote AS b_quote
+/// One pair of contradicting claims, both sides read from `who_reported_what`.
+#[derive(Debug, Clone)]
+pub struct ConflictRow {
+    pub reason: ConflictReason,
+    pub detail: String,
+    /// The subject's name and the predicate's label, which both claims share (as claim A
+    /// words them).
+    pub subject: String,
+    pub predicate_label: String,
+    pub a: ConflictSide,
+    pub b: ConflictSide,
+}
+
+/// One claim of a conflict.
+#[derive(Debug, Clone)]
+pub struct ConflictSide {
+    pub claim_id: String,
+    pub source_id: String,
+    pub reporter: String,
+    /// The view's citing chain, `None` when the reporter cites nobody.
+    pub citing: Option<String>,
+    pub origin_id: String,
+    pub stance: Stance,
+    /// The object's name, or the value as stored (a number stays a number).
+    pub object: Cell,
+    pub quote: String,
+}
+
+/// The columns of one side of a conflict (`a` or `b`), in the order [`conflict_side`] reads
+/// them.
+fn conflict_columns(side: &str) -> String {
+    format!(
+        "{side}.claim_id, {side}.source_id, {side}.reporter, {side}.citing, {side}.origin_id,
+         {side}.stance, coalesce({side}.object, ''), {side}.quote"
+    )
+}
+
+fn conflict_side(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<ConflictSide> {
+    Ok(ConflictSide {
+        claim_id: r.get(first)?,
+        source_id: r.get(first + 1)?,
+        reporter: r.get(first + 2)?,
+        citing: r.get(first + 3)?,
+        origin_id: r.get(first + 4)?,
+        stance: word(r, first + 5, Stance::parse)?,
+        object: Cell::from_value(r.get_ref(first + 6)?),
+        quote: r.get(first + 7)?,
+    })
+}
+
+/// Every conflict with both claims, by reason, subject and claims.
+pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>, StoreError> {
+    let sql = format!(
+        "SELECT x.reason, x.detail, a.subject, a.predicate_label, {}, {}
          FROM conflicts x
          JOIN who_reported_what a ON a.claim_id = x.claim_a
          JOIN who_reported_what b ON b.claim_id = x.claim_b
          ORDER BY x.reason, a.subject_id, x.claim_a, x.claim_b",
-        [],
-    )
+        conflict_columns("a"),
+        conflict_columns("b")
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement
+        .query_map([], |r| {
+            Ok(ConflictRow {
+                reason: word(r, 0, ConflictReason::parse)?,
+                detail: r.get(1)?,
+                subject: r.get(2)?,
+                predicate_label: r.get(3)?,
+                a: conflict_side(r, 4)?,
+                b: conflict_side(r, 12)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// One statement (subject, predicate, object or value, stance) with the voices for it and,
+/// when its other stance is stated too, against it.
+#[derive(Debug, Clone)]
+pub struct CorroborationRow {
+    pub subject_id: String,
+    pub predicate: String,
+    /// The object's id, or the value as stored (a number stays a number).
+    pub object: Cell,
+    pub stance: Stance,
+    pub reports: i64,
+    pub documents: i64,
+    /// Distinct voices of its own stance.
+    pub origins: i64,
+    /// Distinct voices of the other stance, which never add to `origins`.
+    pub opposing_origins: i64,
+    pub circular: bool,
+    pub conflicting: bool,
+    /// Its voices, by id (shared with the statement of the other stance, which lists them as
+    /// its `opposing`).
+    pub voices: Rc<[Voice]>,
+    /// The voices of the other stance of the same subject, predicate and object, by id; `None`
+    /// when that stance is not stated.
+    pub opposing: Option<Rc<[Voice]>>,
+    /// Each literal origin behind it, by id, with the analyst's reliability grade.
+    pub grades: Vec<(String, Option<String>)>,
+}
+
+/// One voice of a statement, and the literal origins it stands for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Voice {
+    pub id: String,
+    /// Origins other than the voice that it stands for through `part_of`, by id.
+    pub via: Vec<String>,
+    /// Origins of claims that echo a longer chain of this voice, by id.
+    pub echoed: Vec<String>,
+    /// One of its origins is a party to the statement.
+    pub interested: bool,
+    /// One of its origins only shares a country with a side.
+    pub aligned: bool,
+}
+
+/// A statement's voices and graded origins, as [`corroboration`] gathers them.
+#[derive(Debug, Default)]
+struct Behind {
+    voices: Vec<Voice>,
+    grades: BTreeMap<String, Option<String>>,
 }
 
 /// One row per statement: reports, documents, independent origins (voices) for it and against
 /// it (the other stance of the same subject, predicate and object, counted apart and never as
-/// support), circular reporting named as such, interested (`*`) and aligned (`~`) origins
-/// flagged, and the analyst's reliability grades of the literal origins. A voice reached
-/// through `part_of` shows the origins it stands for: `ukraine (ukraine-intelligence)`. With a
+/// support), whether its reporting is circular, each voice with the origins it stands for and
+/// those that echo it, interested and aligned voices flagged, and the analyst's reliability
+/// grades of the literal origins. Ordered by origins and documents, most first. With a
 /// subject, only its statements are read, through their index.
-pub fn corroboration(conn: &Connection, subject: Option<&str>) -> Result<Rows, StoreError> {
+pub fn corroboration(
+    conn: &Connection,
+    subject: Option<&str>,
+) -> Result<Vec<CorroborationRow>, StoreError> {
     let (claims_filter, statements_filter) = if subject.is_some() {
         ("WHERE c.subject_id = ?1", "WHERE s.subject_id = ?1")
     } else {
         ("", "")
     };
-    rows(
-        conn,
-        &format!(
-            "WITH voice_origins AS (
-            SELECT DISTINCT c.statement_id, c.voice_id, c.origin_id, c.echoes, c.interested,
-                   c.aligned
-            FROM claims c
-            {claims_filter}
-         ), voices AS (
-            SELECT statement_id, voice_id, max(interested) AS interested, max(aligned) AS aligned,
-                   group_concat(DISTINCT CASE WHEN origin_id <> voice_id AND NOT echoes
-                                              THEN origin_id END ORDER BY origin_id) AS via,
-                   group_concat(DISTINCT CASE WHEN echoes THEN origin_id END ORDER BY origin_id)
-                     AS echoed
-            FROM voice_origins
-            GROUP BY statement_id, voice_id
-         ), per_statement AS (
-            SELECT statement_id,
-                   group_concat(voice_id || coalesce(' (' || replace(via, ',', ', ') || ')', '')
-                                || coalesce(' (echoed by ' || replace(echoed, ',', ', ') || ')', '')
-                                || CASE WHEN interested THEN '*' WHEN aligned THEN '~' ELSE '' END,
-                                ', ' ORDER BY voice_id) AS voices
-            FROM voices
-            GROUP BY statement_id
-         ), grades AS (
-            SELECT o.statement_id,
-                   group_concat(o.origin_id || ':' || coalesce(e.reliability, '?'), ', '
-                                ORDER BY o.origin_id) AS reliability
-            FROM (SELECT DISTINCT statement_id, origin_id FROM voice_origins) o
-            JOIN entities e ON e.id = o.origin_id
-            GROUP BY o.statement_id
-         )
-         SELECT s.subject_id AS subject, s.predicate,
-                coalesce(s.object_id, s.value) AS object, s.stance,
-                s.reports, s.documents, s.origins, s.opposing_origins AS against,
-                CASE
-                  WHEN s.stance = 'denies' THEN
-                    'denied by ' || s.origins
-                    || CASE WHEN s.origins = 1 THEN ' independent origin' ELSE ' independent origins' END
-                    || CASE WHEN s.circular THEN ' (circular: ' || s.documents || ' documents)' ELSE '' END
-                  WHEN s.origins > 1 THEN 'corroborated by ' || s.origins || ' independent origins'
-                       || CASE WHEN s.circular THEN ' (circular: ' || s.documents || ' documents)' ELSE '' END
-                  WHEN s.circular THEN 'circular: ' || s.documents || ' documents, 1 origin: ' || p.voices
-                  ELSE 'single origin'
-                END
-                || CASE
-                     WHEN s.opposing_origins > 0 THEN
-                       CASE WHEN s.stance = 'affirms' THEN ', denied by ' ELSE ', affirmed by ' END
-                       || s.opposing_origins || ': ' || coalesce(o.voices, '')
-                     WHEN s.conflicting THEN ', conflicting with another claim'
-                     ELSE ''
-                   END AS verdict,
-                p.voices AS origin_ids,
-                o.voices AS against_ids,
-                g.reliability
+    let mut behind: HashMap<i64, Behind> = HashMap::new();
+    let mut origins = conn.prepare(&format!(
+        "SELECT DISTINCT c.statement_id, c.voice_id, c.origin_id, c.echoes, c.interested,
+                c.aligned, e.reliability
+         FROM claims c JOIN entities e ON e.id = c.origin_id
+         {claims_filter}
+         ORDER BY c.statement_id, c.voice_id, c.origin_id"
+    ))?;
+    let mut each = origins.query(rusqlite::params_from_iter(subject))?;
+    while let Some(r) = each.next()? {
+        let statement: i64 = r.get(0)?;
+        let (voice, origin): (String, String) = (r.get(1)?, r.get(2)?);
+        let (echoes, interested, aligned): (bool, bool, bool) = (r.get(3)?, r.get(4)?, r.get(5)?);
+        let here = behind.entry(statement).or_default();
+        if here.voices.last().is_none_or(|v| v.id != voice) {
+            check_clock()?;
+            here.voices.push(Voice {
+                id: voice.clone(),
+                ..Voice::default()
+            });
+        }
+        let last = here.voices.last_mut().expect("pushed above");
+        last.interested |= interested;
+        last.aligned |= aligned;
+        // Rows come in origin order, and an origin can come twice (echoing and not).
+        let list = if echoes {
+            Some(&mut last.echoed)
+        } else if origin != voice {
+            Some(&mut last.via)
+        } else {
+            None
+        };
+        if let Some(list) = list
+            && list.last() != Some(&origin)
+        {
+            list.push(origin.clone());
+        }
+        here.grades.insert(origin, r.get(6)?);
+    }
+    let mut statements = conn.prepare(&format!(
+        "SELECT s.statement_id, s.subject_id, s.predicate, coalesce(s.object_id, s.value) AS object,
+                s.stance, s.reports, s.documents, s.origins, s.opposing_origins, s.circular,
+                s.conflicting, other.id
          FROM corroboration s
-         JOIN per_statement p ON p.statement_id = s.statement_id
-         JOIN grades g ON g.statement_id = s.statement_id
          LEFT JOIN statements other
            ON other.subject_id = s.subject_id AND other.predicate = s.predicate
           AND other.object_id IS s.object_id AND other.value IS s.value
           AND other.stance <> s.stance
-         LEFT JOIN per_statement o ON o.statement_id = other.id
          {statements_filter}
          ORDER BY s.origins DESC, s.documents DESC, s.subject_id, s.predicate, object, s.stance"
-        ),
-        rusqlite::params_from_iter(subject),
-    )
-}
-
-/// Where entities are named in documents; with `unlinked`, the names found in a document that
-/// no claim of that document uses. Both go through the documents one at a time, in id order:
-/// each passage is cut from the document's text read once, where SQLite's `substr` would read
-/// the whole document again for every mention, and the entities a document's claims use are
-/// gathered once per document rather than searched for again at every mention (at a million
-/// claims that search took minutes).
-pub fn mentions(conn: &Connection, unlinked: bool) -> Result<Rows, StoreError> {
-    if unlinked {
-        unlinked_mentions(conn)
-    } else {
-        every_mention(conn)
+    ))?;
+    let mut grades: HashMap<i64, Vec<(String, Option<String>)>> = HashMap::new();
+    let voices: HashMap<i64, Rc<[Voice]>> = behind
+        .into_iter()
+        .map(|(statement, b)| {
+            grades.insert(statement, b.grades.into_iter().collect());
+            (statement, b.voices.into())
+        })
+        .collect();
+    let voices_of = |statement: i64| voices.get(&statement).cloned().unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut each = statements.query(rusqlite::params_from_iter(subject))?;
+    while let Some(r) = each.next()? {
+        check_clock()?;
+        let statement: i64 = r.get(0)?;
+        let other: Option<i64> = r.get(11)?;
+        rows.push(CorroborationRow {
+            subject_id: r.get(1)?,
+            predicate: r.get(2)?,
+            object: Cell::from_value(r.get_ref(3)?),
+            stance: word(r, 4, Stance::parse)?,
+            reports: r.get(5)?,
+            documents: r.get(6)?,
+            origins: r.get(7)?,
+            opposing_origins: r.get(8)?,
+            circular: r.get(9)?,
+            conflicting: r.get(10)?,
+            voices: voices_of(statement),
+            opposing: other.map(voices_of),
+            grades: grades.remove(&statement).unwrap_or_default(),
+        });
     }
+    Ok(rows)
 }
 
-fn every_mention(conn: &Connection) -> Result<Rows, StoreError> {
+/// One place where an entity is named in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionRow {
+    pub entity_id: String,
+    pub name: String,
+    pub source_id: String,
+    /// Character offsets, end exclusive.
+    pub start: i64,
+    pub end: i64,
+    /// The passage as it stands in the document.
+    pub text: String,
+}
+
+/// An entity named in a document that none of the document's claims uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnlinkedRow {
+    pub source_id: String,
+    pub entity_id: String,
+    pub kind: String,
+    pub name: String,
+    /// How often the document names it.
+    pub mentions: i64,
+    /// Where it is first named (character offset).
+    pub first_at: i64,
+    /// The 60 characters from there.
+    pub context: String,
+}
+
+/// Where entities are named in documents, document by document (in id order) and by position.
+/// Goes through the documents one at a time: each passage is cut from the document's text read
+/// once, where SQLite's `substr` would read the whole document again for every mention.
+pub fn mentions(conn: &Connection) -> Result<Vec<MentionRow>, StoreError> {
     let mut found = conn.prepare(
         "SELECT m.entity_id, e.name, m.mention_start, m.mention_end
          FROM mentions m JOIN entities e ON e.id = m.entity_id
@@ -631,32 +886,25 @@ fn every_mention(conn: &Connection) -> Result<Rows, StoreError> {
         let mut names = found.query([source])?;
         while let Some(r) = names.next()? {
             let (start, end): (i64, i64) = (r.get(2)?, r.get(3)?);
-            rows.push(vec![
-                Cell::Text(r.get(0)?),
-                Cell::Text(r.get(1)?),
-                Cell::Text(source.to_owned()),
-                Cell::Integer(start),
-                Cell::Integer(end),
-                Cell::Text(text.cut(start, end)),
-            ]);
+            rows.push(MentionRow {
+                entity_id: r.get(0)?,
+                name: r.get(1)?,
+                source_id: source.to_owned(),
+                start,
+                end,
+                text: text.cut(start, end),
+            });
         }
         Ok(())
     })?;
-    let columns = [
-        "entity_id",
-        "name",
-        "source_id",
-        "mention_start",
-        "mention_end",
-        "text",
-    ];
-    Ok(Rows {
-        columns: columns.map(str::to_owned).to_vec(),
-        rows,
-    })
+    Ok(rows)
 }
 
-fn unlinked_mentions(conn: &Connection) -> Result<Rows, StoreError> {
+/// The names found in a document that no claim of that document uses, with the first passage:
+/// the curator's to-do list. The entities a document's claims use are gathered once per
+/// document rather than searched for again at every mention (at a million claims that search
+/// took minutes).
+pub fn unlinked_mentions(conn: &Connection) -> Result<Vec<UnlinkedRow>, StoreError> {
     // The entities each claim of a document uses, in one pass over its claims.
     let mut linked = conn.prepare(
         "SELECT c.subject_id, c.object_id, c.reported_by, cc.entity_id
@@ -690,31 +938,19 @@ fn unlinked_mentions(conn: &Connection) -> Result<Rows, StoreError> {
             let (kind, name): (String, String) =
                 entity.query_row([&id], |e| Ok((e.get(0)?, e.get(1)?)))?;
             let first_at: i64 = r.get(2)?;
-            rows.push(vec![
-                Cell::Text(source.to_owned()),
-                Cell::Text(id),
-                Cell::Text(kind),
-                Cell::Text(name),
-                Cell::Integer(r.get(1)?),
-                Cell::Integer(first_at),
-                Cell::Text(text.cut(first_at, first_at + 60)),
-            ]);
+            rows.push(UnlinkedRow {
+                source_id: source.to_owned(),
+                entity_id: id,
+                kind,
+                name,
+                mentions: r.get(1)?,
+                first_at,
+                context: text.cut(first_at, first_at + 60),
+            });
         }
         Ok(())
     })?;
-    let columns = [
-        "source_id",
-        "entity_id",
-        "kind",
-        "name",
-        "mentions",
-        "first_at",
-        "context",
-    ];
-    Ok(Rows {
-        columns: columns.map(str::to_owned).to_vec(),
-        rows,
-    })
+    Ok(rows)
 }
 
 /// Calls `visit` with each document's id and text, in id order, one document in memory at a
@@ -770,72 +1006,167 @@ fn byte_after(text: &str, n: usize) -> usize {
     text.char_indices().nth(n).map_or(text.len(), |(at, _)| at)
 }
 
-/// The sections of `stats`, each a small table.
-pub fn stats(conn: &Connection) -> Result<Vec<(&'static str, Rows)>, StoreError> {
-    Ok(vec![
-        (
-            "entities by kind",
-            rows(
-                conn,
-                "SELECT kind, count(*) AS entities FROM entities GROUP BY kind ORDER BY entities DESC, kind",
-                [],
-            )?,
-        ),
-        (
-            "claims by document",
-            rows(
-                conn,
-                "SELECT s.id AS source, s.language, count(c.id) AS claims,
-                        sum(c.stance = 'denies') AS denials, sum(c.hedged) AS hedged
-                 FROM sources s LEFT JOIN claims c ON c.source_id = s.id
-                 GROUP BY s.id ORDER BY claims DESC, s.id",
-                [],
-            )?,
-        ),
-        (
-            "claims by predicate",
-            rows(
-                conn,
-                "SELECT c.predicate, p.label, count(*) AS claims FROM claims c
-                 JOIN predicates p ON p.id = c.predicate
-                 GROUP BY c.predicate ORDER BY claims DESC, c.predicate",
-                [],
-            )?,
-        ),
-        (
-            "most reported-on entities",
-            rows(
-                conn,
-                "SELECT id, kind, name, claims_about FROM entity_summary
-                 WHERE claims_about > 0 ORDER BY claims_about DESC, id LIMIT 10",
-                [],
-            )?,
-        ),
-        (
-            "most cited origins",
-            rows(
-                conn,
-                "SELECT c.origin_id AS origin, e.name, count(*) AS claims,
-                        count(DISTINCT c.source_id) AS documents
-                 FROM claims c JOIN entities e ON e.id = c.origin_id
-                 GROUP BY c.origin_id ORDER BY claims DESC, origin LIMIT 10",
-                [],
-            )?,
-        ),
-        (
-            "provenance",
-            rows(
-                conn,
-                "SELECT (SELECT count(*) FROM claims) AS claims,
-                        (SELECT count(*) FROM corroboration) AS statements,
-                        (SELECT count(*) FROM corroboration WHERE origins > 1) AS corroborated,
-                        (SELECT count(*) FROM corroboration WHERE circular) AS circular,
-                        (SELECT count(*) FROM claim_origins WHERE interested) AS interested_claims,
-                        (SELECT count(*) FROM conflicts) AS conflicts",
-                [],
-            )?,
-        ),
-    ])
+/// What `stats` counts.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    /// `(kind, entities)`, most first.
+    pub kinds: Vec<(String, i64)>,
+    /// Most claims first.
+    pub documents: Vec<DocumentCounts>,
+    /// Most claims first.
+    pub predicates: Vec<PredicateCounts>,
+    /// The ten entities most claims are about.
+    pub reported_on: Vec<ReportedOn>,
+    /// The ten origins of most claims.
+    pub cited: Vec<CitedOrigin>,
+    pub provenance: ProvenanceCounts,
+}
+
+/// The claims of one document.
+#[derive(Debug, Clone)]
+pub struct DocumentCounts {
+    pub source_id: String,
+    pub language: Option<String>,
+    pub claims: i64,
+    /// `None` for a document without claims (SQL's sum of nothing).
+    pub denials: Option<i64>,
+    pub hedged: Option<i64>,
+}
+
+/// The claims of one predicate.
+#[derive(Debug, Clone)]
+pub struct PredicateCounts {
+    pub predicate: String,
+    pub label: String,
+    pub claims: i64,
+}
+
+/// An entity and how many claims are about it.
+#[derive(Debug, Clone)]
+pub struct ReportedOn {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub claims_about: i64,
+}
+
+/// An origin and how many claims, in how many documents, trace back to it.
+#[derive(Debug, Clone)]
+pub struct CitedOrigin {
+    pub origin_id: String,
+    pub name: String,
+    pub claims: i64,
+    pub documents: i64,
+}
+
+/// The analysis in numbers.
+#[derive(Debug, Clone)]
+pub struct ProvenanceCounts {
+    pub claims: i64,
+    pub statements: i64,
+    /// Statements with more than one voice.
+    pub corroborated: i64,
+    pub circular: i64,
+    /// Claims whose origin is a party to their statement.
+    pub interested_claims: i64,
+    pub conflicts: i64,
+}
+
+/// Every row of a fixed query, each read by `read`.
+fn all<T>(
+    conn: &Connection,
+    sql: &str,
+    read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let mut statement = conn.prepare(sql)?;
+    let rows = statement.query_map([], read)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The counts of `stats`.
+pub fn stats(conn: &Connection) -> Result<Stats, StoreError> {
+    Ok(Stats {
+        kinds: all(
+            conn,
+            "SELECT kind, count(*) AS entities FROM entities GROUP BY kind ORDER BY entities DESC, kind",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?,
+        documents: all(
+            conn,
+            "SELECT s.id, s.language, count(c.id) AS claims, sum(c.stance = 'denies'), sum(c.hedged)
+             FROM sources s LEFT JOIN claims c ON c.source_id = s.id
+             GROUP BY s.id ORDER BY claims DESC, s.id",
+            |r| {
+                Ok(DocumentCounts {
+                    source_id: r.get(0)?,
+                    language: r.get(1)?,
+                    claims: r.get(2)?,
+                    denials: r.get(3)?,
+                    hedged: r.get(4)?,
+                })
+            },
+        )?,
+        predicates: all(
+            conn,
+            "SELECT c.predicate, p.label, count(*) AS claims FROM claims c
+             JOIN predicates p ON p.id = c.predicate
+             GROUP BY c.predicate ORDER BY claims DESC, c.predicate",
+            |r| {
+                Ok(PredicateCounts {
+                    predicate: r.get(0)?,
+                    label: r.get(1)?,
+                    claims: r.get(2)?,
+                })
+            },
+        )?,
+        reported_on: all(
+            conn,
+            "SELECT id, kind, name, claims_about FROM entity_summary
+             WHERE claims_about > 0 ORDER BY claims_about DESC, id LIMIT 10",
+            |r| {
+                Ok(ReportedOn {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    name: r.get(2)?,
+                    claims_about: r.get(3)?,
+                })
+            },
+        )?,
+        cited: all(
+            conn,
+            "SELECT c.origin_id AS origin, e.name, count(*) AS claims,
+                    count(DISTINCT c.source_id)
+             FROM claims c JOIN entities e ON e.id = c.origin_id
+             GROUP BY c.origin_id ORDER BY claims DESC, origin LIMIT 10",
+            |r| {
+                Ok(CitedOrigin {
+                    origin_id: r.get(0)?,
+                    name: r.get(1)?,
+                    claims: r.get(2)?,
+                    documents: r.get(3)?,
+                })
+            },
+        )?,
+        provenance: conn.query_row(
+            "SELECT (SELECT count(*) FROM claims),
+                    (SELECT count(*) FROM corroboration),
+                    (SELECT count(*) FROM corroboration WHERE origins > 1),
+                    (SELECT count(*) FROM corroboration WHERE circular),
+                    (SELECT count(*) FROM claim_origins WHERE interested),
+                    (SELECT count(*) FROM conflicts)",
+            [],
+            |r| {
+                Ok(ProvenanceCounts {
+                    claims: r.get(0)?,
+                    statements: r.get(1)?,
+                    corroborated: r.get(2)?,
+                    circular: r.get(3)?,
+                    interested_claims: r.get(4)?,
+                    conflicts: r.get(5)?,
+                })
+            },
+        )?,
+    })
 }
 
 #[cfg(test)]

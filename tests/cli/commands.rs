@@ -597,3 +597,148 @@ fn a_closed_stdout_is_not_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+// --- every reader's whole output, pinned ------------------------------------------------
+
+/// The readers' wording and layout, byte for byte: each reader in each format on the analysis
+/// fixture, the voices fixture and the curated data, against the files in
+/// `tests/fixtures/readers/<case>/` (set `UPDATE_GOLDEN=1` to rewrite them after a deliberate
+/// change, then review the diff). `show` profiles, and `corroboration --subject` reads, every
+/// entity of the two fixtures and a few of the curated data's.
+#[test]
+fn every_reader_prints_what_its_golden_file_holds() {
+    let cases: [(&str, (tempfile::TempDir, PathBuf), &[&str]); 3] = [
+        (
+            "analysis",
+            database(true),
+            &["Agency", "deserters", "\"40 deserters\""],
+        ),
+        (
+            "voices",
+            build_database(
+                &fixtures().join("voices/data"),
+                &fixtures().join("voices/seeds"),
+            ),
+            &["police", "witness"],
+        ),
+        (
+            "curated",
+            database(false),
+            &["Wagner", "Behorden festgenommen", "36"],
+        ),
+    ];
+    let mut compared = 0;
+    for (case, (dir, db), words) in cases {
+        let golden = fixtures().join("readers").join(case);
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let shown: Vec<String> = if case == "curated" {
+            [
+                "li-jianwei",
+                "russia",
+                "michails-regiment",
+                "nl-chinese-recruits",
+                "nk-deserters",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        } else {
+            crate::strings(&conn, "SELECT id FROM entities ORDER BY id")
+        };
+        let mut outputs: Vec<(String, String)> = Vec::new();
+        for format in ["table", "csv", "json"] {
+            let mut each = |name: String, args: &[&str]| {
+                let mut all = args.to_vec();
+                all.extend(["--format", format]);
+                let result = read(dir.path(), &db, &all);
+                assert_eq!(result.code, 0, "{case} {all:?}: {}", result.stderr);
+                outputs.push((format!("{name}.{format}"), result.stdout));
+            };
+            each("conflicts".into(), &["conflicts"]);
+            each("corroboration".into(), &["corroboration"]);
+            // The curated data's mentions are pinned row for row by
+            // `mentions_print_what_the_sql_definitions_give`.
+            if case != "curated" {
+                each("mentions".into(), &["mentions"]);
+                each("mentions-unlinked".into(), &["mentions", "--unlinked"]);
+            }
+            each("stats".into(), &["stats"]);
+            for (n, text) in words.iter().enumerate() {
+                each(format!("search-{n}"), &["search", text, "--limit", "100"]);
+            }
+        }
+        for id in &shown {
+            let subject = read(
+                dir.path(),
+                &db,
+                &["corroboration", "--subject", id, "--format", "csv"],
+            );
+            assert_eq!(subject.code, 0, "{case} {id}: {}", subject.stderr);
+            outputs.push((format!("corroboration-subject/{id}.csv"), subject.stdout));
+            for format in ["table", "json"] {
+                let result = read(dir.path(), &db, &["show", id, "--format", format]);
+                assert_eq!(result.code, 0, "{case} show {id}: {}", result.stderr);
+                outputs.push((format!("show/{id}.{format}"), result.stdout));
+            }
+        }
+        for (name, actual) in outputs {
+            let file = golden.join(&name);
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                fs::create_dir_all(file.parent().unwrap()).unwrap();
+                fs::write(&file, &actual).unwrap();
+            }
+            let expected = fs::read_to_string(&file)
+                .unwrap_or_else(|_| panic!("{} is missing", file.display()));
+            assert_eq!(actual, expected, "the output in {} changed", file.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} outputs compared");
+}
+
+/// A word of a closed set (a stance, a conflict's reason) is read into its enum in one place;
+/// one the schema does not allow, in a damaged database, stops the reader with exit 2 and the
+/// word named, rather than being printed, or taken for the other stance.
+#[test]
+fn a_stored_word_outside_its_set_stops_the_reader() {
+    let (dir, db) = database(true);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE claims SET stance = 'perhaps' WHERE id = 'd-denial';
+         UPDATE statements SET stance = 'perhaps'
+          WHERE id = (SELECT statement_id FROM claims WHERE id = 'd-denial');",
+    )
+    .unwrap();
+    drop(conn);
+    for args in [
+        &["conflicts"][..],
+        &["corroboration"],
+        &["show", "deserters"],
+        &["show", "deserters", "--format", "json"],
+    ] {
+        let result = read(dir.path(), &db, args);
+        assert_eq!(result.code, 2, "{args:?}: {}", result.stdout);
+        assert!(
+            result
+                .stderr
+                .contains("`perhaps` is not a word this column may hold"),
+            "{args:?}: {}",
+            result.stderr
+        );
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE claims SET stance = 'denies' WHERE id = 'd-denial';
+         UPDATE conflict_pairs SET reason = 'odd' WHERE reason = 'functional';",
+    )
+    .unwrap();
+    drop(conn);
+    let result = read(dir.path(), &db, &["conflicts", "--format", "csv"]);
+    assert_eq!(result.code, 2, "{}", result.stdout);
+    assert!(
+        result.stderr.contains("`odd` is not a word"),
+        "{}",
+        result.stderr
+    );
+}

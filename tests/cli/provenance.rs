@@ -420,3 +420,65 @@ print(json.dumps({{
         .unwrap();
     assert!(rendered.status.success() && rendered.stderr.is_empty());
 }
+
+/// A claim's words are defined once, in Rust: the view layer's claim label ("not detained by
+/// Police"), which the exports give each claim node. The `nodes` view, which analysts query,
+/// words the same claims in SQL (its `label` column is part of the documented database), so it
+/// must agree: the subject's name, then that label, for every claim, denials and numbers too.
+#[test]
+fn the_nodes_view_words_each_claim_as_the_exports_label_it() {
+    let mut denied = 0;
+    let mut reals = 0;
+    for fixture in ["voices", "analysis"] {
+        let (dir, db) = build_database(
+            &fixtures().join(fixture).join("data"),
+            &fixtures().join(fixture).join("seeds"),
+        );
+        let out = dir.path().join("provenance.node-link.json");
+        read(
+            dir.path(),
+            &db,
+            &[
+                "export",
+                "node-link",
+                "--view",
+                "provenance",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        let graph: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let nodes: std::collections::BTreeMap<&str, &Value> = graph["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| (n["id"].as_str().unwrap(), n))
+            .collect();
+        let conn = Connection::open(&db).unwrap();
+        let mut compared = 0;
+        for node in nodes.values().filter(|n| n["kind"] == "claim") {
+            let subject = nodes[node["subject"].as_str().unwrap()]["label"]
+                .as_str()
+                .unwrap();
+            let words = format!("{subject} {}", node["label"].as_str().unwrap());
+            let label = one_row(
+                &conn,
+                &format!(
+                    "SELECT label FROM nodes WHERE id = '{}'",
+                    node["id"].as_str().unwrap()
+                ),
+            );
+            assert_eq!(label, [words], "claim {}", node["id"]);
+            denied += usize::from(node["stance"] == "denies");
+            compared += 1;
+        }
+        let count = |sql: &str| one_row(&conn, sql)[0].parse::<usize>().unwrap();
+        assert_eq!(compared, count("SELECT count(*) FROM claims"));
+        // `40.0` in the curated data is stored as a real number.
+        reals += count("SELECT count(*) FROM claims WHERE typeof(value) = 'real'");
+    }
+    assert!(
+        denied > 0 && reals > 0,
+        "{denied} denials, {reals} real numbers"
+    );
+}
