@@ -14,7 +14,7 @@ use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, export, failure, report};
 use crate::files::{self, ReadOnly};
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance;
-use crate::graph::views::ViewKind;
+use crate::view::ViewKind;
 use crate::{pipeline, store};
 
 #[derive(Debug, clap::Args)]

@@ -14,8 +14,8 @@ use super::{EXIT_FAILURE, EXIT_OK, failure, store_failure};
 use crate::diagnostic::closest;
 use crate::export::{self, ExportError, Format, STANDARD_FORMATS};
 use crate::files::{self, ReadOnly, Refused};
-use crate::graph::views::{Focus, FocusError, View, ViewKind, neighbourhood};
 use crate::store::{self, export::ClaimIndex, export::ExportData};
+use crate::view::{Focus, FocusError, View, ViewKind, neighbourhood};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

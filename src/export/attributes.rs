@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::{Serialize, Serializer};
 
-use crate::graph::views::{EdgeKind, Item, Support, View, claim_stances};
 use crate::store::export::{ClaimTarget, StoredValue};
+use crate::view::{EdgeKind, Item, Support, View, claim_stances};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttrType {

@@ -17,9 +17,9 @@ use petgraph::visit::EdgeRef;
 use super::attributes::{self, edge_label};
 use super::quote::{html, quoted, shorten, wrap};
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::{EdgeKind, Item, Stances, Support, View, ViewKind};
 use crate::model::{EntityKind, Stance};
 use crate::store::export::ClaimRow;
+use crate::view::{EdgeKind, Item, Stances, Support, View, ViewKind};
 
 /// The DOT source of a view.
 #[derive(Debug, Clone, Copy)]

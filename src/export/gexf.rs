@@ -12,8 +12,8 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::{EdgeKind, Item, Support, View};
 use crate::model::EntityKind;
+use crate::view::{EdgeKind, Item, Support, View};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Gexf;

@@ -10,8 +10,8 @@ use serde::{Serialize, Serializer};
 use super::attributes::edge_label;
 use super::pretty::Document;
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::{EdgeKind, Item, View, claim_stances};
 use crate::store::export::{ClaimTarget, ExportData, StoredValue};
+use crate::view::{EdgeKind, Item, View, claim_stances};
 
 /// The name every document of this shape carries in `format`.
 pub const FORMAT_NAME: &str = "claimgraph-graph";

@@ -16,7 +16,7 @@ mod render;
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 
-use crate::graph::views::{View, ViewKind};
+use crate::view::{View, ViewKind};
 
 /// Where an exporter writes: buffered, so the many small writes of a serialiser stay cheap
 /// whatever the destination.

@@ -2,7 +2,7 @@
 //! attribution chains and origins, curated links and conflicts, as plain rows sorted by id whose
 //! references to each other are positions in those lists. It reads the whole database, or only
 //! the claims and entities of one neighbourhood; [`ClaimIndex`] answers the walk that finds a
-//! neighbourhood (`graph::views::neighbourhood`), one node at a time, through the indexes.
+//! neighbourhood (`view::neighbourhood`), one node at a time, through the indexes.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

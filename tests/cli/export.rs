@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use claimgraph::export::{self, Format};
-use claimgraph::graph::views::{Focus, View, ViewKind, neighbourhood};
 use claimgraph::store::{self, export::ClaimIndex, export::read_claims};
+use claimgraph::view::{Focus, View, ViewKind, neighbourhood};
 use rusqlite::Connection;
 use serde_json::Value;
 
