@@ -14,7 +14,7 @@ use super::{EXIT_FAILURE, EXIT_OK, failure, store_failure};
 use crate::diagnostic::closest;
 use crate::export::{self, ExportError, Format, STANDARD_FORMATS};
 use crate::files::{self, ReadOnly, Refused};
-use crate::store::{self, export::ClaimIndex, export::ExportData};
+use crate::store::{self, snapshot::ClaimIndex, snapshot::Snapshot};
 use crate::view::{Focus, FocusError, View, ViewKind, neighbourhood};
 
 #[derive(Debug, clap::Args)]
@@ -100,8 +100,8 @@ pub fn run(args: &Args) -> u8 {
         None => None,
     };
     let data = match &near {
-        Some(near) => store::export::read_claims(&conn, &near.claims, &near.entities),
-        None => store::export::read(&conn),
+        Some(near) => store::snapshot::read_claims(&conn, &near.claims, &near.entities),
+        None => store::snapshot::read(&conn),
     };
     let data = match data {
         Ok(data) => data,
@@ -172,7 +172,7 @@ impl Unwritten {
 }
 
 /// An unknown or misplaced `--focus` is a usage error: say so, and what was probably meant.
-fn focus_failure(error: &FocusError, kind: ViewKind, data: &ExportData) -> u8 {
+fn focus_failure(error: &FocusError, kind: ViewKind, data: &Snapshot) -> u8 {
     say!("error: {error}");
     match error {
         FocusError::Unknown(id) => {
@@ -471,7 +471,7 @@ impl StandardSet {
 /// staging folder inside `folder`: `entities.dot`, `entities.svg`, `entities.json`, … SVGs are
 /// drawn only when Graphviz is installed and the view is small enough to lay out in time.
 pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet, StandardError> {
-    let data = store::export::read(&store::open_read(db)?)?;
+    let data = store::snapshot::read(&store::open_read(db)?)?;
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
         .tempdir_in(folder.path())

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::{Serialize, Serializer};
 
-use crate::store::export::{ClaimTarget, StoredValue};
+use crate::store::snapshot::{ClaimTarget, StoredValue};
 use crate::view::{EdgeKind, Item, Support, View, claim_stances};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

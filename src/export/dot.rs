@@ -18,7 +18,7 @@ use super::attributes::{self, edge_label};
 use super::quote::{html, quoted, shorten, wrap};
 use super::{ExportError, Exporter, Format, Output};
 use crate::model::{EntityKind, Stance};
-use crate::store::export::ClaimRow;
+use crate::store::snapshot::ClaimRow;
 use crate::view::{EdgeKind, Item, Stances, Support, View, ViewKind};
 
 /// The DOT source of a view.
@@ -439,7 +439,8 @@ fn claim_tooltip(view: &View<'_>, c: usize) -> String {
         };
         lines.push(format!(
             "conflicts with {other} ({}): {}",
-            conflict.reason, conflict.detail
+            conflict.reason.as_str(),
+            conflict.detail
         ));
     }
     lines.join("\n")

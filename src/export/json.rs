@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 use super::attributes::edge_label;
 use super::pretty::Document;
 use super::{ExportError, Exporter, Format, Output};
-use crate::store::export::{ClaimTarget, ExportData, StoredValue};
+use crate::store::snapshot::{ClaimTarget, Snapshot, StoredValue};
 use crate::view::{EdgeKind, Item, View, claim_stances};
 
 /// The name every document of this shape carries in `format`.
@@ -52,9 +52,9 @@ impl Exporter for Json {
 /// Positions in one of the lists of rows, written as the ids they stand for.
 #[derive(Debug, Clone, Copy)]
 enum Ids<'a> {
-    Entities(&'a ExportData, &'a [usize]),
-    Claims(&'a ExportData, &'a [usize]),
-    Sources(&'a ExportData, &'a [usize]),
+    Entities(&'a Snapshot, &'a [usize]),
+    Claims(&'a Snapshot, &'a [usize]),
+    Sources(&'a Snapshot, &'a [usize]),
 }
 
 impl Ids<'_> {
@@ -304,7 +304,7 @@ fn claim<'a>(view: &View<'a>, c: usize) -> ClaimOut<'a> {
                     } else {
                         &x.claim_a
                     },
-                    reason: &x.reason,
+                    reason: x.reason.as_str(),
                     detail: &x.detail,
                 }
             })

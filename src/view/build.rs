@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::draw::{End, Line, Mark, Refs, draw};
 use super::support::support;
 use super::{EdgeKind, Item, ViewEdge, ViewKind, ViewNode};
-use crate::store::export::{ClaimTarget, ExportData};
+use crate::store::snapshot::{ClaimTarget, Snapshot};
 
 /// The nodes a neighbourhood keeps, by position in the rows it was read with.
 #[derive(Debug)]
@@ -22,7 +22,7 @@ type Share = (Item, Item, EdgeKind, usize);
 /// Collects what the claims draw, then adds nodes and edges to the graph in id order.
 pub(super) struct Builder<'a> {
     kind: ViewKind,
-    data: &'a ExportData,
+    data: &'a Snapshot,
     keep: Option<&'a Keep>,
     /// Per entity: `None` if it is no node, else the claims giving it values.
     entities: Vec<Option<Vec<usize>>>,
@@ -32,7 +32,7 @@ pub(super) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub(super) fn new(kind: ViewKind, data: &'a ExportData, keep: Option<&'a Keep>) -> Builder<'a> {
+    pub(super) fn new(kind: ViewKind, data: &'a Snapshot, keep: Option<&'a Keep>) -> Builder<'a> {
         Builder {
             kind,
             data,
@@ -183,7 +183,7 @@ impl<'a> Builder<'a> {
 }
 
 /// An edge's id: what it joins and how, unique in its view.
-fn edge_id(data: &ExportData, from: Item, to: Item, kind: EdgeKind) -> String {
+fn edge_id(data: &Snapshot, from: Item, to: Item, kind: EdgeKind) -> String {
     let id = |item: Item| match item {
         Item::Entity(e) => data.entities[e].id.as_str(),
         Item::Claim(c) => data.claims[c].id.as_str(),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 use super::draw::{End, Mark, Refs, draw};
 use super::{View, ViewKind};
 use crate::store::StoreError;
-use crate::store::export::{ClaimIndex, ClaimLinks};
+use crate::store::snapshot::{ClaimIndex, ClaimLinks};
 
 /// The neighbourhood a view was cut down to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use petgraph::graph::NodeIndex;
 
 use super::{Item, View};
 use crate::model::Stance;
-use crate::store::export::{ClaimRow, ClaimTarget};
+use crate::store::snapshot::{ClaimRow, ClaimTarget};
 
 impl<'a> View<'a> {
     /// The entity's name, or the claim's short form ("not detained by Russian authorities").
@@ -72,8 +72,10 @@ impl<'a> View<'a> {
         let mut fields: Vec<(&'a str, Vec<&'a str>)> = Vec::new();
         for link in &self.data.entities[entity].links {
             match fields.last_mut() {
-                Some((field, targets)) if *field == link.field => targets.push(&link.target),
-                _ => fields.push((&link.field, vec![&link.target])),
+                Some((field, targets)) if *field == link.field.as_str() => {
+                    targets.push(&link.target)
+                }
+                _ => fields.push((link.field.as_str(), vec![&link.target])),
             }
         }
         fields

@@ -1,5 +1,5 @@
 //! What a view is: its kind, its nodes and edges, and the rows they stand for. A view is made
-//! from the rows read from the database ([`ExportData`]): `entities` (the claims folded into one edge per
+//! from the rows read from the database ([`Snapshot`]): `entities` (the claims folded into one edge per
 //! subject–predicate–object), `provenance` (reporter → claim → subject, with citing chains) and
 //! `citations` (who cites whom). [`draw`] is the one definition of what a claim adds to each
 //! view, [`build`] makes the petgraph graph from it, [`focus`] finds and cuts neighbourhoods,
@@ -19,7 +19,7 @@ use std::fmt;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::store::export::{ExportData, Role};
+use crate::store::snapshot::{Role, Snapshot};
 
 pub use focus::{Focus, FocusError, Neighbourhood, neighbourhood};
 pub use support::{Stances, Support, claim_stances};
@@ -67,7 +67,7 @@ impl fmt::Display for ViewKind {
     }
 }
 
-/// What a node stands for: a position in [`ExportData::entities`] or [`ExportData::claims`].
+/// What a node stands for: a position in [`Snapshot::entities`] or [`Snapshot::claims`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Item {
     Entity(usize),
@@ -84,7 +84,7 @@ pub struct ViewNode {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EdgeKind {
-    /// The claims of one subject, predicate (index into [`ExportData::predicates`]) and object.
+    /// The claims of one subject, predicate (index into [`Snapshot::predicates`]) and object.
     Statement { predicate: usize },
     /// reporter → claim
     Reported,
@@ -122,14 +122,14 @@ pub struct ViewEdge {
 #[derive(Debug)]
 pub struct View<'a> {
     pub kind: ViewKind,
-    pub data: &'a ExportData,
+    pub data: &'a Snapshot,
     pub graph: DiGraph<ViewNode, ViewEdge>,
     pub focus: Option<Focus>,
 }
 
 impl<'a> View<'a> {
     /// The whole view of `data`.
-    pub fn new(kind: ViewKind, data: &'a ExportData) -> View<'a> {
+    pub fn new(kind: ViewKind, data: &'a Snapshot) -> View<'a> {
         View {
             kind,
             data,
@@ -139,11 +139,11 @@ impl<'a> View<'a> {
     }
 
     /// The neighbourhood `near` (found by [`neighbourhood`]) of the view, from `data` read for
-    /// it ([`crate::store::export::read_claims`]): the same nodes and edges, with the same
+    /// it ([`crate::store::snapshot::read_claims`]): the same nodes and edges, with the same
     /// claims behind them, as the whole view cut by [`View::focus`].
     pub fn around(
         kind: ViewKind,
-        data: &'a ExportData,
+        data: &'a Snapshot,
         near: &Neighbourhood,
         focus: Focus,
     ) -> View<'a> {

@@ -2,7 +2,7 @@
 //! voices for and against it, counted apart.
 
 use crate::model::Stance;
-use crate::store::export::{ClaimRow, ExportData};
+use crate::store::snapshot::{ClaimRow, Snapshot};
 
 /// What the claims behind a node or edge agree on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +26,7 @@ impl Stances {
 /// The claims behind an edge and what they add up to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Support {
-    /// Indexes into [`ExportData::claims`], in id order.
+    /// Indexes into [`Snapshot::claims`], in id order.
     pub claims: Vec<usize>,
     /// Distinct reporters, entity indexes in id order.
     pub reporters: Vec<usize>,
@@ -36,7 +36,7 @@ pub struct Support {
     /// Distinct voices of the denying claims: the independent origins against it. They never
     /// count towards `affirming`, the edge's weight or its line width.
     pub denying: Vec<usize>,
-    /// Distinct source documents, indexes into [`ExportData::sources`].
+    /// Distinct source documents, indexes into [`Snapshot::sources`].
     pub documents: Vec<usize>,
     pub stance: Stances,
     /// Every claim is hedged ("reportedly", "could not be verified").
@@ -53,7 +53,7 @@ impl Support {
 }
 
 /// What the claims of an edge (sorted, distinct) add up to.
-pub(super) fn support(data: &ExportData, claims: Vec<usize>) -> Support {
+pub(super) fn support(data: &Snapshot, claims: Vec<usize>) -> Support {
     let rows = || claims.iter().map(|&c| &data.claims[c]);
     let distinct = |f: fn(&ClaimRow) -> usize, stance: Option<Stance>| -> Vec<usize> {
         let mut items: Vec<usize> = rows()

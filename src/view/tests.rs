@@ -1,9 +1,10 @@
 //! The views made from a small snapshot by hand: what each view draws, and the neighbourhoods.
 
 use super::*;
+use crate::graph::provenance::ConflictReason;
 use crate::model::{EntityKind, Stance};
-use crate::store::export::{
-    ClaimRow, ClaimTarget, ConflictRow, EntityRow, ExportData, PredicateRow, SourceRow, StoredValue,
+use crate::store::snapshot::{
+    ClaimRow, ClaimTarget, ConflictRow, EntityRow, PredicateRow, Snapshot, SourceRow, StoredValue,
 };
 
 fn entity(id: &str, kind: EntityKind) -> EntityRow {
@@ -68,7 +69,7 @@ fn claim(
 
 /// Two documents disagree on whether `a` is held by `b`; the first also counts `a`, citing
 /// `c`, who cites `d`.
-fn data() -> ExportData {
+fn data() -> Snapshot {
     let held = || ClaimTarget::Entity(1);
     let mut claims = vec![
         claim("c1", 0, &[2], held(), Stance::Affirms),
@@ -83,7 +84,7 @@ fn data() -> ExportData {
     ];
     claims[0].conflicts = vec![0];
     claims[1].conflicts = vec![0];
-    ExportData {
+    Snapshot {
         entities: vec![
             entity("a", EntityKind::Group),
             entity("b", EntityKind::Organisation),
@@ -107,7 +108,7 @@ fn data() -> ExportData {
         conflicts: vec![ConflictRow {
             claim_a: "c1".to_owned(),
             claim_b: "c2".to_owned(),
-            reason: "opposite-stance".to_owned(),
+            reason: ConflictReason::OppositeStance,
             detail: "one claim affirms what the other denies".to_owned(),
         }],
     }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use claimgraph::export::{self, Format};
-use claimgraph::store::{self, export::ClaimIndex, export::read_claims};
+use claimgraph::store::{self, snapshot::ClaimIndex, snapshot::read_claims};
 use claimgraph::view::{Focus, View, ViewKind, neighbourhood};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -671,7 +671,7 @@ const OWN_FORMATS: [Format; 6] = [
 fn a_focus_read_through_the_indexes_draws_the_whole_view_cut_down() {
     for built in [curated(), hostile()] {
         let conn = store::open_read(&built.db).unwrap();
-        let all = store::export::read(&conn).unwrap();
+        let all = store::snapshot::read(&conn).unwrap();
         let index = ClaimIndex::new(&conn);
         for kind in ViewKind::ALL {
             let whole = View::new(kind, &all);
@@ -752,7 +752,7 @@ fn first_difference(a: &[u8], b: &[u8]) -> String {
 fn export_focus_writes_the_cut_of_the_whole_view() {
     let built = hostile();
     let conn = store::open_read(&built.db).unwrap();
-    let all = store::export::read(&conn).unwrap();
+    let all = store::snapshot::read(&conn).unwrap();
     for (kind, id, depth) in [
         (ViewKind::Entities, "subgraph", 1),
         (ViewKind::Entities, "1abc", 0),
