@@ -315,7 +315,6 @@ impl Serialize for Fields<'_> {
 
 /// A node's attributes that have a value, in [`NODE_KEYS`] order.
 pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'a>)> {
-    let data = view.data;
     let mut out: Vec<(&'static str, AttrValue<'a>)> = vec![
         ("label", AttrValue::Text(view.node_label(n))),
         ("kind", AttrValue::Text(Cow::Borrowed(view.node_kind(n)))),
@@ -324,7 +323,7 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
     let node = &view.graph[n];
     match node.item {
         Item::Entity(e) => {
-            let entity = &data.entities[e];
+            let entity = view.entity(e);
             if let Some(d) = &entity.description {
                 out.push(("description", text(d)));
             }
@@ -346,21 +345,21 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
                     .values
                     .iter()
                     .map(|&c| {
-                        let claim = &data.claims[c];
+                        let claim = view.claim(c);
                         Cow::Owned(format!(
                             "{}: {}",
-                            data.predicates[claim.predicate].label,
+                            view.predicate(claim.predicate).label,
                             view.target_text(claim)
                         ))
                     })
                     .collect();
-                let ids = node.values.iter().map(|&c| data.claims[c].id.as_str());
+                let ids = node.values.iter().map(|&c| view.claim(c).id.as_str());
                 out.push(("values", AttrValue::Texts(values)));
                 out.push(("value_claims", AttrValue::Ids(ids.collect())));
             }
         }
         Item::Claim(c) => {
-            let claim = &data.claims[c];
+            let claim = view.claim(c);
             out.push(("document", text(view.source_id(claim))));
             out.push(("reporter", text(view.entity_id(claim.reporter))));
             if !claim.citing.is_empty() {
@@ -372,7 +371,7 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
             out.push(("interested", AttrValue::Boolean(claim.interested)));
             out.push(("aligned", AttrValue::Boolean(claim.aligned)));
             out.push(("subject", text(view.entity_id(claim.subject))));
-            out.push(("predicate", text(&data.predicates[claim.predicate].id)));
+            out.push(("predicate", text(&view.predicate(claim.predicate).id)));
             match &claim.target {
                 ClaimTarget::Entity(e) => out.push(("object", text(view.entity_id(*e)))),
                 ClaimTarget::Value(StoredValue::Text(t)) => out.push(("value", text(t))),
@@ -398,7 +397,6 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
 
 /// An edge's attributes that have a value, in [`EDGE_KEYS`] order.
 pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'a>)> {
-    let data = view.data;
     let edge = &view.graph[e];
     let support = &edge.support;
     let mut out: Vec<(&'static str, AttrValue<'a>)> = vec![
@@ -408,7 +406,7 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
     match &edge.kind {
         EdgeKind::Statement { predicate } => out.push((
             "predicate",
-            AttrValue::Text(Cow::Borrowed(&data.predicates[*predicate].id)),
+            AttrValue::Text(Cow::Borrowed(&view.predicate(*predicate).id)),
         )),
         EdgeKind::Cites { position } => out.push((
             "position",
@@ -417,7 +415,7 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
         _ => {}
     }
     let count = |n: usize| AttrValue::Integer(i64::try_from(n).unwrap_or(i64::MAX));
-    let claims = support.claims.iter().map(|&c| data.claims[c].id.as_str());
+    let claims = support.claims.iter().map(|&c| view.claim(c).id.as_str());
     out.push(("claims", AttrValue::Ids(claims.collect())));
     out.push(("claim_count", count(support.claims.len())));
     let reporters = support.reporters.iter().map(|&r| view.entity_id(r));
@@ -460,7 +458,7 @@ pub const DENIED_WEIGHT: f64 = 0.1;
 /// How an edge kind reads in a diagram or tool: the predicate label, or the relation.
 pub fn edge_label<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     match kind {
-        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.data.predicates[*predicate].label),
+        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.predicate(*predicate).label),
         EdgeKind::Cites { position } => Cow::Owned(format!("cites ({position})")),
         EdgeKind::Citation => Cow::Borrowed("cites"),
         other => Cow::Borrowed(other.as_str()),

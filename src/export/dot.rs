@@ -130,14 +130,14 @@ fn graph(view: &View<'_>) -> Graph {
             for n in view.graph.node_indices() {
                 match view.graph[n].item {
                     Item::Claim(c) => documents
-                        .entry(view.data.claims[c].source)
+                        .entry(view.claim(c).source)
                         .or_default()
                         .push(node_stmt(view, n)),
                     Item::Entity(_) => stmts.push(node_stmt(view, n)),
                 }
             }
             for (source, nodes) in documents {
-                let id = &view.data.sources[source].id;
+                let id = &view.source(source).id;
                 let mut body = vec![stmt_attrs(
                     "graph",
                     vec![
@@ -214,7 +214,7 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
 }
 
 fn document_title(view: &View<'_>, source: usize) -> String {
-    let row = &view.data.sources[source];
+    let row = view.source(source);
     let name = view.entity_name(row.entity);
     match (&row.title, &row.published) {
         (Some(title), Some(published)) if title != name => {
@@ -227,7 +227,7 @@ fn document_title(view: &View<'_>, source: usize) -> String {
 
 /// A cluster's HTML-like label: the document's name in bold, its date and title below.
 fn document_label(view: &View<'_>, source: usize) -> Id {
-    let row = &view.data.sources[source];
+    let row = view.source(source);
     let mut label = format!(
         "<B>{}</B>",
         html(&shorten(view.entity_name(row.entity), 120))
@@ -250,7 +250,7 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
     let mut attrs = vec![attr("id", &format!("node:{id}"))];
     match view.graph[n].item {
         Item::Entity(e) => {
-            let entity = &view.data.entities[e];
+            let entity = view.entity(e);
             let (shape, fill, border) = kind_style(entity.kind);
             attrs.extend([
                 attr("label", &wrap(&entity.name, LABEL_WIDTH)),
@@ -264,7 +264,7 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
             }
         }
         Item::Claim(c) => {
-            let claim = &view.data.claims[c];
+            let claim = view.claim(c);
             let mut style = vec!["rounded", "filled"];
             if claim.stance == Stance::Denies {
                 style.push("dashed");
@@ -350,7 +350,7 @@ fn chain_position(view: &View<'_>, support: &Support, position: usize) -> Option
     let long = support
         .claims
         .iter()
-        .any(|&c| view.data.claims[c].citing.len() > 1);
+        .any(|&c| view.claim(c).citing.len() > 1);
     long.then(|| position.to_string())
 }
 
@@ -395,7 +395,7 @@ fn entity_tooltip(view: &View<'_>, n: NodeIndex) -> String {
     let Item::Entity(e) = view.graph[n].item else {
         unreachable!("entity nodes only")
     };
-    let entity = &view.data.entities[e];
+    let entity = view.entity(e);
     let mut lines = vec![
         entity.name.clone(),
         format!("{} · {}", entity.kind, entity.id),
@@ -419,7 +419,7 @@ fn entity_tooltip(view: &View<'_>, n: NodeIndex) -> String {
 }
 
 fn claim_tooltip(view: &View<'_>, c: usize) -> String {
-    let claim = &view.data.claims[c];
+    let claim = view.claim(c);
     let mut lines = vec![view.claim_sentence(c)];
     let mut about = vec![claim.id.clone(), document_title(view, claim.source)];
     if let Some(when) = &claim.when {
@@ -431,7 +431,7 @@ fn claim_tooltip(view: &View<'_>, c: usize) -> String {
     if let Some(note) = &claim.note {
         lines.push(format!("note: {}", shorten(note, QUOTE_CHARS)));
     }
-    for conflict in claim.conflicts.iter().map(|&x| &view.data.conflicts[x]) {
+    for conflict in view.conflicts_of(claim) {
         let other = if conflict.claim_a == claim.id {
             &conflict.claim_b
         } else {
@@ -472,12 +472,12 @@ fn claim_lines(view: &View<'_>, claims: &[usize]) -> Vec<String> {
         .iter()
         .take(TOOLTIP_CLAIMS)
         .map(|&c| {
-            let claim = &view.data.claims[c];
+            let claim = view.claim(c);
             format!(
                 "• {} — {} in {}: “{}”",
                 view.claim_label(c),
                 attribution(view, claim),
-                view.entity_name(view.data.sources[claim.source].entity),
+                view.entity_name(view.source(claim.source).entity),
                 shorten(&claim.quote, QUOTE_CHARS)
             )
         })
@@ -511,7 +511,7 @@ fn edge_tooltip(view: &View<'_>, from: NodeIndex, to: NodeIndex, e: EdgeIndex) -
     let reporters: Vec<&str> = support
         .reporters
         .iter()
-        .map(|&r| view.data.entities[r].name.as_str())
+        .map(|&r| view.entity(r).name.as_str())
         .collect();
     lines.push(format!(
         "{} in {}, {}; reported by {}",
@@ -530,7 +530,7 @@ fn corroboration(view: &View<'_>, support: &Support) -> String {
     let names = |voices: &[usize]| -> String {
         let names: Vec<&str> = voices
             .iter()
-            .map(|&v| view.data.entities[v].name.as_str())
+            .map(|&v| view.entity(v).name.as_str())
             .collect();
         names.join(", ")
     };
@@ -578,7 +578,7 @@ fn legend(view: &View<'_>) -> Stmt {
         .graph
         .node_weights()
         .filter_map(|n| match n.item {
-            Item::Entity(e) => Some(view.data.entities[e].kind),
+            Item::Entity(e) => Some(view.entity(e).kind),
             Item::Claim(_) => None,
         })
         .collect();

@@ -65,7 +65,7 @@ fn edge_colour(support: &Support) -> (u8, u8, u8) {
 /// What tells an edge from a parallel one between the same nodes.
 fn edge_kind<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     match kind {
-        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.data.predicates[*predicate].id),
+        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.predicate(*predicate).id),
         EdgeKind::Cites { position } => Cow::Owned(format!("cites:{position}")),
         other => Cow::Borrowed(other.as_str()),
     }
@@ -115,7 +115,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                     w.create_element("nodes").write_inner_content(|w| {
                         for n in view.graph.node_indices() {
                             let kind = match view.graph[n].item {
-                                Item::Entity(e) => Some(view.data.entities[e].kind),
+                                Item::Entity(e) => Some(view.entity(e).kind),
                                 Item::Claim(_) => None,
                             };
                             let colour = colour(kind);

@@ -19,7 +19,9 @@ use std::fmt;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::store::snapshot::{Role, Snapshot};
+use crate::store::snapshot::{
+    ClaimRow, ConflictRow, EntityRow, PredicateRow, Role, Snapshot, SourceRow,
+};
 
 pub use focus::{Focus, FocusError, Neighbourhood, neighbourhood};
 pub use support::{Stances, Support, claim_stances};
@@ -122,12 +124,46 @@ pub struct ViewEdge {
 #[derive(Debug)]
 pub struct View<'a> {
     pub kind: ViewKind,
-    pub data: &'a Snapshot,
+    /// The rows the nodes and edges point into; read them through the methods that say what
+    /// they return ([`View::entity`], [`View::claim`], …).
+    data: &'a Snapshot,
     pub graph: DiGraph<ViewNode, ViewEdge>,
     pub focus: Option<Focus>,
 }
 
 impl<'a> View<'a> {
+    /// The entity at a position the view holds (an [`Item::Entity`], a claim's reporter,
+    /// subject, object or cited entity, a voice of a [`Support`]).
+    pub fn entity(&self, entity: usize) -> &'a EntityRow {
+        &self.data.entities[entity]
+    }
+
+    /// The claim at a position the view holds (an [`Item::Claim`], a claim behind an edge or a
+    /// value of a node).
+    pub fn claim(&self, claim: usize) -> &'a ClaimRow {
+        &self.data.claims[claim]
+    }
+
+    /// The source document at a position the view holds (a claim's `source`, a document of a
+    /// [`Support`]).
+    pub fn source(&self, source: usize) -> &'a SourceRow {
+        &self.data.sources[source]
+    }
+
+    /// The predicate at a position (a claim's `predicate`, a statement edge's).
+    pub fn predicate(&self, predicate: usize) -> &'a PredicateRow {
+        &self.data.predicates[predicate]
+    }
+
+    /// The conflicts a claim is part of, in order.
+    pub fn conflicts_of(
+        &self,
+        claim: &'a ClaimRow,
+    ) -> impl Iterator<Item = &'a ConflictRow> + use<'a> {
+        let conflicts = &self.data.conflicts;
+        claim.conflicts.iter().map(move |&x| &conflicts[x])
+    }
+
     /// The whole view of `data`.
     pub fn new(kind: ViewKind, data: &'a Snapshot) -> View<'a> {
         View {
