@@ -439,7 +439,8 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
 
 /// An edge's weight in tools (Gephi's layouts and rankings, line widths): for a statement, the
 /// independent origins that affirm it, so that a denial never adds weight; for a step of
-/// citing chains, the claims that take it; for the edges of one claim, 1. A statement only
+/// citing chains, the claims that take it; for the edges of one claim and a curated link, 1. A
+/// statement only
 /// denied weighs [`DENIED_WEIGHT`], less than any affirmed one: Gephi drops an edge of weight 0,
 /// and the denial would vanish from the graph.
 pub fn weight(kind: &EdgeKind, support: &Support) -> f64 {
@@ -447,7 +448,7 @@ pub fn weight(kind: &EdgeKind, support: &Support) -> f64 {
         EdgeKind::Statement { .. } if support.affirming.is_empty() => return DENIED_WEIGHT,
         EdgeKind::Statement { .. } => support.affirming.len(),
         EdgeKind::Citation => support.claims.len(),
-        EdgeKind::Reported | EdgeKind::Cites { .. } | EdgeKind::About => 1,
+        EdgeKind::Reported | EdgeKind::Cites { .. } | EdgeKind::About | EdgeKind::Link { .. } => 1,
     };
     n as f64
 }
@@ -455,12 +456,14 @@ pub fn weight(kind: &EdgeKind, support: &Support) -> f64 {
 /// The weight of a statement no voice affirms.
 pub const DENIED_WEIGHT: f64 = 0.1;
 
-/// How an edge kind reads in a diagram or tool: the predicate label, or the relation.
+/// How an edge kind reads in a diagram or tool: the predicate label, the curated field, or the
+/// relation.
 pub fn edge_label<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     match kind {
         EdgeKind::Statement { predicate } => Cow::Borrowed(&view.predicate(*predicate).label),
         EdgeKind::Cites { position } => Cow::Owned(format!("cites ({position})")),
         EdgeKind::Citation => Cow::Borrowed("cites"),
+        EdgeKind::Link { field } => Cow::Borrowed(field.as_str()),
         other => Cow::Borrowed(other.as_str()),
     }
 }

@@ -55,6 +55,8 @@ const INK: &str = "#404040";
 const DOCUMENT: &str = "#f7f7f7";
 const REPORTED: &str = "#2f5597";
 const CITES: &str = "#c55a11";
+/// A curated link: the analyst's own fact, drawn apart from what claims say.
+const LINK: &str = "#7f7f7f";
 
 /// Shape, fill and border colour of an entity kind.
 fn kind_style(kind: EntityKind) -> (&'static str, &'static str, &'static str) {
@@ -339,6 +341,13 @@ fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> S
             ]);
         }
         EdgeKind::About => attrs.push(attr("penwidth", "1.0")),
+        EdgeKind::Link { .. } => attrs.extend([
+            attr("label", &edge_label(view, &edge.kind)),
+            attr("color", LINK),
+            attr("fontcolor", LINK),
+            attr("arrowhead", "empty"),
+            attr("penwidth", "0.8"),
+        ]),
     }
     attrs.push(attr("tooltip", &tooltip));
     edge_between(view.node_id(from), view.node_id(to), attrs)
@@ -497,6 +506,10 @@ fn edge_tooltip(view: &View<'_>, from: NodeIndex, to: NodeIndex, e: EdgeIndex) -
         edge_label(view, &edge.kind),
         view.node_label(to)
     )];
+    if let EdgeKind::Link { field } = edge.kind {
+        lines.push(format!("curated field `{}`, no claim", field.as_str()));
+        return lines.join("\n");
+    }
     // A claim's own edges need only say which claim: its node's tooltip has the rest.
     if let [claim] = support.claims.as_slice()
         && view.kind == ViewKind::Provenance
@@ -730,6 +743,18 @@ fn line_samples(kind: ViewKind) -> Vec<(&'static str, Vec<Attribute>)> {
                 sample(
                     "(conflicting): contradicts\nanother claim",
                     &[("color", RED), ("fontcolor", RED)],
+                ),
+            ),
+            (
+                "link",
+                sample(
+                    "curated field\n(nationality, part_of, …)",
+                    &[
+                        ("color", LINK),
+                        ("fontcolor", LINK),
+                        ("arrowhead", "empty"),
+                        ("penwidth", "0.8"),
+                    ],
                 ),
             ),
         ],

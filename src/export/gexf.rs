@@ -67,6 +67,7 @@ fn edge_kind<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     match kind {
         EdgeKind::Statement { predicate } => Cow::Borrowed(&view.predicate(*predicate).id),
         EdgeKind::Cites { position } => Cow::Owned(format!("cites:{position}")),
+        EdgeKind::Link { field } => Cow::Owned(format!("link:{}", field.as_str())),
         other => Cow::Borrowed(other.as_str()),
     }
 }

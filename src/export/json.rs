@@ -16,7 +16,7 @@ use crate::view::{EdgeKind, Item, View, claim_stances};
 /// The name every document of this shape carries in `format`.
 pub const FORMAT_NAME: &str = "claimgraph-graph";
 /// Raised when the shape changes in a way readers must know about.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Json;
@@ -131,6 +131,8 @@ struct EdgeOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     predicate: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     position: Option<usize>,
     claims: Ids<'a>,
     reporters: Ids<'a>,
@@ -238,6 +240,10 @@ fn edge<'a>(view: &'a View<'a>, e: EdgeIndex) -> EdgeOut<'a> {
         label: edge_label(view, &edge.kind),
         predicate: match edge.kind {
             EdgeKind::Statement { predicate } => Some(view.predicate(predicate).id.as_str()),
+            _ => None,
+        },
+        field: match edge.kind {
+            EdgeKind::Link { field } => Some(field.as_str()),
             _ => None,
         },
         position: match edge.kind {

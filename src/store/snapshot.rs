@@ -743,19 +743,30 @@ pub enum Role {
     Cited,
 }
 
-/// A claim's references by id: enough to tell which nodes of a view it draws and joins.
+/// A claim's references by id: enough to tell which nodes of a view it draws and joins, and by
+/// which predicate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimLinks {
     pub id: String,
     pub reporter: String,
     pub subject: String,
+    pub predicate: String,
     pub object: Option<String>,
     /// Nearest first.
     pub citing: Vec<String>,
 }
 
-/// The claims that touch one node, read through the indexes on `claims` and
-/// `claim_citations`: what a walk through a neighbourhood asks, one node at a time.
+/// A curated link by the ids of its two ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkEnds {
+    pub from: String,
+    pub field: RefField,
+    pub to: String,
+}
+
+/// The claims and curated links that touch one node, read through the indexes on `claims`,
+/// `claim_citations` and `entity_links`: what a walk through a view asks, one node at a time.
+/// Each question looks at the command's clock first, so no walk outlives its time limit.
 #[derive(Debug)]
 pub struct ClaimIndex<'c> {
     conn: &'c Connection,
@@ -768,6 +779,7 @@ impl<'c> ClaimIndex<'c> {
 
     /// The claims in which `entity` plays `role`, in id order.
     pub fn claims_with(&self, role: Role, entity: &str) -> Result<Vec<ClaimLinks>, StoreError> {
+        super::read::check_clock()?;
         self.links(
             match role {
                 Role::Subject => "c.subject_id = ?1",
@@ -783,7 +795,32 @@ impl<'c> ClaimIndex<'c> {
 
     /// The claim with this id, if there is one.
     pub fn claim(&self, id: &str) -> Result<Option<ClaimLinks>, StoreError> {
+        super::read::check_clock()?;
         Ok(self.links("c.id = ?1", id)?.pop())
+    }
+
+    /// The curated links from `entity` (by field, in the order written), then those to it.
+    pub fn links_at(&self, entity: &str) -> Result<Vec<LinkEnds>, StoreError> {
+        super::read::check_clock()?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT entity_id, field, target_id FROM (
+                SELECT entity_id, field, position, target_id, 0 AS incoming
+                FROM entity_links WHERE entity_id = ?1
+                UNION ALL
+                SELECT entity_id, field, position, target_id, 1
+                FROM entity_links WHERE target_id = ?1
+             ) ORDER BY incoming, entity_id, field, position",
+        )?;
+        let links = statement
+            .query_map([entity], |r| {
+                Ok(LinkEnds {
+                    from: r.get(0)?,
+                    field: known(1, text(r, 1)?, ref_field)?,
+                    to: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(links)
     }
 
     /// Whether an entity has this id.
@@ -800,7 +837,7 @@ impl<'c> ClaimIndex<'c> {
     /// of the citing chain.
     fn links(&self, condition: &str, value: &str) -> Result<Vec<ClaimLinks>, StoreError> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT c.id, c.reported_by, c.subject_id, c.object_id, cc.entity_id
+            "SELECT c.id, c.reported_by, c.subject_id, c.object_id, cc.entity_id, c.predicate
              FROM claims c LEFT JOIN claim_citations cc ON cc.claim_id = c.id
              WHERE {condition}
              ORDER BY c.id, cc.position"
@@ -814,6 +851,7 @@ impl<'c> ClaimIndex<'c> {
                     id: id.to_owned(),
                     reporter: r.get(1)?,
                     subject: r.get(2)?,
+                    predicate: r.get(5)?,
                     object: r.get(3)?,
                     citing: Vec::new(),
                 });

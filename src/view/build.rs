@@ -1,10 +1,10 @@
-//! Builds a view's petgraph graph from the rows: what every claim draws, gathered into one
-//! edge per pair of ends and kind, with the claims behind each.
+//! Builds a view's petgraph graph from the rows: what every claim and curated link draws,
+//! gathered into one edge per pair of ends and kind, with the claims behind each.
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 
-use super::draw::{End, Line, Mark, Refs, draw};
+use super::draw::{End, Line, Mark, Refs, draw, draw_link};
 use super::support::support;
 use super::{EdgeKind, Item, ViewEdge, ViewKind, ViewNode};
 use crate::store::snapshot::{ClaimTarget, Snapshot};
@@ -16,8 +16,9 @@ pub(super) struct Keep {
     pub(super) claims: Vec<bool>,
 }
 
-/// One claim's share in one edge, before the claims of each edge are gathered.
-type Share = (Item, Item, EdgeKind, usize);
+/// One claim's share in one edge (`None` for a curated link's, which no claim states), before
+/// the claims of each edge are gathered.
+type Share = (Item, Item, EdgeKind, Option<usize>);
 
 /// Collects what the claims draw, then adds nodes and edges to the graph in id order.
 pub(super) struct Builder<'a> {
@@ -92,19 +93,34 @@ impl<'a> Builder<'a> {
                     if self.kept(from) && self.kept(to) {
                         self.node(from);
                         self.node(to);
-                        let kind = match kind {
-                            Line::Statement => EdgeKind::Statement {
-                                predicate: claim.predicate,
-                            },
-                            Line::Reported => EdgeKind::Reported,
-                            Line::Cites { position } => EdgeKind::Cites { position },
-                            Line::About => EdgeKind::About,
-                            Line::Citation => EdgeKind::Citation,
-                        };
-                        self.shares.push((from, to, kind, c));
+                        let kind = edge_kind(kind, claim.predicate);
+                        self.shares.push((from, to, kind, Some(c)));
                     }
                 }
             });
+        }
+        for (e, entity) in data.entities.iter().enumerate() {
+            for link in &entity.links {
+                // In a neighbourhood's rows, the entity named need not have been read.
+                let Some(target) = data.entity_position(&link.target) else {
+                    continue;
+                };
+                draw_link(self.kind, e, link.field, target, |mark| {
+                    if let Mark::Edge {
+                        from: End::Entity(from),
+                        to: End::Entity(to),
+                        kind: Line::Link { field },
+                    } = mark
+                    {
+                        let (from, to) = (Item::Entity(from), Item::Entity(to));
+                        if self.kept(from) && self.kept(to) {
+                            self.node(from);
+                            self.node(to);
+                            self.shares.push((from, to, EdgeKind::Link { field }, None));
+                        }
+                    }
+                });
+            }
         }
         // A neighbourhood keeps its nodes even when no claim it read draws them, as a
         // neighbourhood of depth 0 does.
@@ -140,7 +156,7 @@ impl<'a> Builder<'a> {
             .map(|run| {
                 let shares = &shares[run[0]..run[1]];
                 let (from, to, kind, _) = shares[0];
-                let claims = shares.iter().map(|share| share.3).collect();
+                let claims = shares.iter().filter_map(|share| share.3).collect();
                 let edge = ViewEdge {
                     id: edge_id(data, from, to, kind),
                     kind,
@@ -199,5 +215,18 @@ fn edge_id(data: &Snapshot, from: Item, to: Item, kind: EdgeKind) -> String {
         EdgeKind::Cites { position } => format!("cites/{}/{position}", id(from)),
         EdgeKind::About => format!("about/{}", id(from)),
         EdgeKind::Citation => format!("citation/{}/{}", id(from), id(to)),
+        EdgeKind::Link { field } => format!("link/{}/{}/{}", id(from), field.as_str(), id(to)),
+    }
+}
+
+/// The edge a [`Line`] of a claim becomes; a statement's predicate is the claim's.
+fn edge_kind(line: Line, predicate: usize) -> EdgeKind {
+    match line {
+        Line::Statement => EdgeKind::Statement { predicate },
+        Line::Reported => EdgeKind::Reported,
+        Line::Cites { position } => EdgeKind::Cites { position },
+        Line::About => EdgeKind::About,
+        Line::Citation => EdgeKind::Citation,
+        Line::Link { field } => EdgeKind::Link { field },
     }
 }

@@ -1,8 +1,10 @@
-//! What a claim adds to each view: the one definition of the three views, shared by the
-//! builder ([`super::build`]) and the walk through the database ([`super::focus`]), so a
-//! neighbourhood found by one is the neighbourhood the other draws.
+//! What a claim, and a curated link, adds to each view: the one definition of the three views,
+//! shared by the builder ([`super::build`]) and the walks through the database
+//! ([`super::focus`], [`super::walk`]), so a neighbourhood found by one is the neighbourhood the
+//! other draws, and `neighbors`, `path` and `export --view entities` see one entities view.
 
 use super::ViewKind;
+use crate::model::RefField;
 
 /// One thing a claim adds to a view, its entities named by `E`: positions when building a
 /// view from rows, ids when walking the database.
@@ -32,9 +34,15 @@ pub(super) enum End<E> {
 pub(super) enum Line {
     Statement,
     Reported,
-    Cites { position: usize },
+    Cites {
+        position: usize,
+    },
     About,
     Citation,
+    /// A curated field (`nationality`, `part_of`, …) from the entity to the one it names.
+    Link {
+        field: RefField,
+    },
 }
 
 /// A claim's entities, named by `E`.
@@ -97,5 +105,33 @@ pub(super) fn draw<E: Copy>(kind: ViewKind, claim: Refs<'_, E>, mut mark: impl F
                 from = to;
             }
         }
+    }
+}
+
+/// What a curated link (`deserters` has `nationality = ["ruritania"]`) draws in a view: in the
+/// entities view, an edge from the entity to the one it names, since the analyst's curated
+/// facts relate entities as the claims do; the other views are about who reported and cited
+/// what, and draw none.
+pub(super) fn draw_link<E: Copy>(
+    kind: ViewKind,
+    from: E,
+    field: RefField,
+    to: E,
+    mut mark: impl FnMut(Mark<E>),
+) {
+    if draws_links(kind) {
+        mark(Mark::Edge {
+            from: End::Entity(from),
+            to: End::Entity(to),
+            kind: Line::Link { field },
+        });
+    }
+}
+
+/// Whether [`draw_link`] draws anything in the view: walks ask for no links where it draws none.
+pub(super) fn draws_links(kind: ViewKind) -> bool {
+    match kind {
+        ViewKind::Entities => true,
+        ViewKind::Provenance | ViewKind::Citations => false,
     }
 }

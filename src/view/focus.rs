@@ -1,10 +1,12 @@
 //! Neighbourhoods: the nodes of a view within some steps of one node, cut from the whole view
 //! ([`View::focus`]) or found by walking the database's indexes ([`neighbourhood`]) and built
-//! from just their rows ([`View::around`]).
+//! from just their rows ([`View::around`]); both walk with [`breadth_first`].
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
+use std::convert::Infallible;
 
-use super::draw::{End, Mark, Refs, draw};
+use super::draw::{End, Mark, Refs, draw, draw_link, draws_links};
+use super::walk::breadth_first;
 use super::{View, ViewKind};
 use crate::store::StoreError;
 use crate::store::snapshot::{ClaimIndex, ClaimLinks};
@@ -40,23 +42,16 @@ impl<'a> View<'a> {
                 FocusError::Unknown(id.to_owned())
             });
         };
-        let mut distance = vec![usize::MAX; self.graph.node_count()];
-        distance[start.index()] = 0;
-        let mut queue = VecDeque::from([start]);
-        while let Some(node) = queue.pop_front() {
-            let next = distance[node.index()] + 1;
-            if next > depth {
-                continue;
-            }
-            for neighbour in self.graph.neighbors_undirected(node) {
-                if distance[neighbour.index()] == usize::MAX {
-                    distance[neighbour.index()] = next;
-                    queue.push_back(neighbour);
-                }
-            }
-        }
+        let Ok(reached) = breadth_first(start, depth, None, |&node, _| {
+            Ok::<_, Infallible>(
+                self.graph
+                    .neighbors_undirected(node)
+                    .map(|n| (n, ()))
+                    .collect(),
+            )
+        });
         let graph = self.graph.filter_map(
-            |n, node| (distance[n.index()] <= depth).then(|| node.clone()),
+            |n, node| reached.contains_key(&n).then(|| node.clone()),
             |_, edge| Some(edge.clone()),
         );
         Ok(View {
@@ -83,9 +78,9 @@ pub struct Neighbourhood {
     pub claims: Vec<String>,
 }
 
-/// Walks the view breadth-first from `id`, asking `index` for the claims that touch each node
-/// reached; `None` when `id` is not a node of the view (the whole view then says why). The
-/// nodes `depth` steps away are asked too, since an edge may join two of them.
+/// Walks the view breadth-first from `id`, asking `index` for the claims and curated links
+/// that touch each node reached; `None` when `id` is not a node of the view (the whole view then
+/// says why). The nodes `depth` steps away are asked too, since an edge may join two of them.
 pub fn neighbourhood(
     kind: ViewKind,
     id: &str,
@@ -99,44 +94,55 @@ pub fn neighbourhood(
     } else {
         return Ok(None);
     };
-    let mut walk = Walk {
-        kind,
-        entities: BTreeMap::new(),
-        claim_nodes: BTreeMap::new(),
-        claims: BTreeMap::new(),
-    };
-    walk.reach(&start, 0);
-    let mut queue = VecDeque::from([start.clone()]);
-    while let Some(node) = queue.pop_front() {
-        let next = walk.distance(&node) + 1;
-        let touching = match &node {
+    let mut claims: BTreeMap<String, ClaimLinks> = BTreeMap::new();
+    // Whether a curated link draws the focus: it is then a node of the view, claims or none.
+    let mut linked = false;
+    let reached = breadth_first(start.clone(), depth, None, |node, _| {
+        let mut next = Vec::new();
+        let touching = match node {
             Node::Entity(e) => {
                 let mut found = Vec::new();
                 for &role in kind.roles() {
                     found.extend(index.claims_with(role, e)?);
+                }
+                if draws_links(kind) {
+                    for link in index.links_at(e)? {
+                        draw_link(
+                            kind,
+                            link.from.as_str(),
+                            link.field,
+                            link.to.as_str(),
+                            |mark| {
+                                if let Some(other) = across(mark, node, "") {
+                                    linked |= *node == start;
+                                    next.push((other, ()));
+                                }
+                            },
+                        );
+                    }
                 }
                 found
             }
             Node::Claim(c) => index.claim(c)?.into_iter().collect(),
         };
         for claim in touching {
-            if next <= depth {
-                marks(kind, &claim, |mark| {
-                    if let Some(other) = across(mark, &node, &claim.id)
-                        && walk.reach(&other, next)
-                    {
-                        queue.push_back(other);
-                    }
-                });
-            }
-            walk.claims.entry(claim.id.clone()).or_insert(claim);
+            marks(kind, &claim, |mark| {
+                next.extend(across(mark, node, &claim.id).map(|other| (other, ())));
+            });
+            claims.entry(claim.id.clone()).or_insert(claim);
         }
-    }
-    Ok(walk.neighbourhood(&start))
+        Ok::<_, StoreError>(next)
+    })?;
+    let walk = Walk {
+        kind,
+        nodes: reached.into_keys().collect(),
+        claims,
+    };
+    Ok(walk.neighbourhood(&start, linked))
 }
 
 /// A node of a view as the walk names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Node {
     Entity(String),
     Claim(String),
@@ -183,49 +189,28 @@ fn marks(kind: ViewKind, claim: &ClaimLinks, mark: impl FnMut(Mark<&str>)) {
     draw(kind, refs, mark);
 }
 
-/// What a walk has reached: each node's distance from the focus, and the claims that touch
-/// the nodes it has asked about.
+/// What a walk has reached: the nodes within its depth, and the claims that touch the nodes it
+/// has asked about.
 #[derive(Debug)]
 struct Walk {
     kind: ViewKind,
-    entities: BTreeMap<String, usize>,
-    claim_nodes: BTreeMap<String, usize>,
+    nodes: std::collections::BTreeSet<Node>,
     claims: BTreeMap<String, ClaimLinks>,
 }
 
 impl Walk {
-    /// Records `node` at `distance`, unless it was reached before; says whether it is new.
-    fn reach(&mut self, node: &Node, distance: usize) -> bool {
-        let (nodes, id) = match node {
-            Node::Entity(id) => (&mut self.entities, id),
-            Node::Claim(id) => (&mut self.claim_nodes, id),
-        };
-        if nodes.contains_key(id) {
-            return false;
-        }
-        nodes.insert(id.clone(), distance);
-        true
-    }
-
-    fn distance(&self, node: &Node) -> usize {
-        match node {
-            Node::Entity(id) => self.entities[id],
-            Node::Claim(id) => self.claim_nodes[id],
-        }
-    }
-
     /// Whether `end` of an edge of `claim` was reached.
     fn has(&self, end: End<&str>, claim: &str) -> bool {
         match end {
-            End::Entity(e) => self.entities.contains_key(e),
-            End::Claim => self.claim_nodes.contains_key(claim),
+            End::Entity(e) => self.nodes.contains(&Node::Entity(e.to_owned())),
+            End::Claim => self.nodes.contains(&Node::Claim(claim.to_owned())),
         }
     }
 
-    /// The nodes reached and the claims that draw something among them; `None` if no claim
-    /// draws the focus at all, so it is no node of the view.
-    fn neighbourhood(self, start: &Node) -> Option<Neighbourhood> {
-        let mut drawn = false;
+    /// The nodes reached and the claims that draw something among them; `None` if neither a
+    /// claim nor a curated link (`linked`) draws the focus, so it is no node of the view.
+    fn neighbourhood(self, start: &Node, linked: bool) -> Option<Neighbourhood> {
+        let mut drawn = linked;
         let mut needed = Vec::new();
         for claim in self.claims.values() {
             let mut draws = false;
@@ -251,9 +236,16 @@ impl Walk {
                 needed.push(claim.id.clone());
             }
         }
-        drawn.then(|| Neighbourhood {
-            entities: self.entities.into_keys().collect(),
-            claim_nodes: self.claim_nodes.into_keys().collect(),
+        let (mut entities, mut claim_nodes) = (Vec::new(), Vec::new());
+        for node in self.nodes {
+            match node {
+                Node::Entity(id) => entities.push(id),
+                Node::Claim(id) => claim_nodes.push(id),
+            }
+        }
+        drawn.then_some(Neighbourhood {
+            entities,
+            claim_nodes,
             claims: needed,
         })
     }

@@ -14,11 +14,13 @@ mod draw;
 mod focus;
 mod labels;
 mod support;
+pub mod walk;
 
 use std::fmt;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use crate::model::RefField;
 use crate::store::snapshot::{
     ClaimRow, ConflictRow, EntityRow, PredicateRow, Role, Snapshot, SourceRow,
 };
@@ -30,7 +32,8 @@ use build::{Builder, Keep};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ViewKind {
-    /// Entities only; one edge per subject–predicate–object of the claims.
+    /// Entities only; one edge per subject–predicate–object of the claims, and one per curated
+    /// link (`nationality`, `part_of`, …).
     Entities,
     /// Reporter → claim → subject, with the entities each claim cites.
     Provenance,
@@ -96,6 +99,9 @@ pub enum EdgeKind {
     About,
     /// One step of citing chains, from the entity that cites to the entity cited.
     Citation,
+    /// A curated field of an entity (`nationality`, `part_of`, …), to the entity it names; no
+    /// claim is behind it.
+    Link { field: RefField },
 }
 
 impl EdgeKind {
@@ -107,6 +113,7 @@ impl EdgeKind {
             EdgeKind::Cites { .. } => "cites",
             EdgeKind::About => "about",
             EdgeKind::Citation => "citation",
+            EdgeKind::Link { .. } => "link",
         }
     }
 }
@@ -114,7 +121,8 @@ impl EdgeKind {
 #[derive(Debug, Clone)]
 pub struct ViewEdge {
     /// Unique in the view, also between parallel edges: `statement/<subject>/<predicate>/<object>`,
-    /// `reported/<claim>`, `cites/<claim>/<position>`, `about/<claim>`, `citation/<from>/<to>`.
+    /// `reported/<claim>`, `cites/<claim>/<position>`, `about/<claim>`, `citation/<from>/<to>`,
+    /// `link/<entity>/<field>/<target>`.
     pub id: String,
     pub kind: EdgeKind,
     pub support: Support,

@@ -2,9 +2,10 @@
 
 use super::*;
 use crate::graph::provenance::ConflictReason;
-use crate::model::{EntityKind, Stance};
+use crate::model::{EntityKind, RefField, Stance};
 use crate::store::snapshot::{
-    ClaimRow, ClaimTarget, ConflictRow, EntityRow, PredicateRow, Snapshot, SourceRow, StoredValue,
+    ClaimRow, ClaimTarget, ConflictRow, EntityRow, LinkRow, PredicateRow, Snapshot, SourceRow,
+    StoredValue,
 };
 
 fn entity(id: &str, kind: EntityKind) -> EntityRow {
@@ -255,4 +256,47 @@ fn around_draws_only_the_edges_between_the_nodes_it_keeps() {
         (vec!["c", "s1"], vec!["citation/s1/c".to_owned()])
     );
     assert_eq!(around.claims(), [0, 2]);
+}
+
+#[test]
+fn curated_links_are_edges_of_the_entity_view_and_of_no_other() {
+    let mut data = data();
+    // `c` is part of `d`; `d` is in no claim of the entity view, only in the link.
+    data.entities[2].links = vec![LinkRow {
+        field: RefField::PartOf,
+        target: "d".to_owned(),
+    }];
+    let view = View::new(ViewKind::Entities, &data);
+    assert_eq!(
+        ids(&view),
+        (
+            vec!["a", "b", "c", "d"],
+            vec![
+                "link/c/part_of/d".to_owned(),
+                "statement/a/held_by/b".to_owned()
+            ]
+        )
+    );
+    let link = view
+        .graph
+        .edge_weights()
+        .find(|e| e.id == "link/c/part_of/d")
+        .unwrap();
+    assert_eq!(
+        link.kind,
+        EdgeKind::Link {
+            field: RefField::PartOf
+        }
+    );
+    assert!(link.support.claims.is_empty() && !link.support.contested());
+    // A focus walks along it.
+    let near = View::new(ViewKind::Entities, &data).focus("d", 1).unwrap();
+    assert_eq!(
+        ids(&near),
+        (vec!["c", "d"], vec!["link/c/part_of/d".to_owned()])
+    );
+    for kind in [ViewKind::Provenance, ViewKind::Citations] {
+        let view = View::new(kind, &data);
+        assert!(view.graph.edge_weights().all(|e| e.kind.as_str() != "link"));
+    }
 }
