@@ -15,6 +15,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::attributes::{self, edge_label};
+use super::palette::kind_style;
 use super::quote::{html, quoted, shorten, wrap};
 use super::{ExportError, Exporter, Format, Output};
 use crate::model::{EntityKind, Stance};
@@ -57,20 +58,6 @@ const REPORTED: &str = "#2f5597";
 const CITES: &str = "#c55a11";
 /// A curated link: the analyst's own fact, drawn apart from what claims say.
 const LINK: &str = "#7f7f7f";
-
-/// Shape, fill and border colour of an entity kind.
-fn kind_style(kind: EntityKind) -> (&'static str, &'static str, &'static str) {
-    match kind {
-        EntityKind::Person => ("ellipse", "#fce4d6", "#c55a11"),
-        EntityKind::Organisation => ("box", "#ddebf7", "#2f5597"),
-        EntityKind::Unit => ("box3d", "#e4dfec", "#7030a0"),
-        EntityKind::Country => ("hexagon", "#e2efda", "#548235"),
-        EntityKind::Place => ("house", "#fff2cc", "#bf8f00"),
-        EntityKind::Group => ("octagon", "#f8d7e3", "#ad1457"),
-        EntityKind::Event => ("cds", "#ededed", "#595959"),
-        EntityKind::Source => ("note", "#ffffff", "#404040"),
-    }
-}
 
 fn attr(name: &str, value: &str) -> Attribute {
     Attribute(Id::Plain(name.to_owned()), quoted(value))
@@ -253,15 +240,15 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
     match view.graph[n].item {
         Item::Entity(e) => {
             let entity = view.entity(e);
-            let (shape, fill, border) = kind_style(entity.kind);
+            let style = kind_style(entity.kind);
             attrs.extend([
                 attr("label", &wrap(&entity.name, LABEL_WIDTH)),
-                attr("shape", shape),
-                attr("fillcolor", fill),
-                attr("color", border),
+                attr("shape", style.shape),
+                attr("fillcolor", &style.fill.hex()),
+                attr("color", &style.colour.hex()),
                 attr("tooltip", &entity_tooltip(view, n)),
             ]);
-            if shape == "box" {
+            if style.shape == "box" {
                 attrs.push(attr("style", "rounded,filled"));
             }
         }
@@ -604,15 +591,15 @@ fn legend(view: &View<'_>) -> Stmt {
     };
     let mut samples: Vec<(String, Vec<Attribute>)> = Vec::new();
     for kind in kinds {
-        let (shape, fill, border) = kind_style(kind);
+        let style = kind_style(kind);
         let mut attrs = vec![
             attr("label", kind.as_str()),
-            attr("shape", shape),
-            attr("fillcolor", fill),
-            attr("color", border),
+            attr("shape", style.shape),
+            attr("fillcolor", &style.fill.hex()),
+            attr("color", &style.colour.hex()),
             attr("tooltip", &format!("an entity of kind {kind}")),
         ];
-        if shape == "box" {
+        if style.shape == "box" {
             attrs.push(attr("style", "rounded,filled"));
         }
         samples.push((format!("legend:{kind}"), attrs));

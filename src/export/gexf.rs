@@ -11,8 +11,8 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
+use super::palette::{CLAIM, Rgb, kind_style};
 use super::{ExportError, Exporter, Format, Output};
-use crate::model::EntityKind;
 use crate::view::{EdgeKind, Item, Support, View};
 
 #[derive(Debug, Clone, Copy)]
@@ -36,29 +36,14 @@ fn type_name(ty: AttrType) -> &'static str {
     }
 }
 
-/// The colour Gephi draws a node kind in, as in the DOT diagrams' borders.
-fn colour(kind: Option<EntityKind>) -> (u8, u8, u8) {
-    match kind {
-        Some(EntityKind::Person) => (0xc5, 0x5a, 0x11),
-        Some(EntityKind::Organisation) => (0x2f, 0x55, 0x97),
-        Some(EntityKind::Unit) => (0x70, 0x30, 0xa0),
-        Some(EntityKind::Country) => (0x54, 0x82, 0x35),
-        Some(EntityKind::Place) => (0xbf, 0x8f, 0x00),
-        Some(EntityKind::Group) => (0xad, 0x14, 0x57),
-        Some(EntityKind::Event) => (0x59, 0x59, 0x59),
-        Some(EntityKind::Source) => (0x40, 0x40, 0x40),
-        None => (0x8c, 0x8c, 0x8c),
-    }
-}
-
 /// An edge's colour: contested, hedged only, or plain.
-fn edge_colour(support: &Support) -> (u8, u8, u8) {
+fn edge_colour(support: &Support) -> Rgb {
     if support.contested() {
-        (0xd6, 0x27, 0x28)
+        Rgb(0xd6, 0x27, 0x28)
     } else if support.hedged {
-        (0xe0, 0x8a, 0x1e)
+        Rgb(0xe0, 0x8a, 0x1e)
     } else {
-        (0x7f, 0x7f, 0x7f)
+        Rgb(0x7f, 0x7f, 0x7f)
     }
 }
 
@@ -119,7 +104,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                                 Item::Entity(e) => Some(view.entity(e).kind),
                                 Item::Claim(_) => None,
                             };
-                            let colour = colour(kind);
+                            let colour = kind.map_or(CLAIM, |k| kind_style(k).colour);
                             w.create_element("node")
                                 .with_attributes([
                                     ("id", view.node_id(n)),
@@ -160,7 +145,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
     w.into_inner().write_all(b"\n")
 }
 
-fn viz_color<W: Write>(w: &mut Writer<W>, (r, g, b): (u8, u8, u8)) -> std::io::Result<()> {
+fn viz_color<W: Write>(w: &mut Writer<W>, Rgb(r, g, b): Rgb) -> std::io::Result<()> {
     w.create_element("viz:color")
         .with_attributes([
             ("r", r.to_string().as_str()),

@@ -9,6 +9,7 @@ mod gexf;
 mod graphml;
 mod json;
 mod node_link;
+pub mod palette;
 mod pretty;
 pub mod quote;
 mod render;
