@@ -145,13 +145,6 @@ impl fmt::Display for Format {
     }
 }
 
-/// The view in the given format, as the bytes of a file.
-pub fn export(view: &View<'_>, format: Format) -> Result<Vec<u8>, ExportError> {
-    let mut bytes = Vec::new();
-    write(view, format, &mut bytes)?;
-    Ok(bytes)
-}
-
 /// Writes the view in the given format to `out` as it is made, so that a large view is never
 /// held whole in memory as text.
 pub fn write(view: &View<'_>, format: Format, out: &mut dyn Write) -> Result<(), ExportError> {
