@@ -170,11 +170,15 @@ pub const NODE_KEYS: &[Key] = &[
 
 /// Edge attributes besides id, source and target, in the order every format writes them.
 pub const EDGE_KEYS: &[Key] = &[
-    key("label", AttrType::Text, "predicate label, or the relation"),
+    key(
+        "label",
+        AttrType::Text,
+        "predicate label, curated field, or the relation",
+    ),
     key(
         "kind",
         AttrType::Text,
-        "statement, reported, cites, about, citation",
+        "statement, reported, cites, about, citation, link (a curated field)",
     ),
     key(
         "predicate",
