@@ -194,3 +194,43 @@ pub fn walk_entities(
             .collect())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use super::*;
+
+    /// a → b, a → c, b → d, c → d, d → e: two ways to d, one step longer to e.
+    fn step(node: &char, _: usize) -> Result<Vec<(char, &'static str)>, Infallible> {
+        Ok(match node {
+            'a' => vec![('b', "ab"), ('c', "ac")],
+            'b' => vec![('a', "ba"), ('d', "bd")],
+            'c' => vec![('a', "ca"), ('d', "cd")],
+            'd' => vec![('b', "db"), ('c', "dc"), ('e', "de")],
+            _ => Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_walk_keeps_every_edge_from_one_step_nearer_and_stops_at_its_depth() {
+        let Ok(reached) = breadth_first('a', 2, None, step);
+        let depths: Vec<(char, usize)> = reached.iter().map(|(&n, r)| (n, r.depth)).collect();
+        assert_eq!(depths, [('a', 0), ('b', 1), ('c', 1), ('d', 2)]);
+        // d is reached from b and from c, both one step nearer; the first is the one taken.
+        assert_eq!(reached[&'d'].edges, [('b', "bd"), ('c', "cd")]);
+        // An edge back to a nearer node is no way to reach it.
+        assert_eq!(reached[&'b'].edges, [('a', "ab")]);
+    }
+
+    #[test]
+    fn a_walk_with_a_goal_stops_once_it_is_reached() {
+        let mut asked = Vec::new();
+        let Ok(reached) = breadth_first('a', 10, Some(&'b'), |node, depth| {
+            asked.push(*node);
+            step(node, depth)
+        });
+        assert!(reached.contains_key(&'b'));
+        assert_eq!(asked, ['a'], "nothing is asked once the goal is reached");
+    }
+}
