@@ -31,8 +31,8 @@ impl<'a> View<'a> {
     /// the edges between them.
     pub fn focus(self, id: &str, depth: usize) -> Result<View<'a>, FocusError> {
         let Some(start) = self.find(id) else {
-            let known =
-                self.data.entity_position(id).is_some() || self.data.claim_position(id).is_some();
+            let known = self.snapshot.entity_position(id).is_some()
+                || self.snapshot.claim_position(id).is_some();
             return Err(if known {
                 FocusError::NotInView {
                     id: id.to_owned(),

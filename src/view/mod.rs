@@ -1,10 +1,11 @@
 //! What a view is: its kind, its nodes and edges, and the rows they stand for. A view is made
-//! from the rows read from the database ([`Snapshot`]): `entities` (the claims folded into one edge per
-//! subject–predicate–object), `provenance` (reporter → claim → subject, with citing chains) and
-//! `citations` (who cites whom). [`draw`] is the one definition of what a claim adds to each
-//! view, [`build`] makes the petgraph graph from it, [`focus`] finds and cuts neighbourhoods,
-//! [`labels`] names nodes and claims for people, and [`support`] says what the claims behind
-//! an edge add up to.
+//! from a [`Snapshot`] of the database, never from SQL: `entities` (the claims folded into one
+//! edge per subject–predicate–object, and the curated links), `provenance` (reporter → claim →
+//! subject, with citing chains) and `citations` (who cites whom). `draw.rs` is the one
+//! definition of what a claim or a curated link adds to each view, `build.rs` makes the petgraph
+//! graph from it, [`walk`] is the one breadth-first walk (and the walk of the entities view that
+//! `neighbors` and `path` take), `focus.rs` finds and cuts neighbourhoods, `labels.rs` names nodes
+//! and claims for people, and `support.rs` says what the claims behind an edge add up to.
 //!
 //! Nodes and edges are added in id order, and every list an edge carries is sorted, so the same
 //! database gives the same view, and the exports the same bytes.
@@ -134,7 +135,7 @@ pub struct View<'a> {
     pub kind: ViewKind,
     /// The rows the nodes and edges point into; read them through the methods that say what
     /// they return ([`View::entity`], [`View::claim`], …).
-    data: &'a Snapshot,
+    snapshot: &'a Snapshot,
     pub graph: DiGraph<ViewNode, ViewEdge>,
     pub focus: Option<Focus>,
 }
@@ -143,24 +144,24 @@ impl<'a> View<'a> {
     /// The entity at a position the view holds (an [`Item::Entity`], a claim's reporter,
     /// subject, object or cited entity, a voice of a [`Support`]).
     pub fn entity(&self, entity: usize) -> &'a EntityRow {
-        &self.data.entities[entity]
+        &self.snapshot.entities[entity]
     }
 
     /// The claim at a position the view holds (an [`Item::Claim`], a claim behind an edge or a
     /// value of a node).
     pub fn claim(&self, claim: usize) -> &'a ClaimRow {
-        &self.data.claims[claim]
+        &self.snapshot.claims[claim]
     }
 
     /// The source document at a position the view holds (a claim's `source`, a document of a
     /// [`Support`]).
     pub fn source(&self, source: usize) -> &'a SourceRow {
-        &self.data.sources[source]
+        &self.snapshot.sources[source]
     }
 
     /// The predicate at a position (a claim's `predicate`, a statement edge's).
     pub fn predicate(&self, predicate: usize) -> &'a PredicateRow {
-        &self.data.predicates[predicate]
+        &self.snapshot.predicates[predicate]
     }
 
     /// The conflicts a claim is part of, in order.
@@ -168,16 +169,16 @@ impl<'a> View<'a> {
         &self,
         claim: &'a ClaimRow,
     ) -> impl Iterator<Item = &'a ConflictRow> + use<'a> {
-        let conflicts = &self.data.conflicts;
+        let conflicts = &self.snapshot.conflicts;
         claim.conflicts.iter().map(move |&x| &conflicts[x])
     }
 
-    /// The whole view of `data`.
-    pub fn new(kind: ViewKind, data: &'a Snapshot) -> View<'a> {
+    /// The whole view of `snapshot`.
+    pub fn new(kind: ViewKind, snapshot: &'a Snapshot) -> View<'a> {
         View {
             kind,
-            data,
-            graph: Builder::new(kind, data, None).build(),
+            snapshot,
+            graph: Builder::new(kind, snapshot, None).build(),
             focus: None,
         }
     }
@@ -211,7 +212,7 @@ impl<'a> View<'a> {
         }
         View {
             kind,
-            data,
+            snapshot: data,
             graph: Builder::new(kind, data, Some(&keep)).build(),
             focus: Some(focus),
         }
@@ -229,22 +230,22 @@ impl<'a> View<'a> {
 
     pub fn node_id(&self, n: NodeIndex) -> &'a str {
         match self.graph[n].item {
-            Item::Entity(e) => &self.data.entities[e].id,
-            Item::Claim(c) => &self.data.claims[c].id,
+            Item::Entity(e) => &self.snapshot.entities[e].id,
+            Item::Claim(c) => &self.snapshot.claims[c].id,
         }
     }
 
     /// The node's kind: an entity kind, or `claim`.
     pub fn node_kind(&self, n: NodeIndex) -> &'static str {
         match self.graph[n].item {
-            Item::Entity(e) => self.data.entities[e].kind.as_str(),
+            Item::Entity(e) => self.snapshot.entities[e].kind.as_str(),
             Item::Claim(_) => "claim",
         }
     }
 
     /// Every claim the view shows, on a node or on an edge, in id order.
     pub fn claims(&self) -> Vec<usize> {
-        let mut shown = vec![false; self.data.claims.len()];
+        let mut shown = vec![false; self.snapshot.claims.len()];
         for node in self.graph.node_weights() {
             if let Item::Claim(c) = node.item {
                 shown[c] = true;

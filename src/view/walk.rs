@@ -1,6 +1,6 @@
 //! The one breadth-first walk of a view ([`breadth_first`]), and the walk of the entities view
 //! through the database that `neighbors` and `path` take ([`walk_entities`]): its edges at an
-//! entity are what [`super::draw`] says the claims and curated links touching it draw, so they
+//! entity are what `draw.rs` says the claims and curated links touching it draw, so they
 //! are the edges `export --view entities` draws.
 
 use std::collections::{BTreeMap, VecDeque};
