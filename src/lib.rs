@@ -4,7 +4,7 @@
 //! resolves references and checks every rule, returning a [`model::Model`] plus
 //! [`diagnostic::Diagnostics`] → [`graph`] links the model into a petgraph graph and computes
 //! origins, corroboration and conflicts → [`store`] writes SQLite atomically → [`export`] draws
-//! views of the database ([`graph::views`]) as DOT, SVG, PNG, JSON, GraphML and GEXF.
+//! views of the database ([`view`]) as DOT, SVG, PNG, JSON, GraphML and GEXF.
 //! [`pipeline`] runs these stages, in order and on their threads, for `check` and `build`;
 //! [`cli`] is the only place that prints.
 
@@ -19,3 +19,4 @@ pub mod model;
 pub mod pipeline;
 pub mod store;
 pub mod validate;
+pub mod view;

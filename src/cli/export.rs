@@ -11,8 +11,8 @@ use super::{EXIT_FAILURE, EXIT_OK, failure, store_failure};
 use crate::diagnostic::closest;
 use crate::export::{self, ExportError, Format};
 use crate::files::{self, ReadOnly, write_behind};
-use crate::graph::views::{Focus, FocusError, View, ViewKind, neighbourhood};
-use crate::store::{self, export::ClaimIndex, export::ExportData};
+use crate::store::{self, snapshot::ClaimIndex, snapshot::Snapshot};
+use crate::view::{Focus, FocusError, View, ViewKind, neighbourhood};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -97,8 +97,8 @@ pub fn run(args: &Args) -> u8 {
         None => None,
     };
     let data = match &near {
-        Some(near) => store::export::read_claims(&conn, &near.claims, &near.entities),
-        None => store::export::read(&conn),
+        Some(near) => store::snapshot::read_claims(&conn, &near.claims, &near.entities),
+        None => store::snapshot::read(&conn),
     };
     let data = match data {
         Ok(data) => data,
@@ -169,7 +169,7 @@ impl Unwritten {
 }
 
 /// An unknown or misplaced `--focus` is a usage error: say so, and what was probably meant.
-fn focus_failure(error: &FocusError, kind: ViewKind, data: &ExportData) -> u8 {
+fn focus_failure(error: &FocusError, kind: ViewKind, data: &Snapshot) -> u8 {
     say!("error: {error}");
     match error {
         FocusError::Unknown(id) => {

@@ -6,6 +6,8 @@ use super::output::print_rows;
 use super::{Stop, open, require_entity};
 use crate::store::read;
 use crate::store::sandbox::{Cell, Rows};
+use crate::store::snapshot::ClaimIndex;
+use crate::view::walk::walk_entities;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,7 +25,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), Stop> {
     let conn = open(&args.list.read)?;
     require_entity(&conn, &args.id)?;
-    let reached = read::walk(&conn, &args.id, args.depth, None)?;
+    let reached = walk_entities(&ClaimIndex::new(&conn), &args.id, args.depth, None)?;
     let mut rows = Rows {
         columns: ["depth", "id", "kind", "name", "via", "relation", "claims"]
             .map(String::from)
@@ -39,9 +41,9 @@ pub fn run(args: &Args) -> Result<(), Stop> {
         let (kind, name) = read::entity_name(&conn, id)?.unwrap_or_default();
         for (from, edge) in &step.edges {
             let relation = if edge.outgoing {
-                format!("{from} —{}→ {id}", edge.relation)
+                format!("{from} —{}→ {id}", edge.relation.as_str())
             } else {
-                format!("{id} —{}→ {from}", edge.relation)
+                format!("{id} —{}→ {from}", edge.relation.as_str())
             };
             sorted.push((
                 step.depth,
@@ -63,7 +65,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             Cell::Text(name),
             Cell::Text(from.clone()),
             Cell::Text(relation),
-            Cell::Integer(claims),
+            Cell::Integer(claims as i64),
         ]);
     }
     print_rows(&rows, args.list.format, &mut std::io::stdout().lock())

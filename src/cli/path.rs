@@ -7,8 +7,10 @@ use super::options::{ListArgs, whole};
 use super::output::{Format, print_rows};
 use super::{Stop, open, require_entity};
 use crate::model::Stance;
-use crate::store::read::{self, ClaimLine, EntityEdge};
+use crate::store::read::{self, ClaimLine};
 use crate::store::sandbox::{Cell, Rows};
+use crate::store::snapshot::ClaimIndex;
+use crate::view::walk::{EntityEdge, Relation, walk_entities};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,7 +29,8 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     let conn = open(&args.list.read)?;
     require_entity(&conn, &args.from)?;
     require_entity(&conn, &args.to)?;
-    let reached = read::walk(&conn, &args.from, args.max_depth, Some(&args.to))?;
+    let index = ClaimIndex::new(&conn);
+    let reached = walk_entities(&index, &args.from, args.max_depth, Some(&args.to))?;
     if !reached.contains_key(&args.to) {
         return Err(Stop::NotFound(format!(
             "no path from {} to {} within {} steps",
@@ -38,11 +41,20 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     // entities, not only the one the walk took first.
     let mut steps: Vec<Step> = Vec::new();
     let mut node = args.to.clone();
-    while let Some((from, _)) = reached[&node].via.clone() {
+    while let Some((from, _)) = reached[&node].edges.first() {
+        let from = from.clone();
         let mut relations = Vec::new();
         for (_, edge) in reached[&node].edges.iter().filter(|(f, _)| *f == from) {
             super::check_clock()?;
-            relations.push((edge.clone(), read::edge_claims(&conn, &from, edge)?));
+            let claims = match &edge.relation {
+                Relation::Predicate(predicate) => {
+                    let (subject, object) = ends(&from, edge);
+                    read::edge_claims(&conn, subject, predicate, object)?
+                }
+                // A curated field has no claims behind it.
+                Relation::Field(_) => Vec::new(),
+            };
+            relations.push((edge.clone(), claims));
         }
         steps.push((from.clone(), relations));
         node = from;
@@ -75,9 +87,9 @@ fn write_path(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
     for (n, (from, relations)) in steps.iter().enumerate() {
         for (edge, claims) in relations {
             let (a, b) = ends(from, edge);
-            writeln!(out, "{}. {a} —{}→ {b}", n + 1, edge.relation)?;
+            writeln!(out, "{}. {a} —{}→ {b}", n + 1, edge.relation.as_str())?;
             if claims.is_empty() {
-                writeln!(out, "    curated field `{}`", edge.relation)?;
+                writeln!(out, "    curated field `{}`", edge.relation.as_str())?;
             } else {
                 writeln!(out, "    {}", corroboration(claims))?;
             }
@@ -151,7 +163,7 @@ fn path_rows(steps: &[Step]) -> Rows {
             let (a, b) = ends(from, edge);
             let step = Cell::Integer(n as i64 + 1);
             let text = |s: &str| Cell::Text(s.to_owned());
-            let edge_cells = [step, text(a), text(&edge.relation), text(b)];
+            let edge_cells = [step, text(a), text(edge.relation.as_str()), text(b)];
             if claims.is_empty() {
                 rows.rows.push(
                     edge_cells

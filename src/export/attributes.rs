@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::{Serialize, Serializer};
 
-use crate::graph::views::{EdgeKind, Item, Support, View, claim_stances};
-use crate::store::export::{ClaimTarget, StoredValue};
+use crate::store::snapshot::{ClaimTarget, StoredValue};
+use crate::view::{EdgeKind, Item, Support, View, claim_stances};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttrType {
@@ -170,11 +170,15 @@ pub const NODE_KEYS: &[Key] = &[
 
 /// Edge attributes besides id, source and target, in the order every format writes them.
 pub const EDGE_KEYS: &[Key] = &[
-    key("label", AttrType::Text, "predicate label, or the relation"),
+    key(
+        "label",
+        AttrType::Text,
+        "predicate label, curated field, or the relation",
+    ),
     key(
         "kind",
         AttrType::Text,
-        "statement, reported, cites, about, citation",
+        "statement, reported, cites, about, citation, link (a curated field)",
     ),
     key(
         "predicate",
@@ -315,7 +319,6 @@ impl Serialize for Fields<'_> {
 
 /// A node's attributes that have a value, in [`NODE_KEYS`] order.
 pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'a>)> {
-    let data = view.data;
     let mut out: Vec<(&'static str, AttrValue<'a>)> = vec![
         ("label", AttrValue::Text(view.node_label(n))),
         ("kind", AttrValue::Text(Cow::Borrowed(view.node_kind(n)))),
@@ -324,7 +327,7 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
     let node = &view.graph[n];
     match node.item {
         Item::Entity(e) => {
-            let entity = &data.entities[e];
+            let entity = view.entity(e);
             if let Some(d) = &entity.description {
                 out.push(("description", text(d)));
             }
@@ -346,21 +349,21 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
                     .values
                     .iter()
                     .map(|&c| {
-                        let claim = &data.claims[c];
+                        let claim = view.claim(c);
                         Cow::Owned(format!(
                             "{}: {}",
-                            data.predicates[claim.predicate].label,
+                            view.predicate(claim.predicate).label,
                             view.target_text(claim)
                         ))
                     })
                     .collect();
-                let ids = node.values.iter().map(|&c| data.claims[c].id.as_str());
+                let ids = node.values.iter().map(|&c| view.claim(c).id.as_str());
                 out.push(("values", AttrValue::Texts(values)));
                 out.push(("value_claims", AttrValue::Ids(ids.collect())));
             }
         }
         Item::Claim(c) => {
-            let claim = &data.claims[c];
+            let claim = view.claim(c);
             out.push(("document", text(view.source_id(claim))));
             out.push(("reporter", text(view.entity_id(claim.reporter))));
             if !claim.citing.is_empty() {
@@ -372,7 +375,7 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
             out.push(("interested", AttrValue::Boolean(claim.interested)));
             out.push(("aligned", AttrValue::Boolean(claim.aligned)));
             out.push(("subject", text(view.entity_id(claim.subject))));
-            out.push(("predicate", text(&data.predicates[claim.predicate].id)));
+            out.push(("predicate", text(&view.predicate(claim.predicate).id)));
             match &claim.target {
                 ClaimTarget::Entity(e) => out.push(("object", text(view.entity_id(*e)))),
                 ClaimTarget::Value(StoredValue::Text(t)) => out.push(("value", text(t))),
@@ -398,7 +401,6 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
 
 /// An edge's attributes that have a value, in [`EDGE_KEYS`] order.
 pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'a>)> {
-    let data = view.data;
     let edge = &view.graph[e];
     let support = &edge.support;
     let mut out: Vec<(&'static str, AttrValue<'a>)> = vec![
@@ -408,7 +410,7 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
     match &edge.kind {
         EdgeKind::Statement { predicate } => out.push((
             "predicate",
-            AttrValue::Text(Cow::Borrowed(&data.predicates[*predicate].id)),
+            AttrValue::Text(Cow::Borrowed(&view.predicate(*predicate).id)),
         )),
         EdgeKind::Cites { position } => out.push((
             "position",
@@ -417,7 +419,7 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
         _ => {}
     }
     let count = |n: usize| AttrValue::Integer(i64::try_from(n).unwrap_or(i64::MAX));
-    let claims = support.claims.iter().map(|&c| data.claims[c].id.as_str());
+    let claims = support.claims.iter().map(|&c| view.claim(c).id.as_str());
     out.push(("claims", AttrValue::Ids(claims.collect())));
     out.push(("claim_count", count(support.claims.len())));
     let reporters = support.reporters.iter().map(|&r| view.entity_id(r));
@@ -441,7 +443,8 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
 
 /// An edge's weight in tools (Gephi's layouts and rankings, line widths): for a statement, the
 /// independent origins that affirm it, so that a denial never adds weight; for a step of
-/// citing chains, the claims that take it; for the edges of one claim, 1. A statement only
+/// citing chains, the claims that take it; for the edges of one claim and a curated link, 1. A
+/// statement only
 /// denied weighs [`DENIED_WEIGHT`], less than any affirmed one: Gephi drops an edge of weight 0,
 /// and the denial would vanish from the graph.
 pub fn weight(kind: &EdgeKind, support: &Support) -> f64 {
@@ -449,7 +452,7 @@ pub fn weight(kind: &EdgeKind, support: &Support) -> f64 {
         EdgeKind::Statement { .. } if support.affirming.is_empty() => return DENIED_WEIGHT,
         EdgeKind::Statement { .. } => support.affirming.len(),
         EdgeKind::Citation => support.claims.len(),
-        EdgeKind::Reported | EdgeKind::Cites { .. } | EdgeKind::About => 1,
+        EdgeKind::Reported | EdgeKind::Cites { .. } | EdgeKind::About | EdgeKind::Link { .. } => 1,
     };
     n as f64
 }
@@ -457,12 +460,14 @@ pub fn weight(kind: &EdgeKind, support: &Support) -> f64 {
 /// The weight of a statement no voice affirms.
 pub const DENIED_WEIGHT: f64 = 0.1;
 
-/// How an edge kind reads in a diagram or tool: the predicate label, or the relation.
+/// How an edge kind reads in a diagram or tool: the predicate label, the curated field, or the
+/// relation.
 pub fn edge_label<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     match kind {
-        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.data.predicates[*predicate].label),
+        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.predicate(*predicate).label),
         EdgeKind::Cites { position } => Cow::Owned(format!("cites ({position})")),
         EdgeKind::Citation => Cow::Borrowed("cites"),
+        EdgeKind::Link { field } => Cow::Borrowed(field.as_str()),
         other => Cow::Borrowed(other.as_str()),
     }
 }

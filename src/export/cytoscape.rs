@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::attributes::{self, AttrValue, Fields};
 use super::pretty::{Streamed, write_pretty};
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::View;
+use crate::view::View;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Cytoscape;

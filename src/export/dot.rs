@@ -15,11 +15,12 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::attributes::{self, edge_label};
+use super::palette::kind_style;
 use super::quote::{html, quoted, shorten, wrap};
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::{EdgeKind, Item, Stances, Support, View, ViewKind};
 use crate::model::{EntityKind, Stance};
-use crate::store::export::ClaimRow;
+use crate::store::snapshot::ClaimRow;
+use crate::view::{EdgeKind, Item, Stances, Support, View, ViewKind};
 
 /// The DOT source of a view.
 #[derive(Debug, Clone, Copy)]
@@ -55,20 +56,8 @@ const INK: &str = "#404040";
 const DOCUMENT: &str = "#f7f7f7";
 const REPORTED: &str = "#2f5597";
 const CITES: &str = "#c55a11";
-
-/// Shape, fill and border colour of an entity kind.
-fn kind_style(kind: EntityKind) -> (&'static str, &'static str, &'static str) {
-    match kind {
-        EntityKind::Person => ("ellipse", "#fce4d6", "#c55a11"),
-        EntityKind::Organisation => ("box", "#ddebf7", "#2f5597"),
-        EntityKind::Unit => ("box3d", "#e4dfec", "#7030a0"),
-        EntityKind::Country => ("hexagon", "#e2efda", "#548235"),
-        EntityKind::Place => ("house", "#fff2cc", "#bf8f00"),
-        EntityKind::Group => ("octagon", "#f8d7e3", "#ad1457"),
-        EntityKind::Event => ("cds", "#ededed", "#595959"),
-        EntityKind::Source => ("note", "#ffffff", "#404040"),
-    }
-}
+/// A curated link: the analyst's own fact, drawn apart from what claims say.
+const LINK: &str = "#7f7f7f";
 
 fn attr(name: &str, value: &str) -> Attribute {
     Attribute(Id::Plain(name.to_owned()), quoted(value))
@@ -130,14 +119,14 @@ fn graph(view: &View<'_>) -> Graph {
             for n in view.graph.node_indices() {
                 match view.graph[n].item {
                     Item::Claim(c) => documents
-                        .entry(view.data.claims[c].source)
+                        .entry(view.claim(c).source)
                         .or_default()
                         .push(node_stmt(view, n)),
                     Item::Entity(_) => stmts.push(node_stmt(view, n)),
                 }
             }
             for (source, nodes) in documents {
-                let id = &view.data.sources[source].id;
+                let id = &view.source(source).id;
                 let mut body = vec![stmt_attrs(
                     "graph",
                     vec![
@@ -214,7 +203,7 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
 }
 
 fn document_title(view: &View<'_>, source: usize) -> String {
-    let row = &view.data.sources[source];
+    let row = view.source(source);
     let name = view.entity_name(row.entity);
     match (&row.title, &row.published) {
         (Some(title), Some(published)) if title != name => {
@@ -227,7 +216,7 @@ fn document_title(view: &View<'_>, source: usize) -> String {
 
 /// A cluster's HTML-like label: the document's name in bold, its date and title below.
 fn document_label(view: &View<'_>, source: usize) -> Id {
-    let row = &view.data.sources[source];
+    let row = view.source(source);
     let mut label = format!(
         "<B>{}</B>",
         html(&shorten(view.entity_name(row.entity), 120))
@@ -250,21 +239,21 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
     let mut attrs = vec![attr("id", &format!("node:{id}"))];
     match view.graph[n].item {
         Item::Entity(e) => {
-            let entity = &view.data.entities[e];
-            let (shape, fill, border) = kind_style(entity.kind);
+            let entity = view.entity(e);
+            let style = kind_style(entity.kind);
             attrs.extend([
                 attr("label", &wrap(&entity.name, LABEL_WIDTH)),
-                attr("shape", shape),
-                attr("fillcolor", fill),
-                attr("color", border),
+                attr("shape", style.shape),
+                attr("fillcolor", &style.fill.hex()),
+                attr("color", &style.colour.hex()),
                 attr("tooltip", &entity_tooltip(view, n)),
             ]);
-            if shape == "box" {
+            if style.shape == "box" {
                 attrs.push(attr("style", "rounded,filled"));
             }
         }
         Item::Claim(c) => {
-            let claim = &view.data.claims[c];
+            let claim = view.claim(c);
             let mut style = vec!["rounded", "filled"];
             if claim.stance == Stance::Denies {
                 style.push("dashed");
@@ -339,6 +328,13 @@ fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> S
             ]);
         }
         EdgeKind::About => attrs.push(attr("penwidth", "1.0")),
+        EdgeKind::Link { .. } => attrs.extend([
+            attr("label", &edge_label(view, &edge.kind)),
+            attr("color", LINK),
+            attr("fontcolor", LINK),
+            attr("arrowhead", "empty"),
+            attr("penwidth", "0.8"),
+        ]),
     }
     attrs.push(attr("tooltip", &tooltip));
     edge_between(view.node_id(from), view.node_id(to), attrs)
@@ -350,7 +346,7 @@ fn chain_position(view: &View<'_>, support: &Support, position: usize) -> Option
     let long = support
         .claims
         .iter()
-        .any(|&c| view.data.claims[c].citing.len() > 1);
+        .any(|&c| view.claim(c).citing.len() > 1);
     long.then(|| position.to_string())
 }
 
@@ -395,7 +391,7 @@ fn entity_tooltip(view: &View<'_>, n: NodeIndex) -> String {
     let Item::Entity(e) = view.graph[n].item else {
         unreachable!("entity nodes only")
     };
-    let entity = &view.data.entities[e];
+    let entity = view.entity(e);
     let mut lines = vec![
         entity.name.clone(),
         format!("{} · {}", entity.kind, entity.id),
@@ -419,7 +415,7 @@ fn entity_tooltip(view: &View<'_>, n: NodeIndex) -> String {
 }
 
 fn claim_tooltip(view: &View<'_>, c: usize) -> String {
-    let claim = &view.data.claims[c];
+    let claim = view.claim(c);
     let mut lines = vec![view.claim_sentence(c)];
     let mut about = vec![claim.id.clone(), document_title(view, claim.source)];
     if let Some(when) = &claim.when {
@@ -431,7 +427,7 @@ fn claim_tooltip(view: &View<'_>, c: usize) -> String {
     if let Some(note) = &claim.note {
         lines.push(format!("note: {}", shorten(note, QUOTE_CHARS)));
     }
-    for conflict in claim.conflicts.iter().map(|&x| &view.data.conflicts[x]) {
+    for conflict in view.conflicts_of(claim) {
         let other = if conflict.claim_a == claim.id {
             &conflict.claim_b
         } else {
@@ -439,7 +435,8 @@ fn claim_tooltip(view: &View<'_>, c: usize) -> String {
         };
         lines.push(format!(
             "conflicts with {other} ({}): {}",
-            conflict.reason, conflict.detail
+            conflict.reason.as_str(),
+            conflict.detail
         ));
     }
     lines.join("\n")
@@ -471,12 +468,12 @@ fn claim_lines(view: &View<'_>, claims: &[usize]) -> Vec<String> {
         .iter()
         .take(TOOLTIP_CLAIMS)
         .map(|&c| {
-            let claim = &view.data.claims[c];
+            let claim = view.claim(c);
             format!(
                 "• {} — {} in {}: “{}”",
                 view.claim_label(c),
                 attribution(view, claim),
-                view.entity_name(view.data.sources[claim.source].entity),
+                view.entity_name(view.source(claim.source).entity),
                 shorten(&claim.quote, QUOTE_CHARS)
             )
         })
@@ -496,6 +493,10 @@ fn edge_tooltip(view: &View<'_>, from: NodeIndex, to: NodeIndex, e: EdgeIndex) -
         edge_label(view, &edge.kind),
         view.node_label(to)
     )];
+    if let EdgeKind::Link { field } = edge.kind {
+        lines.push(format!("curated field `{}`, no claim", field.as_str()));
+        return lines.join("\n");
+    }
     // A claim's own edges need only say which claim: its node's tooltip has the rest.
     if let [claim] = support.claims.as_slice()
         && view.kind == ViewKind::Provenance
@@ -510,7 +511,7 @@ fn edge_tooltip(view: &View<'_>, from: NodeIndex, to: NodeIndex, e: EdgeIndex) -
     let reporters: Vec<&str> = support
         .reporters
         .iter()
-        .map(|&r| view.data.entities[r].name.as_str())
+        .map(|&r| view.entity(r).name.as_str())
         .collect();
     lines.push(format!(
         "{} in {}, {}; reported by {}",
@@ -529,7 +530,7 @@ fn corroboration(view: &View<'_>, support: &Support) -> String {
     let names = |voices: &[usize]| -> String {
         let names: Vec<&str> = voices
             .iter()
-            .map(|&v| view.data.entities[v].name.as_str())
+            .map(|&v| view.entity(v).name.as_str())
             .collect();
         names.join(", ")
     };
@@ -577,7 +578,7 @@ fn legend(view: &View<'_>) -> Stmt {
         .graph
         .node_weights()
         .filter_map(|n| match n.item {
-            Item::Entity(e) => Some(view.data.entities[e].kind),
+            Item::Entity(e) => Some(view.entity(e).kind),
             Item::Claim(_) => None,
         })
         .collect();
@@ -590,15 +591,15 @@ fn legend(view: &View<'_>) -> Stmt {
     };
     let mut samples: Vec<(String, Vec<Attribute>)> = Vec::new();
     for kind in kinds {
-        let (shape, fill, border) = kind_style(kind);
+        let style = kind_style(kind);
         let mut attrs = vec![
             attr("label", kind.as_str()),
-            attr("shape", shape),
-            attr("fillcolor", fill),
-            attr("color", border),
+            attr("shape", style.shape),
+            attr("fillcolor", &style.fill.hex()),
+            attr("color", &style.colour.hex()),
             attr("tooltip", &format!("an entity of kind {kind}")),
         ];
-        if shape == "box" {
+        if style.shape == "box" {
             attrs.push(attr("style", "rounded,filled"));
         }
         samples.push((format!("legend:{kind}"), attrs));
@@ -729,6 +730,18 @@ fn line_samples(kind: ViewKind) -> Vec<(&'static str, Vec<Attribute>)> {
                 sample(
                     "(conflicting): contradicts\nanother claim",
                     &[("color", RED), ("fontcolor", RED)],
+                ),
+            ),
+            (
+                "link",
+                sample(
+                    "curated field\n(nationality, part_of, …)",
+                    &[
+                        ("color", LINK),
+                        ("fontcolor", LINK),
+                        ("arrowhead", "empty"),
+                        ("penwidth", "0.8"),
+                    ],
                 ),
             ),
         ],

@@ -11,9 +11,9 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
+use super::palette::{CLAIM, Rgb, kind_style};
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::{EdgeKind, Item, Support, View};
-use crate::model::EntityKind;
+use crate::view::{EdgeKind, Item, Support, View};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Gexf;
@@ -36,37 +36,23 @@ fn type_name(ty: AttrType) -> &'static str {
     }
 }
 
-/// The colour Gephi draws a node kind in, as in the DOT diagrams' borders.
-fn colour(kind: Option<EntityKind>) -> (u8, u8, u8) {
-    match kind {
-        Some(EntityKind::Person) => (0xc5, 0x5a, 0x11),
-        Some(EntityKind::Organisation) => (0x2f, 0x55, 0x97),
-        Some(EntityKind::Unit) => (0x70, 0x30, 0xa0),
-        Some(EntityKind::Country) => (0x54, 0x82, 0x35),
-        Some(EntityKind::Place) => (0xbf, 0x8f, 0x00),
-        Some(EntityKind::Group) => (0xad, 0x14, 0x57),
-        Some(EntityKind::Event) => (0x59, 0x59, 0x59),
-        Some(EntityKind::Source) => (0x40, 0x40, 0x40),
-        None => (0x8c, 0x8c, 0x8c),
-    }
-}
-
 /// An edge's colour: contested, hedged only, or plain.
-fn edge_colour(support: &Support) -> (u8, u8, u8) {
+fn edge_colour(support: &Support) -> Rgb {
     if support.contested() {
-        (0xd6, 0x27, 0x28)
+        Rgb(0xd6, 0x27, 0x28)
     } else if support.hedged {
-        (0xe0, 0x8a, 0x1e)
+        Rgb(0xe0, 0x8a, 0x1e)
     } else {
-        (0x7f, 0x7f, 0x7f)
+        Rgb(0x7f, 0x7f, 0x7f)
     }
 }
 
 /// What tells an edge from a parallel one between the same nodes.
 fn edge_kind<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     match kind {
-        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.data.predicates[*predicate].id),
+        EdgeKind::Statement { predicate } => Cow::Borrowed(&view.predicate(*predicate).id),
         EdgeKind::Cites { position } => Cow::Owned(format!("cites:{position}")),
+        EdgeKind::Link { field } => Cow::Owned(format!("link:{}", field.as_str())),
         other => Cow::Borrowed(other.as_str()),
     }
 }
@@ -115,10 +101,10 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                     w.create_element("nodes").write_inner_content(|w| {
                         for n in view.graph.node_indices() {
                             let kind = match view.graph[n].item {
-                                Item::Entity(e) => Some(view.data.entities[e].kind),
+                                Item::Entity(e) => Some(view.entity(e).kind),
                                 Item::Claim(_) => None,
                             };
-                            let colour = colour(kind);
+                            let colour = kind.map_or(CLAIM, |k| kind_style(k).colour);
                             w.create_element("node")
                                 .with_attributes([
                                     ("id", view.node_id(n)),
@@ -159,7 +145,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
     w.into_inner().write_all(b"\n")
 }
 
-fn viz_color<W: Write>(w: &mut Writer<W>, (r, g, b): (u8, u8, u8)) -> std::io::Result<()> {
+fn viz_color<W: Write>(w: &mut Writer<W>, Rgb(r, g, b): Rgb) -> std::io::Result<()> {
     w.create_element("viz:color")
         .with_attributes([
             ("r", r.to_string().as_str()),

@@ -9,7 +9,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::View;
+use crate::view::View;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Graphml;

@@ -10,22 +10,21 @@ use serde::{Serialize, Serializer};
 use super::attributes::edge_label;
 use super::pretty::Document;
 use super::{ExportError, Exporter, Format, Output};
-use crate::graph::views::{EdgeKind, Item, View, claim_stances};
-use crate::store::export::{ClaimTarget, ExportData, StoredValue};
+use crate::store::snapshot::{ClaimTarget, StoredValue};
+use crate::view::{EdgeKind, Item, View, claim_stances};
 
 /// The name every document of this shape carries in `format`.
 pub const FORMAT_NAME: &str = "claimgraph-graph";
 /// Raised when the shape changes in a way readers must know about.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Json;
 
 impl Exporter for Json {
     fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
-        let data = view.data;
         let claims = view.claims();
-        let mut sources: Vec<usize> = claims.iter().map(|&c| data.claims[c].source).collect();
+        let mut sources: Vec<usize> = claims.iter().map(|&c| view.claim(c).source).collect();
         sources.sort_unstable();
         sources.dedup();
         let nodes: Vec<NodeIndex> = view.graph.node_indices().collect();
@@ -52,9 +51,9 @@ impl Exporter for Json {
 /// Positions in one of the lists of rows, written as the ids they stand for.
 #[derive(Debug, Clone, Copy)]
 enum Ids<'a> {
-    Entities(&'a ExportData, &'a [usize]),
-    Claims(&'a ExportData, &'a [usize]),
-    Sources(&'a ExportData, &'a [usize]),
+    Entities(&'a View<'a>, &'a [usize]),
+    Claims(&'a View<'a>, &'a [usize]),
+    Sources(&'a View<'a>, &'a [usize]),
 }
 
 impl Ids<'_> {
@@ -70,14 +69,14 @@ impl Ids<'_> {
 impl Serialize for Ids<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match *self {
-            Ids::Entities(data, items) => {
-                serializer.collect_seq(items.iter().map(|&i| &data.entities[i].id))
+            Ids::Entities(view, items) => {
+                serializer.collect_seq(items.iter().map(|&i| &view.entity(i).id))
             }
-            Ids::Claims(data, items) => {
-                serializer.collect_seq(items.iter().map(|&i| &data.claims[i].id))
+            Ids::Claims(view, items) => {
+                serializer.collect_seq(items.iter().map(|&i| &view.claim(i).id))
             }
-            Ids::Sources(data, items) => {
-                serializer.collect_seq(items.iter().map(|&i| &data.sources[i].id))
+            Ids::Sources(view, items) => {
+                serializer.collect_seq(items.iter().map(|&i| &view.source(i).id))
             }
         }
     }
@@ -131,6 +130,8 @@ struct EdgeOut<'a> {
     label: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     predicate: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     position: Option<usize>,
     claims: Ids<'a>,
@@ -207,10 +208,9 @@ struct SourceOut<'a> {
 }
 
 fn node<'a>(view: &'a View<'a>, n: NodeIndex) -> NodeOut<'a> {
-    let data = view.data;
     let node = &view.graph[n];
     let entity = match node.item {
-        Item::Entity(e) => Some(&data.entities[e]),
+        Item::Entity(e) => Some(view.entity(e)),
         Item::Claim(_) => None,
     };
     NodeOut {
@@ -224,12 +224,11 @@ fn node<'a>(view: &'a View<'a>, n: NodeIndex) -> NodeOut<'a> {
             Item::Entity(e) => view.links_of(e),
             Item::Claim(_) => Vec::new(),
         }),
-        values: Ids::Claims(data, &view.graph[n].values),
+        values: Ids::Claims(view, &view.graph[n].values),
     }
 }
 
 fn edge<'a>(view: &'a View<'a>, e: EdgeIndex) -> EdgeOut<'a> {
-    let data = view.data;
     let edge = &view.graph[e];
     let (source, target) = view.graph.edge_endpoints(e).expect("the edge exists");
     let support = &edge.support;
@@ -240,18 +239,22 @@ fn edge<'a>(view: &'a View<'a>, e: EdgeIndex) -> EdgeOut<'a> {
         kind: edge.kind.as_str(),
         label: edge_label(view, &edge.kind),
         predicate: match edge.kind {
-            EdgeKind::Statement { predicate } => Some(data.predicates[predicate].id.as_str()),
+            EdgeKind::Statement { predicate } => Some(view.predicate(predicate).id.as_str()),
+            _ => None,
+        },
+        field: match edge.kind {
+            EdgeKind::Link { field } => Some(field.as_str()),
             _ => None,
         },
         position: match edge.kind {
             EdgeKind::Cites { position } => Some(position),
             _ => None,
         },
-        claims: Ids::Claims(data, &support.claims),
-        reporters: Ids::Entities(data, &support.reporters),
-        affirming_origins: Ids::Entities(data, &support.affirming),
-        denying_origins: Ids::Entities(data, &support.denying),
-        documents: Ids::Sources(data, &support.documents),
+        claims: Ids::Claims(view, &support.claims),
+        reporters: Ids::Entities(view, &support.reporters),
+        affirming_origins: Ids::Entities(view, &support.affirming),
+        denying_origins: Ids::Entities(view, &support.denying),
+        documents: Ids::Sources(view, &support.documents),
         stance: support.stance.as_str(),
         hedged: support.hedged,
         conflicting: support.conflicting,
@@ -259,9 +262,8 @@ fn edge<'a>(view: &'a View<'a>, e: EdgeIndex) -> EdgeOut<'a> {
     }
 }
 
-fn claim<'a>(view: &View<'a>, c: usize) -> ClaimOut<'a> {
-    let data = view.data;
-    let claim = &data.claims[c];
+fn claim<'a>(view: &'a View<'a>, c: usize) -> ClaimOut<'a> {
+    let claim = view.claim(c);
     let (object, value) = match &claim.target {
         ClaimTarget::Entity(e) => (Some(view.entity_id(*e)), None),
         ClaimTarget::Value(v) => (
@@ -273,12 +275,12 @@ fn claim<'a>(view: &View<'a>, c: usize) -> ClaimOut<'a> {
             }),
         ),
     };
-    let predicate = &data.predicates[claim.predicate];
+    let predicate = view.predicate(claim.predicate);
     ClaimOut {
         id: &claim.id,
         source: view.source_id(claim),
         reporter: view.entity_id(claim.reporter),
-        citing: Ids::Entities(data, &claim.citing),
+        citing: Ids::Entities(view, &claim.citing),
         origin: view.entity_id(claim.origin),
         voice: view.entity_id(claim.voice),
         interested: claim.interested,
@@ -293,27 +295,23 @@ fn claim<'a>(view: &View<'a>, c: usize) -> ClaimOut<'a> {
         hedged: claim.hedged,
         quote: &claim.quote,
         note: claim.note.as_deref(),
-        conflicts: claim
-            .conflicts
-            .iter()
-            .map(|&x| {
-                let x = &data.conflicts[x];
-                ConflictOut {
-                    with: if x.claim_a == claim.id {
-                        &x.claim_b
-                    } else {
-                        &x.claim_a
-                    },
-                    reason: &x.reason,
-                    detail: &x.detail,
-                }
+        conflicts: view
+            .conflicts_of(claim)
+            .map(|x| ConflictOut {
+                with: if x.claim_a == claim.id {
+                    &x.claim_b
+                } else {
+                    &x.claim_a
+                },
+                reason: x.reason.as_str(),
+                detail: &x.detail,
             })
             .collect(),
     }
 }
 
 fn source<'a>(view: &View<'a>, s: usize) -> SourceOut<'a> {
-    let row = &view.data.sources[s];
+    let row = view.source(s);
     SourceOut {
         id: &row.id,
         name: view.entity_name(row.entity),

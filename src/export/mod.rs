@@ -9,6 +9,7 @@ mod gexf;
 mod graphml;
 mod json;
 mod node_link;
+pub mod palette;
 mod pretty;
 pub mod quote;
 mod render;
@@ -16,7 +17,7 @@ mod render;
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 
-use crate::graph::views::{View, ViewKind};
+use crate::view::{View, ViewKind};
 
 /// Where an exporter writes: buffered, so the many small writes of a serialiser stay cheap
 /// whatever the destination.
@@ -142,13 +143,6 @@ impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// The view in the given format, as the bytes of a file.
-pub fn export(view: &View<'_>, format: Format) -> Result<Vec<u8>, ExportError> {
-    let mut bytes = Vec::new();
-    write(view, format, &mut bytes)?;
-    Ok(bytes)
 }
 
 /// Writes the view in the given format to `out` as it is made, so that a large view is never

@@ -14,8 +14,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::{ExportError, Exporter, Format, Output, dot};
-use crate::graph::views::View;
 use crate::interrupt;
+use crate::view::View;
 
 /// The most nodes and edges together that `dot` is asked to lay out. Measured on this
 /// project's generated data: about 3,000 lay out in seconds; layout time then grows with

@@ -1,10 +1,9 @@
 //! The knowledge graph: one directed petgraph graph whose nodes are entities and claims, the
-//! provenance analysis computed on it (origins, corroboration, conflicts), and the views the
-//! exports draw; and the `part_of` hierarchy in strongly connected components, which both the
-//! check (its cycles) and the analysis (every entity's wholes) read.
+//! provenance analysis computed on it (origins, corroboration, conflicts); and the `part_of`
+//! hierarchy in strongly connected components, which both the check (its cycles) and the
+//! analysis (every entity's wholes) read.
 
 pub mod provenance;
-pub mod views;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;

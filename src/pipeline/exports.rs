@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::export::{self, ExportError, STANDARD_FORMATS};
 use crate::files::{self, ReadOnly, Refused, write_behind};
-use crate::graph::views::{View, ViewKind};
 use crate::store;
+use crate::view::{View, ViewKind};
 
 /// Why some standard drawings were not made.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -173,7 +173,7 @@ impl StandardSet {
 /// staging folder inside `folder`: `entities.dot`, `entities.svg`, `entities.json`, … SVGs are
 /// drawn only when Graphviz is installed and the view is small enough to lay out in time.
 pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet, StandardError> {
-    let data = store::export::read(&store::open_read(db)?)?;
+    let data = store::snapshot::read(&store::open_read(db)?)?;
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
         .tempdir_in(folder.path())

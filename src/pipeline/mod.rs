@@ -17,9 +17,9 @@ pub use exports::{SkippedDrawings, StandardError};
 use crate::diagnostic::{Diagnostics, Files};
 use crate::files::{self, ReadOnly, Refused};
 use crate::graph::KnowledgeGraph;
-use crate::graph::views::ViewKind;
 use crate::load::LoadError;
 use crate::store::{self, StoreError, WriteSummary};
+use crate::view::ViewKind;
 
 /// What a command hears of a running pipeline, as it runs: to show progress, and the
 /// diagnostics before the build goes on.

@@ -1,10 +1,10 @@
 //! The SQLite store: the embedded schema, the atomic writer and the version-checked reader.
 //! The only module that touches rusqlite.
 
-pub mod export;
 pub mod read;
 pub mod sandbox;
 pub mod side;
+pub mod snapshot;
 mod write;
 
 use std::fs::{self, File};

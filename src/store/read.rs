@@ -1,7 +1,7 @@
 //! The reading side of the store: the queries behind the analyst commands, each returning
 //! typed rows (the commands word them), and the clock that stops them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -98,7 +98,7 @@ fn interrupted() -> StoreError {
 }
 
 /// Fails with [`interrupted`] once the time limit has passed.
-fn check_clock() -> Result<(), StoreError> {
+pub(crate) fn check_clock() -> Result<(), StoreError> {
     if out_of_time() {
         Err(interrupted())
     } else {
@@ -494,104 +494,6 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// One edge of the entity view, seen from one end.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct EntityEdge {
-    pub other: String,
-    /// The predicate, or the curated field.
-    pub relation: String,
-    /// True when the edge points from the entity to `other`.
-    pub outgoing: bool,
-    /// Claims stating it; 0 for a curated field.
-    pub claims: i64,
-}
-
-/// The entity view's edges at one entity: statements between entities, and curated fields.
-pub fn entity_edges(conn: &Connection, id: &str) -> Result<Vec<EntityEdge>, StoreError> {
-    let mut statement = conn.prepare_cached(
-        "SELECT object_id, predicate, 1, count(*) FROM claims
-          WHERE subject_id = ?1 AND object_id IS NOT NULL GROUP BY object_id, predicate
-         UNION ALL
-         SELECT subject_id, predicate, 0, count(*) FROM claims
-          WHERE object_id = ?1 GROUP BY subject_id, predicate
-         UNION ALL
-         SELECT target_id, field, 1, 0 FROM entity_links WHERE entity_id = ?1
-         UNION ALL
-         SELECT entity_id, field, 0, 0 FROM entity_links WHERE target_id = ?1",
-    )?;
-    let mut edges: Vec<EntityEdge> = statement
-        .query_map([id], |r| {
-            Ok(EntityEdge {
-                other: r.get(0)?,
-                relation: r.get(1)?,
-                outgoing: r.get(2)?,
-                claims: r.get(3)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    edges.retain(|e| e.other != id);
-    edges.sort();
-    Ok(edges)
-}
-
-/// How an entity was reached in a breadth-first walk: from which entity, by which edges.
-#[derive(Debug, Clone)]
-pub struct Reached {
-    pub depth: usize,
-    /// The edge the walk first took to it, from the entity it came from; `None` at the start.
-    pub via: Option<(String, EntityEdge)>,
-    /// Every edge that leads to it from an entity one step nearer the start, each seen from
-    /// that entity, in the order the walk met them: two entities linked by several relations
-    /// (a group that deserted from an army and is searched for by it) are linked by each.
-    pub edges: Vec<(String, EntityEdge)>,
-}
-
-/// Breadth-first walk of the entity view from `start`, up to `depth` steps, stopping early
-/// once `target` is reached. Deterministic: neighbours are visited in sorted order.
-pub fn walk(
-    conn: &Connection,
-    start: &str,
-    depth: usize,
-    target: Option<&str>,
-) -> Result<BTreeMap<String, Reached>, StoreError> {
-    let mut reached = BTreeMap::new();
-    reached.insert(
-        start.to_owned(),
-        Reached {
-            depth: 0,
-            via: None,
-            edges: Vec::new(),
-        },
-    );
-    let mut queue = VecDeque::from([start.to_owned()]);
-    while let Some(node) = queue.pop_front() {
-        let here = reached[&node].depth;
-        if here >= depth || target.is_some_and(|t| reached.contains_key(t)) {
-            continue;
-        }
-        // Each entity is one short statement, too short for SQLite's own look at the clock.
-        check_clock()?;
-        for edge in entity_edges(conn, &node)? {
-            match reached.get_mut(&edge.other) {
-                None => {
-                    queue.push_back(edge.other.clone());
-                    reached.insert(
-                        edge.other.clone(),
-                        Reached {
-                            depth: here + 1,
-                            via: Some((node.clone(), edge.clone())),
-                            edges: vec![(node.clone(), edge)],
-                        },
-                    );
-                }
-                Some(other) if other.depth == here + 1 => other.edges.push((node.clone(), edge)),
-                Some(_) => {}
-            }
-        }
-    }
-    Ok(reached)
-}
-
 /// `(kind, name)` of an entity.
 pub fn entity_name(conn: &Connection, id: &str) -> Result<Option<(String, String)>, StoreError> {
     Ok(conn
@@ -600,21 +502,18 @@ pub fn entity_name(conn: &Connection, id: &str) -> Result<Option<(String, String
         .optional()?)
 }
 
-/// The claims that state one edge of the entity view, with their origins.
+/// The claims that state one statement edge of the entities view (`view::walk`), with their
+/// origins.
 pub fn edge_claims(
     conn: &Connection,
-    from: &str,
-    edge: &EntityEdge,
+    subject: &str,
+    predicate: &str,
+    object: &str,
 ) -> Result<Vec<ClaimLine>, StoreError> {
-    let (subject, object) = if edge.outgoing {
-        (from, edge.other.as_str())
-    } else {
-        (edge.other.as_str(), from)
-    };
     claim_lines(
         conn,
         "WHERE w.subject_id = ?1 AND w.object_id = ?2 AND w.predicate = ?3",
-        &[&subject, &object, &edge.relation],
+        &[&subject, &object, &predicate],
     )
 }
 

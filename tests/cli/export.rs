@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use claimgraph::export::{self, Format};
-use claimgraph::graph::views::{Focus, View, ViewKind, neighbourhood};
-use claimgraph::store::{self, export::ClaimIndex, export::read_claims};
+use claimgraph::store::{self, snapshot::ClaimIndex, snapshot::read_claims};
+use claimgraph::view::{Focus, View, ViewKind, neighbourhood};
 use rusqlite::Connection;
 use serde_json::Value;
 
@@ -245,16 +245,21 @@ fn expected_counts(db: &Path) -> BTreeMap<&'static str, (usize, usize)> {
                  SELECT x.entity_id, y.entity_id FROM claim_citations x
                  JOIN claim_citations y ON y.claim_id = x.claim_id AND y.position = x.position + 1";
     BTreeMap::from([
+        // Statements between entities, and the curated links (`nationality`, `part_of`, …).
         (
             "entities",
             (
                 count(
                     "SELECT count(*) FROM (SELECT subject_id FROM claims
-                     UNION SELECT object_id FROM claims WHERE object_id IS NOT NULL)",
+                     UNION SELECT object_id FROM claims WHERE object_id IS NOT NULL
+                     UNION SELECT entity_id FROM entity_links
+                     UNION SELECT target_id FROM entity_links)",
                 ),
                 count(
-                    "SELECT count(*) FROM (SELECT DISTINCT subject_id, predicate, object_id
-                     FROM claims WHERE object_id IS NOT NULL)",
+                    "SELECT (SELECT count(*) FROM (SELECT DISTINCT subject_id, predicate, object_id
+                                                   FROM claims WHERE object_id IS NOT NULL))
+                          + (SELECT count(*) FROM (SELECT DISTINCT entity_id, field, target_id
+                                                   FROM entity_links))",
                 ),
             ),
         ),
@@ -653,6 +658,13 @@ fn focus_cuts_a_view_down_to_a_neighbourhood() {
     assert!(one_step.stdout.contains("Entity view around 18 Soldaten"));
 }
 
+/// The view in `format`, as `export` writes it.
+fn written(view: &View<'_>, format: Format) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    export::write(view, format, &mut bytes).unwrap();
+    bytes
+}
+
 /// The formats claimgraph writes itself (SVG and PNG are Graphviz's drawing of the DOT).
 const OWN_FORMATS: [Format; 6] = [
     Format::Dot,
@@ -671,7 +683,7 @@ const OWN_FORMATS: [Format; 6] = [
 fn a_focus_read_through_the_indexes_draws_the_whole_view_cut_down() {
     for built in [curated(), hostile()] {
         let conn = store::open_read(&built.db).unwrap();
-        let all = store::export::read(&conn).unwrap();
+        let all = store::snapshot::read(&conn).unwrap();
         let index = ClaimIndex::new(&conn);
         for kind in ViewKind::ALL {
             let whole = View::new(kind, &all);
@@ -703,8 +715,8 @@ fn a_focus_read_through_the_indexes_draws_the_whole_view_cut_down() {
                         &[Format::Json]
                     };
                     for &format in formats {
-                        let expected = export::export(&cut, format).unwrap();
-                        let fast = export::export(&around, format).unwrap();
+                        let expected = written(&cut, format);
+                        let fast = written(&around, format);
                         assert!(
                             fast == expected,
                             "{kind} view around {id} at depth {depth}: {format} differs:\n{}",
@@ -752,7 +764,7 @@ fn first_difference(a: &[u8], b: &[u8]) -> String {
 fn export_focus_writes_the_cut_of_the_whole_view() {
     let built = hostile();
     let conn = store::open_read(&built.db).unwrap();
-    let all = store::export::read(&conn).unwrap();
+    let all = store::snapshot::read(&conn).unwrap();
     for (kind, id, depth) in [
         (ViewKind::Entities, "subgraph", 1),
         (ViewKind::Entities, "1abc", 0),
@@ -776,7 +788,7 @@ fn export_focus_writes_the_cut_of_the_whole_view() {
                 ],
             );
             assert_eq!(result.code, 0, "{}", result.stderr);
-            let expected = export::export(&cut, format).unwrap();
+            let expected = written(&cut, format);
             assert!(
                 result.stdout.as_bytes() == expected,
                 "{kind} {id} {depth} {format}:\n{}",
@@ -784,6 +796,104 @@ fn export_focus_writes_the_cut_of_the_whole_view() {
             );
         }
     }
+}
+
+/// Regression: `neighbors` and `path` walked the curated links (`nationality`, `part_of`) and
+/// `export --view entities` did not draw them, so on the analysis fixture `neighbors deserters`
+/// reached `ruritania` and `export json --view entities --focus deserters` did not. Both walk
+/// one entities view now: around every entity, at every depth up to 3, `neighbors` lists the
+/// nodes the export draws (but the focus itself), and the first relation `neighbors` lists at
+/// each node is an edge the export has.
+#[test]
+fn neighbors_reaches_the_nodes_of_the_entities_export_around_the_same_focus() {
+    let fixture = fixtures().join("analysis");
+    let built = build(&fixture.join("data"), &fixture.join("seeds"));
+    let conn = Connection::open(&built.db).unwrap();
+    let entities = crate::strings(&conn, "SELECT id FROM entities ORDER BY id");
+    let mut reached_a_link = false;
+    for id in &entities {
+        for depth in 1..=3 {
+            let depth_text = depth.to_string();
+            let drawn = export(
+                &built,
+                &[
+                    "json",
+                    "--view",
+                    "entities",
+                    "--focus",
+                    id,
+                    "--depth",
+                    &depth_text,
+                ],
+            );
+            let listed = run(
+                built.dir.path(),
+                &[
+                    "neighbors",
+                    id,
+                    "--depth",
+                    &depth_text,
+                    "--format",
+                    "json",
+                    "--db",
+                    built.db.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(listed.code, 0, "{}", listed.stderr);
+            let rows: Value = serde_json::from_str(&listed.stdout).unwrap();
+            let mut reached: BTreeSet<String> = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_owned())
+                .collect();
+            reached.insert(id.clone());
+            if drawn.code != 0 {
+                // An entity no claim or link draws: the export says so, and there is nothing
+                // around it to list.
+                assert!(
+                    drawn.stderr.contains("is not part of the entities view"),
+                    "{}",
+                    drawn.stderr
+                );
+                assert_eq!(reached, BTreeSet::from([id.clone()]), "{id}");
+                continue;
+            }
+            let drawn: Value = serde_json::from_str(&drawn.stdout).unwrap();
+            let nodes: BTreeSet<String> = drawn["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(reached, nodes, "around {id} at depth {depth}");
+            let edges: BTreeSet<(String, String, String)> = drawn["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let relation = e["predicate"].as_str().or(e["field"].as_str()).unwrap();
+                    let end = |k: &str| e[k].as_str().unwrap().to_owned();
+                    (end("source"), relation.to_owned(), end("target"))
+                })
+                .collect();
+            for row in rows.as_array().unwrap() {
+                // "from —relation→ to"
+                let relation = row["relation"].as_str().unwrap();
+                let (from, rest) = relation.split_once(" —").unwrap();
+                let (name, to) = rest.split_once("→ ").unwrap();
+                reached_a_link |= row["claims"] == 0;
+                assert!(
+                    edges.contains(&(from.to_owned(), name.to_owned(), to.to_owned())),
+                    "neighbors lists {relation}, the export around {id} has no such edge"
+                );
+            }
+        }
+    }
+    assert!(
+        reached_a_link,
+        "no curated link walked: the test proves nothing"
+    );
 }
 
 #[test]

@@ -2,24 +2,24 @@
 //! attribution chains and origins, curated links and conflicts, as plain rows sorted by id whose
 //! references to each other are positions in those lists. It reads the whole database, or only
 //! the claims and entities of one neighbourhood; [`ClaimIndex`] answers the walk that finds a
-//! neighbourhood (`graph::views::neighbourhood`), one node at a time, through the indexes.
+//! neighbourhood (`view::neighbourhood`), one node at a time, through the indexes.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::thread;
 
+use foldhash::{HashMap, HashMapExt};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, Statement};
 
 use super::StoreError;
-use crate::model::{EntityKind, Stance};
+use crate::graph::provenance::ConflictReason;
+use crate::model::{EntityKind, RefField, Stance};
 
 /// Everything the views are made from, each list sorted by id, so the same database always
 /// gives the same rows in the same order. References between rows are positions in these
 /// lists, resolved once when reading.
 #[derive(Debug, Clone, Default)]
-pub struct ExportData {
+pub struct Snapshot {
     pub entities: Vec<EntityRow>,
     pub predicates: Vec<PredicateRow>,
     pub sources: Vec<SourceRow>,
@@ -28,15 +28,15 @@ pub struct ExportData {
     pub conflicts: Vec<ConflictRow>,
 }
 
-impl ExportData {
-    /// The position of an entity in [`ExportData::entities`].
+impl Snapshot {
+    /// The position of an entity in [`Snapshot::entities`].
     pub fn entity_position(&self, id: &str) -> Option<usize> {
         self.entities
             .binary_search_by(|e| e.id.as_str().cmp(id))
             .ok()
     }
 
-    /// The position of a claim in [`ExportData::claims`].
+    /// The position of a claim in [`Snapshot::claims`].
     pub fn claim_position(&self, id: &str) -> Option<usize> {
         self.claims.binary_search_by(|c| c.id.as_str().cmp(id)).ok()
     }
@@ -64,7 +64,7 @@ pub struct PredicateRow {
 pub struct SourceRow {
     pub id: String,
     /// The source document as an entity (its name, its kind `source`): a position in
-    /// [`ExportData::entities`].
+    /// [`Snapshot::entities`].
     pub entity: usize,
     pub file: String,
     pub title: Option<String>,
@@ -93,7 +93,7 @@ impl StoredValue {
     }
 }
 
-/// What a claim says of its subject: an entity (a position in [`ExportData::entities`]), or a
+/// What a claim says of its subject: an entity (a position in [`Snapshot::entities`]), or a
 /// value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimTarget {
@@ -101,11 +101,11 @@ pub enum ClaimTarget {
     Value(StoredValue),
 }
 
-/// One claim; every entity is a position in [`ExportData::entities`].
+/// One claim; every entity is a position in [`Snapshot::entities`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimRow {
     pub id: String,
-    /// A position in [`ExportData::sources`].
+    /// A position in [`Snapshot::sources`].
     pub source: usize,
     pub reporter: usize,
     /// Nearest first; the last is the claimed origin.
@@ -119,7 +119,7 @@ pub struct ClaimRow {
     /// The origin only shares a country with a party to the statement.
     pub aligned: bool,
     pub subject: usize,
-    /// A position in [`ExportData::predicates`].
+    /// A position in [`Snapshot::predicates`].
     pub predicate: usize,
     pub target: ClaimTarget,
     pub when: Option<String>,
@@ -127,15 +127,15 @@ pub struct ClaimRow {
     pub hedged: bool,
     pub quote: String,
     pub note: Option<String>,
-    /// The conflicts this claim is part of: positions in [`ExportData::conflicts`], in order.
+    /// The conflicts this claim is part of: positions in [`Snapshot::conflicts`], in order.
     pub conflicts: Vec<usize>,
 }
 
 /// A curated reference of an entity (`part_of`, `nationality`, `outlet`, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkRow {
-    /// The field's name in the TOML files.
-    pub field: String,
+    pub field: RefField,
+    /// The entity named, by id: in a neighbourhood's snapshot it need not have been read.
     pub target: String,
 }
 
@@ -144,12 +144,12 @@ pub struct LinkRow {
 pub struct ConflictRow {
     pub claim_a: String,
     pub claim_b: String,
-    pub reason: String,
+    pub reason: ConflictReason,
     pub detail: String,
 }
 
 /// Reads the rows every view is made from: the whole database.
-pub fn read(conn: &Connection) -> Result<ExportData, StoreError> {
+pub fn read(conn: &Connection) -> Result<Snapshot, StoreError> {
     read_selected(conn, &Selection::All)
 }
 
@@ -160,7 +160,7 @@ pub fn read_claims(
     conn: &Connection,
     claims: &[String],
     entities: &[String],
-) -> Result<ExportData, StoreError> {
+) -> Result<Snapshot, StoreError> {
     let claims = json_list(claims);
     // Each claim is looked up once, for all the entities it names.
     let entities: Vec<String> = conn
@@ -310,33 +310,12 @@ impl<'s> Filter<'s> {
     }
 }
 
-/// FxHash (rustc's hash) over 8-byte words: ids are short and come from the curator, so speed
-/// matters more than SipHash's resistance to chosen collisions when a read looks up millions.
-#[derive(Debug, Default, Clone, Copy)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        for chunk in bytes.chunks(8) {
-            let mut word = [0; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
-        }
-    }
-
-    /// A product's low bits depend only on the factors' low bits, yet the map picks buckets by
-    /// the low bits: fold the high half in, or ids differing in their last digits collide.
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 32)
-    }
-}
-
-/// Each id's position in its list.
-type Positions<'a> = HashMap<&'a str, usize, BuildHasherDefault<IdHasher>>;
+/// Each id's position in its list. foldhash rather than SipHash: ids come from the curator, and
+/// a read looks up millions of them.
+type Positions<'a> = HashMap<&'a str, usize>;
 
 fn positions<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Positions<'a> {
-    let mut map = Positions::with_capacity_and_hasher(ids.len(), Default::default());
+    let mut map = Positions::with_capacity(ids.len());
     map.extend(ids.enumerate().map(|(i, id)| (id, i)));
     map
 }
@@ -355,7 +334,7 @@ fn position(map: &Positions<'_>, row: &Row<'_>, column: usize) -> rusqlite::Resu
     })
 }
 
-fn read_selected(conn: &Connection, selection: &Selection) -> Result<ExportData, StoreError> {
+fn read_selected(conn: &Connection, selection: &Selection) -> Result<Snapshot, StoreError> {
     let entities = read_entities(conn, selection)?;
     let predicates = query(
         conn,
@@ -399,7 +378,7 @@ fn read_selected(conn: &Connection, selection: &Selection) -> Result<ExportData,
     };
     let conflicts = read_conflicts(conn, selection, &mut claims)?;
 
-    Ok(ExportData {
+    Ok(Snapshot {
         entities,
         predicates,
         sources,
@@ -459,7 +438,7 @@ fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityR
     while let Some(row) = rows.next()? {
         if let Some(entity) = follow(&mut entities, &mut at, text(row, 0)?) {
             entity.links.push(LinkRow {
-                field: row.get(1)?,
+                field: known(1, text(row, 1)?, ref_field)?,
                 target: row.get(2)?,
             });
         }
@@ -676,7 +655,7 @@ fn read_conflicts(
         conflicts.push(ConflictRow {
             claim_a: r.get(0)?,
             claim_b: r.get(1)?,
-            reason: r.get(2)?,
+            reason: known(2, text(r, 2)?, conflict_reason)?,
             detail: r.get(3)?,
         });
     }
@@ -726,6 +705,22 @@ fn known<T>(column: usize, text: &str, parse: impl Fn(&str) -> Option<T>) -> rus
     })
 }
 
+/// A curated field by its name in the TOML files.
+fn ref_field(name: &str) -> Option<RefField> {
+    RefField::ALL.into_iter().find(|f| f.as_str() == name)
+}
+
+/// A conflict's reason by its stored name.
+fn conflict_reason(name: &str) -> Option<ConflictReason> {
+    [
+        ConflictReason::OppositeStance,
+        ConflictReason::Functional,
+        ConflictReason::Excludes,
+    ]
+    .into_iter()
+    .find(|r| r.as_str() == name)
+}
+
 /// Every row of `select` (its `{filter}` replaced by `filter`), mapped by `row`.
 fn query<T>(
     conn: &Connection,
@@ -748,19 +743,30 @@ pub enum Role {
     Cited,
 }
 
-/// A claim's references by id: enough to tell which nodes of a view it draws and joins.
+/// A claim's references by id: enough to tell which nodes of a view it draws and joins, and by
+/// which predicate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimLinks {
     pub id: String,
     pub reporter: String,
     pub subject: String,
+    pub predicate: String,
     pub object: Option<String>,
     /// Nearest first.
     pub citing: Vec<String>,
 }
 
-/// The claims that touch one node, read through the indexes on `claims` and
-/// `claim_citations`: what a walk through a neighbourhood asks, one node at a time.
+/// A curated link by the ids of its two ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkEnds {
+    pub from: String,
+    pub field: RefField,
+    pub to: String,
+}
+
+/// The claims and curated links that touch one node, read through the indexes on `claims`,
+/// `claim_citations` and `entity_links`: what a walk through a view asks, one node at a time.
+/// Each question looks at the command's clock first, so no walk outlives its time limit.
 #[derive(Debug)]
 pub struct ClaimIndex<'c> {
     conn: &'c Connection,
@@ -773,6 +779,7 @@ impl<'c> ClaimIndex<'c> {
 
     /// The claims in which `entity` plays `role`, in id order.
     pub fn claims_with(&self, role: Role, entity: &str) -> Result<Vec<ClaimLinks>, StoreError> {
+        super::read::check_clock()?;
         self.links(
             match role {
                 Role::Subject => "c.subject_id = ?1",
@@ -788,7 +795,32 @@ impl<'c> ClaimIndex<'c> {
 
     /// The claim with this id, if there is one.
     pub fn claim(&self, id: &str) -> Result<Option<ClaimLinks>, StoreError> {
+        super::read::check_clock()?;
         Ok(self.links("c.id = ?1", id)?.pop())
+    }
+
+    /// The curated links from `entity` (by field, in the order written), then those to it.
+    pub fn links_at(&self, entity: &str) -> Result<Vec<LinkEnds>, StoreError> {
+        super::read::check_clock()?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT entity_id, field, target_id FROM (
+                SELECT entity_id, field, position, target_id, 0 AS incoming
+                FROM entity_links WHERE entity_id = ?1
+                UNION ALL
+                SELECT entity_id, field, position, target_id, 1
+                FROM entity_links WHERE target_id = ?1
+             ) ORDER BY incoming, entity_id, field, position",
+        )?;
+        let links = statement
+            .query_map([entity], |r| {
+                Ok(LinkEnds {
+                    from: r.get(0)?,
+                    field: known(1, text(r, 1)?, ref_field)?,
+                    to: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(links)
     }
 
     /// Whether an entity has this id.
@@ -805,7 +837,7 @@ impl<'c> ClaimIndex<'c> {
     /// of the citing chain.
     fn links(&self, condition: &str, value: &str) -> Result<Vec<ClaimLinks>, StoreError> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT c.id, c.reported_by, c.subject_id, c.object_id, cc.entity_id
+            "SELECT c.id, c.reported_by, c.subject_id, c.object_id, cc.entity_id, c.predicate
              FROM claims c LEFT JOIN claim_citations cc ON cc.claim_id = c.id
              WHERE {condition}
              ORDER BY c.id, cc.position"
@@ -819,6 +851,7 @@ impl<'c> ClaimIndex<'c> {
                     id: id.to_owned(),
                     reporter: r.get(1)?,
                     subject: r.get(2)?,
+                    predicate: r.get(5)?,
                     object: r.get(3)?,
                     citing: Vec::new(),
                 });
@@ -841,28 +874,5 @@ mod tests {
         assert_eq!(StoredValue::Integer(18).to_text(), "18");
         assert_eq!(StoredValue::Real(1.5).to_text(), "1.5");
         assert_eq!(StoredValue::Text("several".into()).to_text(), "several");
-    }
-
-    #[test]
-    fn ids_hash_by_every_byte() {
-        let hash = |id: &str| {
-            let mut h = IdHasher::default();
-            h.write(id.as_bytes());
-            h.finish()
-        };
-        assert_ne!(hash("c-000013a13304"), hash("c-000013a13305"));
-        assert_ne!(hash("a"), hash("b"));
-        assert_eq!(hash("nk-deserters"), hash("nk-deserters"));
-    }
-
-    #[test]
-    fn ids_that_differ_in_their_last_digits_spread_over_the_buckets() {
-        let mut buckets = std::collections::BTreeSet::new();
-        for i in 0..4096 {
-            let mut h = IdHasher::default();
-            h.write(format!("person-{}", 60_000 + i).as_bytes());
-            buckets.insert(h.finish() & 0xfff);
-        }
-        assert!(buckets.len() > 2048, "{} buckets", buckets.len());
     }
 }

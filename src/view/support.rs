@@ -1,0 +1,93 @@
+//! What the claims behind an edge add up to: their stances, reporters, documents and the
+//! voices for and against it, counted apart.
+
+use crate::model::Stance;
+use crate::store::snapshot::{ClaimRow, Snapshot};
+
+/// What the claims behind a node or edge agree on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stances {
+    Affirmed,
+    Denied,
+    /// Some claims affirm and some deny.
+    Both,
+}
+
+impl Stances {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stances::Affirmed => "affirms",
+            Stances::Denied => "denies",
+            Stances::Both => "both",
+        }
+    }
+}
+
+/// The claims behind an edge and what they add up to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Support {
+    /// Indexes into [`Snapshot::claims`], in id order.
+    pub claims: Vec<usize>,
+    /// Distinct reporters, entity indexes in id order.
+    pub reporters: Vec<usize>,
+    /// Distinct voices of the affirming claims (their origins after `part_of`), entity indexes
+    /// in index order: the independent origins that corroborate the edge.
+    pub affirming: Vec<usize>,
+    /// Distinct voices of the denying claims: the independent origins against it. They never
+    /// count towards `affirming`, the edge's weight or its line width.
+    pub denying: Vec<usize>,
+    /// Distinct source documents, indexes into [`Snapshot::sources`].
+    pub documents: Vec<usize>,
+    pub stance: Stances,
+    /// Every claim is hedged ("reportedly", "could not be verified").
+    pub hedged: bool,
+    /// Some claim contradicts another claim.
+    pub conflicting: bool,
+}
+
+impl Support {
+    /// Some claim denies what the edge says, or contradicts another claim.
+    pub fn contested(&self) -> bool {
+        !self.denying.is_empty() || self.conflicting
+    }
+}
+
+/// What the claims of an edge (sorted, distinct) add up to.
+pub(super) fn support(data: &Snapshot, claims: Vec<usize>) -> Support {
+    let rows = || claims.iter().map(|&c| &data.claims[c]);
+    let distinct = |f: fn(&ClaimRow) -> usize, stance: Option<Stance>| -> Vec<usize> {
+        let mut items: Vec<usize> = rows()
+            .filter(|c| stance.is_none_or(|s| c.stance == s))
+            .map(f)
+            .collect();
+        items.sort_unstable();
+        items.dedup();
+        items
+    };
+    let affirmed = rows().any(|c| c.stance == Stance::Affirms);
+    let denied = rows().any(|c| c.stance == Stance::Denies);
+    let stance = match (affirmed, denied) {
+        (true, true) => Stances::Both,
+        (false, true) => Stances::Denied,
+        // Every edge is made from at least one claim, so this is the affirming case.
+        (_, false) => Stances::Affirmed,
+    };
+    Support {
+        reporters: distinct(|c| c.reporter, None),
+        affirming: distinct(|c| c.voice, Some(Stance::Affirms)),
+        denying: distinct(|c| c.voice, Some(Stance::Denies)),
+        documents: distinct(|c| c.source, None),
+        hedged: !claims.is_empty() && rows().all(|c| c.hedged),
+        conflicting: rows().any(|c| !c.conflicts.is_empty()),
+        stance,
+        claims,
+    }
+}
+
+/// The stance of one claim, as the edges and nodes that show it report it.
+pub fn claim_stances(claim: &ClaimRow) -> Stances {
+    match claim.stance {
+        Stance::Affirms => Stances::Affirmed,
+        Stance::Denies => Stances::Denied,
+    }
+}
