@@ -29,7 +29,7 @@ pub enum FocusError {
 impl<'a> View<'a> {
     /// Cuts the view down to the nodes within `depth` steps of `id`, in either direction, and
     /// the edges between them.
-    pub fn focus(self, id: &str, depth: usize) -> Result<View<'a>, FocusError> {
+    pub fn focus(&self, id: &str, depth: usize) -> Result<View<'a>, FocusError> {
         let Some(start) = self.find(id) else {
             let known = self.snapshot.entity_position(id).is_some()
                 || self.snapshot.claim_position(id).is_some();
@@ -60,7 +60,8 @@ impl<'a> View<'a> {
                 id: id.to_owned(),
                 depth,
             }),
-            ..self
+            kind: self.kind,
+            snapshot: self.snapshot,
         })
     }
 }

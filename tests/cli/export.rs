@@ -692,7 +692,7 @@ fn a_focus_read_through_the_indexes_draws_the_whole_view_cut_down() {
                 // Depth 3 reaches most of these small graphs: around every fifth node.
                 let deepest = if i % 5 == 0 { 3 } else { 2 };
                 for depth in 0..=deepest {
-                    let cut = View::new(kind, &all).focus(id, depth).unwrap();
+                    let cut = whole.focus(id, depth).unwrap();
                     let near = neighbourhood(kind, id, depth, &index)
                         .unwrap()
                         .unwrap_or_else(|| panic!("{kind} {id}: the walk finds no node"));
