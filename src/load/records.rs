@@ -12,7 +12,6 @@ use crate::model::{EntityKind, RefField};
 pub enum FieldType {
     Text,
     Date,
-    Number,
     OrganisationType,
     Iso,
     Language,
@@ -342,7 +341,7 @@ fn read_entity(
         match *spec {
             FieldSpec::Scalar(name, ty) => {
                 let value = match ty {
-                    FieldType::Number | FieldType::Latitude | FieldType::Longitude => {
+                    FieldType::Latitude | FieldType::Longitude => {
                         t.number(name).map(|v| Sp {
                             value: RawFieldValue::Number(v.value),
                             span: v.span,
