@@ -22,7 +22,8 @@ use crate::model::{
 };
 
 use super::ids::{IdRegistry, IdStyle, check_id};
-use super::{Resolver, check_kind, check_visible};
+use super::names::check_visible;
+use super::{Resolver, check_kind};
 
 /// Quotes shorter than this (after normalisation) would match almost anywhere.
 pub const MIN_QUOTE_CHARS: usize = 3;
@@ -716,7 +717,7 @@ fn check_citing_loops(
                 format!(
                     "the citing chain goes in a circle, back to {}{reporter_note}: {}",
                     id(entity),
-                    super::entities::shorten(&walk, " cites ")
+                    super::shorten(&walk, " cites ")
                 ),
             )
             .warning()

@@ -3,9 +3,14 @@
 
 mod claims;
 mod entities;
+mod entity_fields;
+mod entity_refs;
 pub mod ids;
+mod names;
 mod predicates;
 mod suggest;
+#[cfg(test)]
+mod testing;
 
 use foldhash::HashMap;
 
@@ -15,7 +20,6 @@ use std::sync::OnceLock;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{Data, LoadedDocument, RawEntity, Sp};
-use crate::model::text::forbidden_char;
 use crate::model::{Document, EntityKind, Model, hidden};
 use ids::{IdRegistry, IdStyle, check_id};
 use suggest::Suggestions;
@@ -40,8 +44,8 @@ pub fn resolve(
     let mut entity_slots: Vec<Option<usize>> = Vec::with_capacity(records.entities.len());
     for raw in &records.entities {
         let slot = raw.id.as_ref().and_then(|id| {
-            let valid =
-                check_visible(id, "id", diagnostics) && check_id(id, IdStyle::Kebab, diagnostics);
+            let valid = names::check_visible(id, "id", diagnostics)
+                && check_id(id, IdStyle::Kebab, diagnostics);
             (registry.define(id, raw.kind.as_str(), diagnostics) && valid).then(|| {
                 entity_index.insert(id.value.clone(), entities.len());
                 entities.push(entities::skeleton(raw, id, &data.files));
@@ -54,8 +58,8 @@ pub fn resolve(
     let mut predicate_slots = Vec::with_capacity(records.predicates.len());
     for raw in &records.predicates {
         let slot = raw.id.as_ref().and_then(|id| {
-            let valid =
-                check_visible(id, "id", diagnostics) && check_id(id, IdStyle::Snake, diagnostics);
+            let valid = names::check_visible(id, "id", diagnostics)
+                && check_id(id, IdStyle::Snake, diagnostics);
             // An id that an entity already has is reported once, and the predicate still
             // resolves the claims that use it, rather than each reporting it unknown.
             let unique = registry.define(id, "predicate", diagnostics);
@@ -98,8 +102,8 @@ pub fn resolve(
             raw_of.push(raw);
         }
     }
-    entities::check_part_of_cycles(&entities, &raw_of, diagnostics);
-    entities::check_shared_names(&entities, &raw_of, diagnostics);
+    entity_refs::check_part_of_cycles(&entities, &raw_of, diagnostics);
+    names::check_shared_names(&entities, &raw_of, diagnostics);
     let documents = documents
         .into_iter()
         .filter_map(|document| {
@@ -233,48 +237,6 @@ fn unknown(reference: &Sp<String>, what: &str, thing: &str, ids: &Suggestions) -
     }
 }
 
-/// Refuses format characters (zero-width spaces and joiners, the byte order mark, soft hyphens,
-/// bidirectional controls: Unicode category Cf) in an id, a name or an alias; `what` names the
-/// field. Returns whether there are none. The controls that loading refuses in every text are
-/// reported there, not again here.
-fn check_visible(text: &Sp<String>, what: &str, diagnostics: &mut Diagnostics) -> bool {
-    if !text.value.chars().any(hidden::is_hidden) {
-        return true;
-    }
-    let mut unreported = text
-        .value
-        .chars()
-        .filter(|&c| hidden::is_hidden(c) && !forbidden_char(c));
-    if let Some(first) = unreported.next() {
-        let more = match unreported.count() {
-            0 => String::new(),
-            1 => " and one more".to_owned(),
-            n => format!(" and {n} more"),
-        };
-        let escaped = hidden::escape(&text.value);
-        let seen: String = text
-            .value
-            .chars()
-            .filter(|&c| !hidden::is_hidden(c))
-            .collect();
-        diagnostics.push(
-            Diagnostic::error(
-                Code::ForbiddenCharacter,
-                text.span.clone(),
-                format!(
-                    "{what} `{escaped}` contains {}{more}, which cannot be seen",
-                    hidden::describe(first)
-                ),
-            )
-            .with_label("invisible and format characters are not allowed in ids, names and aliases")
-            .with_hint(format!(
-                "remove it: `{escaped}` looks like `{seen}` but is another string"
-            )),
-        );
-    }
-    false
-}
-
 /// Reports a reference whose kind is not one of `allowed`: "`russia` is a country, but
 /// `outlet` must be an organisation". Returns whether the kind fits.
 fn check_kind(
@@ -320,4 +282,18 @@ fn kind_list(kinds: &[EntityKind]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// A long list cut in the middle: the first four, how many are left out, the last two.
+fn shorten(items: &[String], separator: &str) -> String {
+    if items.len() <= 8 {
+        return items.join(separator);
+    }
+    let (head, tail) = (&items[..4], &items[items.len() - 2..]);
+    format!(
+        "{}{separator}… {} more …{separator}{}",
+        head.join(separator),
+        items.len() - 6,
+        tail.join(separator)
+    )
 }
