@@ -7,10 +7,10 @@ mod entity_fields;
 mod entity_refs;
 pub mod ids;
 mod names;
-mod predicates;
 mod suggest;
 #[cfg(test)]
 mod testing;
+mod vocabulary;
 
 use foldhash::HashMap;
 
@@ -81,7 +81,7 @@ pub fn resolve(
         entity_ids: OnceLock::new(),
         predicate_ids: OnceLock::new(),
     };
-    let predicates = predicates::resolve(
+    let predicates = vocabulary::resolve(
         records,
         &predicate_slots,
         &resolver,
