@@ -1,5 +1,5 @@
-//! Rule: ids are lowercase ASCII letters, digits and `-` (predicates: `_`), 1–64 characters,
-//! unique across all records.
+//! Rules for ids: lowercase ASCII letters, digits and `-` (predicates: `_`), 1–64 characters,
+//! unique across all records; a claim's id, written or derived, unique among claims too.
 
 use foldhash::HashMap;
 
@@ -188,5 +188,65 @@ impl IdRegistry {
     /// Where an id was defined, and by what kind of record.
     pub fn defined(&self, id: &str) -> Option<&(Span, &'static str)> {
         self.first.get(id)
+    }
+}
+
+/// Claim ids as the claims are taken, in order: the first claim with an id keeps it.
+#[derive(Debug)]
+pub struct ClaimIds<'a> {
+    registry: &'a IdRegistry,
+    first: HashMap<String, Span>,
+}
+
+impl<'a> ClaimIds<'a> {
+    pub fn new(registry: &'a IdRegistry) -> Self {
+        ClaimIds {
+            registry,
+            first: HashMap::default(),
+        }
+    }
+
+    /// Takes a claim's id, written at `span` (or derived, for a claim at `span`, unless
+    /// `explicit`); returns false, and reports, when a record or an earlier claim has it.
+    pub fn take(
+        &mut self,
+        id: &str,
+        span: Span,
+        explicit: bool,
+        diagnostics: &mut Diagnostics,
+    ) -> bool {
+        // Claims are nodes of the graph beside the entities, so their ids share one namespace.
+        if let Some((first, what)) = self.registry.defined(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    span,
+                    format!("claim id `{id}` is already the id of a {what}"),
+                )
+                .with_label("this claim")
+                .with_related(first.clone(), "defined here")
+                .with_hint("ids are unique across all records; rename the claim"),
+            );
+            return false;
+        }
+        if let Some(first) = self.first.get(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    span,
+                    format!("duplicate claim id `{id}`"),
+                )
+                .with_label("this claim")
+                .with_related(first.clone(), "has the same id as this one")
+                .with_hint(if explicit {
+                    "give each claim its own id".to_owned()
+                } else {
+                    "the two claims state the same thing, with the same attribution and quote; remove one, or give them distinct `id`s".to_owned()
+                }),
+            );
+            return false;
+        }
+        self.first.insert(id.to_owned(), span);
+        true
     }
 }

@@ -1,12 +1,15 @@
 //! Checking and resolution: raw records in, the resolved [`Model`] plus every problem out.
 //! Each rule lives in its own file; none stops at the first problem.
 
+mod claim_refs;
+mod claim_values;
 mod claims;
 mod entities;
 mod entity_fields;
 mod entity_refs;
 pub mod ids;
 mod names;
+mod quotes;
 mod suggest;
 #[cfg(test)]
 mod testing;
