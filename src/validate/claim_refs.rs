@@ -188,3 +188,89 @@ fn check_citing_loops(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::check;
+
+    #[test]
+    fn every_reference_resolves() {
+        check(
+            r#"
+[[claim]]
+source = "reprot"
+reported_by = "ministy"
+citing = ["northern-unit", "ruritanai"]
+subject = "northern-unti"
+predicate = "lost_soldier"
+object = "ministri"
+quote = "lost several hundred soldiers"
+"#,
+            "error[unknown-reference] 2:10 `source` names `reprot`, but no record has that id
+             error[unknown-reference] 3:15 `reported_by` names `ministy`, but no record has that id
+             error[unknown-reference] 4:28 `citing` names `ruritanai`, but no record has that id
+             error[unknown-reference] 5:11 `subject` names `northern-unti`, but no record has that id
+             error[unknown-reference] 6:13 `predicate` names `lost_soldier`, but no predicate has that id
+             error[unknown-reference] 7:10 `object` names `ministri`, but no record has that id",
+        );
+    }
+
+    #[test]
+    fn the_source_is_a_source_and_the_subject_a_kind_the_predicate_takes() {
+        check(
+            r#"
+[[claim]]
+source = "ministry"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "ruritania"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+"#,
+            "error[wrong-kind] 2:10 `ministry` is an organisation, but `source` must be a source
+             error[predicate-domain] 10:11 `ruritania` is a country, but the subject of `lost_soldiers` must be a unit",
+        );
+    }
+
+    #[test]
+    fn a_citing_chain_that_comes_back_is_an_error_next_to_itself_else_a_warning() {
+        check(
+            r#"
+[[claim]]
+source = "report"
+citing = ["ministry", "ministry"]
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+reported_by = "ministry"
+citing = ["ministry"]
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "many"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+reported_by = "ministry"
+citing = ["northern-unit", "ruritania", "ministry"]
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "a few"
+quote = "lost several hundred soldiers"
+"#,
+            "error[citing-loop] 3:23 `ministry` cites itself: it comes twice in a row in `citing`
+             error[citing-loop] 12:11 `ministry` cites itself: it reports the claim and comes first in `citing`
+             warning[citing-loop] 21:41 the citing chain goes in a circle, back to `ministry` (the claim's reporter): `ministry` cites `northern-unit` cites `ruritania` cites `ministry`",
+        );
+    }
+}

@@ -173,3 +173,133 @@ fn check_value(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::check;
+
+    #[test]
+    fn a_claim_has_an_object_or_a_value_as_its_predicate_takes() {
+        check(
+            r#"
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "commanded_by"
+object = "ministry"
+value = "the ministry"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "commanded_by"
+value = "the ministry"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "commanded_by"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+object = "ministry"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+quote = "lost several hundred soldiers"
+"#,
+            "error[object-or-value] 6:9 a claim has either `object` or `value`, not both
+             error[object-or-value] 13:9 `commanded_by` takes an entity as `object`, not a `value`
+             error[object-or-value] 19:13 `commanded_by` takes an entity as `object`, not a `value`
+             error[object-or-value] 26:10 `lost_soldiers` takes a text as `value`, not an entity as `object`
+             error[object-or-value] 32:13 `lost_soldiers` needs a `value` (text)",
+        );
+    }
+
+    #[test]
+    fn the_object_is_a_kind_and_the_value_a_type_the_predicate_takes() {
+        check(
+            r#"
+[[predicate]]
+id = "disbanded_on"
+label = "disbanded on"
+subject = ["unit"]
+object = "date"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "commanded_by"
+object = "ruritania"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "soldier_count"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = " "
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "disbanded_on"
+value = "2024-02-30"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "soldier_count"
+value = 300
+quote = "lost several hundred soldiers"
+"#,
+            "error[predicate-range] 11:10 `ruritania` is a country, but the object of `commanded_by` must be an organisation
+             error[predicate-range] 18:9 `soldier_count` takes a number value, not the text \"several hundred\"
+             error[predicate-range] 25:9 `lost_soldiers` takes a text value, not empty text
+             error[predicate-range] 32:9 not a valid date: `2024-02-30`: February 2024 has no day 30 (it has 29 days)",
+        );
+    }
+
+    #[test]
+    fn when_is_a_date_and_the_stance_affirms_or_denies() {
+        check(
+            r#"
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+when = "2024-00"
+stance = "deny"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "none"
+quote = "lost several hundred soldiers"
+when = "2023/2024"
+stance = "denies"
+"#,
+            "error[invalid-date] 7:8 `when` is not a valid date: `2024-00`: there is no month 00
+             error[invalid-value] 8:10 stance `deny` is neither `affirms` nor `denies`",
+        );
+    }
+}

@@ -250,3 +250,107 @@ impl<'a> ClaimIds<'a> {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::check;
+
+    #[test]
+    fn ids_are_lowercase_ascii_with_the_separator_of_their_kind() {
+        check(
+            r#"
+[[person]]
+id = "Anna-Petrova"
+name = "Anna Petrova"
+
+[[person]]
+id = "bоris"
+name = "Boris"
+
+[[person]]
+id = "клара"
+name = "Klara"
+
+[[person]]
+id = ""
+name = "Nobody"
+
+[[person]]
+id = "a-very-long-id-that-goes-on-and-on-and-on-past-the-limit-of-sixty-four"
+name = "Long"
+
+[[predicate]]
+id = "held-by"
+label = "held by"
+subject = ["person"]
+object = ["organisation"]
+"#,
+            "error[invalid-id] 2:6 id `Anna-Petrova` contains `A`
+             error[invalid-id] 6:6 id `bоris` contains the non-ASCII character `о` U+043E (it looks like `o`)
+             error[invalid-id] 10:6 id `клара` contains the non-ASCII character `к` U+043A (it looks like `k`)
+             error[invalid-id] 14:6 an id cannot be empty
+             error[invalid-id] 18:6 id `a-very-long-id-that-goes-on-and-on-and-on-past-the-limit-of-sixty-four` is longer than 64 characters
+             error[invalid-id] 22:6 id `held-by` contains `-`",
+        );
+    }
+
+    #[test]
+    fn ids_are_unique_across_entities_predicates_and_claims() {
+        check(
+            r#"
+[[group]]
+id = "ministry"
+name = "Veterans"
+
+[[predicate]]
+id = "ruritania"
+label = "ruritania"
+subject = ["unit"]
+object = "text"
+
+[[claim]]
+id = "northern-unit"
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+id = "the-loss"
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+id = "the-loss"
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "many"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "a few"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "a few"
+quote = "lost  several hundred soldiers"
+"#,
+            "error[duplicate-id] 6:6 duplicate id `ruritania`: already defined by a country
+             error[duplicate-id] 12:6 claim id `northern-unit` is already the id of a unit
+             error[duplicate-id] 28:6 duplicate claim id `the-loss`
+             error[duplicate-id] 42:1 duplicate claim id `c-85bba92d42db`
+             error[duplicate-id] world.toml:7:6 duplicate id `ministry`: already defined by a group",
+        );
+    }
+}

@@ -424,6 +424,7 @@ fn shortened(passage: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::check;
     use super::*;
 
     #[test]
@@ -480,5 +481,77 @@ mod tests {
     #[test]
     fn lines_start_after_each_newline_counted_in_characters() {
         assert_eq!(line_starts("é\nab\n\nc"), [0, 2, 5, 6]);
+    }
+
+    #[test]
+    fn a_quote_is_long_enough_to_locate_and_in_its_document() {
+        check(
+            r#"
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = " l… "
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several"
+quote = "the Southern Unit lost"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "hundreds"
+# Found: white space is folded.
+quote = "the  Northern Unit\tlost"
+"#,
+            "error[invalid-value] 6:9 the quote \" l… \" is too short to locate
+             error[quote-not-found] 13:9 the quote is not in its document `report.txt`",
+        );
+    }
+
+    #[test]
+    fn a_quote_there_twice_needs_its_occurrence() {
+        check(
+            r#"
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "The Ministry said"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "so"
+quote = "The Ministry said"
+occurrence = 2
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "thrice"
+quote = "The Ministry said"
+occurrence = 3
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "never"
+quote = "The Ministry said"
+occurrence = 0
+"#,
+            "warning[ambiguous-quote] 6:9 the quote occurs 2 times in its document `report.txt`: on lines 3 and 4
+             error[invalid-value] 22:14 `occurrence = 3`, but the quote occurs 2 times in `report.txt`: on lines 3 and 4
+             error[invalid-value] 30:14 `occurrence = 0`: occurrences count from 1",
+        );
     }
 }
