@@ -9,9 +9,9 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostics, Files, Span};
 use crate::load::RawClaim;
-use crate::model::{Claim, ClaimObject, Model, Origin, Stance};
+use crate::model::{Claim, ClaimObject, DateRange, Model, Origin, Stance};
 
-use super::claim_refs::{self, ClaimRefs};
+use super::claim_refs;
 use super::ids::{ClaimIds, IdRegistry, IdStyle, check_id};
 use super::names::check_visible;
 use super::quotes::{self, QuoteRef};
@@ -132,58 +132,64 @@ fn resolve_one(
     let normalized = quotes::normalized_quote(raw, diagnostics);
 
     // Everything below needs every part resolved; the problems have been reported above.
-    let ClaimRefs {
-        source,
-        reported_by,
-        citing,
-        subject,
-        predicate,
-        ..
-    } = refs;
-    let (source, reported_by, subject, predicate, object, stance, normalized) = (
-        source?,
-        reported_by?,
-        subject?,
-        predicate?,
-        object?,
-        stance?,
-        normalized?,
-    );
     if !occurrence_ok {
         return None;
     }
-    let citing: Vec<usize> = citing.into_iter().collect::<Option<_>>()?;
-    let quote = raw.quote.as_ref()?.value.clone();
+    let parts = Parts {
+        source: refs.source?,
+        reported_by: refs.reported_by?,
+        citing: refs.citing.into_iter().collect::<Option<_>>()?,
+        subject: refs.subject?,
+        predicate: refs.predicate?,
+        object: object?,
+        stance: stance?,
+        normalized: normalized?,
+        occurrence: raw.occurrence.as_ref().map_or(1, |o| o.value),
+    };
     let id = match explicit_id {
         Some(id) => id?,
-        None => derived_id(
-            model,
-            &Attribution {
-                source,
-                reported_by,
-                citing: &citing,
-            },
-            subject,
-            predicate,
-            &object,
-            stance,
-            &QuoteAt {
-                normalized: &normalized,
-                occurrence: raw.occurrence.as_ref().map_or(1, |o| o.value),
-            },
-        ),
+        None => derived_id(model, &parts),
     };
+    let document = document_of.get(&parts.source).copied()?;
+    let quote = raw.quote.as_ref()?.value.clone();
+    Some(claim(raw, (id, document, quote), parts, when, files))
+}
+
+/// What the passes made of a claim, every part valid: what its derived id is made of.
+struct Parts {
+    source: usize,
+    reported_by: usize,
+    citing: Vec<usize>,
+    subject: usize,
+    predicate: usize,
+    object: ClaimObject,
+    stance: Stance,
+    /// The quote in normal form.
+    normalized: String,
+    /// Which of the quote's occurrences in the document the claim means.
+    occurrence: i64,
+}
+
+/// The claim made of valid parts, with its quote in normal form when that differs from the
+/// quote as written.
+fn claim(
+    raw: &RawClaim,
+    (id, document, quote): (String, usize, String),
+    parts: Parts,
+    when: Option<DateRange>,
+    files: &Files,
+) -> Resolved {
     let (file, line, _) = files.position(&raw.span);
     let claim = Claim {
         id,
-        document: document_of.get(&source).copied()?,
-        reported_by,
-        citing,
-        subject,
-        predicate,
-        object,
+        document,
+        reported_by: parts.reported_by,
+        citing: parts.citing,
+        subject: parts.subject,
+        predicate: parts.predicate,
+        object: parts.object,
         when,
-        stance,
+        stance: parts.stance,
         hedged: raw.hedged.as_ref().is_some_and(|h| h.value),
         quote,
         // Filled in once all quotes of the document are located.
@@ -195,52 +201,31 @@ fn resolve_one(
         },
     };
     // Most quotes are in normal form as written; only the others keep a copy.
-    let normalized = (normalized != claim.quote).then_some(normalized);
-    Some((claim, normalized))
-}
-
-/// Who states a claim where: part of what identifies it.
-struct Attribution<'a> {
-    source: usize,
-    reported_by: usize,
-    citing: &'a [usize],
-}
-
-/// The quote in normal form, and which of its occurrences in the document the claim means.
-struct QuoteAt<'a> {
-    normalized: &'a str,
-    occurrence: i64,
+    let normalized = (parts.normalized != claim.quote).then_some(parts.normalized);
+    (claim, normalized)
 }
 
 /// A claim id that depends only on what the claim says, so it stays the same when other claims
 /// are added, removed or reordered.
-fn derived_id(
-    model: &Model,
-    attribution: &Attribution<'_>,
-    subject: usize,
-    predicate: usize,
-    object: &ClaimObject,
-    stance: Stance,
-    quote: &QuoteAt<'_>,
-) -> String {
+fn derived_id(model: &Model, parts: &Parts) -> String {
     // The parts are hashed as they are, each followed by a unit separator; a million claims
     // are hashed without building their text.
     let mut hasher = Sha256::new();
     let id = |e: usize| model.entities[e].id.as_bytes();
-    hasher.update(id(attribution.source));
+    hasher.update(id(parts.source));
     hasher.update([0x1f]);
     // The reporter and then the citing chain, separated by spaces.
-    hasher.update(id(attribution.reported_by));
-    for &cited in attribution.citing {
+    hasher.update(id(parts.reported_by));
+    for &cited in &parts.citing {
         hasher.update(b" ");
         hasher.update(id(cited));
     }
     hasher.update([0x1f]);
-    hasher.update(id(subject));
+    hasher.update(id(parts.subject));
     hasher.update([0x1f]);
-    hasher.update(model.predicates[predicate].id.as_bytes());
+    hasher.update(model.predicates[parts.predicate].id.as_bytes());
     hasher.update([0x1f]);
-    match object {
+    match &parts.object {
         ClaimObject::Entity(e) => {
             hasher.update(b"entity:");
             hasher.update(id(*e));
@@ -252,14 +237,14 @@ fn derived_id(
         }
     }
     hasher.update([0x1f]);
-    hasher.update(stance.as_str().as_bytes());
+    hasher.update(parts.stance.as_str().as_bytes());
     hasher.update([0x1f]);
-    hasher.update(quote.normalized.as_bytes());
+    hasher.update(parts.normalized.as_bytes());
     hasher.update([0x1f]);
     // The same words at another place of the document are another claim; the first place, which
     // is what a claim without `occurrence` means, keeps the id it had before the field existed.
-    if quote.occurrence != 1 {
-        hasher.update(quote.occurrence.to_string().as_bytes());
+    if parts.occurrence != 1 {
+        hasher.update(parts.occurrence.to_string().as_bytes());
         hasher.update([0x1f]);
     }
     // Twelve hex digits: the first six bytes of the digest.
