@@ -4,11 +4,11 @@
 
 use foldhash::HashMap;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::RawClaim;
 use crate::model::{EntityKind, Model, RefField};
 
-use super::{Resolver, check_kind};
+use super::{Resolver, check_kind, shorten};
 
 /// What a claim's references resolve to; `None` where one does not (it has been reported).
 #[derive(Debug)]
@@ -132,61 +132,74 @@ fn check_citing_loops(
             _ => "",
         };
         let diagnostic = if previous + 1 == position {
-            let (message, hint) = if previous == 0 {
-                (
-                    format!(
-                        "{} cites itself: it reports the claim and comes first in `citing`{}",
-                        id(entity),
-                        if implicit {
-                            " (a claim without `reported_by` is reported by its source's outlet, \
-                             else the source)"
-                        } else {
-                            ""
-                        }
-                    ),
-                    "remove it from `citing`: what the reporter says itself needs no chain",
-                )
-            } else {
-                (
-                    format!(
-                        "{} cites itself: it comes twice in a row in `citing`",
-                        id(entity)
-                    ),
-                    "remove one of them",
-                )
-            };
-            Diagnostic::error(Code::CitingLoop, span, message)
-                .with_label("the same entity again")
-                .with_hint(hint)
+            self_citation(&id(entity), previous == 0, implicit, span)
         } else {
             let walk: Vec<String> = chain[previous..=position]
                 .iter()
                 .map(|e| e.map_or_else(|| "`?`".to_owned(), id))
                 .collect();
             let origin = chain.last().copied().flatten().unwrap_or(reporter);
-            Diagnostic::error(
-                Code::CitingLoop,
-                span,
-                format!(
-                    "the citing chain goes in a circle, back to {}{reporter_note}: {}",
-                    id(entity),
-                    super::shorten(&walk, " cites ")
-                ),
-            )
-            .warning()
-            .with_label(format!("{} again", id(entity)))
-            .with_hint(format!(
-                "kept as circular reporting: the claim counts once, as the voice of its origin \
-                 {}, never as a voice of its own for each step; if the text does not go round \
-                 like this, remove the repeat",
-                id(origin)
-            ))
+            circle(&id(entity), &walk, reporter_note, &id(origin), span)
         };
         diagnostics.push(match span_at(previous) {
             Some(first) => diagnostic.with_related(first, "first here"),
             None => diagnostic,
         });
     }
+}
+
+/// An entity right after itself in the chain: an error, since the repeat says nothing.
+/// `reporter` when the first of the two is the claim's reporter; `implicit` when that reporter
+/// is not written but the source's outlet or the source.
+fn self_citation(entity: &str, reporter: bool, implicit: bool, span: Span) -> Diagnostic {
+    let (message, hint) = if reporter {
+        (
+            format!(
+                "{entity} cites itself: it reports the claim and comes first in `citing`{}",
+                if implicit {
+                    " (a claim without `reported_by` is reported by its source's outlet, \
+                     else the source)"
+                } else {
+                    ""
+                }
+            ),
+            "remove it from `citing`: what the reporter says itself needs no chain",
+        )
+    } else {
+        (
+            format!("{entity} cites itself: it comes twice in a row in `citing`"),
+            "remove one of them",
+        )
+    };
+    Diagnostic::error(Code::CitingLoop, span, message)
+        .with_label("the same entity again")
+        .with_hint(hint)
+}
+
+/// A chain that goes in a circle back to `entity` through `walk`: a warning, since a text can
+/// say so; the claim counts once, as the voice of its `origin`.
+fn circle(
+    entity: &str,
+    walk: &[String],
+    reporter_note: &str,
+    origin: &str,
+    span: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        Code::CitingLoop,
+        span,
+        format!(
+            "the citing chain goes in a circle, back to {entity}{reporter_note}: {}",
+            shorten(walk, " cites ")
+        ),
+    )
+    .warning()
+    .with_label(format!("{entity} again"))
+    .with_hint(format!(
+        "kept as circular reporting: the claim counts once, as the voice of its origin \
+         {origin}, never as a voice of its own for each step; if the text does not go round \
+         like this, remove the repeat"
+    ))
 }
 
 #[cfg(test)]
