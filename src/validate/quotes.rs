@@ -13,8 +13,8 @@ use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBu
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::{RawClaim, Sp};
-use crate::model::Model;
 use crate::model::text::{NormalizedText, normalize};
+use crate::model::{Document, Model};
 
 /// Quotes shorter than this (after normalisation) would match almost anywhere.
 pub const MIN_QUOTE_CHARS: usize = 3;
@@ -73,66 +73,11 @@ pub fn locate_quotes(
             by_document.entry(*document).or_default().push(i);
         }
     }
-    let normalized = |i: usize| claims[i].map_or("", |(_, quote)| quote);
-    let asked = |i: usize| {
-        quotes[i]
-            .occurrence
-            .as_ref()
-            .map_or(1, |o| usize::try_from(o.value).unwrap_or(usize::MAX))
-    };
     // Each document is normalised and scanned once, documents in parallel.
     let located: Vec<Located> = by_document
         .into_par_iter()
         .flat_map_iter(|(document, members)| {
-            let doc = &model.documents[document];
-            let text = NormalizedText::new(&doc.text);
-            let mut needles: Vec<&str> = members.iter().map(|&i| normalized(i)).collect();
-            needles.sort_unstable();
-            needles.dedup();
-            let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); needles.len()];
-            let slot = |i: usize| {
-                needles
-                    .binary_search(&normalized(i))
-                    .expect("every quote is a needle")
-            };
-            for &i in &members {
-                wanted[slot(i)].push(asked(i));
-            }
-            let found = occurrences(&text.text, &needles, wanted);
-            // Line numbers only when a message needs them.
-            let lines = std::sync::OnceLock::new();
-            let line_of = |bytes: &Range<usize>| -> usize {
-                let starts: &Vec<usize> = lines.get_or_init(|| line_starts(&doc.text));
-                starts.partition_point(|&s| s <= text.original_chars(bytes.clone()).start)
-            };
-            members
-                .into_iter()
-                .map(|i| {
-                    let needle = normalized(i);
-                    let found = &found[slot(i)];
-                    let quote = &quotes[i];
-                    let result = if found.count == 0 {
-                        Err(Box::new(quote_not_found(
-                            quote.span.clone(),
-                            needle,
-                            &text,
-                            doc,
-                        )))
-                    } else {
-                        match found.at(asked(i)) {
-                            Some(bytes) => {
-                                let warning =
-                                    (found.count > 1 && quote.occurrence.is_none()).then(|| {
-                                        Box::new(ambiguous_quote(quote, found, doc, &line_of))
-                                    });
-                                Ok((text.original_chars(bytes.clone()), warning))
-                            }
-                            None => Err(Box::new(occurrence_beyond(quote, found, doc, &line_of))),
-                        }
-                    };
-                    (i, result)
-                })
-                .collect::<Vec<_>>()
+            locate_in_document(&model.documents[document], members, claims, quotes)
         })
         .collect();
     let mut found = vec![None; claims.len()];
@@ -148,6 +93,71 @@ pub fn locate_quotes(
         }
     }
     found
+}
+
+/// The quote of claim `i` in normal form.
+fn needle<'a>(claims: &[Option<Needle<'a>>], i: usize) -> &'a str {
+    claims[i].map_or("", |(_, quote)| quote)
+}
+
+/// Which occurrence of its quote a claim means: its `occurrence`, else the first.
+fn asked(quote: &QuoteRef) -> usize {
+    quote
+        .occurrence
+        .as_ref()
+        .map_or(1, |o| usize::try_from(o.value).unwrap_or(usize::MAX))
+}
+
+/// Finds the quotes of the claims `members` in their `document`, in one pass over its text.
+fn locate_in_document(
+    document: &Document,
+    members: Vec<usize>,
+    claims: &[Option<Needle<'_>>],
+    quotes: &[QuoteRef],
+) -> Vec<Located> {
+    let text = NormalizedText::new(&document.text);
+    let mut needles: Vec<&str> = members.iter().map(|&i| needle(claims, i)).collect();
+    needles.sort_unstable();
+    needles.dedup();
+    let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); needles.len()];
+    let slot = |i: usize| {
+        needles
+            .binary_search(&needle(claims, i))
+            .expect("every quote is a needle")
+    };
+    for &i in &members {
+        wanted[slot(i)].push(asked(&quotes[i]));
+    }
+    let found = occurrences(&text.text, &needles, wanted);
+    // Line numbers only when a message needs them.
+    let lines = std::sync::OnceLock::new();
+    let line_of = |bytes: &Range<usize>| -> usize {
+        let starts: &Vec<usize> = lines.get_or_init(|| line_starts(&document.text));
+        starts.partition_point(|&s| s <= text.original_chars(bytes.clone()).start)
+    };
+    members
+        .into_iter()
+        .map(|i| {
+            let quote = &quotes[i];
+            let found = &found[slot(i)];
+            let result = if found.count == 0 {
+                let d = quote_not_found(quote.span.clone(), needle(claims, i), &text, document);
+                Err(Box::new(d))
+            } else {
+                match found.at(asked(quote)) {
+                    Some(bytes) => {
+                        let warning = (found.count > 1 && quote.occurrence.is_none())
+                            .then(|| Box::new(ambiguous_quote(quote, found, document, &line_of)));
+                        Ok((text.original_chars(bytes.clone()), warning))
+                    }
+                    None => Err(Box::new(occurrence_beyond(
+                        quote, found, document, &line_of,
+                    ))),
+                }
+            };
+            (i, result)
+        })
+        .collect()
 }
 
 /// A claim's index and where its quote is (with a warning when it is there more than once), or
@@ -193,7 +203,7 @@ fn listed_lines(found: &Occurrences, line_of: &dyn Fn(&Range<usize>) -> usize) -
 fn ambiguous_quote(
     quote: &QuoteRef,
     found: &Occurrences,
-    document: &crate::model::Document,
+    document: &Document,
     line_of: &dyn Fn(&Range<usize>) -> usize,
 ) -> Diagnostic {
     let choices: Vec<String> = found
@@ -225,7 +235,7 @@ fn ambiguous_quote(
 fn occurrence_beyond(
     quote: &QuoteRef,
     found: &Occurrences,
-    document: &crate::model::Document,
+    document: &Document,
     line_of: &dyn Fn(&Range<usize>) -> usize,
 ) -> Diagnostic {
     let occurrence = quote
@@ -388,7 +398,7 @@ fn quote_not_found(
     span: Span,
     needle: &str,
     text: &NormalizedText,
-    document: &crate::model::Document,
+    document: &Document,
 ) -> Diagnostic {
     let d = Diagnostic::error(
         Code::QuoteNotFound,
