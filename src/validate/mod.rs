@@ -21,15 +21,14 @@ use sha2::{Digest, Sha256};
 
 use std::sync::OnceLock;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::{Data, LoadedDocument, RawEntity, Sp};
-use crate::model::{Document, EntityKind, Model, hidden};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
+use crate::load::{Data, LoadedDocument, RawEntity, RawPredicate, Sp};
+use crate::model::{Document, Entity, EntityKind, Model, hidden};
 use ids::{IdRegistry, IdStyle, check_id};
 use suggest::Suggestions;
 
 /// Resolves and checks everything that was loaded. The model is complete only when no error
-/// was reported; with errors it holds what could be resolved.
-/// Resolves the records into the model. The raw claims are taken out of `data` and dropped as
+/// was reported; with errors it holds what could be resolved. The raw claims are taken out of `data` and dropped as
 /// soon as they are resolved: at a million claims they are the largest thing in memory.
 pub fn resolve(
     data: &mut Data,
@@ -42,39 +41,10 @@ pub fn resolve(
     let mut registry = IdRegistry::default();
 
     // Ids first, so that every reference below can be resolved whatever the file order.
-    let mut entities = Vec::new();
-    let mut entity_index = HashMap::default();
-    let mut entity_slots: Vec<Option<usize>> = Vec::with_capacity(records.entities.len());
-    for raw in &records.entities {
-        let slot = raw.id.as_ref().and_then(|id| {
-            let valid = names::check_visible(id, "id", diagnostics)
-                && check_id(id, IdStyle::Kebab, diagnostics);
-            (registry.define(id, raw.kind.as_str(), diagnostics) && valid).then(|| {
-                entity_index.insert(id.value.clone(), entities.len());
-                entities.push(entities::skeleton(raw, id, &data.files));
-                entities.len() - 1
-            })
-        });
-        entity_slots.push(slot);
-    }
-    let mut predicate_index = HashMap::default();
-    let mut predicate_slots = Vec::with_capacity(records.predicates.len());
-    for raw in &records.predicates {
-        let slot = raw.id.as_ref().and_then(|id| {
-            let valid = names::check_visible(id, "id", diagnostics)
-                && check_id(id, IdStyle::Snake, diagnostics);
-            // An id that an entity already has is reported once, and the predicate still
-            // resolves the claims that use it, rather than each reporting it unknown.
-            let unique = registry.define(id, "predicate", diagnostics);
-            let first = unique || !predicate_index.contains_key(&id.value);
-            (valid && first).then(|| {
-                let index = predicate_index.len();
-                predicate_index.insert(id.value.clone(), index);
-                index
-            })
-        });
-        predicate_slots.push(slot);
-    }
+    let (mut entities, entity_index, entity_slots) =
+        register_entities(&records.entities, &mut registry, &data.files, diagnostics);
+    let (predicate_index, predicate_slots) =
+        register_predicates(&records.predicates, &mut registry, diagnostics);
 
     let kinds: Vec<EntityKind> = entities.iter().map(|e| e.kind).collect();
     let resolver = Resolver {
@@ -135,6 +105,60 @@ pub fn resolve(
     model.entity_index = entity_index;
     model.inputs_digest = inputs_digest(data, &model);
     model
+}
+
+/// The entities whose ids are valid and not taken, as skeletons, and their index by id; for
+/// each record, the index of its entity, or `None` when its id is refused.
+fn register_entities(
+    records: &[RawEntity],
+    registry: &mut IdRegistry,
+    files: &Files,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Entity>, HashMap<String, usize>, Vec<Option<usize>>) {
+    let mut entities = Vec::new();
+    let mut index = HashMap::default();
+    let mut slots = Vec::with_capacity(records.len());
+    for raw in records {
+        let slot = raw.id.as_ref().and_then(|id| {
+            let valid = names::check_visible(id, "id", diagnostics)
+                && check_id(id, IdStyle::Kebab, diagnostics);
+            (registry.define(id, raw.kind.as_str(), diagnostics) && valid).then(|| {
+                index.insert(id.value.clone(), entities.len());
+                entities.push(entities::skeleton(raw, id, files));
+                entities.len() - 1
+            })
+        });
+        slots.push(slot);
+    }
+    (entities, index, slots)
+}
+
+/// The index of each predicate by id; for each record, the index of its predicate, or `None`
+/// when its id is refused.
+fn register_predicates(
+    records: &[RawPredicate],
+    registry: &mut IdRegistry,
+    diagnostics: &mut Diagnostics,
+) -> (HashMap<String, usize>, Vec<Option<usize>>) {
+    let mut index = HashMap::default();
+    let mut slots = Vec::with_capacity(records.len());
+    for raw in records {
+        let slot = raw.id.as_ref().and_then(|id| {
+            let valid = names::check_visible(id, "id", diagnostics)
+                && check_id(id, IdStyle::Snake, diagnostics);
+            // An id that an entity already has is reported once, and the predicate still
+            // resolves the claims that use it, rather than each reporting it unknown.
+            let unique = registry.define(id, "predicate", diagnostics);
+            let first = unique || !index.contains_key(&id.value);
+            (valid && first).then(|| {
+                let next = index.len();
+                index.insert(id.value.clone(), next);
+                next
+            })
+        });
+        slots.push(slot);
+    }
+    (index, slots)
 }
 
 /// SHA-256 over every data file and document, by path, so that a database names its inputs.
