@@ -1,5 +1,6 @@
 //! Checking and resolution: raw records in, the resolved [`Model`] plus every problem out.
-//! Each rule lives in its own file; none stops at the first problem.
+//! Each family of rules is a pass in a file of its own, with its unit tests; none stops at the
+//! first problem. Here the ids are registered, then predicates, entities and claims resolved.
 
 mod claim_refs;
 mod claim_values;
