@@ -6,6 +6,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::graph::PartOfComponents;
+use crate::load::Sp;
 use crate::load::records::RawEntity;
 use crate::model::{Entity, EntityKind, ObjectType, Predicate, RefField};
 
@@ -34,13 +35,8 @@ pub fn links(
         };
         // A vocabulary predicate named like the field constrains it further.
         if let Some(predicate) = predicates.iter().find(|p| p.id == field.as_str()) {
-            check_predicate(
-                predicate,
-                kind,
-                (target, resolver.kinds[index]),
-                *field,
-                diagnostics,
-            );
+            let target_kind = resolver.kinds[index];
+            check_predicate(predicate, kind, *field, target, target_kind, diagnostics);
         }
         links.push((*field, index));
     }
@@ -52,8 +48,9 @@ pub fn links(
 fn check_predicate(
     predicate: &Predicate,
     kind: EntityKind,
-    (target, target_kind): (&crate::load::Sp<String>, EntityKind),
     field: RefField,
+    target: &Sp<String>,
+    target_kind: EntityKind,
     diagnostics: &mut Diagnostics,
 ) {
     if !predicate.subject.contains(&kind) {
