@@ -302,4 +302,27 @@ stance = "denies"
              error[invalid-value] 8:10 stance `deny` is neither `affirms` nor `denies`",
         );
     }
+
+    #[test]
+    fn an_unreadable_object_or_value_is_not_also_called_missing() {
+        check(
+            r#"
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "commanded_by"
+object = 5
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = ["several", "hundred"]
+quote = "lost several hundred soldiers"
+"#,
+            "error[wrong-type] 5:10 `object` must be a string, not an integer
+             error[wrong-type] 12:9 `value` must be a number, a string or a date, not an array",
+        );
+    }
 }
