@@ -150,60 +150,53 @@ pub enum Severity {
     Warning,
 }
 
-/// What kind of problem a diagnostic reports; stable names that tests and scripts can rely on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Code {
-    Syntax,
-    UnknownField,
-    MissingField,
-    WrongType,
-    InvalidId,
-    DuplicateId,
-    UnknownReference,
-    WrongKind,
-    PredicateDomain,
-    PredicateRange,
-    ObjectOrValue,
-    InvalidValue,
-    InvalidDate,
-    ForbiddenCharacter,
-    UnsafePath,
-    UnreadableFile,
-    QuoteNotFound,
-    UnusedDocument,
-    CitingLoop,
-    PartOfCycle,
-    AmbiguousName,
-    AmbiguousQuote,
+/// Declares [`Code`], each code's stable name and [`Code::ALL`] from one list, so that no code
+/// can be left out of `ALL` (the tests check that every code in it has a fixture).
+macro_rules! codes {
+    ($($code:ident = $name:literal,)*) => {
+        /// What kind of problem a diagnostic reports; stable names that tests and scripts can
+        /// rely on.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Code {
+            $($code,)*
+        }
+
+        impl Code {
+            /// Every code, in the order declared.
+            pub const ALL: &[Code] = &[$(Code::$code,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl Code {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Syntax => "syntax",
-            Code::UnknownField => "unknown-field",
-            Code::MissingField => "missing-field",
-            Code::WrongType => "wrong-type",
-            Code::InvalidId => "invalid-id",
-            Code::DuplicateId => "duplicate-id",
-            Code::UnknownReference => "unknown-reference",
-            Code::WrongKind => "wrong-kind",
-            Code::PredicateDomain => "predicate-domain",
-            Code::PredicateRange => "predicate-range",
-            Code::ObjectOrValue => "object-or-value",
-            Code::InvalidValue => "invalid-value",
-            Code::InvalidDate => "invalid-date",
-            Code::ForbiddenCharacter => "forbidden-character",
-            Code::UnsafePath => "unsafe-path",
-            Code::UnreadableFile => "unreadable-file",
-            Code::QuoteNotFound => "quote-not-found",
-            Code::UnusedDocument => "unused-document",
-            Code::CitingLoop => "citing-loop",
-            Code::PartOfCycle => "part-of-cycle",
-            Code::AmbiguousName => "ambiguous-name",
-            Code::AmbiguousQuote => "ambiguous-quote",
-        }
-    }
+codes! {
+    Syntax = "syntax",
+    UnknownField = "unknown-field",
+    MissingField = "missing-field",
+    WrongType = "wrong-type",
+    InvalidId = "invalid-id",
+    DuplicateId = "duplicate-id",
+    UnknownReference = "unknown-reference",
+    WrongKind = "wrong-kind",
+    PredicateDomain = "predicate-domain",
+    PredicateRange = "predicate-range",
+    ObjectOrValue = "object-or-value",
+    InvalidValue = "invalid-value",
+    InvalidDate = "invalid-date",
+    ForbiddenCharacter = "forbidden-character",
+    UnsafePath = "unsafe-path",
+    UnreadableFile = "unreadable-file",
+    QuoteNotFound = "quote-not-found",
+    UnusedDocument = "unused-document",
+    CitingLoop = "citing-loop",
+    PartOfCycle = "part-of-cycle",
+    AmbiguousName = "ambiguous-name",
+    AmbiguousQuote = "ambiguous-quote",
 }
 
 impl fmt::Display for Code {

@@ -12,7 +12,6 @@ use crate::model::{EntityKind, RefField};
 pub enum FieldType {
     Text,
     Date,
-    Number,
     OrganisationType,
     Iso,
     Language,
@@ -343,12 +342,10 @@ fn read_entity(
         match *spec {
             FieldSpec::Scalar(name, ty) => {
                 let value = match ty {
-                    FieldType::Number | FieldType::Latitude | FieldType::Longitude => {
-                        t.number(name).map(|v| Sp {
-                            value: RawFieldValue::Number(v.value),
-                            span: v.span,
-                        })
-                    }
+                    FieldType::Latitude | FieldType::Longitude => t.number(name).map(|v| Sp {
+                        value: RawFieldValue::Number(v.value),
+                        span: v.span,
+                    }),
                     FieldType::Date => t.date(name).map(|v| Sp {
                         value: RawFieldValue::Text(v.value),
                         span: v.span,

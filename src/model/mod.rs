@@ -344,13 +344,6 @@ pub struct Claim {
     pub origin: Origin,
 }
 
-impl Claim {
-    /// The entity the statement traces back to: the end of the citing chain, else the reporter.
-    pub fn origin_entity(&self) -> usize {
-        self.citing.last().copied().unwrap_or(self.reported_by)
-    }
-}
-
 /// Where a name or alias of an entity occurs in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {

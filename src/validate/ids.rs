@@ -1,5 +1,5 @@
-//! Rule: ids are lowercase ASCII letters, digits and `-` (predicates: `_`), 1–64 characters,
-//! unique across all records.
+//! Rules for ids: lowercase ASCII letters, digits and `-` (predicates: `_`), 1–64 characters,
+//! unique across all records; a claim's id, written or derived, unique among claims too.
 
 use foldhash::HashMap;
 
@@ -188,5 +188,169 @@ impl IdRegistry {
     /// Where an id was defined, and by what kind of record.
     pub fn defined(&self, id: &str) -> Option<&(Span, &'static str)> {
         self.first.get(id)
+    }
+}
+
+/// Claim ids as the claims are taken, in order: the first claim with an id keeps it.
+#[derive(Debug)]
+pub struct ClaimIds<'a> {
+    registry: &'a IdRegistry,
+    first: HashMap<String, Span>,
+}
+
+impl<'a> ClaimIds<'a> {
+    pub fn new(registry: &'a IdRegistry) -> Self {
+        ClaimIds {
+            registry,
+            first: HashMap::default(),
+        }
+    }
+
+    /// Takes a claim's id, written at `span` (or derived, for a claim at `span`, unless
+    /// `explicit`); returns false, and reports, when a record or an earlier claim has it.
+    pub fn take(
+        &mut self,
+        id: &str,
+        span: Span,
+        explicit: bool,
+        diagnostics: &mut Diagnostics,
+    ) -> bool {
+        // Claims are nodes of the graph beside the entities, so their ids share one namespace.
+        if let Some((first, what)) = self.registry.defined(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    span,
+                    format!("claim id `{id}` is already the id of a {what}"),
+                )
+                .with_label("this claim")
+                .with_related(first.clone(), "defined here")
+                .with_hint("ids are unique across all records; rename the claim"),
+            );
+            return false;
+        }
+        if let Some(first) = self.first.get(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    span,
+                    format!("duplicate claim id `{id}`"),
+                )
+                .with_label("this claim")
+                .with_related(first.clone(), "has the same id as this one")
+                .with_hint(if explicit {
+                    "give each claim its own id".to_owned()
+                } else {
+                    "the two claims state the same thing, with the same attribution and quote; remove one, or give them distinct `id`s".to_owned()
+                }),
+            );
+            return false;
+        }
+        self.first.insert(id.to_owned(), span);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::check;
+
+    #[test]
+    fn ids_are_lowercase_ascii_with_the_separator_of_their_kind() {
+        check(
+            r#"
+[[person]]
+id = "Anna-Petrova"
+name = "Anna Petrova"
+
+[[person]]
+id = "bоris"
+name = "Boris"
+
+[[person]]
+id = "клара"
+name = "Klara"
+
+[[person]]
+id = ""
+name = "Nobody"
+
+[[person]]
+id = "a-very-long-id-that-goes-on-and-on-and-on-past-the-limit-of-sixty-four"
+name = "Long"
+
+[[predicate]]
+id = "held-by"
+label = "held by"
+subject = ["person"]
+object = ["organisation"]
+"#,
+            "error[invalid-id] 2:6 id `Anna-Petrova` contains `A`
+             error[invalid-id] 6:6 id `bоris` contains the non-ASCII character `о` U+043E (it looks like `o`)
+             error[invalid-id] 10:6 id `клара` contains the non-ASCII character `к` U+043A (it looks like `k`)
+             error[invalid-id] 14:6 an id cannot be empty
+             error[invalid-id] 18:6 id `a-very-long-id-that-goes-on-and-on-and-on-past-the-limit-of-sixty-four` is longer than 64 characters
+             error[invalid-id] 22:6 id `held-by` contains `-`",
+        );
+    }
+
+    #[test]
+    fn ids_are_unique_across_entities_predicates_and_claims() {
+        check(
+            r#"
+[[group]]
+id = "ministry"
+name = "Veterans"
+
+[[predicate]]
+id = "ruritania"
+label = "ruritania"
+subject = ["unit"]
+object = "text"
+
+[[claim]]
+id = "northern-unit"
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+id = "the-loss"
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "several hundred"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+id = "the-loss"
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "many"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "a few"
+quote = "lost several hundred soldiers"
+
+[[claim]]
+source = "report"
+subject = "northern-unit"
+predicate = "lost_soldiers"
+value = "a few"
+quote = "lost  several hundred soldiers"
+"#,
+            "error[duplicate-id] 6:6 duplicate id `ruritania`: already defined by a country
+             error[duplicate-id] 12:6 claim id `northern-unit` is already the id of a unit
+             error[duplicate-id] 28:6 duplicate claim id `the-loss`
+             error[duplicate-id] 42:1 duplicate claim id `c-85bba92d42db`
+             error[duplicate-id] world.toml:7:6 duplicate id `ministry`: already defined by a group",
+        );
     }
 }

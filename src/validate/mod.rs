@@ -1,11 +1,20 @@
 //! Checking and resolution: raw records in, the resolved [`Model`] plus every problem out.
-//! Each rule lives in its own file; none stops at the first problem.
+//! Each family of rules is a pass in a file of its own, with its unit tests; none stops at the
+//! first problem. Here the ids are registered, then predicates, entities and claims resolved.
 
+mod claim_refs;
+mod claim_values;
 mod claims;
 mod entities;
+mod entity_fields;
+mod entity_refs;
 pub mod ids;
-mod predicates;
+mod names;
+mod quotes;
 mod suggest;
+#[cfg(test)]
+mod testing;
+mod vocabulary;
 
 use foldhash::HashMap;
 
@@ -13,16 +22,14 @@ use sha2::{Digest, Sha256};
 
 use std::sync::OnceLock;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::{Data, LoadedDocument, RawEntity, Sp};
-use crate::model::text::forbidden_char;
-use crate::model::{Document, EntityKind, Model, hidden};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
+use crate::load::{Data, LoadedDocument, RawEntity, RawPredicate, Sp};
+use crate::model::{Document, Entity, EntityKind, Model, hidden};
 use ids::{IdRegistry, IdStyle, check_id};
 use suggest::Suggestions;
 
 /// Resolves and checks everything that was loaded. The model is complete only when no error
-/// was reported; with errors it holds what could be resolved.
-/// Resolves the records into the model. The raw claims are taken out of `data` and dropped as
+/// was reported; with errors it holds what could be resolved. The raw claims are taken out of `data` and dropped as
 /// soon as they are resolved: at a million claims they are the largest thing in memory.
 pub fn resolve(
     data: &mut Data,
@@ -35,39 +42,10 @@ pub fn resolve(
     let mut registry = IdRegistry::default();
 
     // Ids first, so that every reference below can be resolved whatever the file order.
-    let mut entities = Vec::new();
-    let mut entity_index = HashMap::default();
-    let mut entity_slots: Vec<Option<usize>> = Vec::with_capacity(records.entities.len());
-    for raw in &records.entities {
-        let slot = raw.id.as_ref().and_then(|id| {
-            let valid =
-                check_visible(id, "id", diagnostics) && check_id(id, IdStyle::Kebab, diagnostics);
-            (registry.define(id, raw.kind.as_str(), diagnostics) && valid).then(|| {
-                entity_index.insert(id.value.clone(), entities.len());
-                entities.push(entities::skeleton(raw, id, &data.files));
-                entities.len() - 1
-            })
-        });
-        entity_slots.push(slot);
-    }
-    let mut predicate_index = HashMap::default();
-    let mut predicate_slots = Vec::with_capacity(records.predicates.len());
-    for raw in &records.predicates {
-        let slot = raw.id.as_ref().and_then(|id| {
-            let valid =
-                check_visible(id, "id", diagnostics) && check_id(id, IdStyle::Snake, diagnostics);
-            // An id that an entity already has is reported once, and the predicate still
-            // resolves the claims that use it, rather than each reporting it unknown.
-            let unique = registry.define(id, "predicate", diagnostics);
-            let first = unique || !predicate_index.contains_key(&id.value);
-            (valid && first).then(|| {
-                let index = predicate_index.len();
-                predicate_index.insert(id.value.clone(), index);
-                index
-            })
-        });
-        predicate_slots.push(slot);
-    }
+    let (mut entities, entity_index, entity_slots) =
+        register_entities(&records.entities, &mut registry, &data.files, diagnostics);
+    let (predicate_index, predicate_slots) =
+        register_predicates(&records.predicates, &mut registry, diagnostics);
 
     let kinds: Vec<EntityKind> = entities.iter().map(|e| e.kind).collect();
     let resolver = Resolver {
@@ -77,7 +55,7 @@ pub fn resolve(
         entity_ids: OnceLock::new(),
         predicate_ids: OnceLock::new(),
     };
-    let predicates = predicates::resolve(
+    let predicates = vocabulary::resolve(
         records,
         &predicate_slots,
         &resolver,
@@ -98,8 +76,8 @@ pub fn resolve(
             raw_of.push(raw);
         }
     }
-    entities::check_part_of_cycles(&entities, &raw_of, diagnostics);
-    entities::check_shared_names(&entities, &raw_of, diagnostics);
+    entity_refs::check_part_of_cycles(&entities, &raw_of, diagnostics);
+    names::check_shared_names(&entities, &raw_of, diagnostics);
     let documents = documents
         .into_iter()
         .filter_map(|document| {
@@ -128,6 +106,60 @@ pub fn resolve(
     model.entity_index = entity_index;
     model.inputs_digest = inputs_digest(data, &model);
     model
+}
+
+/// The entities whose ids are valid and not taken, as skeletons, and their index by id; for
+/// each record, the index of its entity, or `None` when its id is refused.
+fn register_entities(
+    records: &[RawEntity],
+    registry: &mut IdRegistry,
+    files: &Files,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Entity>, HashMap<String, usize>, Vec<Option<usize>>) {
+    let mut entities = Vec::new();
+    let mut index = HashMap::default();
+    let mut slots = Vec::with_capacity(records.len());
+    for raw in records {
+        let slot = raw.id.as_ref().and_then(|id| {
+            let valid = names::check_visible(id, "id", diagnostics)
+                && check_id(id, IdStyle::Kebab, diagnostics);
+            (registry.define(id, raw.kind.as_str(), diagnostics) && valid).then(|| {
+                index.insert(id.value.clone(), entities.len());
+                entities.push(entities::skeleton(raw, id, files));
+                entities.len() - 1
+            })
+        });
+        slots.push(slot);
+    }
+    (entities, index, slots)
+}
+
+/// The index of each predicate by id; for each record, the index of its predicate, or `None`
+/// when its id is refused.
+fn register_predicates(
+    records: &[RawPredicate],
+    registry: &mut IdRegistry,
+    diagnostics: &mut Diagnostics,
+) -> (HashMap<String, usize>, Vec<Option<usize>>) {
+    let mut index = HashMap::default();
+    let mut slots = Vec::with_capacity(records.len());
+    for raw in records {
+        let slot = raw.id.as_ref().and_then(|id| {
+            let valid = names::check_visible(id, "id", diagnostics)
+                && check_id(id, IdStyle::Snake, diagnostics);
+            // An id that an entity already has is reported once, and the predicate still
+            // resolves the claims that use it, rather than each reporting it unknown.
+            let unique = registry.define(id, "predicate", diagnostics);
+            let first = unique || !index.contains_key(&id.value);
+            (valid && first).then(|| {
+                let next = index.len();
+                index.insert(id.value.clone(), next);
+                next
+            })
+        });
+        slots.push(slot);
+    }
+    (index, slots)
 }
 
 /// SHA-256 over every data file and document, by path, so that a database names its inputs.
@@ -233,48 +265,6 @@ fn unknown(reference: &Sp<String>, what: &str, thing: &str, ids: &Suggestions) -
     }
 }
 
-/// Refuses format characters (zero-width spaces and joiners, the byte order mark, soft hyphens,
-/// bidirectional controls: Unicode category Cf) in an id, a name or an alias; `what` names the
-/// field. Returns whether there are none. The controls that loading refuses in every text are
-/// reported there, not again here.
-fn check_visible(text: &Sp<String>, what: &str, diagnostics: &mut Diagnostics) -> bool {
-    if !text.value.chars().any(hidden::is_hidden) {
-        return true;
-    }
-    let mut unreported = text
-        .value
-        .chars()
-        .filter(|&c| hidden::is_hidden(c) && !forbidden_char(c));
-    if let Some(first) = unreported.next() {
-        let more = match unreported.count() {
-            0 => String::new(),
-            1 => " and one more".to_owned(),
-            n => format!(" and {n} more"),
-        };
-        let escaped = hidden::escape(&text.value);
-        let seen: String = text
-            .value
-            .chars()
-            .filter(|&c| !hidden::is_hidden(c))
-            .collect();
-        diagnostics.push(
-            Diagnostic::error(
-                Code::ForbiddenCharacter,
-                text.span.clone(),
-                format!(
-                    "{what} `{escaped}` contains {}{more}, which cannot be seen",
-                    hidden::describe(first)
-                ),
-            )
-            .with_label("invisible and format characters are not allowed in ids, names and aliases")
-            .with_hint(format!(
-                "remove it: `{escaped}` looks like `{seen}` but is another string"
-            )),
-        );
-    }
-    false
-}
-
 /// Reports a reference whose kind is not one of `allowed`: "`russia` is a country, but
 /// `outlet` must be an organisation". Returns whether the kind fits.
 fn check_kind(
@@ -320,4 +310,18 @@ fn kind_list(kinds: &[EntityKind]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// A long list cut in the middle: the first four, how many are left out, the last two.
+fn shorten(items: &[String], separator: &str) -> String {
+    if items.len() <= 8 {
+        return items.join(separator);
+    }
+    let (head, tail) = (&items[..4], &items[items.len() - 2..]);
+    format!(
+        "{}{separator}… {} more …{separator}{}",
+        head.join(separator),
+        items.len() - 6,
+        tail.join(separator)
+    )
 }

@@ -10,6 +10,7 @@ mod files;
 mod hostile_data;
 mod provenance;
 mod readers;
+mod rules;
 mod scale;
 mod seed_data;
 mod tidy;

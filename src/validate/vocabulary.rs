@@ -1,5 +1,6 @@
-//! Rules for the vocabulary: subject and object kinds must be record kinds (or, for the object,
-//! a value type), `excludes` must name predicates, and `excludes_scope` must be a scope.
+//! Rules for the vocabulary (the `[[predicate]]` records): subject and object kinds must be
+//! record kinds (or, for the object, a value type), `excludes` must name predicates, and
+//! `excludes_scope` must be a scope.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::Sp;
@@ -20,23 +21,7 @@ pub fn resolve(
     let mut predicates = Vec::new();
     for (raw, slot) in records.predicates.iter().zip(slots) {
         let subject = kinds(&raw.subject, "subject", false, diagnostics);
-        let object = match &raw.object {
-            Some(RawObjectType::Value(value)) => match value.value.as_str() {
-                "number" => ObjectType::Number,
-                "text" => ObjectType::Text,
-                "date" => ObjectType::Date,
-                _ => ObjectType::Entity(kinds(
-                    std::slice::from_ref(value),
-                    "object",
-                    true,
-                    diagnostics,
-                )),
-            },
-            Some(RawObjectType::Kinds(list)) => {
-                ObjectType::Entity(kinds(list, "object", false, diagnostics))
-            }
-            None => ObjectType::Entity(Vec::new()),
-        };
+        let object = object_type(raw.object.as_ref(), diagnostics);
         let excludes = raw
             .excludes
             .iter()
@@ -70,6 +55,27 @@ pub fn resolve(
         }
     }
     predicates
+}
+
+/// What a predicate takes as object: a value type, or the record kinds listed.
+fn object_type(object: Option<&RawObjectType>, diagnostics: &mut Diagnostics) -> ObjectType {
+    match object {
+        Some(RawObjectType::Value(value)) => match value.value.as_str() {
+            "number" => ObjectType::Number,
+            "text" => ObjectType::Text,
+            "date" => ObjectType::Date,
+            _ => ObjectType::Entity(kinds(
+                std::slice::from_ref(value),
+                "object",
+                true,
+                diagnostics,
+            )),
+        },
+        Some(RawObjectType::Kinds(list)) => {
+            ObjectType::Entity(kinds(list, "object", false, diagnostics))
+        }
+        None => ObjectType::Entity(Vec::new()),
+    }
 }
 
 fn excludes_scope(scope: &Sp<String>, diagnostics: &mut Diagnostics) -> Option<ExcludesScope> {
@@ -147,4 +153,48 @@ fn kinds(
         }
     }
     kinds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::check;
+
+    #[test]
+    fn subjects_and_objects_are_record_kinds_or_one_value_type() {
+        check(
+            r#"
+[[predicate]]
+id = "held_by"
+label = "held by"
+subject = ["persons", "group"]
+object = "organisations"
+
+[[predicate]]
+id = "headcount"
+label = "headcount"
+subject = ["unit"]
+object = ["number"]
+"#,
+            "error[invalid-value] 4:12 `persons` in `subject` is not a record kind
+             error[invalid-value] 5:10 `organisations` in `object` is not a record kind
+             error[wrong-type] 11:11 `object` is an array, but the value type `number` is given alone, as a string",
+        );
+    }
+
+    #[test]
+    fn excludes_names_predicates_and_its_scope_is_a_scope() {
+        check(
+            r#"
+[[predicate]]
+id = "held_by"
+label = "held by"
+subject = ["unit"]
+object = ["organisation"]
+excludes = ["commanded_by", "comanded_by"]
+excludes_scope = "same-sides"
+"#,
+            "error[unknown-reference] 6:29 `excludes` names `comanded_by`, but no predicate has that id
+             error[invalid-value] 7:18 `same-sides` is not a scope of `excludes`",
+        );
+    }
 }
