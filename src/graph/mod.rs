@@ -277,7 +277,7 @@ fn part_of_links(entities: &[Entity]) -> impl Iterator<Item = (usize, usize)> + 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EntityKind, Origin};
+    use crate::model::{DefinedAt, EntityKind};
 
     /// Entities `e0`, `e1`, … with the given `part_of` links.
     fn entities(count: usize, links: &[(usize, usize)]) -> Vec<Entity> {
@@ -296,7 +296,7 @@ mod tests {
                     .filter(|(from, _)| *from == e)
                     .map(|&(_, to)| (RefField::PartOf, to))
                     .collect(),
-                origin: Origin {
+                defined_at: DefinedAt {
                     file: "test.toml".into(),
                     line: e + 1,
                 },

@@ -13,7 +13,7 @@ use crate::model::text::forbidden_char;
 
 /// A value with the place it was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sp<T> {
+pub struct Placed<T> {
     pub value: T,
     pub span: Span,
 }
@@ -92,12 +92,12 @@ impl<'a, 'i> Table<'a, 'i> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn text(&mut self, key: &str, value: &'a Spanned<DeValue<'i>>) -> Option<Sp<String>> {
+    fn text(&mut self, key: &str, value: &'a Spanned<DeValue<'i>>) -> Option<Placed<String>> {
         match value.get_ref() {
             DeValue::String(s) => {
                 let span = self.span_of(value);
                 self.check_characters(key, s, &span);
-                Some(Sp {
+                Some(Placed {
                     value: s.to_string(),
                     span,
                 })
@@ -137,13 +137,13 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// An optional string field.
-    pub fn string(&mut self, key: &'a str) -> Option<Sp<String>> {
+    pub fn string(&mut self, key: &'a str) -> Option<Placed<String>> {
         let value = self.get(key)?;
         self.text(key, value)
     }
 
     /// A required string field; its absence is reported at the record.
-    pub fn required_string(&mut self, key: &'a str) -> Option<Sp<String>> {
+    pub fn required_string(&mut self, key: &'a str) -> Option<Placed<String>> {
         if self.table.get(key).is_none() {
             self.missing(key);
         }
@@ -162,7 +162,7 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A string or an array of strings (reference fields, `subject`, …).
-    pub fn strings(&mut self, key: &'a str) -> Vec<Sp<String>> {
+    pub fn strings(&mut self, key: &'a str) -> Vec<Placed<String>> {
         let Some(value) = self.get(key) else {
             return Vec::new();
         };
@@ -180,14 +180,14 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// An array of strings (`aliases`); a lone string is accepted as one item.
-    pub fn list(&mut self, key: &'a str) -> Vec<Sp<String>> {
+    pub fn list(&mut self, key: &'a str) -> Vec<Placed<String>> {
         self.strings(key)
     }
 
-    pub fn bool(&mut self, key: &'a str) -> Option<Sp<bool>> {
+    pub fn bool(&mut self, key: &'a str) -> Option<Placed<bool>> {
         let value = self.get(key)?;
         match value.get_ref() {
-            DeValue::Boolean(b) => Some(Sp {
+            DeValue::Boolean(b) => Some(Placed {
                 value: *b,
                 span: self.span_of(value),
             }),
@@ -199,7 +199,7 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A number, a string or a date literal.
-    pub fn scalar(&mut self, key: &'a str) -> Option<Sp<RawScalar>> {
+    pub fn scalar(&mut self, key: &'a str) -> Option<Placed<RawScalar>> {
         let value = self.get(key)?;
         let span = self.span_of(value);
         let raw = match value.get_ref() {
@@ -234,14 +234,14 @@ impl<'a, 'i> Table<'a, 'i> {
                 return None;
             }
         };
-        Some(Sp { value: raw, span })
+        Some(Placed { value: raw, span })
     }
 
     /// A date: a string such as `"2024-10"` or a TOML date literal.
-    pub fn date(&mut self, key: &'a str) -> Option<Sp<String>> {
+    pub fn date(&mut self, key: &'a str) -> Option<Placed<String>> {
         let value = self.get(key)?;
         match value.get_ref() {
-            DeValue::Datetime(d) => Some(Sp {
+            DeValue::Datetime(d) => Some(Placed {
                 value: d.to_string(),
                 span: self.span_of(value),
             }),
@@ -253,14 +253,14 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    pub fn number(&mut self, key: &'a str) -> Option<Sp<f64>> {
+    pub fn number(&mut self, key: &'a str) -> Option<Placed<f64>> {
         let scalar = self.scalar(key)?;
         match scalar.value {
-            RawScalar::Int(i) => Some(Sp {
+            RawScalar::Int(i) => Some(Placed {
                 value: i as f64,
                 span: scalar.span,
             }),
-            RawScalar::Float(f) => Some(Sp {
+            RawScalar::Float(f) => Some(Placed {
                 value: f,
                 span: scalar.span,
             }),

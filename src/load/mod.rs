@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, FileId, Files, closest};
-pub use fields::{RawScalar, Sp};
+pub use fields::{Placed, RawScalar};
 use records::RawFieldValue;
 pub use records::{RawClaim, RawEntity, RawPredicate, RawRecords};
 

@@ -3,7 +3,7 @@
 
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{RawScalar, Sp, Table};
+use super::fields::{Placed, RawScalar, Table};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, FileId, Span, closest};
 use crate::model::{EntityKind, RefField};
 
@@ -111,18 +111,18 @@ pub enum RawFieldValue {
 pub struct RawEntity {
     pub kind: EntityKind,
     pub span: Span,
-    pub id: Option<Sp<String>>,
-    pub name: Option<Sp<String>>,
-    pub aliases: Vec<Sp<String>>,
-    pub description: Option<Sp<String>>,
-    pub wikidata: Option<Sp<String>>,
-    pub reliability: Option<Sp<String>>,
-    pub fields: Vec<(&'static str, FieldType, Sp<RawFieldValue>)>,
-    pub refs: Vec<(RefField, Sp<String>)>,
+    pub id: Option<Placed<String>>,
+    pub name: Option<Placed<String>>,
+    pub aliases: Vec<Placed<String>>,
+    pub description: Option<Placed<String>>,
+    pub wikidata: Option<Placed<String>>,
+    pub reliability: Option<Placed<String>>,
+    pub fields: Vec<(&'static str, FieldType, Placed<RawFieldValue>)>,
+    pub refs: Vec<(RefField, Placed<String>)>,
 }
 
 impl RawEntity {
-    pub fn field(&self, name: &str) -> Option<&Sp<RawFieldValue>> {
+    pub fn field(&self, name: &str) -> Option<&Placed<RawFieldValue>> {
         self.fields
             .iter()
             .find(|(n, _, _)| *n == name)
@@ -132,44 +132,44 @@ impl RawEntity {
 
 #[derive(Debug, Clone)]
 pub enum RawObjectType {
-    Kinds(Vec<Sp<String>>),
-    Value(Sp<String>),
+    Kinds(Vec<Placed<String>>),
+    Value(Placed<String>),
 }
 
 #[derive(Debug, Clone)]
 pub struct RawPredicate {
     pub span: Span,
-    pub id: Option<Sp<String>>,
-    pub label: Option<Sp<String>>,
-    pub description: Option<Sp<String>>,
-    pub subject: Vec<Sp<String>>,
+    pub id: Option<Placed<String>>,
+    pub label: Option<Placed<String>>,
+    pub description: Option<Placed<String>>,
+    pub subject: Vec<Placed<String>>,
     pub object: Option<RawObjectType>,
-    pub functional: Option<Sp<bool>>,
-    pub excludes: Vec<Sp<String>>,
-    pub excludes_scope: Option<Sp<String>>,
+    pub functional: Option<Placed<bool>>,
+    pub excludes: Vec<Placed<String>>,
+    pub excludes_scope: Option<Placed<String>>,
 }
 
 #[derive(Debug, Clone)]
 pub struct RawClaim {
     pub span: Span,
-    pub id: Option<Sp<String>>,
-    pub source: Option<Sp<String>>,
-    pub reported_by: Option<Sp<String>>,
-    pub citing: Vec<Sp<String>>,
-    pub subject: Option<Sp<String>>,
-    pub predicate: Option<Sp<String>>,
-    pub object: Option<Sp<String>>,
-    pub value: Option<Sp<RawScalar>>,
-    pub when: Option<Sp<String>>,
-    pub stance: Option<Sp<String>>,
-    pub hedged: Option<Sp<bool>>,
-    pub quote: Option<Sp<String>>,
+    pub id: Option<Placed<String>>,
+    pub source: Option<Placed<String>>,
+    pub reported_by: Option<Placed<String>>,
+    pub citing: Vec<Placed<String>>,
+    pub subject: Option<Placed<String>>,
+    pub predicate: Option<Placed<String>>,
+    pub object: Option<Placed<String>>,
+    pub value: Option<Placed<RawScalar>>,
+    pub when: Option<Placed<String>>,
+    pub stance: Option<Placed<String>>,
+    pub hedged: Option<Placed<bool>>,
+    pub quote: Option<Placed<String>>,
     /// Which occurrence of the quote in its document the claim means, from 1; only needed when
     /// the quote occurs more than once. Boxed, since few claims give it: inline it would push
     /// the record past 512 bytes into the allocator's next size class, 128 bytes more for each
     /// of a million claims.
-    pub occurrence: Option<Box<Sp<i64>>>,
-    pub note: Option<Sp<String>>,
+    pub occurrence: Option<Box<Placed<i64>>>,
+    pub note: Option<Placed<String>>,
     /// Whether `object` and `value` are written but could not be read (an error says why), so
     /// that the checks needing them do not also call them missing.
     pub unreadable: Unreadable,
@@ -342,15 +342,15 @@ fn read_entity(
         match *spec {
             FieldSpec::Scalar(name, ty) => {
                 let value = match ty {
-                    FieldType::Latitude | FieldType::Longitude => t.number(name).map(|v| Sp {
+                    FieldType::Latitude | FieldType::Longitude => t.number(name).map(|v| Placed {
                         value: RawFieldValue::Number(v.value),
                         span: v.span,
                     }),
-                    FieldType::Date => t.date(name).map(|v| Sp {
+                    FieldType::Date => t.date(name).map(|v| Placed {
                         value: RawFieldValue::Text(v.value),
                         span: v.span,
                     }),
-                    _ => t.string(name).map(|v| Sp {
+                    _ => t.string(name).map(|v| Placed {
                         value: RawFieldValue::Text(v.value),
                         span: v.span,
                     }),
@@ -483,7 +483,7 @@ fn read_claim(
         value: claim.value.is_none() && table.get("value").is_some(),
     };
     claim.occurrence = occurrence.and_then(|o| match o.value {
-        RawScalar::Int(n) => Some(Box::new(Sp {
+        RawScalar::Int(n) => Some(Box::new(Placed {
             value: n,
             span: o.span,
         })),

@@ -140,7 +140,7 @@ impl Scalar {
 
 /// Where a record was defined, for the database and for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub struct DefinedAt {
     pub file: std::sync::Arc<str>,
     pub line: usize,
 }
@@ -159,7 +159,7 @@ pub struct Entity {
     pub fields: Vec<(&'static str, Scalar)>,
     /// Reference fields in the order written; the index points into [`Model::entities`].
     pub links: Vec<(RefField, usize)>,
-    pub origin: Origin,
+    pub defined_at: DefinedAt,
 }
 
 impl Entity {
@@ -207,7 +207,7 @@ pub struct Predicate {
     pub excludes: Vec<usize>,
     /// Which claims of the excluded predicates this one contradicts.
     pub excludes_scope: ExcludesScope,
-    pub origin: Origin,
+    pub defined_at: DefinedAt,
 }
 
 /// How far a predicate's `excludes` reaches: two affirmed claims of the subject, in
@@ -341,7 +341,7 @@ pub struct Claim {
     /// Character offsets of the quote in the document's original text.
     pub quote_chars: Range<usize>,
     pub note: Option<String>,
-    pub origin: Origin,
+    pub defined_at: DefinedAt,
 }
 
 /// Where a name or alias of an entity occurs in a document.

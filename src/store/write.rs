@@ -268,8 +268,8 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             e.description,
             e.wikidata,
             e.reliability,
-            e.origin.file,
-            e.origin.line
+            e.defined_at.file,
+            e.defined_at.line
         ])?;
         for a in &e.aliases {
             alias.execute(params![e.id, a])?;
@@ -339,8 +339,8 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             p.object.as_str(),
             p.functional,
             p.excludes_scope.as_str(),
-            p.origin.file,
-            p.origin.line
+            p.defined_at.file,
+            p.defined_at.line
         ])?;
         for k in &p.subject {
             kind.execute(params![p.id, "subject", k.as_str()])?;
@@ -432,8 +432,8 @@ fn insert_claims(
             origin.interested,
             origin.aligned,
             analysis.statement_of[i] + 1,
-            c.origin.file,
-            c.origin.line
+            c.defined_at.file,
+            c.defined_at.line
         ])?;
         for (position, &cited) in c.citing.iter().enumerate() {
             citation.execute(params![c.id, position + 1, model.entities[cited].id])?;

@@ -2,7 +2,7 @@
 //! type the predicate takes; `when` is a valid date; the stance is `affirms` or `denies`.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::{RawClaim, RawScalar, Sp};
+use crate::load::{Placed, RawClaim, RawScalar};
 use crate::model::{ClaimObject, DateRange, ObjectType, Stance, Value};
 
 use super::{Resolver, check_kind};
@@ -136,7 +136,7 @@ pub fn check_object(
 }
 
 fn check_value(
-    value: &Sp<RawScalar>,
+    value: &Placed<RawScalar>,
     expected: &ObjectType,
     predicate: &str,
     diagnostics: &mut Diagnostics,

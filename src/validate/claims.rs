@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostics, Files, Span};
 use crate::load::RawClaim;
-use crate::model::{Claim, ClaimObject, DateRange, Model, Origin, Stance};
+use crate::model::{Claim, ClaimObject, DateRange, DefinedAt, Model, Stance};
 
 use super::claim_refs;
 use super::ids::{ClaimIds, IdRegistry, IdStyle, check_id};
@@ -195,7 +195,7 @@ fn claim(
         // Filled in once all quotes of the document are located.
         quote_chars: 0..0,
         note: raw.note.as_ref().map(|n| n.value.clone()),
-        origin: Origin {
+        defined_at: DefinedAt {
             file: file.to_owned(),
             line,
         },

@@ -2,14 +2,14 @@
 //! `names`, `entity_fields` and `entity_refs` that fill in what is valid.
 
 use crate::diagnostic::{Diagnostics, Files};
-use crate::load::Sp;
+use crate::load::Placed;
 use crate::load::records::{RawEntity, RawFieldValue};
-use crate::model::{Entity, Origin, Predicate};
+use crate::model::{DefinedAt, Entity, Predicate};
 
 use super::{Resolver, entity_fields, entity_refs, names};
 
 /// The entity with its id, kind and position, before its fields are checked.
-pub fn skeleton(raw: &RawEntity, id: &Sp<String>, files: &Files) -> Entity {
+pub fn skeleton(raw: &RawEntity, id: &Placed<String>, files: &Files) -> Entity {
     let (file, line, _) = files.position(&raw.span);
     let title = match raw.field("title").map(|t| &t.value) {
         Some(RawFieldValue::Text(title)) => Some(title.clone()),
@@ -31,7 +31,7 @@ pub fn skeleton(raw: &RawEntity, id: &Sp<String>, files: &Files) -> Entity {
         reliability: None,
         fields: Vec::new(),
         links: Vec::new(),
-        origin: Origin {
+        defined_at: DefinedAt {
             file: file.to_owned(),
             line,
         },

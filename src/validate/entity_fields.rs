@@ -3,7 +3,7 @@
 //! BCP 47 language tags, web URLs, latitudes, longitudes and dates are valid; text is not empty.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
-use crate::load::Sp;
+use crate::load::Placed;
 use crate::load::records::{FieldType, ORGANISATION_TYPES, RawEntity, RawFieldValue};
 use crate::model::{DateRange, EntityKind, Scalar};
 
@@ -74,7 +74,7 @@ pub fn scalars(raw: &RawEntity, diagnostics: &mut Diagnostics) -> Vec<(&'static 
 fn check_field(
     name: &str,
     ty: FieldType,
-    value: &Sp<RawFieldValue>,
+    value: &Placed<RawFieldValue>,
 ) -> Result<Scalar, Box<Diagnostic>> {
     let span = &value.span;
     let problem = match (&value.value, ty) {

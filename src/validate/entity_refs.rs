@@ -6,7 +6,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::graph::PartOfComponents;
-use crate::load::Sp;
+use crate::load::Placed;
 use crate::load::records::RawEntity;
 use crate::model::{Entity, EntityKind, ObjectType, Predicate, RefField};
 
@@ -49,7 +49,7 @@ fn check_predicate(
     predicate: &Predicate,
     kind: EntityKind,
     field: RefField,
-    target: &Sp<String>,
+    target: &Placed<String>,
     target_kind: EntityKind,
     diagnostics: &mut Diagnostics,
 ) {

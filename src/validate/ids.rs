@@ -7,7 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
-use crate::load::Sp;
+use crate::load::Placed;
 
 pub const MAX_ID_LEN: usize = 64;
 
@@ -30,7 +30,7 @@ impl IdStyle {
 }
 
 /// Checks an id's form; returns whether it is valid.
-pub fn check_id(id: &Sp<String>, style: IdStyle, diagnostics: &mut Diagnostics) -> bool {
+pub fn check_id(id: &Placed<String>, style: IdStyle, diagnostics: &mut Diagnostics) -> bool {
     let text = &id.value;
     let sep = style.separator();
     let problem = if text.is_empty() {
@@ -161,7 +161,7 @@ impl IdRegistry {
     /// Registers an id; returns false (and reports) when it was already defined.
     pub fn define(
         &mut self,
-        id: &Sp<String>,
+        id: &Placed<String>,
         what: &'static str,
         diagnostics: &mut Diagnostics,
     ) -> bool {

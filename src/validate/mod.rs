@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
-use crate::load::{Data, LoadedDocument, RawEntity, RawPredicate, Sp};
+use crate::load::{Data, LoadedDocument, Placed, RawEntity, RawPredicate};
 use crate::model::{Document, Entity, EntityKind, Model, hidden};
 use ids::{IdRegistry, IdStyle, check_id};
 use suggest::Suggestions;
@@ -195,7 +195,7 @@ impl Resolver<'_> {
     /// Resolves an entity reference; `what` names the field for the message.
     fn entity(
         &self,
-        reference: &Sp<String>,
+        reference: &Placed<String>,
         what: &str,
         diagnostics: &mut Diagnostics,
     ) -> Option<usize> {
@@ -212,7 +212,7 @@ impl Resolver<'_> {
     /// Resolves a reference and checks that its kind is one of `allowed`.
     fn entity_of_kind(
         &self,
-        reference: &Sp<String>,
+        reference: &Placed<String>,
         what: &str,
         allowed: &[EntityKind],
         code: Code,
@@ -232,7 +232,7 @@ impl Resolver<'_> {
 
     fn predicate(
         &self,
-        reference: &Sp<String>,
+        reference: &Placed<String>,
         what: &str,
         diagnostics: &mut Diagnostics,
     ) -> Option<usize> {
@@ -248,7 +248,7 @@ impl Resolver<'_> {
 }
 
 /// A reference to an id that no `thing` has, with the closest of `ids` as a hint.
-fn unknown(reference: &Sp<String>, what: &str, thing: &str, ids: &Suggestions) -> Diagnostic {
+fn unknown(reference: &Placed<String>, what: &str, thing: &str, ids: &Suggestions) -> Diagnostic {
     let value = &reference.value;
     let d = Diagnostic::error(
         Code::UnknownReference,
@@ -268,7 +268,7 @@ fn unknown(reference: &Sp<String>, what: &str, thing: &str, ids: &Suggestions) -
 /// Reports a reference whose kind is not one of `allowed`: "`russia` is a country, but
 /// `outlet` must be an organisation". Returns whether the kind fits.
 fn check_kind(
-    reference: &Sp<String>,
+    reference: &Placed<String>,
     kind: EntityKind,
     allowed: &[EntityKind],
     what: &str,

@@ -5,7 +5,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::Sp;
+use crate::load::Placed;
 use crate::load::records::RawEntity;
 use crate::model::mentions::name_key;
 use crate::model::text::forbidden_char;
@@ -34,8 +34,8 @@ pub fn aliases(raw: &RawEntity, diagnostics: &mut Diagnostics) -> Vec<String> {
 
 /// The aliases without those listed twice, which are reported. By hash, so that an entity with
 /// a hundred thousand aliases is checked in one pass.
-fn distinct_aliases(aliases: &[Sp<String>], diagnostics: &mut Diagnostics) -> Vec<String> {
-    let mut listed: HashMap<&str, &Sp<String>> = HashMap::with_capacity(aliases.len());
+fn distinct_aliases(aliases: &[Placed<String>], diagnostics: &mut Diagnostics) -> Vec<String> {
+    let mut listed: HashMap<&str, &Placed<String>> = HashMap::with_capacity(aliases.len());
     let mut distinct = Vec::with_capacity(aliases.len());
     for alias in aliases {
         if let Some(first) = listed.get(alias.value.as_str()) {
@@ -59,7 +59,7 @@ fn distinct_aliases(aliases: &[Sp<String>], diagnostics: &mut Diagnostics) -> Ve
 /// bidirectional controls: Unicode category Cf) in an id, a name or an alias; `what` names the
 /// field. Returns whether there are none. The controls that loading refuses in every text are
 /// reported there, not again here.
-pub fn check_visible(text: &Sp<String>, what: &str, diagnostics: &mut Diagnostics) -> bool {
+pub fn check_visible(text: &Placed<String>, what: &str, diagnostics: &mut Diagnostics) -> bool {
     if !text.value.chars().any(hidden::is_hidden) {
         return true;
     }
@@ -103,7 +103,7 @@ pub fn check_visible(text: &Sp<String>, what: &str, diagnostics: &mut Diagnostic
 /// each pair is reported once, at the later entity, with the earlier one's place. Sources are
 /// left out, as the finder leaves them out. One hash map, so linear in names and aliases.
 pub fn check_shared_names(entities: &[Entity], raws: &[&RawEntity], diagnostics: &mut Diagnostics) {
-    let mut first_owner: HashMap<String, (usize, &Sp<String>)> = HashMap::new();
+    let mut first_owner: HashMap<String, (usize, &Placed<String>)> = HashMap::new();
     for (e, raw) in raws.iter().enumerate() {
         if raw.kind == EntityKind::Source {
             continue;

@@ -12,7 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
-use crate::load::{RawClaim, Sp};
+use crate::load::{Placed, RawClaim};
 use crate::model::text::{NormalizedText, normalize};
 use crate::model::{Document, Model};
 
@@ -48,7 +48,7 @@ pub fn check_occurrence(raw: &RawClaim, diagnostics: &mut Diagnostics) -> bool {
 #[derive(Debug)]
 pub struct QuoteRef {
     pub span: Span,
-    pub occurrence: Option<Box<Sp<i64>>>,
+    pub occurrence: Option<Box<Placed<i64>>>,
 }
 
 /// A resolved claim's document and its quote in normal form: what is looked for where.
@@ -378,7 +378,7 @@ impl QuoteMatcher {
 }
 
 /// Quotes too short to locate meaningfully are refused.
-fn check_length(quote: &Sp<String>, normalized: &str, diagnostics: &mut Diagnostics) -> bool {
+fn check_length(quote: &Placed<String>, normalized: &str, diagnostics: &mut Diagnostics) -> bool {
     if normalized.chars().count() >= MIN_QUOTE_CHARS {
         return true;
     }

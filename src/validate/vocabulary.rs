@@ -3,9 +3,9 @@
 //! `excludes_scope` must be a scope.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
-use crate::load::Sp;
+use crate::load::Placed;
 use crate::load::records::{RawObjectType, RawRecords};
-use crate::model::{EntityKind, ExcludesScope, ObjectType, Origin, Predicate};
+use crate::model::{DefinedAt, EntityKind, ExcludesScope, ObjectType, Predicate};
 
 use super::Resolver;
 
@@ -47,7 +47,7 @@ pub fn resolve(
                 functional: raw.functional.as_ref().is_some_and(|f| f.value),
                 excludes,
                 excludes_scope,
-                origin: Origin {
+                defined_at: DefinedAt {
                     file: file.to_owned(),
                     line,
                 },
@@ -78,7 +78,7 @@ fn object_type(object: Option<&RawObjectType>, diagnostics: &mut Diagnostics) ->
     }
 }
 
-fn excludes_scope(scope: &Sp<String>, diagnostics: &mut Diagnostics) -> Option<ExcludesScope> {
+fn excludes_scope(scope: &Placed<String>, diagnostics: &mut Diagnostics) -> Option<ExcludesScope> {
     let parsed = ExcludesScope::parse(&scope.value);
     if parsed.is_none() {
         let names = ExcludesScope::ALL.map(ExcludesScope::as_str);
@@ -98,7 +98,7 @@ fn excludes_scope(scope: &Sp<String>, diagnostics: &mut Diagnostics) -> Option<E
 /// The record kinds `names`, each checked; `lone` when the field is one string rather than an
 /// array, where `object` may also be a value type.
 fn kinds(
-    names: &[Sp<String>],
+    names: &[Placed<String>],
     field: &str,
     lone: bool,
     diagnostics: &mut Diagnostics,
