@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::options::ListArgs;
-use super::output::{Format, print_records, text};
+use super::output::{ListFormat, print_records, text};
 use super::{Stop, open};
 use crate::store::read::{self, ConflictRow, ConflictSide};
 use crate::store::sandbox::{Cell, Rows};
@@ -24,7 +24,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     let conflicts = read::conflicts(&open(&args.list.read)?)?;
     let mut out = io::stdout().lock();
     match args.list.format {
-        Format::Table => side_by_side(&conflicts, &mut out)?,
+        ListFormat::Table => side_by_side(&conflicts, &mut out)?,
         format => {
             let columns: Vec<String> = ["reason", "detail", "statement"]
                 .map(str::to_owned)

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::output::Format;
+use super::output::ListFormat;
 
 /// How long a reading command may run by default, printing included. Every reader on the
 /// curated data, and on a million claims, finishes far within it (see README, Performance);
@@ -32,8 +32,8 @@ pub struct ListArgs {
     #[command(flatten)]
     pub read: ReadArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// A time limit in seconds: a finite number greater than 0 and at most a day (`0.5`, `90`).

@@ -12,7 +12,7 @@ use crate::store::sandbox::{Cell, Rows};
 
 /// How listing commands print.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub enum ListFormat {
     /// Aligned columns for reading in a terminal
     #[default]
     Table,
@@ -59,16 +59,16 @@ enum Sink<W: Write> {
 }
 
 impl<W: Write> Printer<W> {
-    pub fn new(format: Format, columns: Vec<String>, out: W) -> Printer<W> {
+    pub fn new(format: ListFormat, columns: Vec<String>, out: W) -> Printer<W> {
         let sink = match format {
-            Format::Table => Sink::Table {
+            ListFormat::Table => Sink::Table {
                 out,
                 held: Vec::new(),
                 most: None,
                 more: false,
             },
-            Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
-            Format::Json => Sink::Json(out),
+            ListFormat::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
+            ListFormat::Json => Sink::Json(out),
         };
         Printer {
             columns,
@@ -172,7 +172,11 @@ impl<W: Write> Printer<W> {
 }
 
 /// Prints a whole result set, looking at the command's clock between rows.
-pub(super) fn print_rows(rows: &Rows, format: Format, out: &mut impl Write) -> Result<(), Stop> {
+pub(super) fn print_rows(
+    rows: &Rows,
+    format: ListFormat,
+    out: &mut impl Write,
+) -> Result<(), Stop> {
     print_records(&rows.columns, &rows.rows, |row| row.clone(), format, out)
 }
 
@@ -182,7 +186,7 @@ pub(super) fn print_records<T>(
     columns: &[impl AsRef<str>],
     records: &[T],
     cells: impl Fn(&T) -> Vec<Cell>,
-    format: Format,
+    format: ListFormat,
     out: &mut impl Write,
 ) -> Result<(), Stop> {
     let columns = columns.iter().map(|c| c.as_ref().to_owned()).collect();
@@ -350,7 +354,7 @@ mod tests {
     #[test]
     fn csv_quotes_per_rfc_4180_and_defuses_formulas() {
         let mut out = Vec::new();
-        print_rows(&rows(), Format::Csv, &mut out).unwrap();
+        print_rows(&rows(), ListFormat::Csv, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "name,n\n\"'=HYPERLINK(\"\"x\"\")\",-3\n\"a \"\"quoted\"\", text\",\n"
@@ -360,7 +364,7 @@ mod tests {
     #[test]
     fn json_keeps_column_order_and_types() {
         let mut out = Vec::new();
-        print_rows(&rows(), Format::Json, &mut out).unwrap();
+        print_rows(&rows(), ListFormat::Json, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.find("\"name\"").unwrap() < text.find("\"n\"").unwrap());
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -381,13 +385,13 @@ mod tests {
             })
             .collect();
         let mut out = Vec::new();
-        print_rows(&rows, Format::Json, &mut out).unwrap();
+        print_rows(&rows, ListFormat::Json, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             serde_json::to_string_pretty(&whole).unwrap() + "\n"
         );
         let mut out = Vec::new();
-        Printer::new(Format::Json, rows.columns.clone(), &mut out)
+        Printer::new(ListFormat::Json, rows.columns.clone(), &mut out)
             .finish()
             .unwrap();
         assert_eq!(out, b"[]\n");
@@ -396,7 +400,7 @@ mod tests {
     #[test]
     fn a_limited_table_holds_its_rows_and_says_there_were_more() {
         let mut out = Vec::new();
-        let mut printer = Printer::new(Format::Table, vec!["n".into()], &mut out).limit_table();
+        let mut printer = Printer::new(ListFormat::Table, vec!["n".into()], &mut out).limit_table();
         let mut flow = Flow::More;
         let mut offered = 0;
         while flow == Flow::More {

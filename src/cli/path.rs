@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::options::{ListArgs, whole};
-use super::output::{Format, print_rows};
+use super::output::{ListFormat, print_rows};
 use super::{Stop, open, require_entity};
 use crate::model::Stance;
 use crate::store::read::{self, ClaimLine};
@@ -62,8 +62,10 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     steps.reverse();
     let mut out = io::stdout().lock();
     match args.list.format {
-        Format::Table => write_path(&steps, &mut out)?,
-        Format::Csv | Format::Json => print_rows(&path_rows(&steps), args.list.format, &mut out)?,
+        ListFormat::Table => write_path(&steps, &mut out)?,
+        ListFormat::Csv | ListFormat::Json => {
+            print_rows(&path_rows(&steps), args.list.format, &mut out)?
+        }
     }
     Ok(())
 }

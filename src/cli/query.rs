@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::Stop;
 use super::options::{seconds, whole};
-use super::output::{Flow, Format, Printer};
+use super::output::{Flow, ListFormat, Printer};
 use crate::store::sandbox::{Limits, QueryError, Sandbox};
 
 #[derive(Debug, clap::Args)]
@@ -18,8 +18,8 @@ pub struct Args {
     #[arg(long, default_value = "claimgraph.sqlite")]
     pub db: PathBuf,
     /// Output format; a table shows at most the first 1000 rows, CSV and JSON print every row
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
     /// Stop after this many seconds, printing included (more than 0, at most 86400)
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
     pub timeout: Duration,

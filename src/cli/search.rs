@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 
 use super::options::{ListArgs, whole};
-use super::output::{Format, maybe_text, print_records, text};
+use super::output::{ListFormat, maybe_text, print_records, text};
 use super::{Stop, open};
 use crate::store::read::{self, HitOf, SearchHit};
 use crate::store::sandbox::Cell;
@@ -26,7 +26,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     let conn = open(&args.list.read)?;
     // Bold on a terminal; brackets where the output is read by a program or a person later.
     let (open_mark, close_mark) =
-        if args.list.format == Format::Table && std::io::stdout().is_terminal() {
+        if args.list.format == ListFormat::Table && std::io::stdout().is_terminal() {
             ("\x1b[1m", "\x1b[0m")
         } else {
             ("[", "]")

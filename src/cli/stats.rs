@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::options::ListArgs;
-use super::output::{Format, json_value, maybe_text, print_rows, text};
+use super::output::{ListFormat, json_value, maybe_text, print_rows, text};
 use super::{Stop, open};
 use crate::store::read::{self, Stats};
 use crate::store::sandbox::{Cell, Rows};
@@ -19,10 +19,10 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     let sections = sections(&read::stats(&open(&args.list.read)?)?);
     let mut out = io::stdout().lock();
     match args.list.format {
-        Format::Table => sections.iter().try_for_each(|(title, rows)| {
+        ListFormat::Table => sections.iter().try_for_each(|(title, rows)| {
             writeln!(out, "{title}\n{}\n", super::output::table(rows))
         }),
-        Format::Json => {
+        ListFormat::Json => {
             let object: serde_json::Map<String, serde_json::Value> = sections
                 .iter()
                 .map(|(title, rows)| {
@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
                 .map_err(io::Error::from)
                 .and_then(|()| writeln!(out))
         }
-        Format::Csv => return print_rows(&long_form(&sections), Format::Csv, &mut out),
+        ListFormat::Csv => return print_rows(&long_form(&sections), ListFormat::Csv, &mut out),
     }?;
     Ok(())
 }

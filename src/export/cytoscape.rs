@@ -15,7 +15,7 @@ pub struct Cytoscape;
 
 impl Exporter for Cytoscape {
     fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
-        let document = Document {
+        let document = CytoscapeFile {
             data: GraphData {
                 name: format!("claimgraph {}", view.kind),
                 view: view.kind.as_str(),
@@ -38,7 +38,7 @@ impl Exporter for Cytoscape {
 }
 
 #[derive(Serialize)]
-struct Document<N, E> {
+struct CytoscapeFile<N, E> {
     data: GraphData,
     elements: Elements<N, E>,
 }

@@ -8,7 +8,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::{Serialize, Serializer};
 
 use super::attributes::edge_label;
-use super::pretty::Document;
+use super::pretty::TopLevel;
 use super::{ExportError, Exporter, Format, Output};
 use crate::store::snapshot::{ClaimTarget, StoredValue};
 use crate::view::{EdgeKind, Item, View, claim_stances};
@@ -29,7 +29,7 @@ impl Exporter for Json {
         sources.dedup();
         let nodes: Vec<NodeIndex> = view.graph.node_indices().collect();
         let edges: Vec<EdgeIndex> = view.graph.edge_indices().collect();
-        let mut document = Document::begin(out, Format::Json)?;
+        let mut document = TopLevel::begin(out, Format::Json)?;
         document.field("format", &FORMAT_NAME)?;
         document.field("version", &FORMAT_VERSION)?;
         document.field("view", &view.kind.as_str())?;

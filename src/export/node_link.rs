@@ -35,7 +35,7 @@ impl Exporter for NodeLink {
                 )
             })
         };
-        let document = Document {
+        let document = NodeLinkFile {
             directed: true,
             multigraph: true,
             graph: GraphData {
@@ -50,7 +50,7 @@ impl Exporter for NodeLink {
 }
 
 #[derive(Serialize)]
-struct Document<N, E> {
+struct NodeLinkFile<N, E> {
     directed: bool,
     multigraph: bool,
     graph: GraphData,

@@ -48,9 +48,9 @@ where
     }
 }
 
-/// The top level of a document, written field by field in the pretty layout, so that a field
-/// holding a long list can be made in parallel ([`Document::list`]).
-pub(super) struct Document<'o, 'w> {
+/// The top level of a JSON export, written field by field in the pretty layout, so that a field
+/// holding a long list can be made in parallel ([`TopLevel::list`]).
+pub(super) struct TopLevel<'o, 'w> {
     out: &'o mut Output<'w>,
     format: Format,
     fields: usize,
@@ -59,13 +59,13 @@ pub(super) struct Document<'o, 'w> {
 /// How many elements of a list one thread makes at a time.
 const BLOCK: usize = 512;
 
-impl<'o, 'w> Document<'o, 'w> {
+impl<'o, 'w> TopLevel<'o, 'w> {
     pub(super) fn begin(
         out: &'o mut Output<'w>,
         format: Format,
-    ) -> Result<Document<'o, 'w>, ExportError> {
+    ) -> Result<TopLevel<'o, 'w>, ExportError> {
         out.write_all(b"{").map_err(ExportError::writing(format))?;
-        Ok(Document {
+        Ok(TopLevel {
             out,
             format,
             fields: 0,
@@ -292,7 +292,7 @@ mod tests {
             "one": [object(&7)],
         });
         let parts = written(|out| {
-            let mut document = Document::begin(out, Format::Json)?;
+            let mut document = TopLevel::begin(out, Format::Json)?;
             document.list("items", &items, object)?;
             document.field("name", &"list")?;
             document.list("none", &items[..0], object)?;
@@ -300,7 +300,7 @@ mod tests {
             document.end()
         });
         assert_eq!(parts, reference(&whole));
-        let empty = written(|out| Document::begin(out, Format::Json)?.end());
+        let empty = written(|out| TopLevel::begin(out, Format::Json)?.end());
         assert_eq!(empty, reference(&serde_json::json!({})));
     }
 }

@@ -18,8 +18,10 @@ pub enum Node {
     Claim(usize),
 }
 
+/// What an edge of the knowledge graph stands for: a role in a claim, or a curated field (the
+/// views draw their own edges, [`crate::view::EdgeKind`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EdgeKind {
+pub enum EdgeRole {
     /// reporter → claim
     Reported,
     /// claim → an entity of its citing chain; position 1 is the nearest.
@@ -34,22 +36,22 @@ pub enum EdgeKind {
     Field(RefField),
 }
 
-impl EdgeKind {
+impl EdgeRole {
     pub fn as_str(self) -> &'static str {
         match self {
-            EdgeKind::Reported => "reported",
-            EdgeKind::Cites { .. } => "cites",
-            EdgeKind::About => "about",
-            EdgeKind::Object => "object",
-            EdgeKind::AppearsIn => "appears_in",
-            EdgeKind::Field(field) => field.edge_kind(),
+            EdgeRole::Reported => "reported",
+            EdgeRole::Cites { .. } => "cites",
+            EdgeRole::About => "about",
+            EdgeRole::Object => "object",
+            EdgeRole::AppearsIn => "appears_in",
+            EdgeRole::Field(field) => field.edge_kind(),
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
-    pub kind: EdgeKind,
+    pub kind: EdgeRole,
     /// The claim the edge belongs to, for claim edges.
     pub claim: Option<usize>,
 }
@@ -79,7 +81,7 @@ impl KnowledgeGraph {
                     entity_nodes[i],
                     entity_nodes[target],
                     Edge {
-                        kind: EdgeKind::Field(field),
+                        kind: EdgeRole::Field(field),
                         claim: None,
                     },
                 );
@@ -96,22 +98,22 @@ impl KnowledgeGraph {
             graph.add_edge(
                 entity_nodes[claim.reported_by],
                 node,
-                edge(EdgeKind::Reported),
+                edge(EdgeRole::Reported),
             );
             for (position, &cited) in claim.citing.iter().enumerate() {
                 let position = u32::try_from(position + 1).expect("short chains");
                 graph.add_edge(
                     node,
                     entity_nodes[cited],
-                    edge(EdgeKind::Cites { position }),
+                    edge(EdgeRole::Cites { position }),
                 );
             }
-            graph.add_edge(node, entity_nodes[claim.subject], edge(EdgeKind::About));
+            graph.add_edge(node, entity_nodes[claim.subject], edge(EdgeRole::About));
             if let ClaimObject::Entity(object) = claim.object {
-                graph.add_edge(node, entity_nodes[object], edge(EdgeKind::Object));
+                graph.add_edge(node, entity_nodes[object], edge(EdgeRole::Object));
             }
             let source = model.documents[claim.document].entity;
-            graph.add_edge(node, entity_nodes[source], edge(EdgeKind::AppearsIn));
+            graph.add_edge(node, entity_nodes[source], edge(EdgeRole::AppearsIn));
         }
         KnowledgeGraph {
             graph,
@@ -127,7 +129,7 @@ impl KnowledgeGraph {
             .graph
             .edges(node)
             .filter_map(|e| match e.weight().kind {
-                EdgeKind::Cites { position } => Some((position, e.target())),
+                EdgeRole::Cites { position } => Some((position, e.target())),
                 _ => None,
             })
             .max_by_key(|(position, _)| *position);
@@ -136,7 +138,7 @@ impl KnowledgeGraph {
             None => self
                 .graph
                 .edges_directed(node, petgraph::Direction::Incoming)
-                .find(|e| e.weight().kind == EdgeKind::Reported)
+                .find(|e| e.weight().kind == EdgeRole::Reported)
                 .map(|e| e.source())
                 .expect("every claim has a reporter"),
         };

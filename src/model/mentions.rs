@@ -8,9 +8,10 @@ use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBu
 
 use super::text::{NormalizedText, normalize};
 
-/// One occurrence of a name: the pattern's owners and the original character range.
+/// One occurrence of a name in a text: the entity that carries it and the original character
+/// range (a [`super::Mention`] once the document is known).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
+pub struct NameMatch {
     pub entity: usize,
     pub chars: Range<usize>,
     pub name: String,
@@ -68,7 +69,7 @@ impl MentionFinder {
 
     /// All mentions in one document, ordered by position. A name inside a longer name that
     /// also matched ("Kim" inside "Kim Jong-un") is not counted.
-    pub fn find(&self, document: &NormalizedText) -> Vec<Mention> {
+    pub fn find(&self, document: &NormalizedText) -> Vec<NameMatch> {
         let Some(matcher) = &self.matcher else {
             return Vec::new();
         };
@@ -96,7 +97,7 @@ impl MentionFinder {
             let chars = document.original_chars(bytes);
             let (entities, name) = &self.owners[pattern];
             for &entity in entities {
-                mentions.push(Mention {
+                mentions.push(NameMatch {
                     entity,
                     chars: chars.clone(),
                     name: name.clone(),
