@@ -38,7 +38,7 @@ pub(super) fn write_database(
         });
         observer.stage("writing entities, documents and mentions");
         let tables = db.tables()?;
-        tables.entities(model_ref)?;
+        tables.records(model_ref)?;
         let Ok(analysis) = analysed.recv() else {
             // The analysis ended without one: its panic goes on here.
             analysing.join().expect("the analysis does not panic")?;

@@ -106,7 +106,7 @@ pub struct Writer {
 }
 
 /// The main tables of a [`Writer`], written in one transaction: first what does not depend on
-/// the provenance analysis ([`Tables::entities`]), then the claims with it.
+/// the provenance analysis ([`Tables::records`]), then the claims with it.
 #[derive(Debug)]
 pub struct Tables<'a> {
     tx: Transaction<'a>,
@@ -223,10 +223,15 @@ impl Writer {
 }
 
 impl Tables<'_> {
-    /// Everything that does not depend on the analysis: entities, documents, predicates,
-    /// mentions.
-    pub fn entities(&self, model: &Model) -> Result<(), StoreError> {
-        insert_entities(&self.tx, model)
+    /// Everything that does not depend on the analysis: the meta rows, entities (with their
+    /// aliases, fields and links), source documents, predicates (with their kinds and
+    /// exclusions) and mentions.
+    pub fn records(&self, model: &Model) -> Result<(), StoreError> {
+        insert_meta(&self.tx, model)?;
+        insert_entities(&self.tx, model)?;
+        insert_sources(&self.tx, model)?;
+        insert_predicates(&self.tx, model)?;
+        insert_mentions(&self.tx, model)
     }
 
     /// The claims with their analysis, and their citations.
@@ -239,13 +244,17 @@ impl Tables<'_> {
     }
 }
 
-/// Everything that does not depend on the analysis.
-fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
+/// What the database is: its schema's version, the claimgraph that wrote it, its inputs' digest.
+fn insert_meta(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
     let mut meta = tx.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
     meta.execute(params!["schema_version", SCHEMA_VERSION.to_string()])?;
     meta.execute(params!["claimgraph_version", env!("CARGO_PKG_VERSION")])?;
     meta.execute(params!["inputs_sha256", model.inputs_digest])?;
+    Ok(())
+}
 
+/// `entities` with their `aliases`, `entity_fields` and `entity_links`.
+fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
     // Rows go in primary-key order, so every B-tree grows at its end instead of splitting
     // pages all over; the file is the same either way.
     let entity_order = key_order(model.entities.len(), |i| &model.entities[i].id);
@@ -292,7 +301,11 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             ])?;
         }
     }
+    Ok(())
+}
 
+/// `sources`: each source document with its text and what its `source` record says of it.
+fn insert_sources(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
     let mut source = tx.prepare(
         "INSERT INTO sources (id, file, title, language, published, published_start, published_end,
                               outlet_id, author_id, url, sha256, text)
@@ -321,7 +334,11 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             d.text
         ])?;
     }
+    Ok(())
+}
 
+/// `predicates` with their `predicate_kinds` and `predicate_excludes`.
+fn insert_predicates(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
     let mut predicate = tx.prepare(
         "INSERT INTO predicates (id, label, description, object_type, functional, excludes_scope,
                                  file, line)
@@ -354,7 +371,11 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             excludes.execute(params![p.id, model.predicates[x].id])?;
         }
     }
+    Ok(())
+}
 
+/// `mentions`, in key order.
+fn insert_mentions(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
     let mut mention = tx.prepare(
         "INSERT INTO mentions (entity_id, source_id, mention_start, mention_end, name) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
