@@ -16,8 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 
-/// Stored as `PRAGMA application_id` in every database claimgraph writes: "CLGR".
-pub const APPLICATION_ID: i32 = 0x434C_4752;
+use crate::store;
 
 /// How many bytes of an existing export are searched for claimgraph's name.
 const EXPORT_MARK_WINDOW: usize = 4096;
@@ -232,13 +231,13 @@ fn database_owner(path: &Path) -> io::Result<Owner> {
         return Ok(Owner::Other("it is not an SQLite file".into()));
     }
     let id = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
-    if id == APPLICATION_ID {
+    if id == store::APPLICATION_ID {
         return Ok(Owner::Claimgraph);
     }
     if id != 0 {
         return Ok(Owner::Other(format!("its application id is {id:#x}")));
     }
-    if crate::store::is_legacy_claimgraph(path) {
+    if store::is_legacy_claimgraph(path) {
         Ok(Owner::Claimgraph)
     } else {
         Ok(Owner::Other(

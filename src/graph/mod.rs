@@ -19,7 +19,7 @@ pub enum Node {
 }
 
 /// What an edge of the knowledge graph stands for: a role in a claim, or a curated field (the
-/// views draw their own edges, [`crate::view::EdgeKind`]).
+/// views of the exports draw edges of their own kinds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EdgeRole {
     /// reporter → claim

@@ -20,6 +20,9 @@ pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Stored as `PRAGMA user_version`; readers refuse any other.
 pub const SCHEMA_VERSION: i64 = 3;
 
+/// Stored as `PRAGMA application_id` in every database claimgraph writes: "CLGR".
+pub const APPLICATION_ID: i32 = 0x434C_4752;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("SQLite: {0}")]

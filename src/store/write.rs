@@ -188,7 +188,7 @@ impl Writer {
         let conn = Connection::open(&files.temp)?;
         conn.execute_batch(PRAGMAS)?;
         // Marks the file as claimgraph's, so that a later build knows it may replace it.
-        conn.pragma_update(None, "application_id", crate::files::APPLICATION_ID)?;
+        conn.pragma_update(None, "application_id", super::APPLICATION_ID)?;
         conn.execute_batch(schema_parts().0)?;
         Ok(Writer { conn, files })
     }

@@ -143,3 +143,75 @@ fn an_unknown_record_kind_is_told_every_kind() {
         result.stderr
     );
 }
+
+/// The top-level modules of `src/` that each module's code names (`crate::store::…`), outside
+/// comments and test code (a `#[cfg(test)]` section to the end of its file, and the test-only
+/// files `tests.rs` and `testing.rs`).
+fn module_uses() -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
+    let mut uses: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> =
+        Default::default();
+    let src = root().join("src");
+    for path in rust_files(&src) {
+        let relative = path.strip_prefix(&src).unwrap();
+        let top = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        if top == "main" || top == "lib" || stem == "tests" || stem == "testing" {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for line in code.lines() {
+            let line = line.trim_start();
+            if line.starts_with("//") {
+                continue;
+            }
+            for (at, _) in line.match_indices("crate::") {
+                let name: String = line[at + "crate::".len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                // `use crate::{a, b}` is not used in this codebase; a name is required.
+                if !name.is_empty() && name != top {
+                    uses.entry(top.clone())
+                        .or_default()
+                        .entry(name)
+                        .or_insert_with(|| relative.display().to_string());
+                }
+            }
+        }
+    }
+    uses
+}
+
+/// The modules form layers: no two modules name each other (`store` reads `graph`'s types and
+/// `graph` never reads `store`, `view` is made from `store`'s snapshot and `store` knows no
+/// view, …), so each can be read, and changed, knowing only those below it.
+#[test]
+fn no_two_modules_import_each_other() {
+    let uses = module_uses();
+    assert!(
+        uses.get("view").is_some_and(|u| u.contains_key("store")),
+        "the scan finds what modules use: {uses:?}"
+    );
+    let mut pairs = Vec::new();
+    for (a, named) in &uses {
+        for (b, where_a) in named {
+            if let Some(where_b) = uses.get(b).and_then(|u| u.get(a))
+                && a < b
+            {
+                pairs.push(format!("{a} ({where_a}) and {b} ({where_b})"));
+            }
+        }
+    }
+    assert!(
+        pairs.is_empty(),
+        "modules that import each other: {pairs:?}"
+    );
+}
