@@ -176,13 +176,13 @@ fn check_clock() -> Result<(), Stop> {
 
 /// Opens the database for a reading command, its clock started: every statement and every
 /// loop between them stops once `--timeout` has passed.
-fn open(args: &options::ReadArgs) -> Result<rusqlite::Connection, Stop> {
+fn open(args: &options::ReadArgs) -> Result<crate::store::Connection, Stop> {
     crate::store::read::start_clock(args.timeout);
     Ok(crate::store::open_read(&args.db)?)
 }
 
 /// Fails unless `id` names an entity, suggesting the closest ids and names.
-fn require_entity(conn: &rusqlite::Connection, id: &str) -> Result<(), Stop> {
+fn require_entity(conn: &crate::store::Connection, id: &str) -> Result<(), Stop> {
     if crate::store::read::entity_name(conn, id)?.is_some() {
         return Ok(());
     }

@@ -11,7 +11,9 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+/// An open database, as the readers hand it to the commands (which pass it back, never query it).
+pub use rusqlite::Connection;
+use rusqlite::OpenFlags;
 
 pub use write::{Built, Tables, WriteSummary, Writer, verify};
 
