@@ -1,6 +1,6 @@
 //! Loading: walks `data/` for TOML files and parses them with positions, and reads the source
-//! documents from `seeds/` without ever leaving that folder. The only stage besides the store
-//! and the CLI that touches the file system.
+//! documents from `seeds/` without ever leaving that folder. The only stage of checking that
+//! reads the file system.
 
 pub mod fields;
 pub mod records;

@@ -1,5 +1,6 @@
-//! The SQLite store: the embedded schema, the atomic writer and the version-checked reader.
-//! The only module that touches rusqlite.
+//! The SQLite store: the embedded schema, the atomic writer, the version-checked reader with
+//! the analyst commands' queries, the snapshot the views are made from, and the sandbox for
+//! analysts' SQL. The only module that names rusqlite.
 
 pub mod read;
 pub mod sandbox;
