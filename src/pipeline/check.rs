@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::{self, LoadError};
 use crate::model::mentions::MentionFinder;
 use crate::model::text::NormalizedText;
-use crate::model::{EntityKind, Mention, Model};
+use crate::model::{DocumentIdx, EntityKind, Mention, Model};
 use crate::validate;
 
 /// The outcome of checking: the model (complete only without errors), every diagnostic, and
@@ -89,8 +89,7 @@ fn warn_unused_documents(
 pub fn find_mentions(model: &Model) -> Vec<Mention> {
     let names = model
         .entities
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter(|(_, e)| e.kind != EntityKind::Source)
         .flat_map(|(i, e)| {
             std::iter::once((i, e.name.as_str()))
@@ -99,13 +98,14 @@ pub fn find_mentions(model: &Model) -> Vec<Mention> {
     let finder = MentionFinder::new(names);
     let mut mentions: Vec<Mention> = model
         .documents
+        .raw
         .par_iter()
         .enumerate()
         .flat_map_iter(|(document, doc)| {
             let text = NormalizedText::new(&doc.text);
             finder.find(&text).into_iter().map(move |m| Mention {
                 entity: m.entity,
-                document,
+                document: DocumentIdx::from(document),
                 chars: m.chars,
                 name: m.name,
             })
