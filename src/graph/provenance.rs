@@ -310,6 +310,8 @@ fn claim_origins(
         .map(|wholes| countries(model, wholes))
         .collect();
     let countries = |e: EntityIdx| countries[wholes.component(e)].as_slice();
+    // Rayon walks the plain vector (typed-index-collections has no parallel iterators); the
+    // position is the claim's index.
     let origins: Vec<ClaimOrigin> = model
         .claims
         .raw

@@ -96,6 +96,8 @@ pub fn find_mentions(model: &Model) -> Vec<Mention> {
                 .chain(e.aliases.iter().map(move |a| (i, a.as_str())))
         });
     let finder = MentionFinder::new(names);
+    // Rayon walks the plain vector (typed-index-collections has no parallel iterators); the
+    // position is the document's index.
     let mut mentions: Vec<Mention> = model
         .documents
         .raw
