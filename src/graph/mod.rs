@@ -7,15 +7,14 @@ pub mod provenance;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use typed_index_collections::{TiSlice, TiVec};
 
-use crate::model::{ClaimObject, Entity, Model, RefField};
+use crate::model::{ClaimIdx, ClaimObject, Entity, EntityIdx, Model, RefField};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Node {
-    /// Index into [`Model::entities`].
-    Entity(usize),
-    /// Index into [`Model::claims`].
-    Claim(usize),
+    Entity(EntityIdx),
+    Claim(ClaimIdx),
 }
 
 /// What an edge of the knowledge graph stands for: a role in a claim, or a curated field (the
@@ -53,15 +52,15 @@ impl EdgeRole {
 pub struct Edge {
     pub kind: EdgeRole,
     /// The claim the edge belongs to, for claim edges.
-    pub claim: Option<usize>,
+    pub claim: Option<ClaimIdx>,
 }
 
 /// The graph with a node index for every entity and claim.
 #[derive(Debug)]
 pub struct KnowledgeGraph {
     pub graph: DiGraph<Node, Edge>,
-    pub entity_nodes: Vec<NodeIndex>,
-    pub claim_nodes: Vec<NodeIndex>,
+    pub entity_nodes: TiVec<EntityIdx, NodeIndex>,
+    pub claim_nodes: TiVec<ClaimIdx, NodeIndex>,
 }
 
 impl KnowledgeGraph {
@@ -72,10 +71,12 @@ impl KnowledgeGraph {
             model.claims.len() * 5 + model.entities.iter().map(|e| e.links.len()).sum::<usize>();
         let mut graph =
             DiGraph::with_capacity(model.entities.len() + model.claims.len(), edge_count);
-        let entity_nodes: Vec<NodeIndex> = (0..model.entities.len())
+        let entity_nodes: TiVec<EntityIdx, NodeIndex> = model
+            .entities
+            .keys()
             .map(|i| graph.add_node(Node::Entity(i)))
             .collect();
-        for (i, entity) in model.entities.iter().enumerate() {
+        for (i, entity) in model.entities.iter_enumerated() {
             for &(field, target) in &entity.links {
                 graph.add_edge(
                     entity_nodes[i],
@@ -87,8 +88,8 @@ impl KnowledgeGraph {
                 );
             }
         }
-        let mut claim_nodes = Vec::with_capacity(model.claims.len());
-        for (i, claim) in model.claims.iter().enumerate() {
+        let mut claim_nodes = TiVec::with_capacity(model.claims.len());
+        for (i, claim) in model.claims.iter_enumerated() {
             let node = graph.add_node(Node::Claim(i));
             claim_nodes.push(node);
             let edge = |kind| Edge {
@@ -123,7 +124,7 @@ impl KnowledgeGraph {
     }
 
     /// The claim's origin read off the graph: the farthest entity it cites, else its reporter.
-    pub fn origin(&self, claim: usize) -> usize {
+    pub fn origin(&self, claim: ClaimIdx) -> EntityIdx {
         let node = self.claim_nodes[claim];
         let cited = self
             .graph
@@ -156,31 +157,38 @@ impl KnowledgeGraph {
 #[derive(Debug)]
 pub struct PartOfComponents {
     /// Each entity's component.
-    component: Vec<u32>,
+    component: TiVec<EntityIdx, u32>,
     /// The components, wholes before their parts (petgraph gives them in reverse topological
     /// order), each with its members in entity order.
-    members: Vec<Vec<usize>>,
+    members: Vec<Vec<EntityIdx>>,
 }
 
 impl PartOfComponents {
-    pub fn new(entities: &[Entity]) -> PartOfComponents {
+    pub fn new(entities: &TiSlice<EntityIdx, Entity>) -> PartOfComponents {
         let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(entities.len(), entities.len());
         for _ in entities {
             graph.add_node(());
         }
         for (e, target) in part_of_links(entities) {
-            graph.add_edge(NodeIndex::new(e), NodeIndex::new(target), ());
+            graph.add_edge(
+                NodeIndex::new(e.index()),
+                NodeIndex::new(target.index()),
+                (),
+            );
         }
-        let mut members: Vec<Vec<usize>> = petgraph::algo::kosaraju_scc(&graph)
+        let mut members: Vec<Vec<EntityIdx>> = petgraph::algo::kosaraju_scc(&graph)
             .into_iter()
             .map(|nodes| {
-                let mut members: Vec<usize> = nodes.into_iter().map(NodeIndex::index).collect();
+                let mut members: Vec<EntityIdx> = nodes
+                    .into_iter()
+                    .map(|n| EntityIdx::from(n.index()))
+                    .collect();
                 members.sort_unstable();
                 members
             })
             .collect();
         members.shrink_to_fit();
-        let mut component = vec![0; entities.len()];
+        let mut component: TiVec<EntityIdx, u32> = vec![0; entities.len()].into();
         for (c, nodes) in members.iter().enumerate() {
             for &e in nodes {
                 component[e] = u32::try_from(c).expect("fewer than 2^32 entities");
@@ -191,8 +199,8 @@ impl PartOfComponents {
 
     /// The cycles of `part_of`: the components of several entities, and the entities that are
     /// `part_of` themselves, each once, in the order of their first member.
-    pub fn cycles<'a>(&'a self, entities: &'a [Entity]) -> Vec<&'a [usize]> {
-        let mut cycles: Vec<&[usize]> = self
+    pub fn cycles<'a>(&'a self, entities: &'a TiSlice<EntityIdx, Entity>) -> Vec<&'a [EntityIdx]> {
+        let mut cycles: Vec<&[EntityIdx]> = self
             .members
             .iter()
             .filter(|members| match members.as_slice() {
@@ -208,8 +216,8 @@ impl PartOfComponents {
     /// Every entity's wholes: itself and everything it is `part_of`, transitively, sorted. The
     /// members of one component share one list, so a cycle of two thousand costs one list of
     /// two thousand, not two thousand of them.
-    pub fn wholes(&self, entities: &[Entity]) -> Wholes {
-        let mut lists: Vec<Vec<usize>> = Vec::with_capacity(self.members.len());
+    pub fn wholes(&self, entities: &TiSlice<EntityIdx, Entity>) -> Wholes {
+        let mut lists: Vec<Vec<EntityIdx>> = Vec::with_capacity(self.members.len());
         for (c, members) in self.members.iter().enumerate() {
             let mut list = members.clone();
             for &e in members {
@@ -238,30 +246,30 @@ impl PartOfComponents {
 /// Each entity's wholes, shared by the members of a `part_of` cycle.
 #[derive(Debug)]
 pub struct Wholes {
-    component: Vec<u32>,
-    lists: Vec<Vec<usize>>,
+    component: TiVec<EntityIdx, u32>,
+    lists: Vec<Vec<EntityIdx>>,
 }
 
 impl Wholes {
     /// The entity and every whole it is `part_of`, transitively, sorted: what it speaks for and
     /// what it is a party to.
-    pub fn of(&self, entity: usize) -> &[usize] {
+    pub fn of(&self, entity: EntityIdx) -> &[EntityIdx] {
         &self.lists[self.component[entity] as usize]
     }
 
     /// The component an entity shares its wholes with: entities of one component have the
     /// same list.
-    pub fn component(&self, entity: usize) -> usize {
+    pub fn component(&self, entity: EntityIdx) -> usize {
         self.component[entity] as usize
     }
 
     /// The lists, by component.
-    pub fn lists(&self) -> &[Vec<usize>] {
+    pub fn lists(&self) -> &[Vec<EntityIdx>] {
         &self.lists
     }
 }
 
-fn part_of_links_of(entity: &Entity) -> impl Iterator<Item = usize> + '_ {
+fn part_of_links_of(entity: &Entity) -> impl Iterator<Item = EntityIdx> + '_ {
     entity
         .links
         .iter()
@@ -269,10 +277,11 @@ fn part_of_links_of(entity: &Entity) -> impl Iterator<Item = usize> + '_ {
         .map(|&(_, target)| target)
 }
 
-fn part_of_links(entities: &[Entity]) -> impl Iterator<Item = (usize, usize)> + '_ {
+fn part_of_links(
+    entities: &TiSlice<EntityIdx, Entity>,
+) -> impl Iterator<Item = (EntityIdx, EntityIdx)> + '_ {
     entities
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .flat_map(|(e, entity)| part_of_links_of(entity).map(move |target| (e, target)))
 }
 
@@ -282,7 +291,7 @@ mod tests {
     use crate::model::{DefinedAt, EntityKind};
 
     /// Entities `e0`, `e1`, … with the given `part_of` links.
-    fn entities(count: usize, links: &[(usize, usize)]) -> Vec<Entity> {
+    fn entities(count: usize, links: &[(usize, usize)]) -> TiVec<EntityIdx, Entity> {
         (0..count)
             .map(|e| Entity {
                 id: format!("e{e}"),
@@ -296,7 +305,7 @@ mod tests {
                 links: links
                     .iter()
                     .filter(|(from, _)| *from == e)
-                    .map(|&(_, to)| (RefField::PartOf, to))
+                    .map(|&(_, to)| (RefField::PartOf, EntityIdx::from(to)))
                     .collect(),
                 defined_at: DefinedAt {
                     file: "test.toml".into(),
@@ -304,6 +313,15 @@ mod tests {
                 },
             })
             .collect()
+    }
+
+    /// The positions of entities, to compare with numbers.
+    fn positions(entities: &[EntityIdx]) -> Vec<usize> {
+        entities.iter().map(|e| e.index()).collect()
+    }
+
+    fn e(index: usize) -> EntityIdx {
+        EntityIdx::from(index)
     }
 
     #[test]
@@ -314,7 +332,7 @@ mod tests {
         let cycles: Vec<Vec<usize>> = components
             .cycles(&entities)
             .into_iter()
-            .map(<[usize]>::to_vec)
+            .map(positions)
             .collect();
         assert_eq!(cycles, [vec![0, 1, 2], vec![3]]);
     }
@@ -323,11 +341,11 @@ mod tests {
     fn wholes_reach_through_a_loop_and_its_members_share_them() {
         let entities = entities(6, &[(0, 1), (1, 2), (2, 0), (2, 3), (4, 5), (5, 0)]);
         let wholes = PartOfComponents::new(&entities).wholes(&entities);
-        assert_eq!(wholes.of(0), [0, 1, 2, 3]);
-        assert_eq!(wholes.of(1), wholes.of(2));
-        assert_eq!(wholes.component(0), wholes.component(2));
-        assert_eq!(wholes.of(3), [3]);
-        assert_eq!(wholes.of(4), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(positions(wholes.of(e(0))), [0, 1, 2, 3]);
+        assert_eq!(wholes.of(e(1)), wholes.of(e(2)));
+        assert_eq!(wholes.component(e(0)), wholes.component(e(2)));
+        assert_eq!(positions(wholes.of(e(3))), [3]);
+        assert_eq!(positions(wholes.of(e(4))), [0, 1, 2, 3, 4, 5]);
     }
 
     #[test]
@@ -339,6 +357,6 @@ mod tests {
         assert_eq!(components.cycles(&entities).len(), 1);
         let wholes = components.wholes(&entities);
         assert_eq!(wholes.lists().len(), 1);
-        assert_eq!(wholes.of(1234).len(), n);
+        assert_eq!(wholes.of(e(1234)).len(), n);
     }
 }

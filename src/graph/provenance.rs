@@ -9,17 +9,21 @@
 //! and the voices of the other stance are counted apart, against it.
 
 use rayon::prelude::*;
+use typed_index_collections::{TiSlice, TiVec};
 
 use super::{KnowledgeGraph, PartOfComponents, Wholes};
-use crate::model::{Claim, ClaimObject, EntityKind, ExcludesScope, Model, RefField, Stance};
+use crate::model::{
+    Claim, ClaimIdx, ClaimObject, DocumentIdx, EntityIdx, EntityKind, ExcludesScope, Model,
+    PredicateIdx, RefField, Stance,
+};
 
 /// A claim's origin, the voice it speaks with, and how it stands to the statement's parties.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimOrigin {
-    /// The end of the citing chain, else the reporter (entity index).
-    pub origin: usize,
-    /// The outermost whole the origin is `part_of`, or the origin itself (entity index).
-    pub voice: usize,
+    /// The end of the citing chain, else the reporter.
+    pub origin: EntityIdx,
+    /// The outermost whole the origin is `part_of`, or the origin itself.
+    pub voice: EntityIdx,
     /// The origin is a party to the statement: it, or a whole it is `part_of`, is the subject
     /// or the object or a whole one of them is `part_of`.
     pub interested: bool,
@@ -34,15 +38,15 @@ pub struct ClaimOrigin {
 /// One statement (subject, predicate, object or value, stance) and the claims that make it.
 #[derive(Debug, Clone)]
 pub struct Statement {
-    pub subject: usize,
-    pub predicate: usize,
+    pub subject: EntityIdx,
+    pub predicate: PredicateIdx,
     pub object: ClaimObject,
     pub stance: Stance,
-    /// Indexes into [`Model::claims`], in model order.
-    pub claims: Vec<usize>,
+    /// Its claims, in model order.
+    pub claims: Vec<ClaimIdx>,
     pub documents: usize,
-    /// Distinct voices of its claims' origins, by entity index: the independent origins.
-    pub voices: Vec<usize>,
+    /// Distinct voices of its claims' origins: the independent origins.
+    pub voices: Vec<EntityIdx>,
     /// Distinct voices of the claims that state the same subject, predicate and object with the
     /// other stance: the voices against it.
     pub opposing_voices: usize,
@@ -92,9 +96,9 @@ impl ConflictReason {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
-    /// Claim indexes, ordered by claim id.
-    pub a: usize,
-    pub b: usize,
+    /// The two claims, ordered by claim id.
+    pub a: ClaimIdx,
+    pub b: ClaimIdx,
     pub reason: ConflictReason,
     pub detail: String,
 }
@@ -102,10 +106,10 @@ pub struct Conflict {
 #[derive(Debug)]
 pub struct Analysis {
     /// One per claim, in model order.
-    pub origins: Vec<ClaimOrigin>,
+    pub origins: TiVec<ClaimIdx, ClaimOrigin>,
     pub statements: Vec<Statement>,
     /// For each claim, its statement's index.
-    pub statement_of: Vec<usize>,
+    pub statement_of: TiVec<ClaimIdx, usize>,
     pub conflicts: Vec<Conflict>,
 }
 
@@ -130,22 +134,29 @@ struct ObjectKey {
 }
 
 /// The rank of each item under `key`.
-fn ranks<K: Ord + Sync>(len: usize, key: impl Fn(usize) -> K + Sync) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..len).collect();
-    order.par_sort_unstable_by_key(|&i| key(i));
-    let mut rank = vec![0; len];
+fn ranks<'a, I, V, K>(items: &'a TiSlice<I, V>, key: impl Fn(&'a V) -> K + Sync) -> TiVec<I, u32>
+where
+    I: From<usize> + Copy + Send,
+    usize: From<I>,
+    V: Sync,
+    K: Ord,
+{
+    let mut order: Vec<I> = items.keys().collect();
+    order.par_sort_unstable_by_key(|&i| key(&items[i]));
+    let mut rank: TiVec<I, u32> = vec![0; items.len()].into();
     for (position, i) in order.into_iter().enumerate() {
         rank[i] = u32::try_from(position).expect("fewer than 2^32 items");
     }
     rank
 }
 
-fn statement_keys(model: &Model) -> Vec<StatementKey> {
-    let entity = ranks(model.entities.len(), |i| model.entities[i].id.as_str());
-    let predicate = ranks(model.predicates.len(), |i| model.predicates[i].id.as_str());
+fn statement_keys(model: &Model) -> TiVec<ClaimIdx, StatementKey> {
+    let entity = ranks(&model.entities, |e| e.id.as_str());
+    let predicate = ranks(&model.predicates, |p| p.id.as_str());
     // Equal values share a rank: the distinct values in order, then each value's place.
     let mut values: Vec<(&'static str, String)> = model
         .claims
+        .raw
         .par_iter()
         .filter_map(|c| match &c.object {
             ClaimObject::Value(v) => Some((v.type_name(), v.key())),
@@ -163,8 +174,9 @@ fn statement_keys(model: &Model) -> Vec<StatementKey> {
             other => unreachable!("no value type `{other}`"),
         }
     };
-    model
+    let keys: Vec<StatementKey> = model
         .claims
+        .raw
         .par_iter()
         .map(|c| StatementKey {
             subject: entity[c.subject],
@@ -187,13 +199,14 @@ fn statement_keys(model: &Model) -> Vec<StatementKey> {
             },
             stance: c.stance,
         })
-        .collect()
+        .collect();
+    keys.into()
 }
 
 pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
     let keys = statement_keys(model);
     // Claims in statement order, each statement's in model order.
-    let mut order: Vec<usize> = (0..model.claims.len()).collect();
+    let mut order: Vec<ClaimIdx> = model.claims.keys().collect();
     order.par_sort_unstable_by_key(|&i| (keys[i], i));
     let wholes = PartOfComponents::new(&model.entities).wholes(&model.entities);
     let voices = voices(model);
@@ -214,16 +227,16 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
 /// transitively, speak as one, named by the outermost whole among them (one that is part of
 /// nothing), the first by id. An origin with several wholes joins them all, and a cycle of
 /// `part_of` is one voice too: when in doubt, fewer voices.
-fn voices(model: &Model) -> Vec<usize> {
-    let mut parent: Vec<usize> = (0..model.entities.len()).collect();
-    fn root(parent: &mut [usize], mut e: usize) -> usize {
+fn voices(model: &Model) -> TiVec<EntityIdx, EntityIdx> {
+    let mut parent: TiVec<EntityIdx, EntityIdx> = model.entities.keys().collect();
+    fn root(parent: &mut TiSlice<EntityIdx, EntityIdx>, mut e: EntityIdx) -> EntityIdx {
         while parent[e] != e {
             parent[e] = parent[parent[e]];
             e = parent[e];
         }
         e
     }
-    for (e, entity) in model.entities.iter().enumerate() {
+    for (e, entity) in model.entities.iter_enumerated() {
         for &(field, target) in &entity.links {
             if field == RefField::PartOf {
                 let (a, b) = (root(&mut parent, e), root(&mut parent, target));
@@ -231,15 +244,15 @@ fn voices(model: &Model) -> Vec<usize> {
             }
         }
     }
-    let outermost = |e: usize| {
+    let outermost = |e: EntityIdx| {
         !model.entities[e]
             .links
             .iter()
             .any(|(field, _)| *field == RefField::PartOf)
     };
     // For each group, its outermost member first by id, else its first member by id.
-    let mut name: Vec<Option<usize>> = vec![None; model.entities.len()];
-    for e in 0..model.entities.len() {
+    let mut name: TiVec<EntityIdx, Option<EntityIdx>> = vec![None; model.entities.len()].into();
+    for e in model.entities.keys() {
         let group = root(&mut parent, e);
         let better = match name[group] {
             None => true,
@@ -252,15 +265,17 @@ fn voices(model: &Model) -> Vec<usize> {
             name[group] = Some(e);
         }
     }
-    (0..model.entities.len())
+    model
+        .entities
+        .keys()
         .map(|e| name[root(&mut parent, e)].expect("every group has a member"))
         .collect()
 }
 
 /// The countries of an entity, given its wholes: their own `country` and `nationality`, and
 /// the wholes that are countries. Sorted.
-fn countries(model: &Model, wholes: &[usize]) -> Vec<usize> {
-    let mut countries: Vec<usize> = Vec::new();
+fn countries(model: &Model, wholes: &[EntityIdx]) -> Vec<EntityIdx> {
+    let mut countries: Vec<EntityIdx> = Vec::new();
     for &whole in wholes {
         let entity = &model.entities[whole];
         if entity.kind == EntityKind::Country {
@@ -278,7 +293,7 @@ fn countries(model: &Model, wholes: &[usize]) -> Vec<usize> {
 }
 
 /// Whether two sorted lists share an item.
-fn meet(a: &[usize], b: &[usize]) -> bool {
+fn meet(a: &[EntityIdx], b: &[EntityIdx]) -> bool {
     a.iter().any(|e| b.binary_search(e).is_ok())
 }
 
@@ -286,21 +301,24 @@ fn claim_origins(
     model: &Model,
     graph: &KnowledgeGraph,
     wholes: &Wholes,
-    voices: &[usize],
-) -> Vec<ClaimOrigin> {
+    voices: &TiSlice<EntityIdx, EntityIdx>,
+) -> TiVec<ClaimIdx, ClaimOrigin> {
     // Entities with one list of wholes have one list of countries.
-    let countries: Vec<Vec<usize>> = wholes
+    let countries: Vec<Vec<EntityIdx>> = wholes
         .lists()
         .par_iter()
         .map(|wholes| countries(model, wholes))
         .collect();
-    let countries = |e: usize| countries[wholes.component(e)].as_slice();
-    model
+    let countries = |e: EntityIdx| countries[wholes.component(e)].as_slice();
+    // Rayon walks the plain vector (typed-index-collections has no parallel iterators); the
+    // position is the claim's index.
+    let origins: Vec<ClaimOrigin> = model
         .claims
+        .raw
         .par_iter()
         .enumerate()
         .map(|(i, claim)| {
-            let origin = graph.origin(i);
+            let origin = graph.origin(ClaimIdx::from(i));
             let parties = std::iter::once(claim.subject).chain(claim.object.entity());
             let interested = parties
                 .clone()
@@ -314,7 +332,8 @@ fn claim_origins(
                 aligned,
             }
         })
-        .collect()
+        .collect();
+    origins.into()
 }
 
 /// A claim whose citing chain stops short of another claim's of the same statement, in the
@@ -325,11 +344,11 @@ fn claim_origins(
 /// when several extend it). The literal origin stays as it is.
 fn echo_cited_voices(
     model: &Model,
-    keys: &[StatementKey],
-    order: &[usize],
-    origins: &mut [ClaimOrigin],
+    keys: &TiSlice<ClaimIdx, StatementKey>,
+    order: &[ClaimIdx],
+    origins: &mut TiSlice<ClaimIdx, ClaimOrigin>,
 ) {
-    let chain = |c: usize| -> Vec<&str> {
+    let chain = |c: ClaimIdx| -> Vec<&str> {
         model.claims[c]
             .citing
             .iter()
@@ -341,7 +360,7 @@ fn echo_cited_voices(
             continue;
         }
         // By document and reporter, then chain: the chains that extend a chain follow it.
-        let mut sorted: Vec<(usize, usize, Vec<&str>, usize)> = claims
+        let mut sorted: Vec<(DocumentIdx, EntityIdx, Vec<&str>, ClaimIdx)> = claims
             .iter()
             .map(|&c| {
                 let claim = &model.claims[c];
@@ -371,28 +390,28 @@ fn echo_cited_voices(
 
 /// The runs of `order` whose claims agree on `same`.
 fn runs<'a>(
-    order: &'a [usize],
-    same: impl Fn(usize, usize) -> bool + 'a,
-) -> impl Iterator<Item = &'a [usize]> + 'a {
+    order: &'a [ClaimIdx],
+    same: impl Fn(ClaimIdx, ClaimIdx) -> bool + 'a,
+) -> impl Iterator<Item = &'a [ClaimIdx]> + 'a {
     order.chunk_by(move |&a, &b| same(a, b))
 }
 
 fn statements(
     model: &Model,
-    keys: &[StatementKey],
-    order: &[usize],
-    origins: &[ClaimOrigin],
-) -> (Vec<Statement>, Vec<usize>) {
-    let mut statement_of = vec![0; model.claims.len()];
+    keys: &TiSlice<ClaimIdx, StatementKey>,
+    order: &[ClaimIdx],
+    origins: &TiSlice<ClaimIdx, ClaimOrigin>,
+) -> (Vec<Statement>, TiVec<ClaimIdx, usize>) {
+    let mut statement_of: TiVec<ClaimIdx, usize> = vec![0; model.claims.len()].into();
     let statements = runs(order, |a, b| keys[a] == keys[b])
         .enumerate()
         .map(|(index, claims)| {
             let first = &model.claims[claims[0]];
-            let mut documents: Vec<usize> =
+            let mut documents: Vec<DocumentIdx> =
                 claims.iter().map(|&c| model.claims[c].document).collect();
             documents.sort_unstable();
             documents.dedup();
-            let mut voices: Vec<usize> = claims.iter().map(|&c| origins[c].voice).collect();
+            let mut voices: Vec<EntityIdx> = claims.iter().map(|&c| origins[c].voice).collect();
             voices.sort_unstable();
             voices.dedup();
             for &c in claims {
@@ -421,8 +440,8 @@ fn statements(
 /// neighbours; they are compared by key, as they were grouped (40 and 40.0 are one value).
 fn contest(
     statements: &mut [Statement],
-    keys: &[StatementKey],
-    statement_of: &[usize],
+    keys: &TiSlice<ClaimIdx, StatementKey>,
+    statement_of: &TiSlice<ClaimIdx, usize>,
     conflicts: &[Conflict],
 ) {
     let ends = |s: &Statement| {
@@ -458,13 +477,13 @@ fn overlap(a: &Claim, b: &Claim) -> bool {
 
 fn conflicts(
     model: &Model,
-    keys: &[StatementKey],
-    order: &[usize],
+    keys: &TiSlice<ClaimIdx, StatementKey>,
+    order: &[ClaimIdx],
     wholes: &Wholes,
-    voices: &[usize],
+    voices: &TiSlice<EntityIdx, EntityIdx>,
 ) -> Vec<Conflict> {
     let mut found = Vec::new();
-    let mut push = |a: usize, b: usize, reason, detail: String| {
+    let mut push = |a: ClaimIdx, b: ClaimIdx, reason, detail: String| {
         let (a, b) = if model.claims[a].id <= model.claims[b].id {
             (a, b)
         } else {
@@ -477,10 +496,10 @@ fn conflicts(
             detail,
         });
     };
-    let affirms = |c: usize| model.claims[c].stance == Stance::Affirms;
+    let affirms = |c: ClaimIdx| model.claims[c].stance == Stance::Affirms;
 
     // The same subject, predicate and object: affirming claims sort before denying ones.
-    let same_statement = |a: usize, b: usize| {
+    let same_statement = |a: ClaimIdx, b: ClaimIdx| {
         let (x, y) = (keys[a], keys[b]);
         (x.subject, x.predicate, x.object) == (y.subject, y.predicate, y.object)
     };
@@ -499,7 +518,7 @@ fn conflicts(
     }
 
     // A functional predicate's affirmed values for one subject.
-    let same_pair = |a: usize, b: usize| {
+    let same_pair = |a: ClaimIdx, b: ClaimIdx| {
         (keys[a].subject, keys[a].predicate) == (keys[b].subject, keys[b].predicate)
     };
     for run in runs(order, same_pair) {
@@ -507,7 +526,7 @@ fn conflicts(
             continue;
         }
         // In model order, which names the values in the detail in the order they were written.
-        let mut claims: Vec<usize> = run.iter().copied().filter(|&c| affirms(c)).collect();
+        let mut claims: Vec<ClaimIdx> = run.iter().copied().filter(|&c| affirms(c)).collect();
         claims.sort_unstable();
         for (n, &a) in claims.iter().enumerate() {
             for &b in &claims[n + 1..] {
@@ -534,9 +553,9 @@ fn conflicts(
     // Only claims whose predicate takes part in an exclusion can be in such a pair; first the
     // pairs with the same object, which every scope covers, then, among the predicates whose
     // exclusion reaches further, the pairs with different objects.
-    let mut excluding = vec![false; model.predicates.len()];
-    let mut reaching = vec![false; model.predicates.len()];
-    for (p, predicate) in model.predicates.iter().enumerate() {
+    let mut excluding: TiVec<PredicateIdx, bool> = vec![false; model.predicates.len()].into();
+    let mut reaching: TiVec<PredicateIdx, bool> = vec![false; model.predicates.len()].into();
+    for (p, predicate) in model.predicates.iter_enumerated() {
         let far = predicate.excludes_scope != ExcludesScope::SameObject;
         for &x in &predicate.excludes {
             excluding[p] = true;
@@ -547,7 +566,7 @@ fn conflicts(
     }
     // The scope under which the predicates of claims `a` and `b` exclude each other, when
     // either declares it and it covers their objects.
-    let excluded = |a: usize, b: usize| -> Option<(ExcludesScope, String)> {
+    let excluded = |a: ClaimIdx, b: ClaimIdx| -> Option<(ExcludesScope, String)> {
         let (ca, cb) = (&model.claims[a], &model.claims[b]);
         let (pa, pb) = (
             &model.predicates[ca.predicate],
@@ -590,7 +609,7 @@ fn conflicts(
     };
     // Whether the predicates `p` and `q` exclude each other, and whether that reaches beyond
     // the same object, and beyond one side.
-    let exclusion = |p: usize, q: usize| -> Option<ExcludesScope> {
+    let exclusion = |p: PredicateIdx, q: PredicateIdx| -> Option<ExcludesScope> {
         let (pp, pq) = (&model.predicates[p], &model.predicates[q]);
         [(pp, q), (pq, p)]
             .into_iter()
@@ -600,7 +619,7 @@ fn conflicts(
     };
     // Pairs the claims of two runs of one predicate each, when the predicates exclude each
     // other under `reach` or further; within one run only when a predicate excludes itself.
-    let mut pair_runs = |runs: &[&[usize]], reach: ExcludesScope, same_ends: bool| {
+    let mut pair_runs = |runs: &[&[ClaimIdx]], reach: ExcludesScope, same_ends: bool| {
         for (i, x) in runs.iter().enumerate() {
             for (j, y) in runs.iter().enumerate().skip(i) {
                 let (p, q) = (model.claims[x[0]].predicate, model.claims[y[0]].predicate);
@@ -621,17 +640,18 @@ fn conflicts(
             }
         }
     };
-    let mut candidates: Vec<usize> = order
+    let mut candidates: Vec<ClaimIdx> = order
         .iter()
         .copied()
         .filter(|&c| affirms(c) && excluding[model.claims[c].predicate])
         .collect();
     // The same subject and object, by predicate.
     candidates.sort_by_key(|&c| (keys[c].subject, keys[c].object, keys[c].predicate, c));
-    let same_ends =
-        |a: usize, b: usize| (keys[a].subject, keys[a].object) == (keys[b].subject, keys[b].object);
+    let same_ends = |a: ClaimIdx, b: ClaimIdx| {
+        (keys[a].subject, keys[a].object) == (keys[b].subject, keys[b].object)
+    };
     for claims in runs(&candidates, same_ends) {
-        let by_predicate: Vec<&[usize]> =
+        let by_predicate: Vec<&[ClaimIdx]> =
             runs(claims, |a, b| keys[a].predicate == keys[b].predicate).collect();
         pair_runs(&by_predicate, ExcludesScope::SameObject, true);
     }
@@ -639,20 +659,18 @@ fn conflicts(
     // (their wholes meet only within it), so `same-side` pairs are sought within a voice and
     // only `any-object` pairs across voices.
     candidates.retain(|&c| reaching[model.claims[c].predicate]);
-    let side = |c: usize| match model.claims[c].object.entity() {
-        Some(e) => voices[e],
-        None => usize::MAX,
-    };
+    // Values after every voice.
+    let side = |c: ClaimIdx| model.claims[c].object.entity().map(|e| voices[e]).ok_or(());
     candidates.sort_by_key(|&c| (keys[c].subject, side(c), keys[c].predicate, c));
     for claims in runs(&candidates, |a, b| {
         (keys[a].subject, side(a)) == (keys[b].subject, side(b))
     }) {
-        let by_predicate: Vec<&[usize]> =
+        let by_predicate: Vec<&[ClaimIdx]> =
             runs(claims, |a, b| keys[a].predicate == keys[b].predicate).collect();
         pair_runs(&by_predicate, ExcludesScope::SameSide, false);
     }
-    let mut anywhere = vec![false; model.predicates.len()];
-    for (p, predicate) in model.predicates.iter().enumerate() {
+    let mut anywhere: TiVec<PredicateIdx, bool> = vec![false; model.predicates.len()].into();
+    for (p, predicate) in model.predicates.iter_enumerated() {
         if predicate.excludes_scope == ExcludesScope::AnyObject {
             for &x in &predicate.excludes {
                 anywhere[p] = true;
@@ -663,7 +681,7 @@ fn conflicts(
     candidates.retain(|&c| anywhere[model.claims[c].predicate]);
     candidates.sort_by_key(|&c| (keys[c].subject, keys[c].predicate, c));
     for claims in runs(&candidates, |a, b| keys[a].subject == keys[b].subject) {
-        let by_predicate: Vec<&[usize]> =
+        let by_predicate: Vec<&[ClaimIdx]> =
             runs(claims, |a, b| keys[a].predicate == keys[b].predicate).collect();
         pair_runs(&by_predicate, ExcludesScope::AnyObject, false);
     }

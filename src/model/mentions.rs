@@ -6,13 +6,14 @@ use std::ops::Range;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
+use super::EntityIdx;
 use super::text::{NormalizedText, normalize};
 
 /// One occurrence of a name in a text: the entity that carries it and the original character
 /// range (a [`super::Mention`] once the document is known).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameMatch {
-    pub entity: usize,
+    pub entity: EntityIdx,
     pub chars: Range<usize>,
     pub name: String,
 }
@@ -21,7 +22,7 @@ pub struct NameMatch {
 pub struct MentionFinder {
     matcher: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     /// For each pattern, the entities that carry that name, and the name as curated.
-    owners: Vec<(Vec<usize>, String)>,
+    owners: Vec<(Vec<EntityIdx>, String)>,
 }
 
 impl std::fmt::Debug for MentionFinder {
@@ -34,10 +35,10 @@ impl std::fmt::Debug for MentionFinder {
 }
 
 impl MentionFinder {
-    /// `names` yields `(entity index, name or alias)`; names shorter than two characters are
+    /// `names` yields `(entity, name or alias)`; names shorter than two characters are
     /// skipped, as they would match everywhere.
-    pub fn new<'a>(names: impl IntoIterator<Item = (usize, &'a str)>) -> MentionFinder {
-        let mut by_pattern: BTreeMap<String, (Vec<usize>, String)> = BTreeMap::new();
+    pub fn new<'a>(names: impl IntoIterator<Item = (EntityIdx, &'a str)>) -> MentionFinder {
+        let mut by_pattern: BTreeMap<String, (Vec<EntityIdx>, String)> = BTreeMap::new();
         for (entity, name) in names {
             let pattern = name_key(name);
             if pattern.chars().count() < 2 {
@@ -157,14 +158,14 @@ mod tests {
     use super::*;
 
     fn found(names: &[(usize, &str)], doc: &str) -> Vec<(usize, String)> {
-        let finder = MentionFinder::new(names.iter().copied());
+        let finder = MentionFinder::new(names.iter().map(|&(e, n)| (EntityIdx::from(e), n)));
         let text = NormalizedText::new(doc);
         finder
             .find(&text)
             .into_iter()
             .map(|m| {
                 (
-                    m.entity,
+                    m.entity.index(),
                     doc.chars()
                         .skip(m.chars.start)
                         .take(m.chars.len())

@@ -9,8 +9,67 @@ pub mod text;
 use foldhash::HashMap;
 use std::fmt;
 use std::ops::Range;
+use typed_index_collections::TiVec;
 
 pub use date::DateRange;
+
+/// Declares an index into one of the model's vectors: 0-based, in model order, and of its own
+/// type, so that an index of one kind of record cannot index another.
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(usize);
+
+        impl $name {
+            /// The position in model order, for the database's row numbers and for petgraph.
+            pub const fn index(self) -> usize {
+                self.0
+            }
+        }
+
+        impl From<usize> for $name {
+            fn from(index: usize) -> $name {
+                $name(index)
+            }
+        }
+
+        impl From<$name> for usize {
+            fn from(index: $name) -> usize {
+                index.0
+            }
+        }
+    };
+}
+
+index_type!(
+    /// An index into [`Model::entities`], and into nothing else:
+    ///
+    /// ```
+    /// # use claimgraph::model::{EntityIdx, Model};
+    /// let model = Model::default();
+    /// assert!(model.entities.get(EntityIdx::from(0)).is_none());
+    /// ```
+    ///
+    /// ```compile_fail,E0277
+    /// # use claimgraph::model::{EntityIdx, Model};
+    /// let model = Model::default();
+    /// assert!(model.claims.get(EntityIdx::from(0)).is_none());
+    /// ```
+    EntityIdx
+);
+index_type!(
+    /// An index into [`Model::predicates`].
+    PredicateIdx
+);
+index_type!(
+    /// An index into [`Model::documents`].
+    DocumentIdx
+);
+index_type!(
+    /// An index into [`Model::claims`].
+    ClaimIdx
+);
 
 /// The kinds of entity records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -158,7 +217,7 @@ pub struct Entity {
     /// Scalar curated fields by name, in a fixed order per kind.
     pub fields: Vec<(&'static str, Scalar)>,
     /// Reference fields in the order written; the index points into [`Model::entities`].
-    pub links: Vec<(RefField, usize)>,
+    pub links: Vec<(RefField, EntityIdx)>,
     pub defined_at: DefinedAt,
 }
 
@@ -167,7 +226,7 @@ impl Entity {
         self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
-    pub fn link(&self, field: RefField) -> Option<usize> {
+    pub fn link(&self, field: RefField) -> Option<EntityIdx> {
         self.links
             .iter()
             .find(|(f, _)| *f == field)
@@ -203,8 +262,7 @@ pub struct Predicate {
     pub subject: Vec<EntityKind>,
     pub object: ObjectType,
     pub functional: bool,
-    /// Indexes into [`Model::predicates`].
-    pub excludes: Vec<usize>,
+    pub excludes: Vec<PredicateIdx>,
     /// Which claims of the excluded predicates this one contradicts.
     pub excludes_scope: ExcludesScope,
     pub defined_at: DefinedAt,
@@ -248,7 +306,7 @@ impl ExcludesScope {
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The `source` entity.
-    pub entity: usize,
+    pub entity: EntityIdx,
     /// Path relative to the seeds folder.
     pub file: String,
     pub text: String,
@@ -287,12 +345,12 @@ impl Value {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimObject {
-    Entity(usize),
+    Entity(EntityIdx),
     Value(Value),
 }
 
 impl ClaimObject {
-    pub fn entity(&self) -> Option<usize> {
+    pub fn entity(&self) -> Option<EntityIdx> {
         match self {
             ClaimObject::Entity(e) => Some(*e),
             ClaimObject::Value(_) => None,
@@ -326,13 +384,12 @@ impl Stance {
 #[derive(Debug, Clone)]
 pub struct Claim {
     pub id: String,
-    /// Index into [`Model::documents`].
-    pub document: usize,
-    pub reported_by: usize,
+    pub document: DocumentIdx,
+    pub reported_by: EntityIdx,
     /// Nearest first; the last is the claimed origin.
-    pub citing: Vec<usize>,
-    pub subject: usize,
-    pub predicate: usize,
+    pub citing: Vec<EntityIdx>,
+    pub subject: EntityIdx,
+    pub predicate: PredicateIdx,
     pub object: ClaimObject,
     pub when: Option<DateRange>,
     pub stance: Stance,
@@ -347,8 +404,8 @@ pub struct Claim {
 /// Where a name or alias of an entity occurs in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
-    pub entity: usize,
-    pub document: usize,
+    pub entity: EntityIdx,
+    pub document: DocumentIdx,
     pub chars: Range<usize>,
     pub name: String,
 }
@@ -356,14 +413,14 @@ pub struct Mention {
 /// Everything that was loaded and checked, ready for the graph and the store.
 #[derive(Debug, Default)]
 pub struct Model {
-    pub entities: Vec<Entity>,
-    pub predicates: Vec<Predicate>,
-    pub documents: Vec<Document>,
-    pub claims: Vec<Claim>,
+    pub entities: TiVec<EntityIdx, Entity>,
+    pub predicates: TiVec<PredicateIdx, Predicate>,
+    pub documents: TiVec<DocumentIdx, Document>,
+    pub claims: TiVec<ClaimIdx, Claim>,
     pub mentions: Vec<Mention>,
     /// SHA-256 over every input file, so a database says what it was built from.
     pub inputs_digest: String,
-    pub entity_index: HashMap<String, usize>,
+    pub entity_index: HashMap<String, EntityIdx>,
 }
 
 impl Model {

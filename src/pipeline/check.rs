@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::{self, LoadError};
 use crate::model::mentions::MentionFinder;
 use crate::model::text::NormalizedText;
-use crate::model::{EntityKind, Mention, Model};
+use crate::model::{DocumentIdx, EntityKind, Mention, Model};
 use crate::validate;
 
 /// The outcome of checking: the model (complete only without errors), every diagnostic, and
@@ -89,23 +89,25 @@ fn warn_unused_documents(
 pub fn find_mentions(model: &Model) -> Vec<Mention> {
     let names = model
         .entities
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter(|(_, e)| e.kind != EntityKind::Source)
         .flat_map(|(i, e)| {
             std::iter::once((i, e.name.as_str()))
                 .chain(e.aliases.iter().map(move |a| (i, a.as_str())))
         });
     let finder = MentionFinder::new(names);
+    // Rayon walks the plain vector (typed-index-collections has no parallel iterators); the
+    // position is the document's index.
     let mut mentions: Vec<Mention> = model
         .documents
+        .raw
         .par_iter()
         .enumerate()
         .flat_map_iter(|(document, doc)| {
             let text = NormalizedText::new(&doc.text);
             finder.find(&text).into_iter().map(move |m| Mention {
                 entity: m.entity,
-                document,
+                document: DocumentIdx::from(document),
                 chars: m.chars,
                 name: m.name,
             })

@@ -83,7 +83,7 @@ pub fn write_search(model: &Model, path: &Path) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     {
         let mut search = tx.prepare("INSERT INTO search (kind, ref, text) VALUES (?1, ?2, ?3)")?;
-        for e in key_order(model.entities.len(), |i| &model.entities[i].id)
+        for e in key_order(&model.entities, |e| &e.id)
             .into_iter()
             .map(|i| &model.entities[i])
         {
@@ -95,7 +95,7 @@ pub fn write_search(model: &Model, path: &Path) -> Result<(), StoreError> {
         for d in &model.documents {
             search.execute(params!["document", model.entities[d.entity].id, d.text])?;
         }
-        for c in key_order(model.claims.len(), |i| &model.claims[i].id)
+        for c in key_order(&model.claims, |c| &c.id)
             .into_iter()
             .map(|i| &model.claims[i])
         {

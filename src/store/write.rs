@@ -13,7 +13,8 @@ use super::{SCHEMA, SCHEMA_VERSION, StoreError, io_error, temp_path};
 use crate::graph::KnowledgeGraph;
 use crate::graph::provenance::Analysis;
 use crate::interrupt::{self, Pending};
-use crate::model::{ClaimObject, Model, ObjectType, RefField, Scalar, Value};
+use crate::model::{ClaimObject, EntityIdx, Model, ObjectType, RefField, Scalar, Value};
+use typed_index_collections::TiSlice;
 
 /// What a new database holds: the row count of each table that the model fills, and the size
 /// of the graph that the `nodes` and `edges` views present. The build checks the tables against
@@ -257,7 +258,7 @@ fn insert_meta(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
 fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
     // Rows go in primary-key order, so every B-tree grows at its end instead of splitting
     // pages all over; the file is the same either way.
-    let entity_order = key_order(model.entities.len(), |i| &model.entities[i].id);
+    let entity_order = key_order(&model.entities, |e| &e.id);
 
     let mut entity = tx.prepare(
         "INSERT INTO entities (id, kind, name, description, wikidata, reliability, file, line)
@@ -289,7 +290,7 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
                 other => field.execute(params![e.id, name, other.as_text()])?,
             };
         }
-        let mut positions: Vec<(RefField, usize)> = Vec::new();
+        let mut positions: Vec<(RefField, EntityIdx)> = Vec::new();
         for &(f, target) in &e.links {
             let position = positions.iter().filter(|(p, _)| *p == f).count() + 1;
             positions.push((f, target));
@@ -421,7 +422,7 @@ fn insert_claims(
     let mut citation = tx.prepare(
         "INSERT INTO claim_citations (claim_id, position, entity_id) VALUES (?1, ?2, ?3)",
     )?;
-    for i in key_order(model.claims.len(), |i| &model.claims[i].id) {
+    for i in key_order(&model.claims, |c| &c.id) {
         let c = &model.claims[i];
         let origin = &analysis.origins[i];
         let object_id = c.object.entity().map(|o| model.entities[o].id.as_str());
@@ -464,10 +465,17 @@ fn insert_claims(
     Ok(())
 }
 
-/// The indexes `0..len` ordered by a text key.
-pub(super) fn key_order<'a>(len: usize, key: impl Fn(usize) -> &'a String) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..len).collect();
-    order.sort_by(|&a, &b| key(a).cmp(key(b)));
+/// The indexes of `items` ordered by a text key.
+pub(super) fn key_order<'a, I, V>(
+    items: &'a TiSlice<I, V>,
+    key: impl Fn(&'a V) -> &'a String,
+) -> Vec<I>
+where
+    I: From<usize> + Copy,
+    usize: From<I>,
+{
+    let mut order: Vec<I> = items.keys().collect();
+    order.sort_by(|&a, &b| key(&items[a]).cmp(key(&items[b])));
     order
 }
 

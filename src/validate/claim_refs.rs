@@ -6,21 +6,21 @@ use foldhash::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::RawClaim;
-use crate::model::{EntityKind, Model, RefField};
+use crate::model::{EntityIdx, EntityKind, Model, PredicateIdx, RefField};
 
 use super::{Resolver, check_kind, shorten};
 
 /// What a claim's references resolve to; `None` where one does not (it has been reported).
 #[derive(Debug)]
 pub struct ClaimRefs {
-    pub source: Option<usize>,
+    pub source: Option<EntityIdx>,
     /// The reporter: `reported_by`, else the source's outlet, else the source.
-    pub reported_by: Option<usize>,
-    pub citing: Vec<Option<usize>>,
-    pub subject: Option<usize>,
-    pub predicate: Option<usize>,
+    pub reported_by: Option<EntityIdx>,
+    pub citing: Vec<Option<EntityIdx>>,
+    pub subject: Option<EntityIdx>,
+    pub predicate: Option<PredicateIdx>,
     /// `None` without `object`, `Some(None)` for one that does not resolve.
-    pub object: Option<Option<usize>>,
+    pub object: Option<Option<EntityIdx>>,
 }
 
 /// Resolves the claim's references and checks its citing chain.
@@ -43,7 +43,7 @@ pub fn resolve(
         Some(r) => resolver.entity(r, "`reported_by`", diagnostics),
         None => source.map(|s| model.entities[s].link(RefField::Outlet).unwrap_or(s)),
     };
-    let citing: Vec<Option<usize>> = raw
+    let citing: Vec<Option<EntityIdx>> = raw
         .citing
         .iter()
         .map(|c| resolver.entity(c, "`citing`", diagnostics))
@@ -104,21 +104,21 @@ pub fn check_subject(
 /// which going round does not change. One pass with a hash map, however long the chain.
 fn check_citing_loops(
     raw: &RawClaim,
-    reporter: usize,
-    citing: &[Option<usize>],
+    reporter: EntityIdx,
+    citing: &[Option<EntityIdx>],
     model: &Model,
     diagnostics: &mut Diagnostics,
 ) {
     // The chain as written, the reporter at position 0, and where each entity was last seen.
-    let chain: Vec<Option<usize>> = std::iter::once(Some(reporter))
+    let chain: Vec<Option<EntityIdx>> = std::iter::once(Some(reporter))
         .chain(citing.iter().copied())
         .collect();
     let span_at = |position: usize| match position {
         0 => raw.reported_by.as_ref().map(|r| r.span.clone()),
         n => Some(raw.citing[n - 1].span.clone()),
     };
-    let id = |e: usize| format!("`{}`", model.entities[e].id);
-    let mut last_seen: HashMap<usize, usize> = HashMap::default();
+    let id = |e: EntityIdx| format!("`{}`", model.entities[e].id);
+    let mut last_seen: HashMap<EntityIdx, usize> = HashMap::default();
     for (position, entity) in chain.iter().enumerate() {
         let Some(entity) = *entity else { continue };
         let Some(previous) = last_seen.insert(entity, position) else {

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{Placed, RawClaim, RawScalar};
-use crate::model::{ClaimObject, DateRange, ObjectType, Stance, Value};
+use crate::model::{ClaimObject, DateRange, EntityIdx, ObjectType, Stance, Value};
 
 use super::{Resolver, check_kind};
 
@@ -57,7 +57,7 @@ pub fn check_object(
     raw: &RawClaim,
     expected: &ObjectType,
     predicate: &str,
-    object: Option<Option<usize>>,
+    object: Option<Option<EntityIdx>>,
     resolver: &Resolver<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Option<ClaimObject> {

@@ -9,7 +9,11 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostics, Files, Span};
 use crate::load::RawClaim;
-use crate::model::{Claim, ClaimObject, DateRange, DefinedAt, Model, Stance};
+use crate::model::{
+    Claim, ClaimIdx, ClaimObject, DateRange, DefinedAt, DocumentIdx, EntityIdx, Model,
+    PredicateIdx, Stance,
+};
+use typed_index_collections::TiVec;
 
 use super::claim_refs;
 use super::ids::{ClaimIds, IdRegistry, IdStyle, check_id};
@@ -28,11 +32,10 @@ pub fn resolve(
     registry: &IdRegistry,
     files: &Files,
     diagnostics: &mut Diagnostics,
-) -> Vec<Claim> {
-    let document_of: HashMap<usize, usize> = model
+) -> TiVec<ClaimIdx, Claim> {
+    let document_of: HashMap<EntityIdx, DocumentIdx> = model
         .documents
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(i, d)| (d.entity, i))
         .collect();
     // Claims resolve independently, so in parallel; their diagnostics are joined in order.
@@ -80,7 +83,7 @@ pub fn resolve(
     drop(quotes);
 
     // Each attempt is consumed as its claim is taken, so the claims are never held twice.
-    let mut claims = Vec::with_capacity(located.iter().flatten().count());
+    let mut claims = TiVec::with_capacity(located.iter().flatten().count());
     let mut ids = ClaimIds::new(registry);
     for ((attempt, (id_span, explicit)), location) in
         attempts.into_iter().zip(id_spans).zip(located)
@@ -105,7 +108,7 @@ fn resolve_one(
     raw: &RawClaim,
     model: &Model,
     resolver: &Resolver<'_>,
-    document_of: &HashMap<usize, usize>,
+    document_of: &HashMap<EntityIdx, DocumentIdx>,
     files: &Files,
     diagnostics: &mut Diagnostics,
 ) -> Option<Resolved> {
@@ -157,11 +160,11 @@ fn resolve_one(
 
 /// What the passes made of a claim, every part valid: what its derived id is made of.
 struct Parts {
-    source: usize,
-    reported_by: usize,
-    citing: Vec<usize>,
-    subject: usize,
-    predicate: usize,
+    source: EntityIdx,
+    reported_by: EntityIdx,
+    citing: Vec<EntityIdx>,
+    subject: EntityIdx,
+    predicate: PredicateIdx,
     object: ClaimObject,
     stance: Stance,
     /// The quote in normal form.
@@ -174,7 +177,7 @@ struct Parts {
 /// quote as written.
 fn claim(
     raw: &RawClaim,
-    (id, document, quote): (String, usize, String),
+    (id, document, quote): (String, DocumentIdx, String),
     parts: Parts,
     when: Option<DateRange>,
     files: &Files,
@@ -211,7 +214,7 @@ fn derived_id(model: &Model, parts: &Parts) -> String {
     // The parts are hashed as they are, each followed by a unit separator; a million claims
     // are hashed without building their text.
     let mut hasher = Sha256::new();
-    let id = |e: usize| model.entities[e].id.as_bytes();
+    let id = |e: EntityIdx| model.entities[e].id.as_bytes();
     hasher.update(id(parts.source));
     hasher.update([0x1f]);
     // The reporter and then the citing chain, separated by spaces.

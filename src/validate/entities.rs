@@ -4,7 +4,8 @@
 use crate::diagnostic::{Diagnostics, Files};
 use crate::load::Placed;
 use crate::load::records::{RawEntity, RawFieldValue};
-use crate::model::{DefinedAt, Entity, Predicate};
+use crate::model::{DefinedAt, Entity, Predicate, PredicateIdx};
+use typed_index_collections::TiSlice;
 
 use super::{Resolver, entity_fields, entity_refs, names};
 
@@ -44,7 +45,7 @@ pub fn resolve(
     raw: &RawEntity,
     entity: &mut Entity,
     resolver: &Resolver<'_>,
-    predicates: &[Predicate],
+    predicates: &TiSlice<PredicateIdx, Predicate>,
     diagnostics: &mut Diagnostics,
 ) {
     entity_fields::check_source_title(raw, diagnostics);

@@ -8,7 +8,8 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::graph::PartOfComponents;
 use crate::load::Placed;
 use crate::load::records::RawEntity;
-use crate::model::{Entity, EntityKind, ObjectType, Predicate, RefField};
+use crate::model::{Entity, EntityIdx, EntityKind, ObjectType, Predicate, PredicateIdx, RefField};
+use typed_index_collections::TiSlice;
 
 use super::{Resolver, check_kind, kind_list, shorten};
 
@@ -18,9 +19,9 @@ pub fn links(
     raw: &RawEntity,
     kind: EntityKind,
     resolver: &Resolver<'_>,
-    predicates: &[Predicate],
+    predicates: &TiSlice<PredicateIdx, Predicate>,
     diagnostics: &mut Diagnostics,
-) -> Vec<(RefField, usize)> {
+) -> Vec<(RefField, EntityIdx)> {
     let mut links = Vec::new();
     for (field, target) in &raw.refs {
         let what = format!("`{}`", field.as_str());
@@ -86,14 +87,14 @@ fn check_predicate(
 ///
 /// `raws[e]` is the record of entity `e`. Linear in entities and links.
 pub fn check_part_of_cycles(
-    entities: &[Entity],
-    raws: &[&RawEntity],
+    entities: &TiSlice<EntityIdx, Entity>,
+    raws: &TiSlice<EntityIdx, &RawEntity>,
     diagnostics: &mut Diagnostics,
 ) {
     let components = PartOfComponents::new(entities);
     for members in components.cycles(entities) {
         let cycle = cycle_through_first(entities, members);
-        let link = |from: usize, to: usize| {
+        let link = |from: EntityIdx, to: EntityIdx| {
             raws[from]
                 .refs
                 .iter()
@@ -104,7 +105,7 @@ pub fn check_part_of_cycles(
                 .unwrap_or_else(|| raws[from].span.clone())
         };
         let start = cycle[0];
-        let id = |e: usize| format!("`{}`", entities[e].id);
+        let id = |e: EntityIdx| format!("`{}`", entities[e].id);
         if let [one] = cycle.as_slice() {
             diagnostics.push(
                 Diagnostic::error(
@@ -155,17 +156,20 @@ pub fn check_part_of_cycles(
 /// The shortest way from the first member of a component back to itself along `part_of`
 /// links that stay in the component, as the members it passes (the first one first). Breadth
 /// first, so linear in the component.
-fn cycle_through_first(entities: &[Entity], members: &[usize]) -> Vec<usize> {
+fn cycle_through_first(
+    entities: &TiSlice<EntityIdx, Entity>,
+    members: &[EntityIdx],
+) -> Vec<EntityIdx> {
     let start = members[0];
-    let inside = |e: usize| members.binary_search(&e).is_ok();
-    let wholes = |e: usize| {
+    let inside = |e: EntityIdx| members.binary_search(&e).is_ok();
+    let wholes = |e: EntityIdx| {
         entities[e]
             .links
             .iter()
             .filter(|(field, _)| *field == RefField::PartOf)
             .map(|&(_, target)| target)
     };
-    let mut came_from: HashMap<usize, usize> = HashMap::with_capacity(members.len());
+    let mut came_from: HashMap<EntityIdx, EntityIdx> = HashMap::with_capacity(members.len());
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(e) = queue.pop_front() {
         for whole in wholes(e) {

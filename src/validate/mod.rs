@@ -24,9 +24,10 @@ use std::sync::OnceLock;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::{Data, LoadedDocument, Placed, RawEntity, RawPredicate};
-use crate::model::{Document, Entity, EntityKind, Model, hidden};
+use crate::model::{Document, Entity, EntityIdx, EntityKind, Model, PredicateIdx, hidden};
 use ids::{IdRegistry, IdStyle, check_id};
 use suggest::Suggestions;
+use typed_index_collections::{TiSlice, TiVec};
 
 /// Resolves and checks everything that was loaded. The model is complete only when no error
 /// was reported; with errors it holds what could be resolved. The raw claims are taken out of `data` and dropped as
@@ -47,7 +48,7 @@ pub fn resolve(
     let (predicate_index, predicate_slots) =
         register_predicates(&records.predicates, &mut registry, diagnostics);
 
-    let kinds: Vec<EntityKind> = entities.iter().map(|e| e.kind).collect();
+    let kinds: TiVec<EntityIdx, EntityKind> = entities.iter().map(|e| e.kind).collect();
     let resolver = Resolver {
         entity_index: &entity_index,
         kinds: &kinds,
@@ -63,7 +64,7 @@ pub fn resolve(
         diagnostics,
     );
     // The record of each entity, by entity index.
-    let mut raw_of: Vec<&RawEntity> = Vec::with_capacity(entities.len());
+    let mut raw_of: TiVec<EntityIdx, &RawEntity> = TiVec::with_capacity(entities.len());
     for (raw, slot) in records.entities.iter().zip(&entity_slots) {
         if let Some(index) = *slot {
             entities::resolve(
@@ -108,6 +109,14 @@ pub fn resolve(
     model
 }
 
+/// What registering the entities gives: the skeletons, their index by id, and each record's
+/// entity.
+type RegisteredEntities = (
+    TiVec<EntityIdx, Entity>,
+    HashMap<String, EntityIdx>,
+    Vec<Option<EntityIdx>>,
+);
+
 /// The entities whose ids are valid and not taken, as skeletons, and their index by id; for
 /// each record, the index of its entity, or `None` when its id is refused.
 fn register_entities(
@@ -115,8 +124,8 @@ fn register_entities(
     registry: &mut IdRegistry,
     files: &Files,
     diagnostics: &mut Diagnostics,
-) -> (Vec<Entity>, HashMap<String, usize>, Vec<Option<usize>>) {
-    let mut entities = Vec::new();
+) -> RegisteredEntities {
+    let mut entities: TiVec<EntityIdx, Entity> = TiVec::new();
     let mut index = HashMap::default();
     let mut slots = Vec::with_capacity(records.len());
     for raw in records {
@@ -124,9 +133,9 @@ fn register_entities(
             let valid = names::check_visible(id, "id", diagnostics)
                 && check_id(id, IdStyle::Kebab, diagnostics);
             (registry.define(id, raw.kind.as_str(), diagnostics) && valid).then(|| {
-                index.insert(id.value.clone(), entities.len());
-                entities.push(entities::skeleton(raw, id, files));
-                entities.len() - 1
+                let entity = entities.push_and_get_key(entities::skeleton(raw, id, files));
+                index.insert(id.value.clone(), entity);
+                entity
             })
         });
         slots.push(slot);
@@ -140,7 +149,7 @@ fn register_predicates(
     records: &[RawPredicate],
     registry: &mut IdRegistry,
     diagnostics: &mut Diagnostics,
-) -> (HashMap<String, usize>, Vec<Option<usize>>) {
+) -> (HashMap<String, PredicateIdx>, Vec<Option<PredicateIdx>>) {
     let mut index = HashMap::default();
     let mut slots = Vec::with_capacity(records.len());
     for raw in records {
@@ -152,7 +161,7 @@ fn register_predicates(
             let unique = registry.define(id, "predicate", diagnostics);
             let first = unique || !index.contains_key(&id.value);
             (valid && first).then(|| {
-                let next = index.len();
+                let next = PredicateIdx::from(index.len());
                 index.insert(id.value.clone(), next);
                 next
             })
@@ -182,9 +191,9 @@ fn inputs_digest(data: &Data, model: &Model) -> String {
 
 /// Looks up ids for the rules, with "did you mean" hints for misspellings.
 struct Resolver<'a> {
-    entity_index: &'a HashMap<String, usize>,
-    kinds: &'a [EntityKind],
-    predicate_index: &'a HashMap<String, usize>,
+    entity_index: &'a HashMap<String, EntityIdx>,
+    kinds: &'a TiSlice<EntityIdx, EntityKind>,
+    predicate_index: &'a HashMap<String, PredicateIdx>,
     /// The ids hints choose from, made on the first unknown reference of each sort (claims
     /// resolve on several threads, hence the lock).
     entity_ids: OnceLock<Suggestions<'a>>,
@@ -198,7 +207,7 @@ impl Resolver<'_> {
         reference: &Placed<String>,
         what: &str,
         diagnostics: &mut Diagnostics,
-    ) -> Option<usize> {
+    ) -> Option<EntityIdx> {
         if let Some(&index) = self.entity_index.get(&reference.value) {
             return Some(index);
         }
@@ -217,7 +226,7 @@ impl Resolver<'_> {
         allowed: &[EntityKind],
         code: Code,
         diagnostics: &mut Diagnostics,
-    ) -> Option<usize> {
+    ) -> Option<EntityIdx> {
         let index = self.entity(reference, what, diagnostics)?;
         check_kind(
             reference,
@@ -235,7 +244,7 @@ impl Resolver<'_> {
         reference: &Placed<String>,
         what: &str,
         diagnostics: &mut Diagnostics,
-    ) -> Option<usize> {
+    ) -> Option<PredicateIdx> {
         if let Some(&index) = self.predicate_index.get(&reference.value) {
             return Some(index);
         }

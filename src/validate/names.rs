@@ -9,7 +9,8 @@ use crate::load::Placed;
 use crate::load::records::RawEntity;
 use crate::model::mentions::name_key;
 use crate::model::text::forbidden_char;
-use crate::model::{Entity, EntityKind, hidden};
+use crate::model::{Entity, EntityIdx, EntityKind, hidden};
+use typed_index_collections::TiSlice;
 
 /// An entity's aliases, each once, after checking its name and aliases: visible, not empty,
 /// not listed twice.
@@ -102,14 +103,18 @@ pub fn check_visible(text: &Placed<String>, what: &str, diagnostics: &mut Diagno
 /// both, so the mentions of each are ambiguous. A warning, since two people can share a name;
 /// each pair is reported once, at the later entity, with the earlier one's place. Sources are
 /// left out, as the finder leaves them out. One hash map, so linear in names and aliases.
-pub fn check_shared_names(entities: &[Entity], raws: &[&RawEntity], diagnostics: &mut Diagnostics) {
-    let mut first_owner: HashMap<String, (usize, &Placed<String>)> = HashMap::new();
-    for (e, raw) in raws.iter().enumerate() {
+pub fn check_shared_names(
+    entities: &TiSlice<EntityIdx, Entity>,
+    raws: &TiSlice<EntityIdx, &RawEntity>,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut first_owner: HashMap<String, (EntityIdx, &Placed<String>)> = HashMap::new();
+    for (e, raw) in raws.iter_enumerated() {
         if raw.kind == EntityKind::Source {
             continue;
         }
         // One report for each earlier entity, however many of this one's names it shares.
-        let mut reported: HashSet<usize> = HashSet::default();
+        let mut reported: HashSet<EntityIdx> = HashSet::default();
         for text in raw.name.iter().chain(&raw.aliases) {
             // A name with a hidden character is an error already.
             if text.value.chars().any(hidden::is_hidden) {

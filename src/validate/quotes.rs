@@ -14,7 +14,7 @@ use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBu
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::{Placed, RawClaim};
 use crate::model::text::{NormalizedText, normalize};
-use crate::model::{Document, Model};
+use crate::model::{Document, DocumentIdx, Model};
 
 /// Quotes shorter than this (after normalisation) would match almost anywhere.
 pub const MIN_QUOTE_CHARS: usize = 3;
@@ -52,7 +52,7 @@ pub struct QuoteRef {
 }
 
 /// A resolved claim's document and its quote in normal form: what is looked for where.
-pub type Needle<'a> = (usize, &'a str);
+pub type Needle<'a> = (DocumentIdx, &'a str);
 
 /// How many occurrences of a quote the messages list.
 const LISTED_OCCURRENCES: usize = 10;
@@ -67,7 +67,9 @@ pub fn locate_quotes(
     model: &Model,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<std::ops::Range<usize>>> {
-    let mut by_document: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // By document, the positions of the claims' records (not claim indices: some records do
+    // not become claims).
+    let mut by_document: BTreeMap<DocumentIdx, Vec<usize>> = BTreeMap::new();
     for (i, claim) in claims.iter().enumerate() {
         if let Some((document, _)) = claim {
             by_document.entry(*document).or_default().push(i);

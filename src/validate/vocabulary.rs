@@ -5,7 +5,8 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::Placed;
 use crate::load::records::{RawObjectType, RawRecords};
-use crate::model::{DefinedAt, EntityKind, ExcludesScope, ObjectType, Predicate};
+use crate::model::{DefinedAt, EntityKind, ExcludesScope, ObjectType, Predicate, PredicateIdx};
+use typed_index_collections::TiVec;
 
 use super::Resolver;
 
@@ -13,12 +14,13 @@ const VALUE_TYPES: [&str; 3] = ["number", "text", "date"];
 
 pub fn resolve(
     records: &RawRecords,
-    slots: &[Option<usize>],
+    slots: &[Option<PredicateIdx>],
     resolver: &Resolver<'_>,
     files: &Files,
     diagnostics: &mut Diagnostics,
-) -> Vec<Predicate> {
-    let mut predicates = Vec::new();
+) -> TiVec<PredicateIdx, Predicate> {
+    // In slot order, so that a predicate's index is its slot.
+    let mut predicates = TiVec::new();
     for (raw, slot) in records.predicates.iter().zip(slots) {
         let subject = kinds(&raw.subject, "subject", false, diagnostics);
         let object = object_type(raw.object.as_ref(), diagnostics);
