@@ -8,6 +8,7 @@
 //! twice is one voice; a statement is corroborated only by distinct voices of its own stance,
 //! and the voices of the other stance are counted apart, against it.
 
+use petgraph::unionfind::UnionFind;
 use rayon::prelude::*;
 use typed_index_collections::{TiSlice, TiVec};
 
@@ -228,22 +229,16 @@ pub fn analyse(model: &Model, graph: &KnowledgeGraph) -> Analysis {
 /// nothing), the first by id. An origin with several wholes joins them all, and a cycle of
 /// `part_of` is one voice too: when in doubt, fewer voices.
 fn voices(model: &Model) -> TiVec<EntityIdx, EntityIdx> {
-    let mut parent: TiVec<EntityIdx, EntityIdx> = model.entities.keys().collect();
-    fn root(parent: &mut TiSlice<EntityIdx, EntityIdx>, mut e: EntityIdx) -> EntityIdx {
-        while parent[e] != e {
-            parent[e] = parent[parent[e]];
-            e = parent[e];
-        }
-        e
-    }
+    // The groups, by petgraph's union-find over entity indices.
+    let mut groups: UnionFind<usize> = UnionFind::new(model.entities.len());
     for (e, entity) in model.entities.iter_enumerated() {
         for &(field, target) in &entity.links {
             if field == RefField::PartOf {
-                let (a, b) = (root(&mut parent, e), root(&mut parent, target));
-                parent[a.max(b)] = a.min(b);
+                groups.union(e.index(), target.index());
             }
         }
     }
+    let group_of: Vec<usize> = groups.into_labeling();
     let outermost = |e: EntityIdx| {
         !model.entities[e]
             .links
@@ -251,9 +246,9 @@ fn voices(model: &Model) -> TiVec<EntityIdx, EntityIdx> {
             .any(|(field, _)| *field == RefField::PartOf)
     };
     // For each group, its outermost member first by id, else its first member by id.
-    let mut name: TiVec<EntityIdx, Option<EntityIdx>> = vec![None; model.entities.len()].into();
+    let mut name: Vec<Option<EntityIdx>> = vec![None; model.entities.len()];
     for e in model.entities.keys() {
-        let group = root(&mut parent, e);
+        let group = group_of[e.index()];
         let better = match name[group] {
             None => true,
             Some(n) => {
@@ -268,7 +263,7 @@ fn voices(model: &Model) -> TiVec<EntityIdx, EntityIdx> {
     model
         .entities
         .keys()
-        .map(|e| name[root(&mut parent, e)].expect("every group has a member"))
+        .map(|e| name[group_of[e.index()]].expect("every group has a member"))
         .collect()
 }
 
