@@ -614,11 +614,7 @@ fn read_claims_of(
             predicate: position(predicates, r, 6)?,
             target,
             when: r.get(9)?,
-            stance: known(10, text(r, 10)?, |s| match s {
-                "affirms" => Some(Stance::Affirms),
-                "denies" => Some(Stance::Denies),
-                _ => None,
-            })?,
+            stance: known(10, text(r, 10)?, Stance::parse)?,
             hedged: r.get(11)?,
             quote: r.get(12)?,
             note: r.get(13)?,

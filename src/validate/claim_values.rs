@@ -31,10 +31,10 @@ pub fn stance(raw: &RawClaim, diagnostics: &mut Diagnostics) -> Option<Stance> {
     let Some(s) = &raw.stance else {
         return Some(Stance::Affirms);
     };
-    match s.value.as_str() {
-        "affirms" => Some(Stance::Affirms),
-        "denies" => Some(Stance::Denies),
-        other => {
+    match Stance::parse(&s.value) {
+        Some(stance) => Some(stance),
+        None => {
+            let other = s.value.as_str();
             let d = Diagnostic::error(
                 Code::InvalidValue,
                 s.span.clone(),
@@ -42,7 +42,7 @@ pub fn stance(raw: &RawClaim, diagnostics: &mut Diagnostics) -> Option<Stance> {
             )
             .with_label("invalid stance");
             diagnostics.push(
-                match crate::diagnostic::closest(other, ["affirms", "denies"]) {
+                match crate::diagnostic::closest(other, Stance::ALL.map(Stance::as_str)) {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint("write `affirms` or `denies`"),
                 },
