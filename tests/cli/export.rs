@@ -1,7 +1,9 @@
 //! `claimgraph export` and the standard exports `build` writes. Every view in every format, of
 //! the curated data and of a fixture of hostile names, is loaded by the format's real reader:
-//! Graphviz `dot` for DOT, networkx for GraphML, GEXF and node-link, Cytoscape.js for its
-//! elements, jsonschema for claimgraph's own JSON, an XML parser for SVG and Pillow for PNG.
+//! Graphviz `dot` for DOT; networkx 3.6 and 3.4 for node-link, Cytoscape's elements and
+//! GraphML (3.6 for GEXF too); igraph for GraphML; d3-force for node-link; Cytoscape.js for its
+//! elements; jsonschema and Ajv (strict) for claimgraph's own JSON; an XML parser for SVG and
+//! Pillow for PNG. Every reader that keeps attributes must show each entity's curated fields.
 //! The readers must agree with each other and with the database on every node and edge.
 //!
 //! The readers are installed by `bash .ci/run`; a test that cannot find one fails and says so.
@@ -73,10 +75,10 @@ pub(crate) fn readers() -> Readers {
     let python = root().join(".venv/bin/python");
     assert!(
         Command::new(&python)
-            .args(["-c", "import networkx, jsonschema, PIL"])
+            .args(["-c", "import networkx, igraph, jsonschema, PIL"])
             .status()
             .is_ok_and(|s| s.success()),
-        "{} cannot import networkx, jsonschema and PIL; {install}",
+        "{} cannot import networkx, igraph, jsonschema and PIL; {install}",
         python.display()
     );
     let python_nx34 = root().join(".venv-nx34/bin/python");
@@ -349,6 +351,7 @@ impl Proven {
                 }
             }
         }
+        out.push(("igraph".to_owned(), self.python("igraph", view, "graphml")));
         out.push((
             "claimgraph json".to_owned(),
             self.python("json", view, "json"),
@@ -394,6 +397,7 @@ fn prove_every_format(built: &Built) -> Proven {
             ("node-link", "node-link"),
             ("cytoscape", "cytoscape"),
             ("graphml", "graphml"),
+            ("igraph", "graphml"),
             ("gexf", "gexf"),
         ] {
             jobs.push(format!("{reader}={}", files[&(view, format)].display()));
@@ -472,6 +476,47 @@ fn prove_every_format(built: &Built) -> Proven {
                 assert_eq!(summary["multigraph"], true, "{name}");
             }
         }
+        // igraph keeps every node and edge, but not the edge ids: its edge attribute `id`
+        // holds something else (node ids), as the README warns.
+        let igraph = proven.python("igraph", view, "graphml");
+        assert_eq!(igraph["directed"], true, "{view}: igraph");
+        assert_eq!(
+            igraph["nodes"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect::<BTreeSet<String>>(),
+            json.nodes,
+            "{view}: igraph reads other nodes"
+        );
+        let mut ends: Vec<Vec<&str>> = json
+            .edges
+            .values()
+            .map(|(from, to)| vec![from.as_str(), to.as_str()])
+            .collect();
+        ends.sort_unstable();
+        let igraph_ends: Vec<Vec<&str>> = igraph["edge_ends"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(igraph_ends, ends, "{view}: igraph reads other edges");
+        assert!(
+            igraph["edge_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|id| !json.edges.contains_key(id.as_str().unwrap_or_default())),
+            "{view}: igraph now reads the edge ids; the README's igraph note is out of date"
+        );
         let cytoscape = &proven.cytoscape[&proven.path(view, "cytoscape")];
         assert_eq!(
             cytoscape["complaints"],
