@@ -473,7 +473,11 @@ fn prove_every_format(built: &Built) -> Proven {
                 );
                 assert_eq!(summary["edge_count"], edges, "{name} lost edges");
                 assert_eq!(summary["directed"], true, "{name}");
-                assert_eq!(summary["multigraph"], true, "{name}");
+                // The JSON files say they are multigraphs; networkx makes a GraphML or GEXF
+                // file one when it has parallel edges, as the entities view has.
+                if format == "node-link" || format == "cytoscape" || view == "entities" {
+                    assert_eq!(summary["multigraph"], true, "{name}");
+                }
             }
         }
         // igraph keeps every node and edge, but not the edge ids: its edge attribute `id`
