@@ -837,6 +837,80 @@ fn hostile_names_come_through_every_format_unchanged() {
     assert_eq!(self_cited, ["about/c-self-cited", "cites/c-self-cited/1"]);
 }
 
+/// GEXF colours each edge by what the claims behind it say, the first that holds: conflicting
+/// red, denied purple, affirmed and denied magenta, hedged orange, else grey; and sizes each node
+/// by its degree, 4 + 4 √degree. networkx reads the node sizes (with the degree from the edges it
+/// read); it keeps no edge colour, so those are read from the XML.
+#[test]
+fn gexf_colours_edges_by_what_their_claims_say_and_sizes_nodes_by_degree() {
+    let built = curated();
+    let readers = readers();
+    let mut files = Vec::new();
+    for view in ["entities", "citations"] {
+        let path = built.dir.path().join(format!("{view}.gexf"));
+        let result = export(
+            &built,
+            &["gexf", "--view", view, "-o", path.to_str().unwrap()],
+        );
+        assert_eq!(result.code, 0, "{}", result.stderr);
+        files.push(path.to_str().unwrap().to_owned());
+    }
+    let script = r##"
+import json, math, sys, xml.etree.ElementTree as ET
+import networkx as nx
+GEXF, VIZ = "{http://gexf.net/1.3}", "{http://gexf.net/1.3/viz}"
+out = {"edges": [], "sizes": []}
+for path in sys.argv[1:]:
+    graph = nx.read_gexf(path)
+    for node, data in graph.nodes(data=True):
+        out["sizes"].append([node, data["viz"]["size"], 4 + 4 * math.sqrt(graph.degree(node))])
+    for edge in ET.parse(path).getroot().iter(GEXF + "edge"):
+        values = {a.get("for"): a.get("value") for a in edge.iter(GEXF + "attvalue")}
+        colour = edge.find(VIZ + "color")
+        out["edges"].append({
+            "id": edge.get("id"),
+            "colour": "#%02x%02x%02x" % tuple(int(colour.get(c)) for c in "rgb"),
+            "stance": values["stance"],
+            "conflicting": values["conflicting"] == "true",
+            "hedged": values["hedged"] == "true",
+        })
+print(json.dumps(out))
+"##;
+    let output = Command::new(&readers.python)
+        .arg("-c")
+        .arg(script)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut colours = BTreeSet::new();
+    for edge in read["edges"].as_array().unwrap() {
+        let expected = if edge["conflicting"] == true {
+            "#d62728"
+        } else if edge["stance"] == "denies" {
+            "#7b3294"
+        } else if edge["stance"] == "both" {
+            "#e7298a"
+        } else if edge["hedged"] == true {
+            "#e08a1e"
+        } else {
+            "#7f7f7f"
+        };
+        assert_eq!(edge["colour"], expected, "{edge}");
+        colours.insert(expected);
+    }
+    assert_eq!(colours.len(), 5, "the curated data shows every colour");
+    for size in read["sizes"].as_array().unwrap() {
+        let (got, expected) = (size[1].as_f64().unwrap(), size[2].as_f64().unwrap());
+        assert!((got - expected).abs() <= 0.05, "{size}");
+    }
+}
+
 /// The exports in the repository are what `build` writes from the curated data: a change to
 /// the data or the exporters without `cargo run -- build` fails here.
 #[test]
