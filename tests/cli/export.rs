@@ -1,9 +1,9 @@
 //! `claimgraph export` and the standard exports `build` writes. Every view in every format, of
 //! the curated data and of a fixture of hostile names, is loaded by the format's real reader:
 //! Graphviz `dot` for DOT; networkx 3.6 and 3.4 for node-link, Cytoscape's elements and
-//! GraphML (3.6 for GEXF too); igraph for GraphML; d3-force for node-link; Cytoscape.js for its
-//! elements; jsonschema and Ajv (strict) for claimgraph's own JSON; an XML parser for SVG and
-//! Pillow for PNG. Every reader that keeps attributes must show each entity's curated fields.
+//! GraphML (3.6 for GEXF too); igraph for GraphML; graphology for GEXF and GraphML; d3-force for
+//! node-link; Cytoscape.js for its elements; jsonschema and Ajv (strict) for claimgraph's own
+//! JSON; an XML parser for SVG and Pillow for PNG. Every reader that keeps attributes must show each entity's curated fields.
 //! The readers must agree with each other and with the database on every node and edge.
 //!
 //! The readers are installed by `bash .ci/run`; a test that cannot find one fails and says so.
@@ -59,7 +59,7 @@ pub(crate) struct Readers {
 
 pub(crate) fn readers() -> Readers {
     let install = "run `bash .ci/run` once: it installs Graphviz, the Python readers in .venv/ \
-                   and .venv-nx34/, and Cytoscape.js, d3-force and Ajv in .ci/node/";
+                   and .venv-nx34/, and Cytoscape.js, d3-force, Ajv and graphology in .ci/node/";
     let works = |program: &Path, arg: &str| {
         Command::new(program)
             .arg(arg)
@@ -98,7 +98,15 @@ pub(crate) fn readers() -> Readers {
         works(Path::new("node"), "--version"),
         "Node.js is not installed; {install}"
     );
-    for module in ["cytoscape", "d3-force", "ajv", "ajv-formats"] {
+    for module in [
+        "cytoscape",
+        "d3-force",
+        "ajv",
+        "ajv-formats",
+        "graphology",
+        "graphology-gexf",
+        "graphology-graphml",
+    ] {
         assert!(
             node_folder
                 .join(format!("node_modules/{module}/package.json"))
@@ -316,9 +324,10 @@ struct Proven {
     python: BTreeMap<String, Value>,
     /// networkx 3.4, by `reader=path`.
     nx34: BTreeMap<String, Value>,
-    /// Cytoscape.js, d3-force and Ajv, by path.
+    /// Cytoscape.js, d3-force and graphology (GEXF and GraphML), by path.
     cytoscape: BTreeMap<String, Value>,
     d3: BTreeMap<String, Value>,
+    graphology: BTreeMap<String, Value>,
     /// Each entity kind and curated field that a reader was seen to carry, in every reader.
     fields_checked: BTreeSet<(String, String)>,
 }
@@ -364,6 +373,12 @@ impl Proven {
             "d3-force".to_owned(),
             &self.d3[&self.path(view, "node-link")],
         ));
+        for format in ["gexf", "graphml"] {
+            out.push((
+                format!("graphology {format}"),
+                &self.graphology[&self.path(view, format)],
+            ));
+        }
         out
     }
 }
@@ -421,6 +436,9 @@ fn prove_every_format(built: &Built) -> Proven {
     };
     let cytoscape = node_read(&readers, "cytoscape.js", &of_format("cytoscape"));
     let d3 = node_read(&readers, "d3-force.js", &of_format("node-link"));
+    let mut xml = of_format("gexf");
+    xml.extend(of_format("graphml"));
+    let graphology = node_read(&readers, "graphology.js", &xml);
     let schema = schema();
     let mut ajv_args = vec![schema.as_path()];
     ajv_args.extend(of_format("json"));
@@ -431,6 +449,7 @@ fn prove_every_format(built: &Built) -> Proven {
         nx34,
         cytoscape,
         d3,
+        graphology,
         fields_checked: BTreeSet::new(),
     };
 
@@ -532,6 +551,22 @@ fn prove_every_format(built: &Built) -> Proven {
             json,
             "{view}: Cytoscape.js sees another graph"
         );
+        for format in ["gexf", "graphml"] {
+            let graphology = &proven.graphology[&proven.path(view, format)];
+            assert_eq!(
+                seen(graphology, true),
+                json,
+                "{view}: graphology reads another graph from {format}"
+            );
+            assert_eq!(
+                graphology["edge_count"], edges,
+                "{view} {format}: graphology"
+            );
+            assert_eq!(
+                graphology["type"], "directed",
+                "{view} {format}: graphology"
+            );
+        }
         assert_eq!(
             seen(&proven.d3[&proven.path(view, "node-link")], true),
             json,
