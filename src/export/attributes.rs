@@ -196,6 +196,11 @@ pub const NODE_KEYS: &[Key] = &[
         AttrType::Boolean,
         "claim: it contradicts another claim",
     ),
+    key(
+        "conflicts_with",
+        AttrType::Ids,
+        "claim: the claims it contradicts",
+    ),
     key("quote", AttrType::Text, "claim: the words of the document"),
     key(
         "note",
@@ -231,6 +236,11 @@ pub const EDGE_KEYS: &[Key] = &[
         "claim_count",
         AttrType::Integer,
         "how many claims are behind the edge",
+    ),
+    key(
+        "quotes",
+        AttrType::Texts,
+        "the words of the document of each of those claims, in the order of `claims`",
     ),
     key(
         "reporters",
@@ -440,6 +450,21 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
                 "conflicting",
                 AttrValue::Boolean(!claim.conflicts.is_empty()),
             ));
+            let mut others: Vec<&'a str> = Vec::new();
+            for conflict in view.conflicts_of(claim) {
+                let other = if conflict.claim_a == claim.id {
+                    &conflict.claim_b
+                } else {
+                    &conflict.claim_a
+                };
+                // One pair may conflict for more than one reason.
+                if !others.contains(&other.as_str()) {
+                    others.push(other);
+                }
+            }
+            if !others.is_empty() {
+                out.push(("conflicts_with", AttrValue::Ids(others)));
+            }
             out.push(("quote", text(&claim.quote)));
             if let Some(note) = &claim.note {
                 out.push(("note", text(note)));
@@ -482,6 +507,11 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
     let claims = support.claims.iter().map(|&c| view.claim(c).id.as_str());
     out.push(("claims", AttrValue::Ids(claims.collect())));
     out.push(("claim_count", count(support.claims.len())));
+    let quotes = support
+        .claims
+        .iter()
+        .map(|&c| Cow::Borrowed(view.claim(c).quote.as_str()));
+    out.push(("quotes", AttrValue::Texts(quotes.collect())));
     let reporters = support.reporters.iter().map(|&r| view.entity_id(r));
     out.push(("reporters", AttrValue::Ids(reporters.collect())));
     out.push(("affirming", count(support.affirming.len())));

@@ -455,6 +455,7 @@ fn prove_every_format(built: &Built) -> Proven {
 
     let expected = expected_counts(&built.db);
     let curated = curated_fields(&built.db);
+    let provenance = provenance_of(&built.db);
     for view in VIEWS {
         let json = seen(proven.python("json", view, "json"), true);
         let (nodes, edges) = expected[view];
@@ -616,8 +617,80 @@ fn prove_every_format(built: &Built) -> Proven {
             }
         }
         proven.fields_checked.extend(checked);
+
+        // The provenance on edges and claim nodes: each edge's quotes in the order of its
+        // claims, each claim's conflicts.
+        let summary = proven.python("json", view, "json");
+        for (version, readings) in [("3.6", &proven.python), ("3.4", &proven.nx34)] {
+            for (reader, format) in NETWORKX_READERS {
+                let Some(read) = readings.get(&format!("{reader}={}", proven.path(view, format)))
+                else {
+                    continue;
+                };
+                for (id, edge) in summary["edges"].as_object().unwrap() {
+                    let quotes = edge["claims"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| provenance.quotes[c.as_str().unwrap()].clone())
+                        .collect();
+                    let got = &read["edges"][id]["quotes"];
+                    // GraphML and GEXF write no attribute for an empty list of quotes.
+                    let empty = edge["claims"].as_array().unwrap().is_empty();
+                    assert!(
+                        Curated::Texts(quotes).is_in(got) || (empty && got.is_null()),
+                        "{view}: networkx {version} {reader} has the quotes of {id} as {got}"
+                    );
+                }
+            }
+        }
+        // (claimgraph's own JSON has them in its list of claims.)
+        let readers = proven.with_attributes(view);
+        for (reader, read) in readers.iter().filter(|(r, _)| r != "claimgraph json") {
+            for (claim, others) in &provenance.conflicts {
+                if !json.nodes.contains(claim) {
+                    continue;
+                }
+                let got = &read["attributes"][claim]["conflicts_with"];
+                assert!(
+                    Curated::Ids(others.clone()).is_in(got),
+                    "{view}: {reader} has the conflicts of {claim} as {got}, not {others:?}"
+                );
+            }
+        }
     }
     proven
+}
+
+/// Each claim's quote, and the claims each contradicts (in the order of the pairs' ids), from
+/// the database.
+struct Provenance {
+    quotes: BTreeMap<String, String>,
+    conflicts: BTreeMap<String, Vec<String>>,
+}
+
+fn provenance_of(db: &Path) -> Provenance {
+    let conn = Connection::open(db).unwrap();
+    let pairs = |sql: &str| -> Vec<(String, String)> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let quotes = pairs("SELECT id, quote FROM claims").into_iter().collect();
+    let mut conflicts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (claim, other) in pairs(
+        "SELECT claim_a, claim_b FROM conflict_pairs UNION ALL SELECT claim_b, claim_a FROM conflict_pairs
+         ORDER BY 1, 2",
+    ) {
+        let others = conflicts.entry(claim).or_default();
+        if !others.contains(&other) {
+            others.push(other);
+        }
+    }
+    Provenance { quotes, conflicts }
 }
 
 /// A curated field's value as the database holds it.
