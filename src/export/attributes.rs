@@ -56,9 +56,44 @@ pub const NODE_KEYS: &[Key] = &[
         "other names and spellings of the entity",
     ),
     key(
+        "wikidata",
+        AttrType::Text,
+        "curated: the entity's Wikidata item, `Q…`",
+    ),
+    key(
         "reliability",
         AttrType::Text,
         "Admiralty grade A–F of an entity that reports",
+    ),
+    key(
+        "type",
+        AttrType::Text,
+        "curated: what sort of organisation (media, intelligence-service, …), unit or place",
+    ),
+    key("iso", AttrType::Text, "curated: a country's ISO 3166 code"),
+    key("born", AttrType::Text, "curated: a person's date of birth"),
+    key("lat", AttrType::Real, "curated: a place's latitude"),
+    key("lon", AttrType::Real, "curated: a place's longitude"),
+    key(
+        "file",
+        AttrType::Text,
+        "curated: a source's document file, under seeds/",
+    ),
+    key("title", AttrType::Text, "curated: a source's title"),
+    key(
+        "language",
+        AttrType::Text,
+        "curated: a source's language, BCP 47",
+    ),
+    key(
+        "published",
+        AttrType::Text,
+        "curated: when a source was published",
+    ),
+    key(
+        "url",
+        AttrType::Text,
+        "curated: where a source was published",
     ),
     key(
         "nationality",
@@ -139,15 +174,16 @@ pub const NODE_KEYS: &[Key] = &[
         "claim: the relation, a vocabulary id",
     ),
     key("object", AttrType::Text, "claim: the object entity"),
+    // Not `value`: Cytoscape's elements name a node by `value` for networkx.
     key(
-        "value",
+        "object_value",
         AttrType::Text,
-        "claim: the value, when the object is not an entity",
+        "claim: the value (a number, text or date), when the object is not an entity",
     ),
     key(
         "when",
         AttrType::Text,
-        "claim: when the reported thing happened",
+        "claim: when the reported thing happened; event (curated): when it happened",
     ),
     key("stance", AttrType::Text, "claim: affirms or denies"),
     key(
@@ -159,6 +195,11 @@ pub const NODE_KEYS: &[Key] = &[
         "conflicting",
         AttrType::Boolean,
         "claim: it contradicts another claim",
+    ),
+    key(
+        "conflicts_with",
+        AttrType::Ids,
+        "claim: the claims it contradicts",
     ),
     key("quote", AttrType::Text, "claim: the words of the document"),
     key(
@@ -195,6 +236,11 @@ pub const EDGE_KEYS: &[Key] = &[
         "claim_count",
         AttrType::Integer,
         "how many claims are behind the edge",
+    ),
+    key(
+        "quotes",
+        AttrType::Texts,
+        "the words of the document of each of those claims, in the order of `claims`",
     ),
     key(
         "reporters",
@@ -263,7 +309,10 @@ impl AttrValue<'_> {
         match self {
             AttrValue::Text(t) => Cow::Borrowed(t),
             AttrValue::Integer(i) => Cow::Owned(i.to_string()),
-            AttrValue::Real(r) => Cow::Owned(format!("{r:.1}")),
+            // Whole numbers as `2.0`, which every XML reader takes for a double; the rest in
+            // full (a latitude keeps its digits).
+            AttrValue::Real(r) if r.fract() == 0.0 => Cow::Owned(format!("{r:.1}")),
+            AttrValue::Real(r) => Cow::Owned(r.to_string()),
             AttrValue::Boolean(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             AttrValue::Ids(items) => Cow::Owned(items.join(" ")),
             AttrValue::Texts(items) => Cow::Owned(items.join(" | ")),
@@ -335,8 +384,17 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
                 let aliases = entity.aliases.iter().map(|a| Cow::Borrowed(a.as_str()));
                 out.push(("aliases", AttrValue::Texts(aliases.collect())));
             }
+            if let Some(w) = &entity.wikidata {
+                out.push(("wikidata", text(w)));
+            }
             if let Some(r) = &entity.reliability {
                 out.push(("reliability", text(r)));
+            }
+            for field in &entity.fields {
+                // Every scalar field has a key (a test below holds them together).
+                if let Some(key) = NODE_KEYS.iter().find(|k| k.name == field.name) {
+                    out.push((key.name, field_value(key, &field.value)));
+                }
             }
             for (field, targets) in view.links_of(e) {
                 // Every reference field has a key (a test below holds them together).
@@ -378,8 +436,10 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
             out.push(("predicate", text(&view.predicate(claim.predicate).id)));
             match &claim.target {
                 ClaimTarget::Entity(e) => out.push(("object", text(view.entity_id(*e)))),
-                ClaimTarget::Value(StoredValue::Text(t)) => out.push(("value", text(t))),
-                ClaimTarget::Value(v) => out.push(("value", AttrValue::Text(v.to_text().into()))),
+                ClaimTarget::Value(StoredValue::Text(t)) => out.push(("object_value", text(t))),
+                ClaimTarget::Value(v) => {
+                    out.push(("object_value", AttrValue::Text(v.to_text().into())))
+                }
             }
             if let Some(when) = &claim.when {
                 out.push(("when", text(when)));
@@ -390,6 +450,21 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
                 "conflicting",
                 AttrValue::Boolean(!claim.conflicts.is_empty()),
             ));
+            let mut others: Vec<&'a str> = Vec::new();
+            for conflict in view.conflicts_of(claim) {
+                let other = if conflict.claim_a == claim.id {
+                    &conflict.claim_b
+                } else {
+                    &conflict.claim_a
+                };
+                // One pair may conflict for more than one reason.
+                if !others.contains(&other.as_str()) {
+                    others.push(other);
+                }
+            }
+            if !others.is_empty() {
+                out.push(("conflicts_with", AttrValue::Ids(others)));
+            }
             out.push(("quote", text(&claim.quote)));
             if let Some(note) = &claim.note {
                 out.push(("note", text(note)));
@@ -397,6 +472,16 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
         }
     }
     in_order(NODE_KEYS, out)
+}
+
+/// A curated scalar field's value as its key's type: a number for `lat` and `lon`, text else.
+fn field_value<'a>(key: &Key, value: &'a StoredValue) -> AttrValue<'a> {
+    match (key.ty, value) {
+        (AttrType::Real, StoredValue::Integer(i)) => AttrValue::Real(*i as f64),
+        (AttrType::Real, StoredValue::Real(r)) => AttrValue::Real(*r),
+        (_, StoredValue::Text(t)) => AttrValue::Text(Cow::Borrowed(t)),
+        (_, other) => AttrValue::Text(Cow::Owned(other.to_text())),
+    }
 }
 
 /// An edge's attributes that have a value, in [`EDGE_KEYS`] order.
@@ -422,6 +507,11 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
     let claims = support.claims.iter().map(|&c| view.claim(c).id.as_str());
     out.push(("claims", AttrValue::Ids(claims.collect())));
     out.push(("claim_count", count(support.claims.len())));
+    let quotes = support
+        .claims
+        .iter()
+        .map(|&c| Cow::Borrowed(view.claim(c).quote.as_str()));
+    out.push(("quotes", AttrValue::Texts(quotes.collect())));
     let reporters = support.reporters.iter().map(|&r| view.entity_id(r));
     out.push(("reporters", AttrValue::Ids(reporters.collect())));
     out.push(("affirming", count(support.affirming.len())));
@@ -503,6 +593,34 @@ mod tests {
                 NODE_KEYS.iter().any(|k| k.name == field.as_str()),
                 "{}",
                 field.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn every_scalar_field_has_a_node_key() {
+        use crate::load::records::{FieldSpec, kind_fields};
+        for kind in crate::model::EntityKind::ALL {
+            for spec in kind_fields(kind) {
+                if let FieldSpec::Scalar(name, _) = spec {
+                    assert!(
+                        NODE_KEYS.iter().any(|k| k.name == *name),
+                        "{kind:?}: {name}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The names the formats give a node's or edge's own id and ends: an attribute of that name
+    /// would write the key twice (`value` and `key` are networkx's ids in Cytoscape's elements
+    /// and node-link).
+    #[test]
+    fn no_attribute_takes_a_name_the_formats_use_for_ids() {
+        for name in ["id", "value", "name", "key", "source", "target"] {
+            assert!(
+                !NODE_KEYS.iter().chain(EDGE_KEYS).any(|k| k.name == name),
+                "{name}"
             );
         }
     }

@@ -1,6 +1,9 @@
-//! Cytoscape.js elements: `{"elements": {"nodes": [{"data": …, "classes": …}], "edges": […]}}`,
-//! ready for `cytoscape({ elements })`; `classes` carry the kind and the flags a stylesheet
-//! selects on (`denied`, `hedged`, `conflicting`, `contested`).
+//! Cytoscape.js elements: `{"data", "directed", "multigraph", "elements": {"nodes": [{"data": …,
+//! "classes": …}], "edges": […]}}`, ready for `cytoscape({ elements: data.elements })`; `classes`
+//! carry the kind and the flags a stylesheet selects on (`denied`, `hedged`, `conflicting`,
+//! `contested`). networkx's `cytoscape_graph` reads the same file as it is: `directed` and
+//! `multigraph` make it a `MultiDiGraph`, a node's `value` (its id) names it, and an edge's `key`
+//! (its id) keeps parallel edges apart.
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
@@ -16,6 +19,8 @@ pub struct Cytoscape;
 impl Exporter for Cytoscape {
     fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
         let document = CytoscapeFile {
+            directed: true,
+            multigraph: true,
             data: GraphData {
                 name: format!("claimgraph {}", view.kind),
                 view: view.kind.as_str(),
@@ -39,6 +44,8 @@ impl Exporter for Cytoscape {
 
 #[derive(Serialize)]
 struct CytoscapeFile<N, E> {
+    directed: bool,
+    multigraph: bool,
     data: GraphData,
     elements: Elements<N, E>,
 }
@@ -83,14 +90,17 @@ fn element(data: Fields<'_>) -> Element<'_> {
 }
 
 fn node_data<'a>(view: &'a View<'a>, n: NodeIndex) -> Fields<'a> {
-    Fields::new(vec![("id", view.node_id(n))], attributes::node(view, n))
+    let id = view.node_id(n);
+    Fields::new(vec![("id", id), ("value", id)], attributes::node(view, n))
 }
 
 fn edge_data<'a>(view: &'a View<'a>, e: EdgeIndex) -> Fields<'a> {
     let (from, to) = view.graph.edge_endpoints(e).expect("the edge exists");
+    let id = view.graph[e].id.as_str();
     Fields::new(
         vec![
-            ("id", view.graph[e].id.as_str()),
+            ("id", id),
+            ("key", id),
             ("source", view.node_id(from)),
             ("target", view.node_id(to)),
         ],

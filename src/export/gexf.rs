@@ -1,19 +1,21 @@
-//! GEXF 1.3, Gephi's own format: declared attributes, nodes with their kind's colour, and
-//! edges with their own id, a `kind` that tells parallel edges apart (Gephi merges parallel
-//! edges of one kind), a label, a weight (affirming independent origins: a denial adds none)
-//! and a colour: red when contested (denied or conflicting), orange when only hedged claims
-//! stand behind it, grey otherwise.
+//! GEXF 1.3, Gephi's own format: declared attributes, nodes with their kind's colour and a size
+//! by their degree in the view, and edges with their own id, a `kind` that tells parallel edges
+//! apart (Gephi merges parallel edges of one kind), a label, a weight (affirming independent
+//! origins: a denial adds none) and a colour by what the claims behind it say: conflicting,
+//! denied, both affirmed and denied, only hedged, or plain.
 
 use std::borrow::Cow;
 use std::io::Write;
 
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
 use super::palette::{CLAIM, Rgb, kind_style};
 use super::{ExportError, Exporter, Format, Output};
-use crate::view::{EdgeKind, Item, Support, View};
+use crate::view::{EdgeKind, Item, Stances, Support, View};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Gexf;
@@ -36,15 +38,29 @@ fn type_name(ty: AttrType) -> &'static str {
     }
 }
 
-/// An edge's colour: contested, hedged only, or plain.
+/// An edge's colour, the first that holds: some claim conflicts with another (red), every claim
+/// denies it (purple), some affirm and some deny (magenta), every claim is hedged (orange),
+/// else grey.
 fn edge_colour(support: &Support) -> Rgb {
-    if support.contested() {
+    if support.conflicting {
         Rgb(0xd6, 0x27, 0x28)
+    } else if support.stance == Stances::Denied {
+        Rgb(0x7b, 0x32, 0x94)
+    } else if support.stance == Stances::Both {
+        Rgb(0xe7, 0x29, 0x8a)
     } else if support.hedged {
         Rgb(0xe0, 0x8a, 0x1e)
     } else {
         Rgb(0x7f, 0x7f, 0x7f)
     }
+}
+
+/// A node's size: grows with the square root of its degree (edges in and out), so that hubs
+/// stand out without hiding the rest; 4 for a node with no edge.
+fn node_size(view: &View<'_>, n: NodeIndex) -> f64 {
+    let degree = view.graph.edges_directed(n, Direction::Outgoing).count()
+        + view.graph.edges_directed(n, Direction::Incoming).count();
+    4.0 + 4.0 * (degree as f64).sqrt()
 }
 
 /// What tells an edge from a parallel one between the same nodes.
@@ -112,7 +128,14 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                                 ])
                                 .write_inner_content(|w| {
                                     attvalues(w, attributes::node(view, n))?;
-                                    viz_color(w, colour)
+                                    viz_color(w, colour)?;
+                                    w.create_element("viz:size")
+                                        .with_attribute((
+                                            "value",
+                                            format!("{:.1}", node_size(view, n)).as_str(),
+                                        ))
+                                        .write_empty()?;
+                                    Ok(())
                                 })?;
                         }
                         Ok(())

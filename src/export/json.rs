@@ -10,13 +10,13 @@ use serde::{Serialize, Serializer};
 use super::attributes::edge_label;
 use super::pretty::TopLevel;
 use super::{ExportError, Exporter, Format, Output};
-use crate::store::snapshot::{ClaimTarget, StoredValue};
+use crate::store::snapshot::{ClaimTarget, FieldRow, StoredValue};
 use crate::view::{EdgeKind, Item, View, claim_stances};
 
 /// The name every document of this shape carries in `format`.
 pub const FORMAT_NAME: &str = "claimgraph-graph";
 /// Raised when the shape changes in a way readers must know about.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Json;
@@ -108,7 +108,12 @@ struct NodeOut<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     aliases: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
+    wikidata: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     reliability: Option<&'a str>,
+    /// Curated scalar fields by name (`type`, `iso`, `born`, `when`, `title`, …).
+    #[serde(skip_serializing_if = "fields_empty")]
+    fields: Fields<'a>,
     /// Curated references by field name.
     #[serde(skip_serializing_if = "links_empty")]
     links: Links<'a>,
@@ -119,6 +124,32 @@ struct NodeOut<'a> {
 
 fn links_empty(links: &Links<'_>) -> bool {
     links.0.is_empty()
+}
+
+/// Curated scalar fields by name, in the order of the names; numbers stay numbers.
+#[derive(Debug)]
+struct Fields<'a>(&'a [FieldRow]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.0
+                .iter()
+                .map(|field| (&field.name, value_out(&field.value))),
+        )
+    }
+}
+
+fn fields_empty(fields: &Fields<'_>) -> bool {
+    fields.0.is_empty()
+}
+
+fn value_out(value: &StoredValue) -> ValueOut<'_> {
+    match value {
+        StoredValue::Integer(i) => ValueOut::Integer(*i),
+        StoredValue::Real(r) => ValueOut::Real(*r),
+        StoredValue::Text(t) => ValueOut::Text(t),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -219,7 +250,9 @@ fn node<'a>(view: &'a View<'a>, n: NodeIndex) -> NodeOut<'a> {
         label: view.node_label(n),
         description: entity.and_then(|e| e.description.as_deref()),
         aliases: entity.map_or(&[], |e| e.aliases.as_slice()),
+        wikidata: entity.and_then(|e| e.wikidata.as_deref()),
         reliability: entity.and_then(|e| e.reliability.as_deref()),
+        fields: Fields(entity.map_or(&[], |e| e.fields.as_slice())),
         links: Links(match node.item {
             Item::Entity(e) => view.links_of(e),
             Item::Claim(_) => Vec::new(),
@@ -266,14 +299,7 @@ fn claim<'a>(view: &'a View<'a>, c: usize) -> ClaimOut<'a> {
     let claim = view.claim(c);
     let (object, value) = match &claim.target {
         ClaimTarget::Entity(e) => (Some(view.entity_id(*e)), None),
-        ClaimTarget::Value(v) => (
-            None,
-            Some(match v {
-                StoredValue::Integer(i) => ValueOut::Integer(*i),
-                StoredValue::Real(r) => ValueOut::Real(*r),
-                StoredValue::Text(t) => ValueOut::Text(t),
-            }),
-        ),
+        ClaimTarget::Value(v) => (None, Some(value_out(v))),
     };
     let predicate = view.predicate(claim.predicate);
     ClaimOut {

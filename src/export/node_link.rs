@@ -1,7 +1,9 @@
-//! Node-link JSON, as networkx's `node_link_data` writes it and D3's force layouts read it:
-//! `{"directed", "multigraph", "graph", "nodes": [{"id", …}], "edges": [{"source", "target",
-//! "key", …}]}`. Parallel edges keep their own `key` (the edge id), so
-//! `networkx.node_link_graph(data)` gives a `MultiDiGraph` that loses none of them.
+//! Node-link JSON, the shape D3's force layouts and networkx read without glue:
+//! `{"directed", "multigraph", "graph", "nodes": [{"id", …}], "links": [{"source", "target",
+//! "key", …}]}`. The edges are under `links`, the name D3 (`forceLink(data.links)`) and
+//! networkx before 3.6 read by default (3.4 and later read it with `edges="links"`). Parallel
+//! edges keep their own `key` (the edge id), so `networkx.node_link_graph` gives a
+//! `MultiDiGraph` that loses none of them.
 
 use serde::Serialize;
 
@@ -43,7 +45,7 @@ impl Exporter for NodeLink {
                 view: view.kind.as_str(),
             },
             nodes: Streamed(nodes),
-            edges: Streamed(edges),
+            links: Streamed(edges),
         };
         write_pretty(out, &document, Format::NodeLink)
     }
@@ -55,7 +57,7 @@ struct NodeLinkFile<N, E> {
     multigraph: bool,
     graph: GraphData,
     nodes: N,
-    edges: E,
+    links: E,
 }
 
 #[derive(Debug, Serialize)]

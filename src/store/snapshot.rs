@@ -42,16 +42,28 @@ impl Snapshot {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntityRow {
     pub id: String,
     pub kind: EntityKind,
     pub name: String,
     pub aliases: Vec<String>,
     pub description: Option<String>,
+    /// The entity's Wikidata item (`Q…`), when curated.
+    pub wikidata: Option<String>,
     pub reliability: Option<String>,
+    /// The curated scalar fields of its kind (`type`, `iso`, `born`, `when`, a source's
+    /// `title`, `language`, `published`, …), in the order of their names; only those written.
+    pub fields: Vec<FieldRow>,
     /// Curated references to other entities, by field name, each field's in the order written.
     pub links: Vec<LinkRow>,
+}
+
+/// A curated scalar field of an entity, its value as stored (`lat` and `lon` are numbers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldRow {
+    pub name: String,
+    pub value: StoredValue,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -400,7 +412,8 @@ fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityR
     let filter = selection.entities("id");
     let mut entities = query(
         conn,
-        "SELECT id, kind, name, description, reliability FROM entities {filter} ORDER BY id",
+        "SELECT id, kind, name, description, reliability, wikidata FROM entities {filter}
+         ORDER BY id",
         &filter,
         |r| {
             Ok(EntityRow {
@@ -409,7 +422,9 @@ fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityR
                 name: r.get(2)?,
                 aliases: Vec::new(),
                 description: r.get(3)?,
+                wikidata: r.get(5)?,
                 reliability: r.get(4)?,
+                fields: Vec::new(),
                 links: Vec::new(),
             })
         },
@@ -430,6 +445,21 @@ fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityR
 
     let mut statement = filter.prepare(
         conn,
+        "SELECT entity_id, field, value FROM entity_fields {filter} ORDER BY entity_id, field",
+    )?;
+    let mut rows = statement.query(filter.parameters())?;
+    let mut at = 0;
+    while let Some(row) = rows.next()? {
+        if let Some(entity) = follow(&mut entities, &mut at, text(row, 0)?) {
+            entity.fields.push(FieldRow {
+                name: row.get(1)?,
+                value: stored_value(row, 2)?,
+            });
+        }
+    }
+
+    let mut statement = filter.prepare(
+        conn,
         "SELECT entity_id, field, target_id FROM entity_links {filter}
          ORDER BY entity_id, field, position",
     )?;
@@ -444,6 +474,21 @@ fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityR
         }
     }
     Ok(entities)
+}
+
+/// A value stored as written: numbers keep their type; a blob or NULL is a database this
+/// version did not write.
+fn stored_value(row: &Row<'_>, column: usize) -> rusqlite::Result<StoredValue> {
+    match row.get_ref(column)? {
+        ValueRef::Integer(i) => Ok(StoredValue::Integer(i)),
+        ValueRef::Real(f) => Ok(StoredValue::Real(f)),
+        ValueRef::Text(_) => Ok(StoredValue::Text(row.get(column)?)),
+        other => Err(rusqlite::Error::InvalidColumnType(
+            column,
+            "value".to_owned(),
+            other.data_type(),
+        )),
+    }
 }
 
 /// Advances `at` through `rows` (sorted by id) to the row with `id`, for a second list sorted
@@ -587,19 +632,7 @@ fn read_claims_of(
             citation = citations.next()?;
         }
         let target = match r.get_ref(7)? {
-            ValueRef::Null => ClaimTarget::Value(match r.get_ref(8)? {
-                ValueRef::Integer(i) => StoredValue::Integer(i),
-                ValueRef::Real(f) => StoredValue::Real(f),
-                ValueRef::Text(_) => StoredValue::Text(r.get(8)?),
-                other => {
-                    return Err(rusqlite::Error::InvalidColumnType(
-                        8,
-                        "value".to_owned(),
-                        other.data_type(),
-                    )
-                    .into());
-                }
-            }),
+            ValueRef::Null => ClaimTarget::Value(stored_value(r, 8)?),
             _ => ClaimTarget::Entity(position(entities, r, 7)?),
         };
         claims.push(ClaimRow {

@@ -15,7 +15,9 @@ fn entity(id: &str, kind: EntityKind) -> EntityRow {
         name: id.to_uppercase(),
         aliases: Vec::new(),
         description: None,
+        wikidata: None,
         reliability: None,
+        fields: Vec::new(),
         links: Vec::new(),
     }
 }

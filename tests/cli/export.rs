@@ -1,7 +1,9 @@
 //! `claimgraph export` and the standard exports `build` writes. Every view in every format, of
 //! the curated data and of a fixture of hostile names, is loaded by the format's real reader:
-//! Graphviz `dot` for DOT, networkx for GraphML, GEXF and node-link, Cytoscape.js for its
-//! elements, jsonschema for claimgraph's own JSON, an XML parser for SVG and Pillow for PNG.
+//! Graphviz `dot` for DOT; networkx 3.6 and 3.4 for node-link, Cytoscape's elements and
+//! GraphML (3.6 for GEXF too); igraph for GraphML; graphology for GEXF and GraphML; d3-force for
+//! node-link; Cytoscape.js for its elements; jsonschema and Ajv (strict) for claimgraph's own
+//! JSON; an XML parser for SVG and Pillow for PNG. Every reader that keeps attributes must show each entity's curated fields.
 //! The readers must agree with each other and with the database on every node and edge.
 //!
 //! The readers are installed by `bash .ci/run`; a test that cannot find one fails and says so.
@@ -49,12 +51,15 @@ fn extension(format: &str) -> &'static str {
 /// Where the real readers are; a missing one fails the test with how to install it.
 pub(crate) struct Readers {
     pub(crate) python: PathBuf,
+    /// A second Python environment with networkx 3.4, the last version that reads node-link's
+    /// `links` by default.
+    python_nx34: PathBuf,
     node_folder: PathBuf,
 }
 
 pub(crate) fn readers() -> Readers {
     let install = "run `bash .ci/run` once: it installs Graphviz, the Python readers in .venv/ \
-                   and Cytoscape.js in .ci/node/";
+                   and .venv-nx34/, and Cytoscape.js, d3-force, Ajv and graphology in .ci/node/";
     let works = |program: &Path, arg: &str| {
         Command::new(program)
             .arg(arg)
@@ -70,25 +75,48 @@ pub(crate) fn readers() -> Readers {
     let python = root().join(".venv/bin/python");
     assert!(
         Command::new(&python)
-            .args(["-c", "import networkx, jsonschema, PIL"])
+            .args(["-c", "import networkx, igraph, jsonschema, PIL"])
             .status()
             .is_ok_and(|s| s.success()),
-        "{} cannot import networkx, jsonschema and PIL; {install}",
+        "{} cannot import networkx, igraph, jsonschema and PIL; {install}",
         python.display()
+    );
+    let python_nx34 = root().join(".venv-nx34/bin/python");
+    assert!(
+        Command::new(&python_nx34)
+            .args([
+                "-c",
+                "import networkx; assert networkx.__version__.startswith('3.4.')"
+            ])
+            .status()
+            .is_ok_and(|s| s.success()),
+        "{} has no networkx 3.4; {install}",
+        python_nx34.display()
     );
     let node_folder = root().join(".ci/node");
     assert!(
         works(Path::new("node"), "--version"),
         "Node.js is not installed; {install}"
     );
-    assert!(
-        node_folder
-            .join("node_modules/cytoscape/package.json")
-            .is_file(),
-        "Cytoscape.js is not installed in .ci/node/node_modules; {install}"
-    );
+    for module in [
+        "cytoscape",
+        "d3-force",
+        "ajv",
+        "ajv-formats",
+        "graphology",
+        "graphology-gexf",
+        "graphology-graphml",
+    ] {
+        assert!(
+            node_folder
+                .join(format!("node_modules/{module}/package.json"))
+                .is_file(),
+            "{module} is not installed in .ci/node/node_modules; {install}"
+        );
+    }
     Readers {
         python,
+        python_nx34,
         node_folder,
     }
 }
@@ -164,36 +192,38 @@ fn dot_to_svg(dot: &Path) -> PathBuf {
     svg
 }
 
-/// Runs the Python readers on `jobs` (`reader=path`), returns what each saw.
-fn python_read(readers: &Readers, jobs: &[String]) -> BTreeMap<String, Value> {
-    let output = Command::new(&readers.python)
+/// Runs the Python readers on `jobs` (`reader=path`) with `python`, returns what each saw.
+fn python_read(python: &Path, jobs: &[String]) -> BTreeMap<String, Value> {
+    let output = Command::new(python)
         .arg(fixtures().join("export/readers/read.py"))
         .args(jobs)
-        .env(
-            "CLAIMGRAPH_SCHEMA",
-            root().join("exports/schema/claimgraph-graph.schema.json"),
-        )
+        .env("CLAIMGRAPH_SCHEMA", schema())
         .output()
         .expect("python runs");
     assert!(
         output.status.success(),
-        "a Python reader refused a file:\n{}",
+        "a Python reader ({}) refused a file:\n{}",
+        python.display(),
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-/// Loads Cytoscape.js element files headless in Node.
-fn cytoscape_read(readers: &Readers, files: &[&PathBuf]) -> BTreeMap<String, Value> {
+fn schema() -> PathBuf {
+    root().join("exports/schema/claimgraph-graph.schema.json")
+}
+
+/// Runs one of the Node.js readers (`cytoscape.js`, `d3-force.js`, `ajv.js`) on `args`.
+fn node_read(readers: &Readers, script: &str, args: &[&Path]) -> BTreeMap<String, Value> {
     let output = Command::new("node")
-        .arg(fixtures().join("export/readers/cytoscape.js"))
+        .arg(fixtures().join("export/readers").join(script))
         .arg(&readers.node_folder)
-        .args(files)
+        .args(args)
         .output()
         .expect("node runs");
     assert!(
         output.status.success(),
-        "Cytoscape.js refused a file:\n{}",
+        "{script} refused a file:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).unwrap()
@@ -290,14 +320,25 @@ fn expected_counts(db: &Path) -> BTreeMap<&'static str, (usize, usize)> {
 /// What every reader saw of every view of one data set.
 struct Proven {
     files: BTreeMap<(&'static str, &'static str), PathBuf>,
+    /// networkx as pinned (3.6), jsonschema, the SVG parser and Pillow, by `reader=path`.
     python: BTreeMap<String, Value>,
+    /// networkx 3.4, by `reader=path`.
+    nx34: BTreeMap<String, Value>,
+    /// Cytoscape.js, d3-force and graphology (GEXF and GraphML), by path.
     cytoscape: BTreeMap<String, Value>,
+    d3: BTreeMap<String, Value>,
+    graphology: BTreeMap<String, Value>,
+    /// Each entity kind and curated field that a reader was seen to carry, in every reader.
+    fields_checked: BTreeSet<(String, String)>,
 }
 
 impl Proven {
+    fn path(&self, view: &'static str, format: &'static str) -> String {
+        self.files[&(view, format)].display().to_string()
+    }
+
     fn python(&self, reader: &str, view: &'static str, format: &'static str) -> &Value {
-        let path = self.files[&(view, format)].display().to_string();
-        &self.python[&format!("{reader}={path}")]
+        &self.python[&format!("{reader}={}", self.path(view, format))]
     }
 
     fn dot_svg(&self, view: &'static str) -> &Value {
@@ -307,14 +348,60 @@ impl Proven {
             .to_string();
         &self.python[&format!("svg={path}")]
     }
+
+    /// Every reading of one view that keeps the nodes' attributes, named for messages.
+    fn with_attributes(&self, view: &'static str) -> Vec<(String, &Value)> {
+        let mut out = Vec::new();
+        for (version, readings) in [("3.6", &self.python), ("3.4", &self.nx34)] {
+            for (reader, format) in NETWORKX_READERS {
+                let job = format!("{reader}={}", self.path(view, format));
+                if let Some(summary) = readings.get(&job) {
+                    out.push((format!("networkx {version} {reader}"), summary));
+                }
+            }
+        }
+        out.push(("igraph".to_owned(), self.python("igraph", view, "graphml")));
+        out.push((
+            "claimgraph json".to_owned(),
+            self.python("json", view, "json"),
+        ));
+        out.push((
+            "Cytoscape.js".to_owned(),
+            &self.cytoscape[&self.path(view, "cytoscape")],
+        ));
+        out.push((
+            "d3-force".to_owned(),
+            &self.d3[&self.path(view, "node-link")],
+        ));
+        for format in ["gexf", "graphml"] {
+            out.push((
+                format!("graphology {format}"),
+                &self.graphology[&self.path(view, format)],
+            ));
+        }
+        out
+    }
 }
 
+/// The networkx readers of read.py, each with the format it reads.
+const NETWORKX_READERS: [(&str, &str); 5] = [
+    ("node-link", "node-link"),
+    ("node-link-default", "node-link"),
+    ("cytoscape", "cytoscape"),
+    ("graphml", "graphml"),
+    ("gexf", "gexf"),
+];
+
 /// Exports every view in every format, loads each file in its reader, and checks that all
-/// readers see the same nodes and edges, as many as the database says.
+/// readers see the same nodes and edges, as many as the database says, and every curated field
+/// of every entity they show.
 fn prove_every_format(built: &Built) -> Proven {
     let readers = readers();
     let files = export_everything(built);
     let mut jobs = Vec::new();
+    // networkx 3.4 reads node-link as the README says for it (with and without
+    // `edges="links"`), Cytoscape's elements and GraphML; it reads no GEXF 1.3.
+    let mut jobs_nx34 = Vec::new();
     for view in VIEWS {
         let svg = dot_to_svg(&files[&(view, "dot")]);
         jobs.push(format!("svg={}", svg.display()));
@@ -323,22 +410,52 @@ fn prove_every_format(built: &Built) -> Proven {
             ("png", "png"),
             ("json", "json"),
             ("node-link", "node-link"),
+            ("cytoscape", "cytoscape"),
             ("graphml", "graphml"),
+            ("igraph", "graphml"),
             ("gexf", "gexf"),
         ] {
             jobs.push(format!("{reader}={}", files[&(view, format)].display()));
         }
+        for (reader, format) in [
+            ("node-link", "node-link"),
+            ("node-link-default", "node-link"),
+            ("cytoscape", "cytoscape"),
+            ("graphml", "graphml"),
+        ] {
+            jobs_nx34.push(format!("{reader}={}", files[&(view, format)].display()));
+        }
     }
-    let python = python_read(&readers, &jobs);
-    let cytoscape_files: Vec<&PathBuf> = VIEWS.iter().map(|v| &files[&(*v, "cytoscape")]).collect();
-    let cytoscape = cytoscape_read(&readers, &cytoscape_files);
-    let proven = Proven {
+    let python = python_read(&readers.python, &jobs);
+    let nx34 = python_read(&readers.python_nx34, &jobs_nx34);
+    let of_format = |format: &'static str| -> Vec<&Path> {
+        VIEWS
+            .iter()
+            .map(|v| files[&(*v, format)].as_path())
+            .collect()
+    };
+    let cytoscape = node_read(&readers, "cytoscape.js", &of_format("cytoscape"));
+    let d3 = node_read(&readers, "d3-force.js", &of_format("node-link"));
+    let mut xml = of_format("gexf");
+    xml.extend(of_format("graphml"));
+    let graphology = node_read(&readers, "graphology.js", &xml);
+    let schema = schema();
+    let mut ajv_args = vec![schema.as_path()];
+    ajv_args.extend(of_format("json"));
+    let ajv = node_read(&readers, "ajv.js", &ajv_args);
+    let mut proven = Proven {
         files,
         python,
+        nx34,
         cytoscape,
+        d3,
+        graphology,
+        fields_checked: BTreeSet::new(),
     };
 
     let expected = expected_counts(&built.db);
+    let curated = curated_fields(&built.db);
+    let provenance = provenance_of(&built.db);
     for view in VIEWS {
         let json = seen(proven.python("json", view, "json"), true);
         let (nodes, edges) = expected[view];
@@ -348,25 +465,83 @@ fn prove_every_format(built: &Built) -> Proven {
             "{view}: the JSON export and the database disagree on nodes and edges"
         );
         assert!(nodes > 0 && edges > 0, "{view} is empty");
-        for (reader, format) in [
-            ("node-link", "node-link"),
-            ("graphml", "graphml"),
-            ("gexf", "gexf"),
-        ] {
-            let summary = proven.python(reader, view, format);
-            assert_eq!(
-                seen(summary, true),
-                json,
-                "{view}: networkx reads {format} differently from the JSON export"
-            );
-            assert_eq!(
-                summary["edge_count"], edges,
-                "{view} {format}: networkx lost edges"
-            );
-            assert_eq!(summary["directed"], true, "{view} {format}");
+        assert_eq!(
+            ajv[&proven.path(view, "json")]["nodes"],
+            nodes,
+            "{view}: Ajv validated another file"
+        );
+        for (version, readings) in [("3.6", &proven.python), ("3.4", &proven.nx34)] {
+            for (reader, format) in NETWORKX_READERS {
+                let Some(summary) =
+                    readings.get(&format!("{reader}={}", proven.path(view, format)))
+                else {
+                    continue;
+                };
+                let name = format!("{view}: networkx {version} {reader}");
+                assert!(
+                    summary["networkx"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with(&format!("{version}.")),
+                    "{name}: {}",
+                    summary["networkx"]
+                );
+                assert_eq!(
+                    seen(summary, true),
+                    json,
+                    "{name} reads another graph than the JSON export"
+                );
+                assert_eq!(summary["edge_count"], edges, "{name} lost edges");
+                assert_eq!(summary["directed"], true, "{name}");
+                // The JSON files say they are multigraphs; networkx makes a GraphML or GEXF
+                // file one when it has parallel edges, as the entities view has.
+                if format == "node-link" || format == "cytoscape" || view == "entities" {
+                    assert_eq!(summary["multigraph"], true, "{name}");
+                }
+            }
         }
-        let cytoscape =
-            &proven.cytoscape[&proven.files[&(view, "cytoscape")].display().to_string()];
+        // igraph keeps every node and edge, but not the edge ids: its edge attribute `id`
+        // holds something else (node ids), as the README warns.
+        let igraph = proven.python("igraph", view, "graphml");
+        assert_eq!(igraph["directed"], true, "{view}: igraph");
+        assert_eq!(
+            igraph["nodes"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect::<BTreeSet<String>>(),
+            json.nodes,
+            "{view}: igraph reads other nodes"
+        );
+        let mut ends: Vec<Vec<&str>> = json
+            .edges
+            .values()
+            .map(|(from, to)| vec![from.as_str(), to.as_str()])
+            .collect();
+        ends.sort_unstable();
+        let igraph_ends: Vec<Vec<&str>> = igraph["edge_ends"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(igraph_ends, ends, "{view}: igraph reads other edges");
+        assert!(
+            igraph["edge_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|id| !json.edges.contains_key(id.as_str().unwrap_or_default())),
+            "{view}: igraph now reads the edge ids; the README's igraph note is out of date"
+        );
+        let cytoscape = &proven.cytoscape[&proven.path(view, "cytoscape")];
         assert_eq!(
             cytoscape["complaints"],
             Value::Array(Vec::new()),
@@ -376,6 +551,27 @@ fn prove_every_format(built: &Built) -> Proven {
             seen(cytoscape, true),
             json,
             "{view}: Cytoscape.js sees another graph"
+        );
+        for format in ["gexf", "graphml"] {
+            let graphology = &proven.graphology[&proven.path(view, format)];
+            assert_eq!(
+                seen(graphology, true),
+                json,
+                "{view}: graphology reads another graph from {format}"
+            );
+            assert_eq!(
+                graphology["edge_count"], edges,
+                "{view} {format}: graphology"
+            );
+            assert_eq!(
+                graphology["type"], "directed",
+                "{view} {format}: graphology"
+            );
+        }
+        assert_eq!(
+            seen(&proven.d3[&proven.path(view, "node-link")], true),
+            json,
+            "{view}: d3-force links other nodes than the JSON export has"
         );
         let without_ends = Seen {
             nodes: json.nodes.clone(),
@@ -402,14 +598,220 @@ fn prove_every_format(built: &Built) -> Proven {
         let png = proven.python("png", view, "png");
         assert_eq!(png["format"], "PNG", "{view}");
         assert!(png["width"].as_u64().unwrap() > 100, "{view}: {png}");
+
+        let mut checked = BTreeSet::new();
+        for (reader, summary) in proven.with_attributes(view) {
+            for id in &json.nodes {
+                let Some((kind, fields)) = curated.get(id) else {
+                    continue;
+                };
+                let attributes = &summary["attributes"][id];
+                for (field, value) in fields {
+                    assert!(
+                        value.is_in(&attributes[field]),
+                        "{view}: {reader} has {kind} {id}'s {field} as {}, not {value:?}",
+                        attributes[field]
+                    );
+                    checked.insert((kind.clone(), field.clone()));
+                }
+            }
+        }
+        proven.fields_checked.extend(checked);
+
+        // The provenance on edges and claim nodes: each edge's quotes in the order of its
+        // claims, each claim's conflicts.
+        let summary = proven.python("json", view, "json");
+        for (version, readings) in [("3.6", &proven.python), ("3.4", &proven.nx34)] {
+            for (reader, format) in NETWORKX_READERS {
+                let Some(read) = readings.get(&format!("{reader}={}", proven.path(view, format)))
+                else {
+                    continue;
+                };
+                for (id, edge) in summary["edges"].as_object().unwrap() {
+                    let quotes = edge["claims"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| provenance.quotes[c.as_str().unwrap()].clone())
+                        .collect();
+                    let got = &read["edges"][id]["quotes"];
+                    // GraphML and GEXF write no attribute for an empty list of quotes.
+                    let empty = edge["claims"].as_array().unwrap().is_empty();
+                    assert!(
+                        Curated::Texts(quotes).is_in(got) || (empty && got.is_null()),
+                        "{view}: networkx {version} {reader} has the quotes of {id} as {got}"
+                    );
+                }
+            }
+        }
+        // (claimgraph's own JSON has them in its list of claims.)
+        let readers = proven.with_attributes(view);
+        for (reader, read) in readers.iter().filter(|(r, _)| r != "claimgraph json") {
+            for (claim, others) in &provenance.conflicts {
+                if !json.nodes.contains(claim) {
+                    continue;
+                }
+                let got = &read["attributes"][claim]["conflicts_with"];
+                assert!(
+                    Curated::Ids(others.clone()).is_in(got),
+                    "{view}: {reader} has the conflicts of {claim} as {got}, not {others:?}"
+                );
+            }
+        }
     }
     proven
+}
+
+/// Each claim's quote, and the claims each contradicts (in the order of the pairs' ids), from
+/// the database.
+struct Provenance {
+    quotes: BTreeMap<String, String>,
+    conflicts: BTreeMap<String, Vec<String>>,
+}
+
+fn provenance_of(db: &Path) -> Provenance {
+    let conn = Connection::open(db).unwrap();
+    let pairs = |sql: &str| -> Vec<(String, String)> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let quotes = pairs("SELECT id, quote FROM claims").into_iter().collect();
+    let mut conflicts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (claim, other) in pairs(
+        "SELECT claim_a, claim_b FROM conflict_pairs UNION ALL SELECT claim_b, claim_a FROM conflict_pairs
+         ORDER BY 1, 2",
+    ) {
+        let others = conflicts.entry(claim).or_default();
+        if !others.contains(&other) {
+            others.push(other);
+        }
+    }
+    Provenance { quotes, conflicts }
+}
+
+/// A curated field's value as the database holds it.
+#[derive(Debug)]
+enum Curated {
+    Text(String),
+    Number(f64),
+    /// Names and spellings: a JSON array, or joined with ` | ` in GraphML and GEXF.
+    Texts(Vec<String>),
+    /// Entity ids: a JSON array, or joined with spaces in GraphML and GEXF.
+    Ids(Vec<String>),
+}
+
+impl Curated {
+    /// Whether a reader's attribute holds this value, in the form its format gives it.
+    fn is_in(&self, got: &Value) -> bool {
+        let list = |items: &[String], joint: &str| {
+            got.as_str() == Some(items.join(joint).as_str())
+                || got.as_array().is_some_and(|a| {
+                    a.iter().map(Value::as_str).collect::<Vec<_>>()
+                        == items.iter().map(|i| Some(i.as_str())).collect::<Vec<_>>()
+                })
+        };
+        match self {
+            Curated::Text(text) => got.as_str() == Some(text.as_str()),
+            Curated::Number(n) => got.as_f64().is_some_and(|g| (g - n).abs() < 1e-9),
+            Curated::Texts(items) => list(items, " | "),
+            Curated::Ids(items) => list(items, " "),
+        }
+    }
+}
+
+/// Every curated field of every entity, read from the database's own tables: its kind, and by
+/// field name the description, aliases, Wikidata item, scalar fields (`type`, `iso`, `born`,
+/// `when`, `lat`, `title`, `language`, `published`, …) and references (`country`, `outlet`, …).
+fn curated_fields(db: &Path) -> BTreeMap<String, (String, BTreeMap<String, Curated>)> {
+    let conn = Connection::open(db).unwrap();
+    let mut out: BTreeMap<String, (String, BTreeMap<String, Curated>)> = BTreeMap::new();
+    let rows = |sql: &str| -> Vec<(String, String, rusqlite::types::Value)> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    for (id, kind, _) in rows("SELECT id, kind, NULL FROM entities") {
+        out.insert(id, (kind, BTreeMap::new()));
+    }
+    let mut add = |id: String, field: String, value: Curated| {
+        out.get_mut(&id).unwrap().1.insert(field, value);
+    };
+    use rusqlite::types::Value as Sql;
+    for (id, field, value) in rows(
+        "SELECT id, 'description', description FROM entities WHERE description IS NOT NULL
+         UNION ALL SELECT id, 'wikidata', wikidata FROM entities WHERE wikidata IS NOT NULL
+         UNION ALL SELECT entity_id, field, value FROM entity_fields",
+    ) {
+        let value = match value {
+            Sql::Text(t) => Curated::Text(t),
+            Sql::Real(r) => Curated::Number(r),
+            Sql::Integer(i) => Curated::Number(i as f64),
+            other => panic!("{id} {field}: {other:?}"),
+        };
+        add(id, field, value);
+    }
+    let lists = |sql: &str| -> BTreeMap<(String, String), Vec<String>> {
+        let mut lists: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for (id, field, value) in rows(sql) {
+            let Sql::Text(value) = value else {
+                panic!("{id} {field}")
+            };
+            lists.entry((id, field)).or_default().push(value);
+        }
+        lists
+    };
+    for ((id, field), aliases) in
+        lists("SELECT entity_id, 'aliases', alias FROM aliases ORDER BY entity_id, alias")
+    {
+        add(id, field, Curated::Texts(aliases));
+    }
+    for ((id, field), targets) in lists(
+        "SELECT entity_id, field, target_id FROM entity_links ORDER BY entity_id, field, position",
+    ) {
+        add(id, field, Curated::Ids(targets));
+    }
+    out
+}
+
+/// Each (kind, field) in `wanted` was checked in every reader.
+fn assert_fields_checked(proven: &Proven, wanted: &[(&str, &str)]) {
+    for (kind, field) in wanted {
+        assert!(
+            proven
+                .fields_checked
+                .contains(&((*kind).to_owned(), (*field).to_owned())),
+            "no {kind}'s {field} was checked in the readers: {:?}",
+            proven.fields_checked
+        );
+    }
 }
 
 #[test]
 fn every_view_of_the_curated_data_opens_in_every_reader_and_matches_the_database() {
     let built = curated();
     let proven = prove_every_format(&built);
+    assert_fields_checked(
+        &proven,
+        &[
+            ("organisation", "type"),
+            ("organisation", "aliases"),
+            ("organisation", "country"),
+            ("country", "iso"),
+            ("place", "type"),
+            ("event", "when"),
+            ("person", "description"),
+            ("source", "title"),
+            ("source", "language"),
+            ("source", "published"),
+        ],
+    );
     // The entity view has parallel edges (one subject, one object, several predicates): every
     // reader kept each of them, which the equal edge sets above prove.
     let json = seen(proven.python("json", "entities", "json"), true);
@@ -424,6 +826,18 @@ fn every_view_of_the_curated_data_opens_in_every_reader_and_matches_the_database
 fn hostile_names_come_through_every_format_unchanged() {
     let built = hostile();
     let proven = prove_every_format(&built);
+    // The fixture has every curated field the curated data lacks.
+    assert_fields_checked(
+        &proven,
+        &[
+            ("person", "born"),
+            ("place", "wikidata"),
+            ("place", "lat"),
+            ("place", "lon"),
+            ("source", "url"),
+            ("source", "outlet"),
+        ],
+    );
     let conn = Connection::open(&built.db).unwrap();
     let names: BTreeMap<String, String> = conn
         .prepare("SELECT id, name FROM entities")
@@ -460,8 +874,7 @@ fn hostile_names_come_through_every_format_unchanged() {
                     "{view} {format}: label of {id}"
                 );
             }
-            let cytoscape =
-                &proven.cytoscape[&proven.files[&(view, "cytoscape")].display().to_string()];
+            let cytoscape = &proven.cytoscape[&proven.path(view, "cytoscape")];
             assert_eq!(
                 label_of(cytoscape, id),
                 node["label"],
@@ -532,11 +945,95 @@ fn hostile_names_come_through_every_format_unchanged() {
     assert_eq!(self_cited, ["about/c-self-cited", "cites/c-self-cited/1"]);
 }
 
+/// GEXF colours each edge by what the claims behind it say, the first that holds: conflicting
+/// red, denied purple, affirmed and denied magenta, hedged orange, else grey; and sizes each node
+/// by its degree, 4 + 4 √degree. networkx reads the node sizes (with the degree from the edges it
+/// read); it keeps no edge colour, so those are read from the XML.
+#[test]
+fn gexf_colours_edges_by_what_their_claims_say_and_sizes_nodes_by_degree() {
+    let built = curated();
+    let readers = readers();
+    let mut files = Vec::new();
+    for view in ["entities", "citations"] {
+        let path = built.dir.path().join(format!("{view}.gexf"));
+        let result = export(
+            &built,
+            &["gexf", "--view", view, "-o", path.to_str().unwrap()],
+        );
+        assert_eq!(result.code, 0, "{}", result.stderr);
+        files.push(path.to_str().unwrap().to_owned());
+    }
+    let script = r##"
+import json, math, sys, xml.etree.ElementTree as ET
+import networkx as nx
+GEXF, VIZ = "{http://gexf.net/1.3}", "{http://gexf.net/1.3/viz}"
+out = {"edges": [], "sizes": []}
+for path in sys.argv[1:]:
+    graph = nx.read_gexf(path)
+    for node, data in graph.nodes(data=True):
+        out["sizes"].append([node, data["viz"]["size"], 4 + 4 * math.sqrt(graph.degree(node))])
+    for edge in ET.parse(path).getroot().iter(GEXF + "edge"):
+        values = {a.get("for"): a.get("value") for a in edge.iter(GEXF + "attvalue")}
+        colour = edge.find(VIZ + "color")
+        out["edges"].append({
+            "id": edge.get("id"),
+            "colour": "#%02x%02x%02x" % tuple(int(colour.get(c)) for c in "rgb"),
+            "stance": values["stance"],
+            "conflicting": values["conflicting"] == "true",
+            "hedged": values["hedged"] == "true",
+        })
+print(json.dumps(out))
+"##;
+    let output = Command::new(&readers.python)
+        .arg("-c")
+        .arg(script)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut colours = BTreeSet::new();
+    for edge in read["edges"].as_array().unwrap() {
+        let expected = if edge["conflicting"] == true {
+            "#d62728"
+        } else if edge["stance"] == "denies" {
+            "#7b3294"
+        } else if edge["stance"] == "both" {
+            "#e7298a"
+        } else if edge["hedged"] == true {
+            "#e08a1e"
+        } else {
+            "#7f7f7f"
+        };
+        assert_eq!(edge["colour"], expected, "{edge}");
+        colours.insert(expected);
+    }
+    assert_eq!(colours.len(), 5, "the curated data shows every colour");
+    for size in read["sizes"].as_array().unwrap() {
+        let (got, expected) = (size[1].as_f64().unwrap(), size[2].as_f64().unwrap());
+        assert!((got - expected).abs() <= 0.05, "{size}");
+    }
+}
+
 /// The exports in the repository are what `build` writes from the curated data: a change to
 /// the data or the exporters without `cargo run -- build` fails here.
 #[test]
 fn the_committed_exports_are_what_build_writes() {
-    readers();
+    let readers = readers();
+    // The committed JSON is valid under the committed schema, which Ajv compiles in strict mode.
+    let schema = schema();
+    let committed: Vec<PathBuf> = VIEWS
+        .iter()
+        .map(|view| root().join(format!("exports/{view}.json")))
+        .collect();
+    let mut args = vec![schema.as_path()];
+    args.extend(committed.iter().map(PathBuf::as_path));
+    let validated = node_read(&readers, "ajv.js", &args);
+    assert_eq!(validated.len(), VIEWS.len(), "{validated:?}");
     let dir = tempfile::tempdir().unwrap();
     let exports = dir.path().join("exports");
     let result = run(

@@ -360,7 +360,7 @@ fn exports_weigh_an_edge_by_its_affirming_voices_only() {
         r#"
 import json, networkx as nx
 g = {{d["id"]: d for _, _, d in nx.read_gexf({gexf:?}).edges(data=True)}}
-n = nx.node_link_graph(json.load(open({node_link:?})))
+n = nx.node_link_graph(json.load(open({node_link:?})), edges="links")
 m = {{d["id"]: d for _, _, d in n.edges(data=True)}}["{DETENTION}"]
 print(json.dumps({{
     "gexf": [[e["weight"], e["affirming"], e["denying"], e["contested"]]

@@ -2,6 +2,7 @@
 //! entity kinds outside Rust (the schema's CHECK, the JSON Schema of the `json` export) are
 //! the one list in `EntityKind`.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
@@ -96,6 +97,32 @@ fn the_json_schema_names_the_entity_kinds_of_the_one_list() {
             assert_eq!(listed, &expected);
         }
     }
+}
+
+/// The JSON Schema names the curated scalar fields of a node one by one (it allows no others),
+/// so a field added to a record kind must be added to it too.
+#[test]
+fn the_json_schema_names_every_curated_scalar_field() {
+    use claimgraph::load::records::{FieldSpec, kind_fields};
+
+    let text =
+        fs::read_to_string(root().join("exports/schema/claimgraph-graph.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let in_schema: BTreeSet<&str> = schema["$defs"]["node"]["properties"]["fields"]["properties"]
+        .as_object()
+        .expect("the node's `fields` lists its properties")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let curated: BTreeSet<&str> = EntityKind::ALL
+        .into_iter()
+        .flat_map(kind_fields)
+        .filter_map(|spec| match spec {
+            FieldSpec::Scalar(name, _) => Some(*name),
+            FieldSpec::Ref(_) => None,
+        })
+        .collect();
+    assert_eq!(in_schema, curated);
 }
 
 fn collect_enums(value: &serde_json::Value, out: &mut Vec<Vec<String>>) {
