@@ -268,7 +268,11 @@ pub const EDGE_KEYS: &[Key] = &[
         AttrType::Integer,
         "distinct documents the claims appear in",
     ),
-    key("stance", AttrType::Text, "affirms, denies or both"),
+    key(
+        "stance",
+        AttrType::Text,
+        "affirms, denies or both; curated for a link, which no claim is behind",
+    ),
     key(
         "hedged",
         AttrType::Boolean,

@@ -10,6 +10,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use super::StoreError;
 use super::sandbox::Cell;
+use super::snapshot::stored_value;
 use crate::graph::provenance::ConflictReason;
 use crate::model::Stance;
 
@@ -211,12 +212,7 @@ fn claim_lines(
                 subject: r.get(5)?,
                 predicate: r.get(6)?,
                 predicate_label: r.get(7)?,
-                object: r.get::<_, rusqlite::types::Value>(8).map(|v| match v {
-                    rusqlite::types::Value::Text(t) => t,
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    rusqlite::types::Value::Real(f) => f.to_string(),
-                    _ => String::new(),
-                })?,
+                object: stored_value(r, 8)?.to_text(),
                 when: r.get(9)?,
                 stance: word(r, 10, Stance::parse)?,
                 hedged: r.get(11)?,
@@ -270,10 +266,11 @@ pub fn profile(conn: &Connection, id: &str) -> Result<Option<Profile>, StoreErro
     };
     let aliases = strings("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
     let mut fields = Vec::new();
-    let mut statement = conn.prepare(
-        "SELECT field, CAST(value AS TEXT) FROM entity_fields WHERE entity_id = ?1 ORDER BY field",
-    )?;
-    for field in statement.query_map([id], |r| Ok((r.get(0)?, FieldValue::Scalar(r.get(1)?))))? {
+    let mut statement =
+        conn.prepare("SELECT field, value FROM entity_fields WHERE entity_id = ?1 ORDER BY field")?;
+    for field in statement.query_map([id], |r| {
+        Ok((r.get(0)?, FieldValue::Scalar(stored_value(r, 1)?.to_text())))
+    })? {
         fields.push(field?);
     }
     let mut statement = conn.prepare(
@@ -438,7 +435,7 @@ pub fn search(
     // over 20 s at a million claims.
     let mut statement = conn.prepare(
         "SELECT s.kind, s.ref, e.name, subject.name, p.label,
-                coalesce(object.name, CAST(c.value AS TEXT)),
+                coalesce(object.name, c.value),
                 snippet(search, 2, ?2, ?3, '…', 12)
          FROM search s
          LEFT JOIN entities e ON s.kind NOT IN ('quote', 'note') AND e.id = s.ref
@@ -457,7 +454,10 @@ pub fn search(
                 (None, Some(subject), Some(predicate_label)) => HitOf::Claim {
                     subject,
                     predicate_label,
-                    object: r.get(5)?,
+                    object: match r.get_ref(5)? {
+                        rusqlite::types::ValueRef::Null => None,
+                        _ => Some(stored_value(r, 5)?.to_text()),
+                    },
                 },
                 _ => HitOf::Unknown,
             };

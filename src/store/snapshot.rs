@@ -96,6 +96,8 @@ pub enum StoredValue {
 }
 
 impl StoredValue {
+    /// The value as every command and export words it: a whole number stored as a real reads
+    /// `40`, as Rust prints it (SQL's `CAST(40.0 AS TEXT)` would say `40.0`).
     pub fn to_text(&self) -> String {
         match self {
             StoredValue::Integer(i) => i.to_string(),
@@ -478,7 +480,7 @@ fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityR
 
 /// A value stored as written: numbers keep their type; a blob or NULL is a database this
 /// version did not write.
-fn stored_value(row: &Row<'_>, column: usize) -> rusqlite::Result<StoredValue> {
+pub(super) fn stored_value(row: &Row<'_>, column: usize) -> rusqlite::Result<StoredValue> {
     match row.get_ref(column)? {
         ValueRef::Integer(i) => Ok(StoredValue::Integer(i)),
         ValueRef::Real(f) => Ok(StoredValue::Real(f)),

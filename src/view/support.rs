@@ -11,6 +11,9 @@ pub enum Stances {
     Denied,
     /// Some claims affirm and some deny.
     Both,
+    /// No claim is behind it: a curated link (`nationality`, `part_of`, …), a fact the
+    /// analyst recorded rather than a statement some source made.
+    Curated,
 }
 
 impl Stances {
@@ -19,6 +22,7 @@ impl Stances {
             Stances::Affirmed => "affirms",
             Stances::Denied => "denies",
             Stances::Both => "both",
+            Stances::Curated => "curated",
         }
     }
 }
@@ -69,8 +73,9 @@ pub(super) fn support(data: &Snapshot, claims: Vec<usize>) -> Support {
     let stance = match (affirmed, denied) {
         (true, true) => Stances::Both,
         (false, true) => Stances::Denied,
-        // Every edge is made from at least one claim, so this is the affirming case.
-        (_, false) => Stances::Affirmed,
+        (true, false) => Stances::Affirmed,
+        // A curated link: nobody stated it, so it neither affirms nor denies.
+        (false, false) => Stances::Curated,
     };
     Support {
         reporters: distinct(|c| c.reporter, None),

@@ -619,7 +619,7 @@ fn every_reader_prints_what_its_golden_file_holds() {
                 &fixtures().join("voices/data"),
                 &fixtures().join("voices/seeds"),
             ),
-            &["police", "witness"],
+            &["police", "witness", "agency counted"],
         ),
         (
             "curated",
