@@ -156,6 +156,11 @@ impl RefField {
         }
     }
 
+    /// A field by its name in the TOML files (and the database).
+    pub fn parse(name: &str) -> Option<RefField> {
+        RefField::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     /// The kind of the graph edge the field becomes.
     pub fn edge_kind(self) -> &'static str {
         match self {

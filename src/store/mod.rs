@@ -175,3 +175,21 @@ pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
     conn.execute_batch(READING)?;
     Ok(conn)
 }
+
+/// A stored word of a closed set (a stance, a conflict's reason, an entity kind, a curated field, a search hit's kind) as its
+/// enum: the one place each is read. A word the schema does not allow is a damaged database,
+/// reported as SQLite's conversion error with the column's position and the word.
+pub(crate) fn word<T>(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text = row.get_ref(column)?.as_str()?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            format!("`{text}` is not a word this column may hold").into(),
+        )
+    })
+}

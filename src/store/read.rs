@@ -11,6 +11,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use super::StoreError;
 use super::sandbox::Cell;
 use super::snapshot::stored_value;
+use super::word;
 use crate::graph::provenance::ConflictReason;
 use crate::model::Stance;
 
@@ -105,24 +106,6 @@ pub(crate) fn check_clock() -> Result<(), StoreError> {
     } else {
         Ok(())
     }
-}
-
-/// A stored word of a closed set (a stance, a conflict's reason, a search hit's kind) as its
-/// enum: the one place each is read. A word the schema does not allow is a damaged database,
-/// reported as SQLite's conversion error with the column's position and the word.
-fn word<T>(
-    row: &rusqlite::Row<'_>,
-    column: usize,
-    parse: fn(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
-    let text: String = row.get(column)?;
-    parse(&text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            column,
-            rusqlite::types::Type::Text,
-            format!("`{text}` is not a word this column may hold").into(),
-        )
-    })
 }
 
 /// An entity as `show` presents it.

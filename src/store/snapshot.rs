@@ -11,7 +11,7 @@ use foldhash::{HashMap, HashMapExt};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, Statement};
 
-use super::StoreError;
+use super::{StoreError, word};
 use crate::graph::provenance::ConflictReason;
 use crate::model::{EntityKind, RefField, Stance};
 
@@ -420,7 +420,7 @@ fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityR
         |r| {
             Ok(EntityRow {
                 id: r.get(0)?,
-                kind: known(1, text(r, 1)?, EntityKind::parse)?,
+                kind: word(r, 1, EntityKind::parse)?,
                 name: r.get(2)?,
                 aliases: Vec::new(),
                 description: r.get(3)?,
@@ -470,7 +470,7 @@ fn read_entities(conn: &Connection, selection: &Selection) -> Result<Vec<EntityR
     while let Some(row) = rows.next()? {
         if let Some(entity) = follow(&mut entities, &mut at, text(row, 0)?) {
             entity.links.push(LinkRow {
-                field: known(1, text(row, 1)?, ref_field)?,
+                field: word(row, 1, RefField::parse)?,
                 target: row.get(2)?,
             });
         }
@@ -649,7 +649,7 @@ fn read_claims_of(
             predicate: position(predicates, r, 6)?,
             target,
             when: r.get(9)?,
-            stance: known(10, text(r, 10)?, Stance::parse)?,
+            stance: word(r, 10, Stance::parse)?,
             hedged: r.get(11)?,
             quote: r.get(12)?,
             note: r.get(13)?,
@@ -686,7 +686,7 @@ fn read_conflicts(
         conflicts.push(ConflictRow {
             claim_a: r.get(0)?,
             claim_b: r.get(1)?,
-            reason: known(2, text(r, 2)?, conflict_reason)?,
+            reason: word(r, 2, ConflictReason::parse)?,
             detail: r.get(3)?,
         });
     }
@@ -722,34 +722,6 @@ fn read_conflicts(
 /// A column's text, borrowed from the row.
 fn text<'r>(row: &'r Row<'_>, column: usize) -> rusqlite::Result<&'r str> {
     Ok(row.get_ref(column)?.as_str()?)
-}
-
-/// A column's text as one of the values it may hold; anything else is a conversion error
-/// (the schema's CHECK constraints make that a database this version did not write).
-fn known<T>(column: usize, text: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    parse(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            column,
-            rusqlite::types::Type::Text,
-            format!("unexpected value `{text}`").into(),
-        )
-    })
-}
-
-/// A curated field by its name in the TOML files.
-fn ref_field(name: &str) -> Option<RefField> {
-    RefField::ALL.into_iter().find(|f| f.as_str() == name)
-}
-
-/// A conflict's reason by its stored name.
-fn conflict_reason(name: &str) -> Option<ConflictReason> {
-    [
-        ConflictReason::OppositeStance,
-        ConflictReason::Functional,
-        ConflictReason::Excludes,
-    ]
-    .into_iter()
-    .find(|r| r.as_str() == name)
 }
 
 /// Every row of `select` (its `{filter}` replaced by `filter`), mapped by `row`.
@@ -846,7 +818,7 @@ impl<'c> ClaimIndex<'c> {
             .query_map([entity], |r| {
                 Ok(LinkEnds {
                     from: r.get(0)?,
-                    field: known(1, text(r, 1)?, ref_field)?,
+                    field: word(r, 1, RefField::parse)?,
                     to: r.get(2)?,
                 })
             })?
