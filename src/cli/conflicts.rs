@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::options::ListArgs;
 use super::output::{ListFormat, print_records, text};
 use super::{Stop, open};
-use crate::store::read::{self, ConflictRow, ConflictSide};
+use crate::store::read::{self, ConflictPair, ConflictSide};
 use crate::store::sandbox::{Cell, Rows};
 
 #[derive(Debug, clap::Args)]
@@ -42,7 +42,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
 }
 
 /// "the deserters detained by": what both claims speak of.
-fn statement(conflict: &ConflictRow) -> String {
+fn statement(conflict: &ConflictPair) -> String {
     format!("{} {}", conflict.subject, conflict.predicate_label)
 }
 
@@ -60,7 +60,7 @@ fn side(claim: &ConflictSide) -> [Cell; 8] {
     ]
 }
 
-fn row(conflict: &ConflictRow) -> Vec<Cell> {
+fn row(conflict: &ConflictPair) -> Vec<Cell> {
     [
         text(conflict.reason.as_str()),
         text(&conflict.detail),
@@ -73,7 +73,7 @@ fn row(conflict: &ConflictRow) -> Vec<Cell> {
 }
 
 /// One small two-column table per conflict: claim A beside claim B.
-fn side_by_side(conflicts: &[ConflictRow], out: &mut impl Write) -> io::Result<()> {
+fn side_by_side(conflicts: &[ConflictPair], out: &mut impl Write) -> io::Result<()> {
     for conflict in conflicts {
         writeln!(
             out,

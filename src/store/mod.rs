@@ -185,7 +185,7 @@ pub(crate) fn word<T>(
     parse: fn(&str) -> Option<T>,
 ) -> rusqlite::Result<T> {
     let text = row.get_ref(column)?.as_str()?;
-    parse(&text).ok_or_else(|| {
+    parse(text).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
             column,
             rusqlite::types::Type::Text,

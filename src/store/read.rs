@@ -502,7 +502,7 @@ pub fn edge_claims(
 
 /// One pair of contradicting claims, both sides read from `who_reported_what`.
 #[derive(Debug, Clone)]
-pub struct ConflictRow {
+pub struct ConflictPair {
     pub reason: ConflictReason,
     pub detail: String,
     /// The subject's name and the predicate's label, which both claims share (as claim A
@@ -551,7 +551,7 @@ fn conflict_side(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Confli
 }
 
 /// Every conflict with both claims, by reason, subject and claims.
-pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>, StoreError> {
+pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictPair>, StoreError> {
     let sql = format!(
         "SELECT x.reason, x.detail, a.subject, a.predicate_label, {}, {}
          FROM conflicts x
@@ -564,7 +564,7 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>, StoreError> {
     let mut statement = conn.prepare(&sql)?;
     let rows = statement
         .query_map([], |r| {
-            Ok(ConflictRow {
+            Ok(ConflictPair {
                 reason: word(r, 0, ConflictReason::parse)?,
                 detail: r.get(1)?,
                 subject: r.get(2)?,

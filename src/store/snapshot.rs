@@ -1,8 +1,8 @@
-//! Reads what the exports draw from a built database: entities, sources, claims with their
-//! attribution chains and origins, curated links and conflicts, as plain rows sorted by id whose
-//! references to each other are positions in those lists. It reads the whole database, or only
-//! the claims and entities of one neighbourhood; [`ClaimIndex`] answers the walk that finds a
-//! neighbourhood (`view::neighbourhood`), one node at a time, through the indexes.
+//! The typed rows every view is made from, read from a built database: entities, sources,
+//! claims with their attribution chains and origins, curated links and conflicts, sorted by id,
+//! whose references to each other are positions in those lists. It reads the whole database,
+//! or only the claims and entities of one neighbourhood; [`ClaimIndex`] answers, one node at a
+//! time through the indexes, the walks that `--focus`, `neighbors` and `path` take.
 
 use std::path::Path;
 use std::thread;
@@ -736,7 +736,7 @@ fn query<T>(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// How an entity takes part in a claim: the parts a view's edges are drawn from.
+/// How an entity takes part in a claim: its reporter, a cited entity, its subject or object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Subject,

@@ -204,8 +204,15 @@ fn module_uses() -> std::collections::BTreeMap<String, std::collections::BTreeMa
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                     .collect();
-                // `use crate::{a, b}` is not used in this codebase; a name is required.
-                if !name.is_empty() && name != top {
+                // The scan reads one module name after `crate::`; a grouped `use crate::{a, b}`
+                // would hide what it names, so it is refused here rather than skipped.
+                assert!(
+                    !name.is_empty(),
+                    "{}: write `use crate::module::…` once per module, not `use crate::{{…}}`, \
+                     so that this test sees what the file uses",
+                    relative.display()
+                );
+                if name != top {
                     uses.entry(top.clone())
                         .or_default()
                         .entry(name)
