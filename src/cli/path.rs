@@ -85,7 +85,8 @@ fn ends<'a>(from: &'a str, edge: &'a EntityEdge) -> (&'a str, &'a str) {
 
 /// Each step numbered, each of its relations on a line of its own with the claims behind it.
 fn write_path(steps: &[Step], out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "{} steps", steps.len())?;
+    let plural = if steps.len() == 1 { "" } else { "s" };
+    writeln!(out, "{} step{plural}", steps.len())?;
     for (n, (from, relations)) in steps.iter().enumerate() {
         for (edge, claims) in relations {
             let (a, b) = ends(from, edge);

@@ -433,7 +433,7 @@ fn neighbors_and_path_walk_the_entity_view() {
     assert_eq!(path.code, 0, "{}", path.stderr);
     assert!(
         path.stdout
-            .starts_with("1 steps\n1. deserters —nationality→ ruritania"),
+            .starts_with("1 step\n1. deserters —nationality→ ruritania"),
         "{}",
         path.stdout
     );
@@ -664,6 +664,19 @@ fn every_reader_prints_what_its_golden_file_holds() {
             each("stats".into(), &["stats"]);
             for (n, text) in words.iter().enumerate() {
                 each(format!("search-{n}"), &["search", text, "--limit", "100"]);
+            }
+            // The walks of the entities view: a neighbourhood two steps deep, and a path.
+            let walks: &[(&str, &str)] = match case {
+                "analysis" => &[("deserters", "ruritania"), ("ministry", "ruritania")],
+                "voices" => &[("police", "prisoners"), ("escapees", "western-alliance")],
+                _ => &[("nk-deserters", "russia"), ("chai-jing", "china")],
+            };
+            for &(from, to) in walks {
+                each(
+                    format!("neighbors-{from}"),
+                    &["neighbors", from, "--depth", "2"],
+                );
+                each(format!("path-{from}-{to}"), &["path", from, to]);
             }
         }
         for id in &shown {

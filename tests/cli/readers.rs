@@ -592,7 +592,7 @@ fn neighbors_and_path_list_every_relation_between_two_entities() {
     );
     assert!(
         text.stdout
-            .starts_with("1 steps\n1. nk-deserters —deserted_from→ russian-armed-forces\n")
+            .starts_with("1 step\n1. nk-deserters —deserted_from→ russian-armed-forces\n")
             && text
                 .stdout
                 .contains("\n1. nk-deserters —searched_for_by→ russian-armed-forces\n"),
