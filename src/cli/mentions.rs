@@ -60,7 +60,7 @@ fn unlinked(u: &UnlinkedRow) -> Vec<Cell> {
     vec![
         text(&u.source_id),
         text(&u.entity_id),
-        text(&u.kind),
+        text(u.kind.as_str()),
         text(&u.name),
         Cell::Integer(u.mentions),
         Cell::Integer(u.first_at),

@@ -38,7 +38,9 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             continue;
         }
         super::check_clock()?;
-        let (kind, name) = read::entity_name(&conn, id)?.unwrap_or_default();
+        let (kind, name) = read::entity_name(&conn, id)?
+            .map(|(kind, name)| (kind.as_str().to_owned(), name))
+            .unwrap_or_default();
         for (from, edge) in &step.edges {
             let relation = if edge.outgoing {
                 format!("{from} —{}→ {id}", edge.relation.as_str())

@@ -197,7 +197,7 @@ impl<'a> From<&'a Profile> for ProfileJson<'a> {
         let claims = |lines: &'a [ClaimLine]| lines.iter().map(ClaimJson::from).collect();
         ProfileJson {
             id: &p.id,
-            kind: &p.kind,
+            kind: p.kind.as_str(),
             name: &p.name,
             aliases: &p.aliases,
             description: p.description.as_deref(),

@@ -64,7 +64,7 @@ fn sections(stats: &Stats) -> Vec<(&'static str, Rows)> {
             section(
                 &["kind", "entities"],
                 (stats.kinds.iter())
-                    .map(|(kind, n)| vec![text(kind), count(*n)])
+                    .map(|(kind, n)| vec![text(kind.as_str()), count(*n)])
                     .collect(),
             ),
         ),
@@ -102,7 +102,7 @@ fn sections(stats: &Stats) -> Vec<(&'static str, Rows)> {
                     .map(|e| {
                         vec![
                             text(&e.id),
-                            text(&e.kind),
+                            text(e.kind.as_str()),
                             text(&e.name),
                             count(e.claims_about),
                         ]

@@ -13,7 +13,7 @@ use super::sandbox::Cell;
 use super::snapshot::stored_value;
 use super::word;
 use crate::graph::provenance::ConflictReason;
-use crate::model::Stance;
+use crate::model::{EntityKind, Stance};
 
 /// How long a reading command may run: its limit, counted from when it started.
 #[derive(Debug, Clone, Copy)]
@@ -112,7 +112,7 @@ pub(crate) fn check_clock() -> Result<(), StoreError> {
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub id: String,
-    pub kind: String,
+    pub kind: EntityKind,
     pub name: String,
     pub aliases: Vec<String>,
     pub description: Option<String>,
@@ -227,7 +227,7 @@ pub fn profile(conn: &Connection, id: &str) -> Result<Option<Profile>, StoreErro
             [id],
             |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
+                    word(r, 0, EntityKind::parse)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<String>>(3)?,
@@ -478,10 +478,13 @@ pub fn fts_query(text: &str) -> Option<String> {
 }
 
 /// `(kind, name)` of an entity.
-pub fn entity_name(conn: &Connection, id: &str) -> Result<Option<(String, String)>, StoreError> {
+pub fn entity_name(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<(EntityKind, String)>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT kind, name FROM entities WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([id], |r| Ok((word(r, 0, EntityKind::parse)?, r.get(1)?)))
         .optional()?)
 }
 
@@ -743,7 +746,7 @@ pub struct MentionRow {
 pub struct UnlinkedRow {
     pub source_id: String,
     pub entity_id: String,
-    pub kind: String,
+    pub kind: EntityKind,
     pub name: String,
     /// How often the document names it.
     pub mentions: i64,
@@ -817,8 +820,8 @@ pub fn unlinked_mentions(conn: &Connection) -> Result<Vec<UnlinkedRow>, StoreErr
                 continue;
             }
             // Only the few names left are looked up.
-            let (kind, name): (String, String) =
-                entity.query_row([&id], |e| Ok((e.get(0)?, e.get(1)?)))?;
+            let (kind, name): (EntityKind, String) =
+                entity.query_row([&id], |e| Ok((word(e, 0, EntityKind::parse)?, e.get(1)?)))?;
             let first_at: i64 = r.get(2)?;
             rows.push(UnlinkedRow {
                 source_id: source.to_owned(),
@@ -892,7 +895,7 @@ fn byte_after(text: &str, n: usize) -> usize {
 #[derive(Debug, Clone)]
 pub struct Stats {
     /// `(kind, entities)`, most first.
-    pub kinds: Vec<(String, i64)>,
+    pub kinds: Vec<(EntityKind, i64)>,
     /// Most claims first.
     pub documents: Vec<DocumentCounts>,
     /// Most claims first.
@@ -927,7 +930,7 @@ pub struct PredicateCounts {
 #[derive(Debug, Clone)]
 pub struct ReportedOn {
     pub id: String,
-    pub kind: String,
+    pub kind: EntityKind,
     pub name: String,
     pub claims_about: i64,
 }
@@ -971,7 +974,7 @@ pub fn stats(conn: &Connection) -> Result<Stats, StoreError> {
         kinds: all(
             conn,
             "SELECT kind, count(*) AS entities FROM entities GROUP BY kind ORDER BY entities DESC, kind",
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((word(r, 0, EntityKind::parse)?, r.get(1)?)),
         )?,
         documents: all(
             conn,
@@ -1008,7 +1011,7 @@ pub fn stats(conn: &Connection) -> Result<Stats, StoreError> {
             |r| {
                 Ok(ReportedOn {
                     id: r.get(0)?,
-                    kind: r.get(1)?,
+                    kind: word(r, 1, EntityKind::parse)?,
                     name: r.get(2)?,
                     claims_about: r.get(3)?,
                 })
