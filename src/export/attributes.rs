@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::{Serialize, Serializer};
 
-use crate::store::snapshot::{ClaimTarget, StoredValue};
+use crate::store::snapshot::{ClaimTarget, RowEntity, StoredValue};
 use crate::view::{EdgeKind, Item, Support, View, claim_stances};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -520,7 +520,8 @@ pub fn edge<'a>(view: &View<'a>, e: EdgeIndex) -> Vec<(&'static Key, AttrValue<'
     out.push(("reporters", AttrValue::Ids(reporters.collect())));
     out.push(("affirming", count(support.affirming.len())));
     out.push(("denying", count(support.denying.len())));
-    let voices = |list: &[usize]| AttrValue::Ids(list.iter().map(|&v| view.entity_id(v)).collect());
+    let voices =
+        |list: &[RowEntity]| AttrValue::Ids(list.iter().map(|&v| view.entity_id(v)).collect());
     out.push(("affirming_origins", voices(&support.affirming)));
     out.push(("denying_origins", voices(&support.denying)));
     out.push(("documents", count(support.documents.len())));

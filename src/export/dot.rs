@@ -19,7 +19,7 @@ use super::palette::kind_style;
 use super::quote::{html, quoted, shorten, wrap};
 use super::{ExportError, Exporter, Format, Output};
 use crate::model::{EntityKind, Stance};
-use crate::store::snapshot::ClaimRow;
+use crate::store::snapshot::{ClaimRow, RowClaim, RowEntity, RowSource};
 use crate::view::{EdgeKind, Item, Stances, Support, View, ViewKind};
 
 /// The DOT source of a view.
@@ -115,7 +115,7 @@ fn graph(view: &View<'_>) -> Graph {
         // One cluster per source document, holding its claims.
         ViewKind::Provenance => {
             // Keyed by position among the sources, which is id order.
-            let mut documents: BTreeMap<usize, Vec<Stmt>> = BTreeMap::new();
+            let mut documents: BTreeMap<RowSource, Vec<Stmt>> = BTreeMap::new();
             for n in view.graph.node_indices() {
                 match view.graph[n].item {
                     Item::Claim(c) => documents
@@ -202,7 +202,7 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
     attrs
 }
 
-fn document_title(view: &View<'_>, source: usize) -> String {
+fn document_title(view: &View<'_>, source: RowSource) -> String {
     let row = view.source(source);
     let name = view.entity_name(row.entity);
     match (&row.title, &row.published) {
@@ -215,7 +215,7 @@ fn document_title(view: &View<'_>, source: usize) -> String {
 }
 
 /// A cluster's HTML-like label: the document's name in bold, its date and title below.
-fn document_label(view: &View<'_>, source: usize) -> Id {
+fn document_label(view: &View<'_>, source: RowSource) -> Id {
     let row = view.source(source);
     let mut label = format!(
         "<B>{}</B>",
@@ -414,7 +414,7 @@ fn entity_tooltip(view: &View<'_>, n: NodeIndex) -> String {
     lines.join("\n")
 }
 
-fn claim_tooltip(view: &View<'_>, c: usize) -> String {
+fn claim_tooltip(view: &View<'_>, c: RowClaim) -> String {
     let claim = view.claim(c);
     let mut lines = vec![view.claim_sentence(c)];
     let mut about = vec![claim.id.clone(), document_title(view, claim.source)];
@@ -444,7 +444,7 @@ fn claim_tooltip(view: &View<'_>, c: usize) -> String {
 
 /// "reported by NOS, citing Kyiv Independent ← Ukrainian intelligence; hedged; denies"
 fn attribution(view: &View<'_>, claim: &ClaimRow) -> String {
-    let name = |e: usize| view.entity_name(e);
+    let name = |e: RowEntity| view.entity_name(e);
     let mut text = format!("reported by {}", name(claim.reporter));
     if !claim.citing.is_empty() {
         let chain: Vec<&str> = claim.citing.iter().map(|&e| name(e)).collect();
@@ -463,7 +463,7 @@ fn attribution(view: &View<'_>, claim: &ClaimRow) -> String {
 }
 
 /// One line per claim, at most [`TOOLTIP_CLAIMS`] of them.
-fn claim_lines(view: &View<'_>, claims: &[usize]) -> Vec<String> {
+fn claim_lines(view: &View<'_>, claims: &[RowClaim]) -> Vec<String> {
     let mut lines: Vec<String> = claims
         .iter()
         .take(TOOLTIP_CLAIMS)
@@ -527,7 +527,7 @@ fn edge_tooltip(view: &View<'_>, from: NodeIndex, to: NodeIndex, e: EdgeIndex) -
 /// "affirmed by 2 independent origins (A, B), denied by 1 (C)": the voices for and against
 /// the claims of an edge, counted apart.
 fn corroboration(view: &View<'_>, support: &Support) -> String {
-    let names = |voices: &[usize]| -> String {
+    let names = |voices: &[RowEntity]| -> String {
         let names: Vec<&str> = voices
             .iter()
             .map(|&v| view.entity(v).name.as_str())

@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 use super::attributes::edge_label;
 use super::pretty::TopLevel;
 use super::{ExportError, Exporter, Format, Output};
-use crate::store::snapshot::{ClaimTarget, FieldRow, StoredValue};
+use crate::store::snapshot::{ClaimTarget, FieldRow, RowClaim, RowEntity, RowSource, StoredValue};
 use crate::view::{EdgeKind, Item, View, claim_stances};
 
 /// The name every document of this shape carries in `format`.
@@ -24,7 +24,7 @@ pub struct Json;
 impl Exporter for Json {
     fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
         let claims = view.claims();
-        let mut sources: Vec<usize> = claims.iter().map(|&c| view.claim(c).source).collect();
+        let mut sources: Vec<RowSource> = claims.iter().map(|&c| view.claim(c).source).collect();
         sources.sort_unstable();
         sources.dedup();
         let nodes: Vec<NodeIndex> = view.graph.node_indices().collect();
@@ -51,17 +51,17 @@ impl Exporter for Json {
 /// Positions in one of the lists of rows, written as the ids they stand for.
 #[derive(Debug, Clone, Copy)]
 enum Ids<'a> {
-    Entities(&'a View<'a>, &'a [usize]),
-    Claims(&'a View<'a>, &'a [usize]),
-    Sources(&'a View<'a>, &'a [usize]),
+    Entities(&'a View<'a>, &'a [RowEntity]),
+    Claims(&'a View<'a>, &'a [RowClaim]),
+    Sources(&'a View<'a>, &'a [RowSource]),
 }
 
 impl Ids<'_> {
     fn is_empty(&self) -> bool {
         match self {
-            Ids::Entities(_, items) | Ids::Claims(_, items) | Ids::Sources(_, items) => {
-                items.is_empty()
-            }
+            Ids::Entities(_, items) => items.is_empty(),
+            Ids::Claims(_, items) => items.is_empty(),
+            Ids::Sources(_, items) => items.is_empty(),
         }
     }
 }
@@ -295,7 +295,7 @@ fn edge<'a>(view: &'a View<'a>, e: EdgeIndex) -> EdgeOut<'a> {
     }
 }
 
-fn claim<'a>(view: &'a View<'a>, c: usize) -> ClaimOut<'a> {
+fn claim<'a>(view: &'a View<'a>, c: RowClaim) -> ClaimOut<'a> {
     let claim = view.claim(c);
     let (object, value) = match &claim.target {
         ClaimTarget::Entity(e) => (Some(view.entity_id(*e)), None),
@@ -336,7 +336,7 @@ fn claim<'a>(view: &'a View<'a>, c: usize) -> ClaimOut<'a> {
     }
 }
 
-fn source<'a>(view: &View<'a>, s: usize) -> SourceOut<'a> {
+fn source<'a>(view: &View<'a>, s: RowSource) -> SourceOut<'a> {
     let row = view.source(s);
     SourceOut {
         id: &row.id,

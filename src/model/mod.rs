@@ -14,7 +14,8 @@ use typed_index_collections::TiVec;
 pub use date::DateRange;
 
 /// Declares an index into one of the model's vectors: 0-based, in model order, and of its own
-/// type, so that an index of one kind of record cannot index another.
+/// type, so that an index of one kind of record cannot index another. The snapshot's row
+/// positions ([`crate::store::snapshot::RowEntity`], …) are declared with it too.
 macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -22,7 +23,7 @@ macro_rules! index_type {
         pub struct $name(usize);
 
         impl $name {
-            /// The position in model order, for the database's row numbers and for petgraph.
+            /// The position as a plain number, for the database's row numbers and for petgraph.
             pub const fn index(self) -> usize {
                 self.0
             }
@@ -41,6 +42,7 @@ macro_rules! index_type {
         }
     };
 }
+pub(crate) use index_type;
 
 index_type!(
     /// An index into [`Model::entities`], and into nothing else:

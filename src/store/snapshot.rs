@@ -10,34 +10,63 @@ use std::thread;
 use foldhash::{HashMap, HashMapExt};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, Statement};
+use typed_index_collections::TiVec;
 
 use super::{StoreError, word};
 use crate::graph::provenance::ConflictReason;
-use crate::model::{EntityKind, RefField, Stance};
+use crate::model::{EntityKind, RefField, Stance, index_type};
+
+index_type!(
+    /// A position in [`Snapshot::entities`], and in nothing else: not the model's
+    /// [`crate::model::EntityIdx`], since a snapshot need not hold every entity.
+    ///
+    /// ```compile_fail,E0277
+    /// # use claimgraph::store::snapshot::{RowEntity, Snapshot};
+    /// let snapshot = Snapshot::default();
+    /// assert!(snapshot.claims.get(RowEntity::from(0)).is_none());
+    /// ```
+    RowEntity
+);
+index_type!(
+    /// A position in [`Snapshot::predicates`].
+    RowPredicate
+);
+index_type!(
+    /// A position in [`Snapshot::sources`].
+    RowSource
+);
+index_type!(
+    /// A position in [`Snapshot::claims`].
+    RowClaim
+);
+index_type!(
+    /// A position in [`Snapshot::conflicts`].
+    RowConflict
+);
 
 /// Everything the views are made from, each list sorted by id, so the same database always
 /// gives the same rows in the same order. References between rows are positions in these
 /// lists, resolved once when reading.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub entities: Vec<EntityRow>,
-    pub predicates: Vec<PredicateRow>,
-    pub sources: Vec<SourceRow>,
-    pub claims: Vec<ClaimRow>,
+    pub entities: TiVec<RowEntity, EntityRow>,
+    pub predicates: TiVec<RowPredicate, PredicateRow>,
+    pub sources: TiVec<RowSource, SourceRow>,
+    pub claims: TiVec<RowClaim, ClaimRow>,
     /// Sorted by the two claims and the reason.
-    pub conflicts: Vec<ConflictRow>,
+    pub conflicts: TiVec<RowConflict, ConflictRow>,
 }
 
 impl Snapshot {
     /// The position of an entity in [`Snapshot::entities`].
-    pub fn entity_position(&self, id: &str) -> Option<usize> {
+    pub fn entity_position(&self, id: &str) -> Option<RowEntity> {
         self.entities
             .binary_search_by(|e| e.id.as_str().cmp(id))
             .ok()
     }
 
     /// The position of a claim in [`Snapshot::claims`].
-    pub fn claim_position(&self, id: &str) -> Option<usize> {
+    pub fn claim_position(&self, id: &str) -> Option<RowClaim> {
         self.claims.binary_search_by(|c| c.id.as_str().cmp(id)).ok()
     }
 }
@@ -77,7 +106,7 @@ pub struct SourceRow {
     pub id: String,
     /// The source document as an entity (its name, its kind `source`): a position in
     /// [`Snapshot::entities`].
-    pub entity: usize,
+    pub entity: RowEntity,
     pub file: String,
     pub title: Option<String>,
     pub language: Option<String>,
@@ -111,7 +140,7 @@ impl StoredValue {
 /// value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimTarget {
-    Entity(usize),
+    Entity(RowEntity),
     Value(StoredValue),
 }
 
@@ -120,21 +149,21 @@ pub enum ClaimTarget {
 pub struct ClaimRow {
     pub id: String,
     /// A position in [`Snapshot::sources`].
-    pub source: usize,
-    pub reporter: usize,
+    pub source: RowSource,
+    pub reporter: RowEntity,
     /// Nearest first; the last is the claimed origin.
-    pub citing: Vec<usize>,
+    pub citing: Vec<RowEntity>,
     /// The end of the citing chain, else the reporter.
-    pub origin: usize,
+    pub origin: RowEntity,
     /// The outermost whole the origin is `part_of`, else the origin: what counts as one voice.
-    pub voice: usize,
+    pub voice: RowEntity,
     /// The origin is a party to the statement.
     pub interested: bool,
     /// The origin only shares a country with a party to the statement.
     pub aligned: bool,
-    pub subject: usize,
+    pub subject: RowEntity,
     /// A position in [`Snapshot::predicates`].
-    pub predicate: usize,
+    pub predicate: RowPredicate,
     pub target: ClaimTarget,
     pub when: Option<String>,
     pub stance: Stance,
@@ -142,7 +171,7 @@ pub struct ClaimRow {
     pub quote: String,
     pub note: Option<String>,
     /// The conflicts this claim is part of: positions in [`Snapshot::conflicts`], in order.
-    pub conflicts: Vec<usize>,
+    pub conflicts: Vec<RowConflict>,
 }
 
 /// A curated reference of an entity (`part_of`, `nationality`, `outlet`, …).
@@ -326,18 +355,18 @@ impl<'s> Filter<'s> {
 
 /// Each id's position in its list. foldhash rather than SipHash: ids come from the curator, and
 /// a read looks up millions of them.
-type Positions<'a> = HashMap<&'a str, usize>;
+type Positions<'a, I> = HashMap<&'a str, I>;
 
-fn positions<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Positions<'a> {
+fn positions<'a, I: From<usize>>(ids: impl ExactSizeIterator<Item = &'a str>) -> Positions<'a, I> {
     let mut map = Positions::with_capacity(ids.len());
-    map.extend(ids.enumerate().map(|(i, id)| (id, i)));
+    map.extend(ids.enumerate().map(|(i, id)| (id, I::from(i))));
     map
 }
 
 /// The position of the id in column `column`; the database's foreign keys guarantee that
 /// every reference of a chosen row is chosen too, so a miss is a database this version did
 /// not write.
-fn position(map: &Positions<'_>, row: &Row<'_>, column: usize) -> rusqlite::Result<usize> {
+fn position<I: Copy>(map: &Positions<'_, I>, row: &Row<'_>, column: usize) -> rusqlite::Result<I> {
     let id = text(row, column)?;
     map.get(id).copied().ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -393,20 +422,20 @@ fn read_selected(conn: &Connection, selection: &Selection) -> Result<Snapshot, S
     let conflicts = read_conflicts(conn, selection, &mut claims)?;
 
     Ok(Snapshot {
-        entities,
-        predicates,
-        sources,
-        claims,
-        conflicts,
+        entities: entities.into(),
+        predicates: predicates.into(),
+        sources: sources.into(),
+        claims: claims.into(),
+        conflicts: conflicts.into(),
     })
 }
 
 /// Where the rows claims refer to are, by id.
 #[derive(Debug)]
 struct Lookups<'a> {
-    entities: Positions<'a>,
-    predicates: Positions<'a>,
-    sources: Positions<'a>,
+    entities: Positions<'a, RowEntity>,
+    predicates: Positions<'a, RowPredicate>,
+    sources: Positions<'a, RowSource>,
 }
 
 /// The chosen entities with their aliases and curated links, read side by side in id order.
@@ -681,7 +710,7 @@ fn read_conflicts(
     while let Some(r) = rows.next()? {
         let i = conflicts.len();
         if let Some(claim) = follow(claims, &mut at, text(r, 0)?) {
-            claim.conflicts.push(i);
+            claim.conflicts.push(RowConflict::from(i));
         }
         conflicts.push(ConflictRow {
             claim_a: r.get(0)?,
@@ -707,7 +736,7 @@ fn read_conflicts(
                     (c.claim_a.as_str(), c.claim_b.as_str(), c.reason.as_str()).cmp(&key)
                 })
                 .expect("both reads see the same pairs");
-            claim.conflicts.push(i);
+            claim.conflicts.push(RowConflict::from(i));
         }
     }
     // The second merge appends; a claim on both sides of pairs needs its list put in order.

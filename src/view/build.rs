@@ -7,18 +7,19 @@ use rayon::prelude::*;
 use super::draw::{End, Line, Mark, Refs, draw, draw_link};
 use super::support::support;
 use super::{EdgeKind, Item, ViewEdge, ViewKind, ViewNode};
-use crate::store::snapshot::{ClaimTarget, Snapshot};
+use crate::store::snapshot::{ClaimTarget, RowClaim, RowEntity, RowPredicate, Snapshot};
+use typed_index_collections::TiVec;
 
 /// The nodes a neighbourhood keeps, by position in the rows it was read with.
 #[derive(Debug)]
 pub(super) struct Keep {
-    pub(super) entities: Vec<bool>,
-    pub(super) claims: Vec<bool>,
+    pub(super) entities: TiVec<RowEntity, bool>,
+    pub(super) claims: TiVec<RowClaim, bool>,
 }
 
 /// One claim's share in one edge (`None` for a curated link's, which no claim states), before
 /// the claims of each edge are gathered.
-type Share = (Item, Item, EdgeKind, Option<usize>);
+type Share = (Item, Item, EdgeKind, Option<RowClaim>);
 
 /// Collects what the claims draw, then adds nodes and edges to the graph in id order.
 pub(super) struct Builder<'a> {
@@ -26,9 +27,9 @@ pub(super) struct Builder<'a> {
     data: &'a Snapshot,
     keep: Option<&'a Keep>,
     /// Per entity: `None` if it is no node, else the claims giving it values.
-    entities: Vec<Option<Vec<usize>>>,
+    entities: TiVec<RowEntity, Option<Vec<RowClaim>>>,
     /// Per claim: whether it is a node.
-    claims: Vec<bool>,
+    claims: TiVec<RowClaim, bool>,
     shares: Vec<Share>,
 }
 
@@ -38,8 +39,8 @@ impl<'a> Builder<'a> {
             kind,
             data,
             keep,
-            entities: vec![None; data.entities.len()],
-            claims: vec![false; data.claims.len()],
+            entities: vec![None; data.entities.len()].into(),
+            claims: vec![false; data.claims.len()].into(),
             // Most views draw about one edge per claim, or a few.
             shares: Vec::with_capacity(data.claims.len()),
         }
@@ -63,7 +64,7 @@ impl<'a> Builder<'a> {
 
     pub(super) fn build(mut self) -> DiGraph<ViewNode, ViewEdge> {
         let data = self.data;
-        for (c, claim) in data.claims.iter().enumerate() {
+        for (c, claim) in data.claims.iter_enumerated() {
             let refs = Refs {
                 reporter: claim.reporter,
                 subject: claim.subject,
@@ -73,7 +74,7 @@ impl<'a> Builder<'a> {
                 },
                 citing: &claim.citing,
             };
-            let item = |end: End<usize>| match end {
+            let item = |end: End<RowEntity>| match end {
                 End::Entity(e) => Item::Entity(e),
                 End::Claim => Item::Claim(c),
             };
@@ -99,7 +100,7 @@ impl<'a> Builder<'a> {
                 }
             });
         }
-        for (e, entity) in data.entities.iter().enumerate() {
+        for (e, entity) in data.entities.iter_enumerated() {
             for link in &entity.links {
                 // In a neighbourhood's rows, the entity named need not have been read.
                 let Some(target) = data.entity_position(&link.target) else {
@@ -125,12 +126,12 @@ impl<'a> Builder<'a> {
         // A neighbourhood keeps its nodes even when no claim it read draws them, as a
         // neighbourhood of depth 0 does.
         if let Some(keep) = self.keep {
-            for (e, &kept) in keep.entities.iter().enumerate() {
+            for (e, &kept) in keep.entities.iter_enumerated() {
                 if kept {
                     self.node(Item::Entity(e));
                 }
             }
-            for (c, &kept) in keep.claims.iter().enumerate() {
+            for (c, &kept) in keep.claims.iter_enumerated() {
                 if kept {
                     self.node(Item::Claim(c));
                 }
@@ -171,8 +172,9 @@ impl<'a> Builder<'a> {
         let nodes = self.entities.iter().filter(|e| e.is_some()).count()
             + self.claims.iter().filter(|&&c| c).count();
         let mut graph = DiGraph::with_capacity(nodes, edges.len());
-        let mut entity_nodes = vec![NodeIndex::end(); data.entities.len()];
-        for (e, values) in self.entities.into_iter().enumerate() {
+        let mut entity_nodes: TiVec<RowEntity, NodeIndex> =
+            vec![NodeIndex::end(); data.entities.len()].into();
+        for (e, values) in self.entities.into_iter_enumerated() {
             if let Some(values) = values {
                 entity_nodes[e] = graph.add_node(ViewNode {
                     item: Item::Entity(e),
@@ -180,8 +182,9 @@ impl<'a> Builder<'a> {
                 });
             }
         }
-        let mut claim_nodes = vec![NodeIndex::end(); data.claims.len()];
-        for (c, _) in self.claims.iter().enumerate().filter(|(_, node)| **node) {
+        let mut claim_nodes: TiVec<RowClaim, NodeIndex> =
+            vec![NodeIndex::end(); data.claims.len()].into();
+        for (c, _) in self.claims.iter_enumerated().filter(|(_, node)| **node) {
             claim_nodes[c] = graph.add_node(ViewNode {
                 item: Item::Claim(c),
                 values: Vec::new(),
@@ -220,7 +223,7 @@ fn edge_id(data: &Snapshot, from: Item, to: Item, kind: EdgeKind) -> String {
 }
 
 /// The edge a [`Line`] of a claim becomes; a statement's predicate is the claim's.
-fn edge_kind(line: Line, predicate: usize) -> EdgeKind {
+fn edge_kind(line: Line, predicate: RowPredicate) -> EdgeKind {
     match line {
         Line::Statement => EdgeKind::Statement { predicate },
         Line::Reported => EdgeKind::Reported,

@@ -7,7 +7,7 @@ use petgraph::graph::NodeIndex;
 
 use super::{Item, View};
 use crate::model::Stance;
-use crate::store::snapshot::{ClaimRow, ClaimTarget};
+use crate::store::snapshot::{ClaimRow, ClaimTarget, RowClaim, RowEntity};
 
 impl<'a> View<'a> {
     /// The entity's name, or the claim's short form ("not detained by Russian authorities").
@@ -19,7 +19,7 @@ impl<'a> View<'a> {
     }
 
     /// A claim as a short phrase without its subject: "not detained by Russian authorities".
-    pub fn claim_label(&self, claim: usize) -> String {
+    pub fn claim_label(&self, claim: RowClaim) -> String {
         let c = &self.snapshot.claims[claim];
         let not = if c.stance == Stance::Denies {
             "not "
@@ -36,7 +36,7 @@ impl<'a> View<'a> {
     }
 
     /// A claim as a sentence: "North Korean deserters not detained by Russian authorities".
-    pub fn claim_sentence(&self, claim: usize) -> String {
+    pub fn claim_sentence(&self, claim: RowClaim) -> String {
         let c = &self.snapshot.claims[claim];
         format!(
             "{} {}",
@@ -54,12 +54,12 @@ impl<'a> View<'a> {
     }
 
     /// The entity's id.
-    pub fn entity_id(&self, entity: usize) -> &'a str {
+    pub fn entity_id(&self, entity: RowEntity) -> &'a str {
         &self.snapshot.entities[entity].id
     }
 
     /// The entity's name.
-    pub fn entity_name(&self, entity: usize) -> &'a str {
+    pub fn entity_name(&self, entity: RowEntity) -> &'a str {
         &self.snapshot.entities[entity].name
     }
 
@@ -70,7 +70,7 @@ impl<'a> View<'a> {
 
     /// An entity's curated links by field (`part_of`, `nationality`, `outlet`, …), in the
     /// order of the fields' names, each field's targets in the order written.
-    pub fn links_of(&self, entity: usize) -> Vec<(&'a str, Vec<&'a str>)> {
+    pub fn links_of(&self, entity: RowEntity) -> Vec<(&'a str, Vec<&'a str>)> {
         let mut fields: Vec<(&'a str, Vec<&'a str>)> = Vec::new();
         for link in &self.snapshot.entities[entity].links {
             match fields.last_mut() {

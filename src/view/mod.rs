@@ -20,10 +20,12 @@ pub mod walk;
 use std::fmt;
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use typed_index_collections::TiVec;
 
 use crate::model::RefField;
 use crate::store::snapshot::{
-    ClaimRow, ConflictRow, EntityRow, PredicateRow, Role, Snapshot, SourceRow,
+    ClaimRow, ConflictRow, EntityRow, PredicateRow, Role, RowClaim, RowEntity, RowPredicate,
+    RowSource, Snapshot, SourceRow,
 };
 
 pub use focus::{Focus, FocusError, Neighbourhood, neighbourhood};
@@ -76,8 +78,8 @@ impl fmt::Display for ViewKind {
 /// What a node stands for: a position in [`Snapshot::entities`] or [`Snapshot::claims`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Item {
-    Entity(usize),
-    Claim(usize),
+    Entity(RowEntity),
+    Claim(RowClaim),
 }
 
 #[derive(Debug, Clone)]
@@ -85,13 +87,13 @@ pub struct ViewNode {
     pub item: Item,
     /// Claims that give the entity a value rather than link it to another entity (an age, a
     /// count, an assessment); only the entity view has them, since its edges join entities.
-    pub values: Vec<usize>,
+    pub values: Vec<RowClaim>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EdgeKind {
     /// The claims of one subject, predicate (index into [`Snapshot::predicates`]) and object.
-    Statement { predicate: usize },
+    Statement { predicate: RowPredicate },
     /// reporter → claim
     Reported,
     /// claim → one entity of its citing chain; position 1 is the nearest.
@@ -143,24 +145,24 @@ pub struct View<'a> {
 impl<'a> View<'a> {
     /// The entity at a position the view holds (an [`Item::Entity`], a claim's reporter,
     /// subject, object or cited entity, a voice of a [`Support`]).
-    pub fn entity(&self, entity: usize) -> &'a EntityRow {
+    pub fn entity(&self, entity: RowEntity) -> &'a EntityRow {
         &self.snapshot.entities[entity]
     }
 
     /// The claim at a position the view holds (an [`Item::Claim`], a claim behind an edge or a
     /// value of a node).
-    pub fn claim(&self, claim: usize) -> &'a ClaimRow {
+    pub fn claim(&self, claim: RowClaim) -> &'a ClaimRow {
         &self.snapshot.claims[claim]
     }
 
     /// The source document at a position the view holds (a claim's `source`, a document of a
     /// [`Support`]).
-    pub fn source(&self, source: usize) -> &'a SourceRow {
+    pub fn source(&self, source: RowSource) -> &'a SourceRow {
         &self.snapshot.sources[source]
     }
 
     /// The predicate at a position (a claim's `predicate`, a statement edge's).
-    pub fn predicate(&self, predicate: usize) -> &'a PredicateRow {
+    pub fn predicate(&self, predicate: RowPredicate) -> &'a PredicateRow {
         &self.snapshot.predicates[predicate]
     }
 
@@ -193,8 +195,8 @@ impl<'a> View<'a> {
         focus: Focus,
     ) -> View<'a> {
         let mut keep = Keep {
-            entities: vec![false; data.entities.len()],
-            claims: vec![false; data.claims.len()],
+            entities: TiVec::from(vec![false; data.entities.len()]),
+            claims: TiVec::from(vec![false; data.claims.len()]),
         };
         for e in near
             .entities
@@ -244,8 +246,8 @@ impl<'a> View<'a> {
     }
 
     /// Every claim the view shows, on a node or on an edge, in id order.
-    pub fn claims(&self) -> Vec<usize> {
-        let mut shown = vec![false; self.snapshot.claims.len()];
+    pub fn claims(&self) -> Vec<RowClaim> {
+        let mut shown: TiVec<RowClaim, bool> = vec![false; self.snapshot.claims.len()].into();
         for node in self.graph.node_weights() {
             if let Item::Claim(c) = node.item {
                 shown[c] = true;
@@ -259,7 +261,11 @@ impl<'a> View<'a> {
                 shown[c] = true;
             }
         }
-        (0..shown.len()).filter(|&c| shown[c]).collect()
+        shown
+            .iter_enumerated()
+            .filter(|&(_, &s)| s)
+            .map(|(c, _)| c)
+            .collect()
     }
 }
 

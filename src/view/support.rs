@@ -2,7 +2,7 @@
 //! voices for and against it, counted apart.
 
 use crate::model::Stance;
-use crate::store::snapshot::{ClaimRow, Snapshot};
+use crate::store::snapshot::{ClaimRow, RowClaim, RowEntity, RowSource, Snapshot};
 
 /// What the claims behind a node or edge agree on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,17 +31,17 @@ impl Stances {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Support {
     /// Indexes into [`Snapshot::claims`], in id order.
-    pub claims: Vec<usize>,
+    pub claims: Vec<RowClaim>,
     /// Distinct reporters, entity indexes in id order.
-    pub reporters: Vec<usize>,
+    pub reporters: Vec<RowEntity>,
     /// Distinct voices of the affirming claims (their origins after `part_of`), entity indexes
     /// in index order: the independent origins that corroborate the edge.
-    pub affirming: Vec<usize>,
+    pub affirming: Vec<RowEntity>,
     /// Distinct voices of the denying claims: the independent origins against it. They never
     /// count towards `affirming`, the edge's weight or its line width.
-    pub denying: Vec<usize>,
+    pub denying: Vec<RowEntity>,
     /// Distinct source documents, indexes into [`Snapshot::sources`].
-    pub documents: Vec<usize>,
+    pub documents: Vec<RowSource>,
     pub stance: Stances,
     /// Every claim is hedged ("reportedly", "could not be verified").
     pub hedged: bool,
@@ -57,17 +57,21 @@ impl Support {
 }
 
 /// What the claims of an edge (sorted, distinct) add up to.
-pub(super) fn support(data: &Snapshot, claims: Vec<usize>) -> Support {
+pub(super) fn support(data: &Snapshot, claims: Vec<RowClaim>) -> Support {
     let rows = || claims.iter().map(|&c| &data.claims[c]);
-    let distinct = |f: fn(&ClaimRow) -> usize, stance: Option<Stance>| -> Vec<usize> {
-        let mut items: Vec<usize> = rows()
+    fn distinct<'r, T: Ord>(
+        rows: impl Iterator<Item = &'r ClaimRow>,
+        f: fn(&ClaimRow) -> T,
+        stance: Option<Stance>,
+    ) -> Vec<T> {
+        let mut items: Vec<T> = rows
             .filter(|c| stance.is_none_or(|s| c.stance == s))
             .map(f)
             .collect();
         items.sort_unstable();
         items.dedup();
         items
-    };
+    }
     let affirmed = rows().any(|c| c.stance == Stance::Affirms);
     let denied = rows().any(|c| c.stance == Stance::Denies);
     let stance = match (affirmed, denied) {
@@ -78,10 +82,10 @@ pub(super) fn support(data: &Snapshot, claims: Vec<usize>) -> Support {
         (false, false) => Stances::Curated,
     };
     Support {
-        reporters: distinct(|c| c.reporter, None),
-        affirming: distinct(|c| c.voice, Some(Stance::Affirms)),
-        denying: distinct(|c| c.voice, Some(Stance::Denies)),
-        documents: distinct(|c| c.source, None),
+        reporters: distinct(rows(), |c| c.reporter, None),
+        affirming: distinct(rows(), |c| c.voice, Some(Stance::Affirms)),
+        denying: distinct(rows(), |c| c.voice, Some(Stance::Denies)),
+        documents: distinct(rows(), |c| c.source, None),
         hedged: !claims.is_empty() && rows().all(|c| c.hedged),
         conflicting: rows().any(|c| !c.conflicts.is_empty()),
         stance,

@@ -3,10 +3,24 @@
 use super::*;
 use crate::graph::provenance::ConflictReason;
 use crate::model::{EntityKind, RefField, Stance};
+use typed_index_collections::TiVec;
+
 use crate::store::snapshot::{
-    ClaimRow, ClaimTarget, ConflictRow, EntityRow, LinkRow, PredicateRow, Snapshot, SourceRow,
-    StoredValue,
+    ClaimRow, ClaimTarget, ConflictRow, EntityRow, LinkRow, PredicateRow, RowClaim, RowEntity,
+    RowSource, Snapshot, SourceRow, StoredValue,
 };
+
+/// A list of rows, indexed by its own kind of position.
+macro_rules! ti_vec {
+    ($($row:expr),* $(,)?) => {
+        TiVec::from(vec![$($row),*])
+    };
+}
+
+/// Positions of one kind, for comparing with a view's.
+fn rows<I: From<usize>>(positions: &[usize]) -> Vec<I> {
+    positions.iter().map(|&p| I::from(p)).collect()
+}
 
 fn entity(id: &str, kind: EntityKind) -> EntityRow {
     EntityRow {
@@ -25,7 +39,7 @@ fn entity(id: &str, kind: EntityKind) -> EntityRow {
 fn source(id: &str, entity: usize) -> SourceRow {
     SourceRow {
         id: id.to_owned(),
-        entity,
+        entity: entity.into(),
         file: format!("{id}.txt"),
         title: None,
         language: None,
@@ -44,21 +58,21 @@ fn claim(
     target: ClaimTarget,
     stance: Stance,
 ) -> ClaimRow {
-    let reporter = 4 + source;
-    let origin = citing.last().copied().unwrap_or(reporter);
+    let reporter = RowEntity::from(4 + source);
+    let origin = citing.last().map_or(reporter, |&e| e.into());
     ClaimRow {
         id: id.to_owned(),
-        source,
+        source: source.into(),
         reporter,
         origin,
         voice: origin,
-        citing: citing.to_vec(),
+        citing: citing.iter().map(|&e| e.into()).collect(),
         interested: false,
         aligned: false,
-        subject: 0,
+        subject: 0.into(),
         predicate: match target {
-            ClaimTarget::Entity(_) => 1,
-            ClaimTarget::Value(_) => 0,
+            ClaimTarget::Entity(_) => 1.into(),
+            ClaimTarget::Value(_) => 0.into(),
         },
         target,
         when: None,
@@ -73,7 +87,7 @@ fn claim(
 /// Two documents disagree on whether `a` is held by `b`; the first also counts `a`, citing
 /// `c`, who cites `d`.
 fn data() -> Snapshot {
-    let held = || ClaimTarget::Entity(1);
+    let held = || ClaimTarget::Entity(1.into());
     let mut claims = vec![
         claim("c1", 0, &[2], held(), Stance::Affirms),
         claim("c2", 1, &[], held(), Stance::Denies),
@@ -85,10 +99,10 @@ fn data() -> Snapshot {
             Stance::Affirms,
         ),
     ];
-    claims[0].conflicts = vec![0];
-    claims[1].conflicts = vec![0];
+    claims[0].conflicts = vec![0.into()];
+    claims[1].conflicts = vec![0.into()];
     Snapshot {
-        entities: vec![
+        entities: ti_vec![
             entity("a", EntityKind::Group),
             entity("b", EntityKind::Organisation),
             entity("c", EntityKind::Organisation),
@@ -96,7 +110,7 @@ fn data() -> Snapshot {
             entity("s1", EntityKind::Source),
             entity("s2", EntityKind::Source),
         ],
-        predicates: vec![
+        predicates: ti_vec![
             PredicateRow {
                 id: "count".to_owned(),
                 label: "count".to_owned(),
@@ -106,9 +120,9 @@ fn data() -> Snapshot {
                 label: "held by".to_owned(),
             },
         ],
-        sources: vec![source("s1", 4), source("s2", 5)],
-        claims,
-        conflicts: vec![ConflictRow {
+        sources: ti_vec![source("s1", 4), source("s2", 5)],
+        claims: claims.into(),
+        conflicts: ti_vec![ConflictRow {
             claim_a: "c1".to_owned(),
             claim_b: "c2".to_owned(),
             reason: ConflictReason::OppositeStance,
@@ -133,19 +147,19 @@ fn the_entity_view_folds_claims_into_one_edge_per_statement() {
         (vec!["a", "b"], vec!["statement/a/held_by/b".to_owned()])
     );
     let support = &view.graph.edge_weights().next().unwrap().support;
-    assert_eq!(support.claims, [0, 1]);
+    assert_eq!(support.claims, rows::<RowClaim>(&[0, 1]));
     assert_eq!(support.stance, Stances::Both);
     assert!(support.conflicting);
     // The first document affirms it from `c`; the second document denies it itself, which
     // is a voice against the edge, never one for it.
     let voices =
-        |list: &[usize]| -> Vec<&str> { list.iter().map(|&e| view.entity_id(e)).collect() };
+        |list: &[RowEntity]| -> Vec<&str> { list.iter().map(|&e| view.entity_id(e)).collect() };
     assert_eq!(voices(&support.affirming), ["c"]);
     assert_eq!(voices(&support.denying), ["s2"]);
     assert!(support.contested());
-    assert_eq!(support.documents, [0, 1]);
+    assert_eq!(support.documents, rows::<RowSource>(&[0, 1]));
     let a = view.find("a").unwrap();
-    assert_eq!(view.graph[a].values, [2]);
+    assert_eq!(view.graph[a].values, rows::<RowClaim>(&[2]));
 }
 
 #[test]
@@ -182,7 +196,7 @@ fn the_citation_view_has_one_edge_per_step_of_the_chains() {
         .edge_weights()
         .find(|e| e.id == "citation/s1/c")
         .unwrap();
-    assert_eq!(first.support.claims, [0, 2]);
+    assert_eq!(first.support.claims, rows::<RowClaim>(&[0, 2]));
 }
 
 #[test]
@@ -203,7 +217,7 @@ fn focus_keeps_the_neighbourhood_and_says_why_it_cannot() {
             ]
         )
     );
-    assert_eq!(near.claims(), [2]);
+    assert_eq!(near.claims(), rows::<RowClaim>(&[2]));
     let none = View::new(ViewKind::Entities, &data)
         .focus("c1", 1)
         .unwrap_err();
@@ -257,14 +271,14 @@ fn around_draws_only_the_edges_between_the_nodes_it_keeps() {
         ids(&around),
         (vec!["c", "s1"], vec!["citation/s1/c".to_owned()])
     );
-    assert_eq!(around.claims(), [0, 2]);
+    assert_eq!(around.claims(), rows::<RowClaim>(&[0, 2]));
 }
 
 #[test]
 fn curated_links_are_edges_of_the_entity_view_and_of_no_other() {
     let mut data = data();
     // `c` is part of `d`; `d` is in no claim of the entity view, only in the link.
-    data.entities[2].links = vec![LinkRow {
+    data.entities[RowEntity::from(2)].links = vec![LinkRow {
         field: RefField::PartOf,
         target: "d".to_owned(),
     }];
