@@ -9,7 +9,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use super::{EXIT_FAILURE, EXIT_OK, failure, store_failure};
 use crate::diagnostic::closest;
-use crate::export::{self, ExportError, Format};
+use crate::export::{self, Format, Unwritten};
 use crate::files::{self, ReadOnly, write_behind};
 use crate::store::{self, snapshot::ClaimIndex, snapshot::Snapshot};
 use crate::view::{Focus, FocusError, View, ViewKind, neighbourhood};
@@ -146,25 +146,6 @@ pub fn run(args: &Args) -> u8 {
             failure(&format!("{path}: {e}"))
         }
         Err(e) => failure(&e),
-    }
-}
-
-/// Why an export was not written: the export failed, or its destination did.
-#[derive(Debug, thiserror::Error)]
-enum Unwritten {
-    #[error(transparent)]
-    Export(ExportError),
-    #[error(transparent)]
-    Io(#[from] io::Error),
-}
-
-impl Unwritten {
-    /// The destination's error, or else the export's own.
-    fn into_io(self) -> Result<io::Error, ExportError> {
-        match self {
-            Unwritten::Io(e) | Unwritten::Export(ExportError::Write { source: e, .. }) => Ok(e),
-            Unwritten::Export(e) => Err(e),
-        }
     }
 }
 

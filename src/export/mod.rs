@@ -164,6 +164,26 @@ pub const STANDARD_FORMATS: [Format; 7] = [
     Format::Gexf,
 ];
 
+/// Why an export was not written to its file or stream: the export failed, or its destination
+/// did. `export -o`, `export` to stdout and the build's standard exports all tell them apart.
+#[derive(Debug, thiserror::Error)]
+pub enum Unwritten {
+    #[error(transparent)]
+    Export(ExportError),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+impl Unwritten {
+    /// The destination's error, or else the export's own.
+    pub fn into_io(self) -> Result<io::Error, ExportError> {
+        match self {
+            Unwritten::Io(e) | Unwritten::Export(ExportError::Write { source: e, .. }) => Ok(e),
+            Unwritten::Export(e) => Err(e),
+        }
+    }
+}
+
 /// The standard file name of a view in a format: `provenance.graphml`.
 pub fn file_name(view: ViewKind, format: Format) -> String {
     format!("{}.{}", view.as_str(), format.extension())

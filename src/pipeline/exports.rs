@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::export::{self, ExportError, STANDARD_FORMATS};
+use crate::export::{self, ExportError, STANDARD_FORMATS, Unwritten};
 use crate::files::{self, ReadOnly, Refused, write_behind};
 use crate::store;
 use crate::view::{View, ViewKind};
@@ -221,17 +221,4 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
         }
     }
     Ok(set)
-}
-
-/// Why one standard export was not written: the export failed, or its file did.
-#[derive(Debug)]
-enum Unwritten {
-    Export(ExportError),
-    Io(io::Error),
-}
-
-impl From<io::Error> for Unwritten {
-    fn from(error: io::Error) -> Self {
-        Unwritten::Io(error)
-    }
 }
