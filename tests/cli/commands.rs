@@ -3,30 +3,17 @@
 //! and each kind of conflict.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::{Run, build_database, fixtures, run, seed_database};
+use crate::{analysis_database, build_database, fixtures, json, read, run, seed_database};
 
 /// Builds the analysis fixture (or the curated data) into a fresh database.
 fn database(analysis: bool) -> (tempfile::TempDir, PathBuf) {
-    if !analysis {
-        return seed_database();
+    if analysis {
+        analysis_database()
+    } else {
+        seed_database()
     }
-    build_database(
-        &fixtures().join("analysis/data"),
-        &fixtures().join("analysis/seeds"),
-    )
-}
-
-fn read(dir: &Path, db: &Path, args: &[&str]) -> Run {
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--db", db.to_str().unwrap()]);
-    run(dir, &all)
-}
-
-fn json(result: &Run) -> serde_json::Value {
-    assert_eq!(result.code, 0, "{}", result.stderr);
-    serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout))
 }
 
 // --- query: the sandbox -----------------------------------------------------------------

@@ -243,16 +243,7 @@ fn export_output_replaces_only_what_claimgraph_exported() {
         "{\"my\": \"data\"}"
     );
     // Every format names claimgraph near its start, so an export is replaced by the next.
-    for format in [
-        "dot",
-        "svg",
-        "png",
-        "json",
-        "cytoscape",
-        "node-link",
-        "graphml",
-        "gexf",
-    ] {
+    for format in crate::export::FORMATS {
         let file = format!("view.{format}");
         for round in ["first", "second"] {
             let result = run(dir, &["export", format, "-o", &file]);

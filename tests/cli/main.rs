@@ -100,6 +100,28 @@ pub fn seed_database() -> (tempfile::TempDir, PathBuf) {
     build_database(&root().join("data"), &root().join("seeds"))
 }
 
+/// The analysis fixture (circular reporting, corroboration, each kind of conflict) in a fresh
+/// database.
+pub fn analysis_database() -> (tempfile::TempDir, PathBuf) {
+    build_database(
+        &fixtures().join("analysis/data"),
+        &fixtures().join("analysis/seeds"),
+    )
+}
+
+/// Runs a reading command on `db`.
+pub fn read(dir: &Path, db: &Path, args: &[&str]) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--db", db.to_str().unwrap()]);
+    run(dir, &all)
+}
+
+/// The JSON a command printed, which must have succeeded.
+pub fn json(result: &Run) -> serde_json::Value {
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout))
+}
+
 /// The first column of every row of a query, as text.
 pub fn strings(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
     let mut statement = conn.prepare(sql).unwrap();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use serde_json::Value;
 
-use crate::{Run, build_database, fixtures, run};
+use crate::{Run, build_database, fixtures};
 
 fn database() -> (tempfile::TempDir, PathBuf) {
     build_database(
@@ -18,10 +18,9 @@ fn database() -> (tempfile::TempDir, PathBuf) {
     )
 }
 
+/// Runs a reading command on `db`, which must succeed.
 fn read(dir: &Path, db: &Path, args: &[&str]) -> Run {
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--db", db.to_str().unwrap()]);
-    let result = run(dir, &all);
+    let result = crate::read(dir, db, args);
     assert_eq!(result.code, 0, "{}", result.stderr);
     result
 }

@@ -5,29 +5,11 @@
 //! relation between two entities.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::{Run, build_database, claimgraph, fixtures, run, seed_database};
-
-fn analysis_database() -> (tempfile::TempDir, PathBuf) {
-    build_database(
-        &fixtures().join("analysis/data"),
-        &fixtures().join("analysis/seeds"),
-    )
-}
-
-fn read(dir: &Path, db: &Path, args: &[&str]) -> Run {
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--db", db.to_str().unwrap()]);
-    run(dir, &all)
-}
-
-fn json(result: &Run) -> serde_json::Value {
-    assert_eq!(result.code, 0, "{}", result.stderr);
-    serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout))
-}
+use crate::{Run, analysis_database, claimgraph, json, read, run, seed_database};
 
 /// Runs claimgraph like [`run`], but kills it if it has not ended after two minutes: a reader
 /// without a time limit would hang the test suite on the endless database instead of failing.
