@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 
-use super::draw::{End, Mark, Refs, draw, draw_link, draws_links};
-use super::walk::breadth_first;
+use super::draw::{End, Mark};
+use super::walk::{breadth_first, claims_at, link_marks, marks};
 use super::{View, ViewKind};
 use crate::store::StoreError;
 use crate::store::snapshot::{ClaimIndex, ClaimLinks};
@@ -100,29 +100,15 @@ pub fn neighbourhood(
     let mut linked = false;
     let reached = breadth_first(start.clone(), depth, None, |node, _| {
         let mut next = Vec::new();
-        let touching = match node {
+        let touching: Vec<ClaimLinks> = match node {
             Node::Entity(e) => {
-                let mut found = Vec::new();
-                for &role in kind.roles() {
-                    found.extend(index.claims_with(role, e)?);
-                }
-                if draws_links(kind) {
-                    for link in index.links_at(e)? {
-                        draw_link(
-                            kind,
-                            link.from.as_str(),
-                            link.field,
-                            link.to.as_str(),
-                            |mark| {
-                                if let Some(other) = across(mark, node, "") {
-                                    linked |= *node == start;
-                                    next.push((other, ()));
-                                }
-                            },
-                        );
+                link_marks(kind, index, e, |mark, _| {
+                    if let Some(other) = across(mark, node, "") {
+                        linked |= *node == start;
+                        next.push((other, ()));
                     }
-                }
-                found
+                })?;
+                claims_at(kind, index, e)?.into_values().collect()
             }
             Node::Claim(c) => index.claim(c)?.into_iter().collect(),
         };
@@ -176,18 +162,6 @@ fn across(mark: Mark<&str>, node: &Node, claim: &str) -> Option<Node> {
         End::Entity(e) => Node::Entity(e.to_owned()),
         End::Claim => Node::Claim(claim.to_owned()),
     })
-}
-
-/// What `claim` draws in the view, its entities named by id.
-fn marks(kind: ViewKind, claim: &ClaimLinks, mark: impl FnMut(Mark<&str>)) {
-    let citing: Vec<&str> = claim.citing.iter().map(String::as_str).collect();
-    let refs = Refs {
-        reporter: claim.reporter.as_str(),
-        subject: claim.subject.as_str(),
-        object: claim.object.as_deref(),
-        citing: &citing,
-    };
-    draw(kind, refs, mark);
 }
 
 /// What a walk has reached: the nodes within its depth, and the claims that touch the nodes it

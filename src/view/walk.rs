@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::ViewKind;
-use super::draw::{End, Mark, Refs, draw, draw_link};
+use super::draw::{End, Mark, Refs, draw, draw_link, draws_links};
 use crate::model::RefField;
 use crate::store::StoreError;
-use crate::store::snapshot::ClaimIndex;
+use crate::store::snapshot::{ClaimIndex, ClaimLinks};
 
 /// How a walk reached a node.
 #[derive(Debug, Clone)]
@@ -104,12 +104,7 @@ pub struct EntityEdge {
 /// or object, and the curated links from or to it, draw there.
 pub fn entity_edges(index: &ClaimIndex<'_>, id: &str) -> Result<Vec<EntityEdge>, StoreError> {
     let kind = ViewKind::Entities;
-    let mut claims = BTreeMap::new();
-    for &role in kind.roles() {
-        for claim in index.claims_with(role, id)? {
-            claims.entry(claim.id.clone()).or_insert(claim);
-        }
-    }
+    let claims = claims_at(kind, index, id)?;
     // (other, relation's name, outgoing, curated) → the relation and its claims; a predicate and
     // a field of one name stay two edges.
     let mut edges: BTreeMap<(String, String, bool, bool), (Relation, usize)> = BTreeMap::new();
@@ -141,28 +136,13 @@ pub fn entity_edges(index: &ClaimIndex<'_>, id: &str) -> Result<Vec<EntityEdge>,
             .1 += claims;
     };
     for claim in claims.values() {
-        let citing: Vec<&str> = claim.citing.iter().map(String::as_str).collect();
-        let refs = Refs {
-            reporter: claim.reporter.as_str(),
-            subject: claim.subject.as_str(),
-            object: claim.object.as_deref(),
-            citing: &citing,
-        };
-        draw(kind, refs, |mark| {
+        marks(kind, claim, |mark| {
             add(mark, &|| Relation::Predicate(claim.predicate.clone()), 1);
         });
     }
-    for link in index.links_at(id)? {
-        draw_link(
-            kind,
-            link.from.as_str(),
-            link.field,
-            link.to.as_str(),
-            |mark| {
-                add(mark, &|| Relation::Field(link.field), 0);
-            },
-        );
-    }
+    link_marks(kind, index, id, |mark, field| {
+        add(mark, &|| Relation::Field(field), 0);
+    })?;
     Ok(edges
         .into_iter()
         .map(|((other, _, outgoing, _), (relation, claims))| EntityEdge {
@@ -172,6 +152,57 @@ pub fn entity_edges(index: &ClaimIndex<'_>, id: &str) -> Result<Vec<EntityEdge>,
             claims,
         })
         .collect())
+}
+
+/// The claims that draw something at the entity `id` in the view (those in which it plays a
+/// role the view draws), each once, by id.
+pub(super) fn claims_at(
+    kind: ViewKind,
+    index: &ClaimIndex<'_>,
+    id: &str,
+) -> Result<BTreeMap<String, ClaimLinks>, StoreError> {
+    let mut claims = BTreeMap::new();
+    for &role in kind.roles() {
+        for claim in index.claims_with(role, id)? {
+            claims.entry(claim.id.clone()).or_insert(claim);
+        }
+    }
+    Ok(claims)
+}
+
+/// What `claim` draws in the view, its entities named by id.
+pub(super) fn marks(kind: ViewKind, claim: &ClaimLinks, mark: impl FnMut(Mark<&str>)) {
+    let citing: Vec<&str> = claim.citing.iter().map(String::as_str).collect();
+    let refs = Refs {
+        reporter: claim.reporter.as_str(),
+        subject: claim.subject.as_str(),
+        object: claim.object.as_deref(),
+        citing: &citing,
+    };
+    draw(kind, refs, mark);
+}
+
+/// What the curated links from or to the entity `id` draw in the view, each mark with its
+/// field; a view that draws no links does not ask the database.
+pub(super) fn link_marks(
+    kind: ViewKind,
+    index: &ClaimIndex<'_>,
+    id: &str,
+    mut mark: impl FnMut(Mark<&str>, RefField),
+) -> Result<(), StoreError> {
+    if !draws_links(kind) {
+        return Ok(());
+    }
+    for link in index.links_at(id)? {
+        draw_link(
+            kind,
+            link.from.as_str(),
+            link.field,
+            link.to.as_str(),
+            |m| mark(m, link.field),
+        );
+    }
+    Ok(())
 }
 
 /// Walks the entities view from the entity `start`, up to `depth` steps, stopping once `until`
