@@ -209,6 +209,26 @@ fn python_read(python: &Path, jobs: &[String]) -> BTreeMap<String, Value> {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// What a Python script (`python -c SCRIPT ARGS…`) printed as JSON; it must succeed.
+pub(crate) fn python_script<S: AsRef<std::ffi::OsStr>>(
+    python: &Path,
+    script: &str,
+    args: &[S],
+) -> Value {
+    let output = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 fn schema() -> PathBuf {
     root().join("exports/schema/claimgraph-graph.schema.json")
 }
@@ -984,18 +1004,7 @@ for path in sys.argv[1:]:
         })
 print(json.dumps(out))
 "##;
-    let output = Command::new(&readers.python)
-        .arg("-c")
-        .arg(script)
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let read = python_script(&readers.python, script, &files);
     let mut colours = BTreeSet::new();
     for edge in read["edges"].as_array().unwrap() {
         let expected = if edge["conflicting"] == true {

@@ -369,16 +369,7 @@ print(json.dumps({{
         gexf = gexf.to_str().unwrap(),
         node_link = node_link.to_str().unwrap(),
     );
-    let output = std::process::Command::new(&readers.python)
-        .args(["-c", &script])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let seen: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let seen = crate::export::python_script(&readers.python, &script, &[] as &[&str]);
     assert_eq!(
         seen["gexf"],
         serde_json::json!([[3.0, 3, 1, true], [0.1, 0, 1, true]])
