@@ -104,7 +104,7 @@ pub fn run(args: &Args) -> u8 {
         Ok(data) => data,
         Err(e) => return store_failure(e),
     };
-    let view = match (&args.focus, &near) {
+    let mut view = match (&args.focus, &near) {
         (None, _) => View::new(args.view, &data),
         (Some(id), Some(near)) => View::around(
             args.view,
@@ -120,6 +120,16 @@ pub fn run(args: &Args) -> u8 {
             Err(e) => return focus_failure(&e, args.view, &data),
         },
     };
+    let passages = if args.format.needs_passages() {
+        match store::snapshot::read_passages(&conn, &data, &view.claims(), export::PASSAGE_CONTEXT)
+        {
+            Ok(passages) => Some(passages),
+            Err(e) => return store_failure(e),
+        }
+    } else {
+        None
+    };
+    view.passages = passages.as_ref();
     let written = match &output {
         Some(path) => write_atomically(path, |file| {
             export::write(&view, args.format, file).map_err(Unwritten::Export)

@@ -13,9 +13,9 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
-use super::palette::{CLAIM, Rgb, kind_style};
+use super::palette::{CLAIM, EdgeTone, Rgb, kind_style};
 use super::{ExportError, Exporter, Format, Output};
-use crate::view::{EdgeKind, Item, Stances, Support, View};
+use crate::view::{EdgeKind, Item, View};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Gexf;
@@ -35,23 +35,6 @@ fn type_name(ty: AttrType) -> &'static str {
         AttrType::Integer => "long",
         AttrType::Real => "double",
         AttrType::Boolean => "boolean",
-    }
-}
-
-/// An edge's colour, the first that holds: some claim conflicts with another (red), every claim
-/// denies it (purple), some affirm and some deny (magenta), every claim is hedged (orange),
-/// else grey.
-fn edge_colour(support: &Support) -> Rgb {
-    if support.conflicting {
-        Rgb(0xd6, 0x27, 0x28)
-    } else if support.stance == Stances::Denied {
-        Rgb(0x7b, 0x32, 0x94)
-    } else if support.stance == Stances::Both {
-        Rgb(0xe7, 0x29, 0x8a)
-    } else if support.hedged {
-        Rgb(0xe0, 0x8a, 0x1e)
-    } else {
-        Rgb(0x7f, 0x7f, 0x7f)
     }
 }
 
@@ -156,7 +139,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                                 ])
                                 .write_inner_content(|w| {
                                     attvalues(w, attributes::edge(view, e))?;
-                                    viz_color(w, edge_colour(&edge.support))
+                                    viz_color(w, EdgeTone::of(&edge.support).colour())
                                 })?;
                         }
                         Ok(())

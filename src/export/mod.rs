@@ -5,9 +5,11 @@
 pub mod attributes;
 mod cytoscape;
 mod dot;
+mod explorer;
 mod gexf;
 mod graphml;
 mod json;
+mod layout;
 mod node_link;
 pub mod palette;
 mod pretty;
@@ -78,10 +80,11 @@ pub enum Format {
     NodeLink,
     Graphml,
     Gexf,
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Dot,
         Format::Svg,
         Format::Png,
@@ -90,6 +93,7 @@ impl Format {
         Format::NodeLink,
         Format::Graphml,
         Format::Gexf,
+        Format::Html,
     ];
 
     /// The name on the command line.
@@ -103,6 +107,7 @@ impl Format {
             Format::NodeLink => "node-link",
             Format::Graphml => "graphml",
             Format::Gexf => "gexf",
+            Format::Html => "html",
         }
     }
 
@@ -117,12 +122,19 @@ impl Format {
             Format::NodeLink => "node-link.json",
             Format::Graphml => "graphml",
             Format::Gexf => "gexf",
+            Format::Html => "html",
         }
     }
 
-    /// SVG and PNG are drawn by Graphviz; everything else is written by claimgraph alone.
+    /// SVG and PNG are drawn by Graphviz, and the explorer's nodes are placed by it; everything
+    /// else is written by claimgraph alone.
     pub fn needs_graphviz(self) -> bool {
-        matches!(self, Format::Svg | Format::Png)
+        matches!(self, Format::Svg | Format::Png | Format::Html)
+    }
+
+    /// The explorer shows each quote in its passage, read from the stored documents.
+    pub fn needs_passages(self) -> bool {
+        self == Format::Html
     }
 
     fn exporter(self) -> &'static dyn Exporter {
@@ -135,6 +147,7 @@ impl Format {
             Format::NodeLink => &node_link::NodeLink,
             Format::Graphml => &graphml::Graphml,
             Format::Gexf => &gexf::Gexf,
+            Format::Html => &explorer::Explorer,
         }
     }
 }
@@ -183,6 +196,12 @@ impl Unwritten {
         }
     }
 }
+
+/// What `build` writes besides the views' standard formats: the explorer of the entities view.
+pub const EXPLORER: (ViewKind, Format, &str) = (ViewKind::Entities, Format::Html, "explorer.html");
+
+/// Characters of a document shown either side of a quote in the explorer.
+pub const PASSAGE_CONTEXT: usize = explorer::PASSAGE_CONTEXT;
 
 /// The standard file name of a view in a format: `provenance.graphml`.
 pub fn file_name(view: ViewKind, format: Format) -> String {

@@ -3,6 +3,7 @@
 //! diagrams tell kinds apart alike.
 
 use crate::model::EntityKind;
+use crate::view::{Stances, Support};
 
 /// A colour as red, green and blue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,67 @@ pub fn kind_style(kind: EntityKind) -> KindStyle {
 
 /// The colour of a node that is no entity (a claim), in tools that colour every node.
 pub const CLAIM: Rgb = Rgb(0x8c, 0x8c, 0x8c);
+
+/// What the claims behind an edge say, as the formats that colour edges tell it (GEXF, the
+/// explorer): the first that holds of conflicting, denied, both affirmed and denied, hedged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeTone {
+    /// Some claim conflicts with another: red.
+    Conflicting,
+    /// Every claim denies it: purple.
+    Denied,
+    /// Some claims affirm and some deny: magenta.
+    Both,
+    /// Every claim is hedged: orange.
+    Hedged,
+    /// Affirmed without hedging, or a curated link: grey.
+    Plain,
+}
+
+impl EdgeTone {
+    pub const ALL: [EdgeTone; 5] = [
+        EdgeTone::Conflicting,
+        EdgeTone::Denied,
+        EdgeTone::Both,
+        EdgeTone::Hedged,
+        EdgeTone::Plain,
+    ];
+
+    pub fn of(support: &Support) -> EdgeTone {
+        if support.conflicting {
+            EdgeTone::Conflicting
+        } else if support.stance == Stances::Denied {
+            EdgeTone::Denied
+        } else if support.stance == Stances::Both {
+            EdgeTone::Both
+        } else if support.hedged {
+            EdgeTone::Hedged
+        } else {
+            EdgeTone::Plain
+        }
+    }
+
+    pub fn colour(self) -> Rgb {
+        match self {
+            EdgeTone::Conflicting => Rgb(0xd6, 0x27, 0x28),
+            EdgeTone::Denied => Rgb(0x7b, 0x32, 0x94),
+            EdgeTone::Both => Rgb(0xe7, 0x29, 0x8a),
+            EdgeTone::Hedged => Rgb(0xe0, 0x8a, 0x1e),
+            EdgeTone::Plain => Rgb(0x7f, 0x7f, 0x7f),
+        }
+    }
+
+    /// Its name in the explorer's markup and legend.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeTone::Conflicting => "conflicting",
+            EdgeTone::Denied => "denied",
+            EdgeTone::Both => "affirmed and denied",
+            EdgeTone::Hedged => "hedged",
+            EdgeTone::Plain => "affirmed, or a curated link",
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -70,27 +70,9 @@ impl Exporter for Rendered {
                 limit: MAX_ELEMENTS,
             });
         }
-        let limit = TIME_LIMIT.get().copied().unwrap_or(DEFAULT_TIME_LIMIT);
         let mut drawing =
-            run_dot(self.output, dot::source(view).as_bytes(), limit).map_err(|failure| {
-                match failure {
-                    DotFailure::Missing => ExportError::GraphvizMissing {
-                        format: self.format,
-                    },
-                    DotFailure::TimedOut => ExportError::GraphvizTimedOut {
-                        format: self.format,
-                        limit,
-                    },
-                    DotFailure::Interrupted => ExportError::Graphviz {
-                        format: self.format,
-                        message: "interrupted".into(),
-                    },
-                    DotFailure::Failed(message) => ExportError::Graphviz {
-                        format: self.format,
-                        message,
-                    },
-                }
-            })?;
+            run_graphviz(&[&format!("-T{}", self.output)], dot::source(view).as_bytes())
+                .map_err(|failure| failure.into_error(self.format))?;
         if self.format == Format::Png {
             drawing = mark_png(drawing);
         }
@@ -101,21 +83,38 @@ impl Exporter for Rendered {
 
 /// Why `dot` gave no drawing.
 #[derive(Debug)]
-enum DotFailure {
+pub(super) enum DotFailure {
     Missing,
-    TimedOut,
+    TimedOut(Duration),
     Interrupted,
     Failed(String),
+}
+
+impl DotFailure {
+    /// The export error of `format` this failure makes.
+    pub(super) fn into_error(self, format: Format) -> ExportError {
+        match self {
+            DotFailure::Missing => ExportError::GraphvizMissing { format },
+            DotFailure::TimedOut(limit) => ExportError::GraphvizTimedOut { format, limit },
+            DotFailure::Interrupted => ExportError::Graphviz {
+                format,
+                message: "interrupted".into(),
+            },
+            DotFailure::Failed(message) => ExportError::Graphviz { format, message },
+        }
+    }
 }
 
 /// How often the child is looked at while it runs.
 const POLL: Duration = Duration::from_millis(5);
 
-/// Runs `dot -T<output>` on `source`; kills it when `limit` passes or the run is interrupted.
-fn run_dot(output: &str, source: &[u8], limit: Duration) -> Result<Vec<u8>, DotFailure> {
+/// Runs `dot` with `args` on `source`; kills it when the time limit of this process passes or
+/// the run is interrupted.
+pub(super) fn run_graphviz(args: &[&str], source: &[u8]) -> Result<Vec<u8>, DotFailure> {
+    let limit = TIME_LIMIT.get().copied().unwrap_or(DEFAULT_TIME_LIMIT);
     let started = Instant::now();
     let mut child = Command::new("dot")
-        .arg(format!("-T{output}"))
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -151,7 +150,7 @@ fn run_dot(output: &str, source: &[u8], limit: Duration) -> Result<Vec<u8>, DotF
             match child.try_wait() {
                 Ok(Some(status)) => break Ok(status),
                 Ok(None) if interrupt::interrupted() => break Err(DotFailure::Interrupted),
-                Ok(None) if started.elapsed() > limit => break Err(DotFailure::TimedOut),
+                Ok(None) if started.elapsed() > limit => break Err(DotFailure::TimedOut(limit)),
                 Ok(None) => thread::sleep(POLL),
                 Err(e) => break Err(DotFailure::Failed(e.to_string())),
             }

@@ -62,6 +62,7 @@ impl<'a> View<'a> {
             }),
             kind: self.kind,
             snapshot: self.snapshot,
+            passages: self.passages,
         })
     }
 }

@@ -24,8 +24,8 @@ use typed_index_collections::TiVec;
 
 use crate::model::RefField;
 use crate::store::snapshot::{
-    ClaimRow, ConflictRow, EntityRow, PredicateRow, Role, RowClaim, RowEntity, RowPredicate,
-    RowSource, Snapshot, SourceRow,
+    ClaimRow, ConflictRow, EntityRow, Passage, Passages, PredicateRow, Role, RowClaim, RowEntity,
+    RowPredicate, RowSource, Snapshot, SourceRow,
 };
 
 pub use focus::{Focus, FocusError, Neighbourhood, neighbourhood};
@@ -140,6 +140,9 @@ pub struct View<'a> {
     snapshot: &'a Snapshot,
     pub graph: DiGraph<ViewNode, ViewEdge>,
     pub focus: Option<Focus>,
+    /// The claims' passages in their documents, when read for the view (the explorer shows
+    /// each quote in its passage).
+    pub passages: Option<&'a Passages>,
 }
 
 impl<'a> View<'a> {
@@ -166,6 +169,16 @@ impl<'a> View<'a> {
         &self.snapshot.predicates[predicate]
     }
 
+    /// The passage of a claim's quote, when the view's passages were read.
+    pub fn passage(&self, claim: RowClaim) -> Option<&'a Passage> {
+        self.passages.and_then(|p| p.get(claim))
+    }
+
+    /// The snapshot the view was made from, to read more of its rows (passages).
+    pub fn snapshot(&self) -> &'a Snapshot {
+        self.snapshot
+    }
+
     /// The conflicts a claim is part of, in order.
     pub fn conflicts_of(
         &self,
@@ -182,6 +195,7 @@ impl<'a> View<'a> {
             snapshot,
             graph: Builder::new(kind, snapshot, None).build(),
             focus: None,
+            passages: None,
         }
     }
 
@@ -217,6 +231,7 @@ impl<'a> View<'a> {
             snapshot: data,
             graph: Builder::new(kind, data, Some(&keep)).build(),
             focus: Some(focus),
+            passages: None,
         }
     }
 
