@@ -78,11 +78,11 @@ pub fn run(args: &Args) -> u8 {
         );
         if exports.skipped.graphviz_missing {
             say!(
-                "note: the SVG diagrams were skipped: Graphviz is not installed (`apt-get install graphviz`, `brew install graphviz`, or https://graphviz.org/download/)"
+                "note: the SVG diagrams and the explorer were skipped: Graphviz is not installed (`apt-get install graphviz`, `brew install graphviz`, or https://graphviz.org/download/)"
             );
         }
-        for (view, why) in &exports.skipped.views {
-            say!("note: {view}.svg was skipped: {why}");
+        for (file, why) in &exports.skipped.views {
+            say!("note: {file} was skipped: {why}");
         }
     }
     EXIT_OK

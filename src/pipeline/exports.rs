@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::export::{self, ExportError, STANDARD_FORMATS, Unwritten};
+use crate::export::{self, EXPLORER, ExportError, Format, STANDARD_FORMATS, Unwritten};
 use crate::files::{self, ReadOnly, Refused, write_behind};
 use crate::store;
 use crate::view::{View, ViewKind};
@@ -14,10 +14,11 @@ use crate::view::{View, ViewKind};
 /// Why some standard drawings were not made.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SkippedDrawings {
-    /// Graphviz is not installed, so no SVG was drawn.
+    /// Graphviz is not installed, so no SVG was drawn and no explorer written.
     pub graphviz_missing: bool,
-    /// Views too large for Graphviz to lay out, or that it did not finish in time, with why.
-    pub views: Vec<(ViewKind, String)>,
+    /// Files of views too large for Graphviz to lay out, or that it did not finish in time,
+    /// with why.
+    pub views: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -150,15 +151,11 @@ impl StandardSet {
             let target = dir.join(name);
             std::fs::rename(self.staging.path().join(name), &target).map_err(io_at(&target))?;
         }
-        for kind in ViewKind::ALL {
-            for format in STANDARD_FORMATS {
-                let name = export::file_name(kind, format);
-                let path = dir.join(&name);
-                if !self.names.contains(&name)
-                    && files::written_by_claimgraph(&path).unwrap_or(false)
-                {
-                    std::fs::remove_file(&path).map_err(io_at(&path))?;
-                }
+        for (_, _, name) in standard_files() {
+            let path = dir.join(&name);
+            if !self.names.contains(&name) && files::written_by_claimgraph(&path).unwrap_or(false)
+            {
+                std::fs::remove_file(&path).map_err(io_at(&path))?;
             }
         }
         folder.committed = true;
@@ -173,7 +170,8 @@ impl StandardSet {
 /// staging folder inside `folder`: `entities.dot`, `entities.svg`, `entities.json`, … SVGs are
 /// drawn only when Graphviz is installed and the view is small enough to lay out in time.
 pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet, StandardError> {
-    let data = store::snapshot::read(&store::open_read(db)?)?;
+    let conn = store::open_read(db)?;
+    let data = store::snapshot::read(&conn)?;
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
         .tempdir_in(folder.path())
@@ -189,27 +187,41 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
             views: Vec::new(),
         },
     };
+    let files = standard_files();
     for kind in ViewKind::ALL {
-        let view = View::new(kind, &data);
-        for format in STANDARD_FORMATS {
-            if format.needs_graphviz() && !graphviz {
-                continue;
-            }
-            let name = export::file_name(kind, format);
-            let path = set.staging.path().join(&name);
+        let mut view = View::new(kind, &data);
+        let formats: Vec<(Format, &String)> = files
+            .iter()
+            .filter(|(k, format, _)| *k == kind && (graphviz || !format.needs_graphviz()))
+            .map(|(_, format, name)| (*format, name))
+            .collect();
+        let passages = if formats.iter().any(|(f, _)| f.needs_passages()) {
+            let claims = view.claims();
+            Some(store::snapshot::read_passages(
+                &conn,
+                &data,
+                &claims,
+                export::PASSAGE_CONTEXT,
+            )?)
+        } else {
+            None
+        };
+        view.passages = passages.as_ref();
+        for (format, name) in formats {
+            let path = set.staging.path().join(name);
             let mut file = File::create(&path).map_err(io_at(&path))?;
             let written = write_behind(&mut file, |out| {
                 export::write(&view, format, out).map_err(Unwritten::Export)
             })
             .and_then(|()| Ok(file.sync_all()?));
             match written {
-                Ok(()) => set.names.push(name),
+                Ok(()) => set.names.push(name.clone()),
                 Err(Unwritten::Export(
                     e @ (ExportError::TooLarge { .. } | ExportError::GraphvizTimedOut { .. }),
                 )) => {
                     drop(file);
                     let _ = std::fs::remove_file(&path);
-                    set.skipped.views.push((kind, e.to_string()));
+                    set.skipped.views.push((name.clone(), e.to_string()));
                 }
                 Err(
                     Unwritten::Io(source) | Unwritten::Export(ExportError::Write { source, .. }),
@@ -221,4 +233,20 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
         }
     }
     Ok(set)
+}
+
+/// Every file of the standard set, with the view and format it holds: each view in each of
+/// [`STANDARD_FORMATS`], and the explorer.
+fn standard_files() -> Vec<(ViewKind, Format, String)> {
+    let mut files: Vec<(ViewKind, Format, String)> = ViewKind::ALL
+        .into_iter()
+        .flat_map(|kind| {
+            STANDARD_FORMATS
+                .into_iter()
+                .map(move |format| (kind, format, export::file_name(kind, format)))
+        })
+        .collect();
+    let (kind, format, name) = EXPLORER;
+    files.push((kind, format, name.to_owned()));
+    files
 }

@@ -1057,7 +1057,7 @@ fn the_committed_exports_are_what_build_writes() {
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
     assert!(
-        result.stderr.contains("wrote 21 exports of 3 views"),
+        result.stderr.contains("wrote 22 exports of 3 views"),
         "{}",
         result.stderr
     );
@@ -1522,12 +1522,13 @@ fn build_without_graphviz_writes_everything_but_the_svgs_and_says_why() {
         result
             .stderr
             .contains("wrote 18 exports of 3 views to exports")
-            && result.stderr.contains("the SVG diagrams were skipped")
+            && result.stderr.contains("the SVG diagrams and the explorer were skipped")
             && result.stderr.contains("apt-get install graphviz"),
         "{}",
         result.stderr
     );
     let exports = dir.path().join("exports");
+    assert!(!exports.join("explorer.html").exists());
     for view in VIEWS {
         assert!(!exports.join(format!("{view}.svg")).exists());
         for format in ["dot", "json", "cytoscape", "node-link", "graphml", "gexf"] {
