@@ -18,7 +18,7 @@ use crate::view::View;
 
 /// The most nodes and edges together that are laid out. `sfdp` grows about linearly: 5,000
 /// nodes with 10,000 edges take a few seconds; beyond this a view is left without positions.
-pub const MAX_ELEMENTS: usize = 40_000;
+pub const MAX_ELEMENTS: usize = 50_000;
 
 /// Characters per line of a node's label, in the layout and in the explorer.
 pub const LABEL_WIDTH: usize = 24;
