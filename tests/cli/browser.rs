@@ -227,6 +227,64 @@ fn a_request_to_the_network_is_blocked_and_reported() {
     assert_eq!(browsed.errors, Vec::<Value>::new());
 }
 
+/// Whatever the page asks of the network, a stylesheet, an image, a frame, a `fetch` or a beacon,
+/// is refused and reported; a WebSocket, which request interception does not see, fails because
+/// the browser is offline, and its error is reported.
+#[test]
+fn every_kind_of_request_to_the_network_is_refused() {
+    let (_dir, page) = page(
+        r##"<!doctype html><title>everything</title>
+<link rel="stylesheet" href="https://fonts.example.com/font.css">
+<img src="https://example.com/logo.png" alt="">
+<iframe src="https://example.com/frame"></iframe>
+<script>
+  navigator.sendBeacon("https://example.com/beacon", "seen");
+  fetch("https://example.com/data.json").catch(() => { window.fetched = "refused"; });
+  const socket = new WebSocket("wss://example.com/socket");
+  socket.onopen = () => { window.connected = true; };
+</script>"##,
+    );
+    // The fetch and the socket fail after the page has loaded: the scenario waits for both.
+    let browsed = Browse::new(&page)
+        .allow_errors()
+        .allow_blocked_requests()
+        .run(
+            r##"export default async (page, helpers) => {
+  await page.waitForFunction(() => window.fetched === "refused");
+  while (!helpers.errors.some((error) => error.text.includes("WebSocket"))) {
+    await new Promise((done) => setTimeout(done, 20));
+  }
+  return page.evaluate(() => window.connected === true);
+};"##,
+        );
+    assert_eq!(browsed.result, false, "the WebSocket connected");
+    let mut blocked = browsed.blocked_requests.clone();
+    blocked.sort();
+    assert_eq!(
+        blocked,
+        [
+            "https://example.com/beacon",
+            "https://example.com/data.json",
+            "https://example.com/frame",
+            "https://example.com/logo.png",
+            "https://fonts.example.com/font.css",
+        ]
+    );
+    let texts: Vec<&str> = browsed
+        .errors
+        .iter()
+        .map(|error| error["text"].as_str().unwrap())
+        .collect();
+    // The one error is the socket's, failed for want of a network (Chromium's wording around
+    // the URL and the reason may change).
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(
+        texts[0].contains("wss://example.com/socket")
+            && texts[0].contains("ERR_INTERNET_DISCONNECTED"),
+        "{texts:?}"
+    );
+}
+
 /// `browse` fails the test of a page that reaches for the network, naming the URL.
 #[test]
 #[should_panic(expected = "reached for the network (blocked): [\"https://example.com/x.js\"]")]
