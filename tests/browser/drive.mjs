@@ -1,7 +1,7 @@
 // Opens one HTML file in headless Chromium with the network cut off, runs a scenario on it and
 // prints what happened as one JSON object, for the browser tests (tests/cli/browser.rs).
 //
-// Usage: node tests/browser/drive.mjs [OPTIONS] PAGE.html SCENARIO.mjs
+// Usage: node tests/browser/drive.mjs [OPTIONS] PAGE.html [SCENARIO.mjs]
 //   --viewport WIDTHxHEIGHT   the window's size in CSS pixels (default 1280x800)
 //   --screenshot FILE.png     after the scenario, a full-page PNG of the page
 //   --fragment TEXT           open PAGE.html#TEXT (a deep link)
@@ -9,7 +9,8 @@
 //   --browser PATH            the Chromium binary (default /usr/bin/chromium, the Debian package)
 //
 // SCENARIO.mjs exports by default an async function `(page, helpers) => result`; `page` is a
-// puppeteer-core Page already loaded, `result` anything JSON can hold. Standard output gets
+// puppeteer-core Page already loaded, `result` anything JSON can hold. Without a scenario the
+// page is only opened (and its screenshot taken), and `result` is null. Standard output gets
 // `{"result": ..., "errors": [...], "blocked_requests": [...]}`: `errors` are the page's uncaught
 // exceptions, its console errors, its failed requests and any dialog (alert, confirm, prompt) it
 // opened; `blocked_requests` the URLs it tried to fetch from the network. Exit 0 when the
@@ -23,7 +24,7 @@ import { pathToFileURL } from "node:url";
 
 const usage =
   "usage: node tests/browser/drive.mjs [--viewport WxH] [--screenshot FILE] [--fragment TEXT] " +
-  "[--timeout SECONDS] [--browser PATH] PAGE.html SCENARIO.mjs";
+  "[--timeout SECONDS] [--browser PATH] PAGE.html [SCENARIO.mjs]";
 const install =
   "run `bash .ci/run` once: it installs Chromium (the Debian package chromium) and " +
   "puppeteer-core in .ci/node/";
@@ -67,8 +68,8 @@ function parseArguments(args) {
       fail(`unknown option ${arg}\n${usage}`);
     }
   }
-  if (positional.length !== 2) fail(usage);
-  [options.page, options.scenario] = positional.map((p) => resolve(p));
+  if (positional.length < 1 || positional.length > 2) fail(usage);
+  [options.page, options.scenario = null] = positional.map((p) => resolve(p));
   return options;
 }
 
@@ -182,7 +183,10 @@ async function run() {
   if (options.fragment !== null) url.hash = options.fragment;
   await page.goto(url.href, { waitUntil: "load" });
 
-  const scenario = (await import(pathToFileURL(options.scenario).href)).default;
+  const scenario =
+    options.scenario === null
+      ? async () => null
+      : (await import(pathToFileURL(options.scenario).href)).default;
   if (typeof scenario !== "function") {
     throw new Error(`${options.scenario} exports no default function (page, helpers) => result`);
   }

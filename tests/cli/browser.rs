@@ -377,6 +377,35 @@ fn the_screenshot_is_a_png_of_the_requested_viewport() {
     );
 }
 
+/// Without a scenario the driver only opens the page: a screenshot by hand is one command.
+#[test]
+fn the_driver_opens_a_page_without_a_scenario() {
+    let (dir, page) = page("<!doctype html><title>t</title><p>a page to look at</p>");
+    let png = dir.path().join("shot.png");
+    let output = Command::new("node")
+        .arg(driver())
+        .args(["--viewport", "400x300", "--screenshot"])
+        .arg(&png)
+        .arg(&page)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        printed,
+        serde_json::json!({"result": null, "errors": [], "blocked_requests": []})
+    );
+    assert!(
+        std::fs::read(&png)
+            .unwrap()
+            .starts_with(b"\x89PNG\r\n\x1a\n")
+    );
+}
+
 /// Markup from the data put in with `textContent` stays text: the `<img onerror>` of a hostile
 /// quote runs nothing. The same string put in as markup does run, which shows that the window
 /// flag the scenario reads would catch it.
