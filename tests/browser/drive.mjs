@@ -10,7 +10,10 @@
 //
 // SCENARIO.mjs exports by default an async function `(page, helpers) => result`; `page` is a
 // puppeteer-core Page already loaded, `result` anything JSON can hold. Without a scenario the
-// page is only opened (and its screenshot taken), and `result` is null. Standard output gets
+// page is only opened (and its screenshot taken), and `result` is null. `helpers` has
+// `settle()` (wait until the page has drawn twice), `text(selector)` and `texts(selector)` (the
+// textContent of the first or every match), `screenshot(path)` (a full-page PNG mid-scenario),
+// and the live lists `errors` and `blocked` (unfiltered). Standard output gets
 // `{"result": ..., "errors": [...], "blocked_requests": [...]}`: `errors` are the page's uncaught
 // exceptions, its console errors, its failed requests and any dialog (alert, confirm, prompt) it
 // opened; `blocked_requests` the URLs it tried to fetch from the network. Exit 0 when the
