@@ -1,6 +1,7 @@
 //! Integration tests: every test runs the built `claimgraph` binary as a user would and checks
 //! what the user sees — exit codes, messages, database rows.
 
+mod browser;
 mod build;
 mod check;
 mod commands;
