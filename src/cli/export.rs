@@ -120,16 +120,15 @@ pub fn run(args: &Args) -> u8 {
             Err(e) => return focus_failure(&e, args.view, &data),
         },
     };
-    let passages = if args.format.needs_passages() {
-        match store::snapshot::read_passages(&conn, &data, &view.claims(), export::PASSAGE_CONTEXT)
-        {
-            Ok(passages) => Some(passages),
+    let texts = if args.format.needs_texts() {
+        match store::snapshot::read_quoted_texts(&conn, &data, &view.claims()) {
+            Ok(texts) => Some(texts),
             Err(e) => return store_failure(e),
         }
     } else {
         None
     };
-    view.passages = passages.as_ref();
+    view.texts = texts.as_ref();
     let written = match &output {
         Some(path) => write_atomically(path, |file| {
             export::write(&view, args.format, file).map_err(Unwritten::Export)

@@ -92,7 +92,9 @@ pub fn lay_out(view: &View<'_>) -> Result<Arc<Layout>, Unplaced> {
         }));
     }
     let source = source(view, &nodes);
-    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut last = LAST
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((made_for, layout)) = last.as_ref()
         && *made_for == source
     {
@@ -180,7 +182,10 @@ fn read_plain(plain: &str, nodes: &mut [Placement]) -> Result<(f64, f64), String
 fn numbers<'a>(words: impl Iterator<Item = &'a str>, n: usize) -> Result<Vec<f64>, String> {
     let numbers: Vec<f64> = words
         .take(n)
-        .map(|w| w.parse::<f64>().map_err(|_| format!("{w:?} is not a number")))
+        .map(|w| {
+            w.parse::<f64>()
+                .map_err(|_| format!("{w:?} is not a number"))
+        })
         .collect::<Result<_, _>>()?;
     if numbers.len() == n {
         Ok(numbers)

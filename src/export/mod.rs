@@ -133,7 +133,7 @@ impl Format {
     }
 
     /// The explorer shows each quote in its passage, read from the stored documents.
-    pub fn needs_passages(self) -> bool {
+    pub fn needs_texts(self) -> bool {
         self == Format::Html
     }
 
@@ -199,9 +199,6 @@ impl Unwritten {
 
 /// What `build` writes besides the views' standard formats: the explorer of the entities view.
 pub const EXPLORER: (ViewKind, Format, &str) = (ViewKind::Entities, Format::Html, "explorer.html");
-
-/// Characters of a document shown either side of a quote in the explorer.
-pub const PASSAGE_CONTEXT: usize = explorer::PASSAGE_CONTEXT;
 
 /// The standard file name of a view in a format: `provenance.graphml`.
 pub fn file_name(view: ViewKind, format: Format) -> String {

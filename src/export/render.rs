@@ -70,9 +70,11 @@ impl Exporter for Rendered {
                 limit: MAX_ELEMENTS,
             });
         }
-        let mut drawing =
-            run_graphviz(&[&format!("-T{}", self.output)], dot::source(view).as_bytes())
-                .map_err(|failure| failure.into_error(self.format))?;
+        let mut drawing = run_graphviz(
+            &[&format!("-T{}", self.output)],
+            dot::source(view).as_bytes(),
+        )
+        .map_err(|failure| failure.into_error(self.format))?;
         if self.format == Format::Png {
             drawing = mark_png(drawing);
         }

@@ -153,8 +153,7 @@ impl StandardSet {
         }
         for (_, _, name) in standard_files() {
             let path = dir.join(&name);
-            if !self.names.contains(&name) && files::written_by_claimgraph(&path).unwrap_or(false)
-            {
+            if !self.names.contains(&name) && files::written_by_claimgraph(&path).unwrap_or(false) {
                 std::fs::remove_file(&path).map_err(io_at(&path))?;
             }
         }
@@ -195,18 +194,16 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
             .filter(|(k, format, _)| *k == kind && (graphviz || !format.needs_graphviz()))
             .map(|(_, format, name)| (*format, name))
             .collect();
-        let passages = if formats.iter().any(|(f, _)| f.needs_passages()) {
-            let claims = view.claims();
-            Some(store::snapshot::read_passages(
+        let texts = if formats.iter().any(|(f, _)| f.needs_texts()) {
+            Some(store::snapshot::read_quoted_texts(
                 &conn,
                 &data,
-                &claims,
-                export::PASSAGE_CONTEXT,
+                &view.claims(),
             )?)
         } else {
             None
         };
-        view.passages = passages.as_ref();
+        view.texts = texts.as_ref();
         for (format, name) in formats {
             let path = set.staging.path().join(name);
             let mut file = File::create(&path).map_err(io_at(&path))?;

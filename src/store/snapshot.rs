@@ -191,103 +191,69 @@ pub struct ConflictRow {
     pub detail: String,
 }
 
-/// Where a claim's quote stands in its document: the text just before it within its
-/// paragraph, the document's own words at the stored offsets (which may differ from the
-/// curated quote in case, spacing or typographic quotes), and the text just after.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Passage {
-    pub before: String,
-    pub quoted: String,
-    pub after: String,
-}
-
-/// The passages of some claims of a snapshot, by position.
+/// The stored texts of some claims' documents and where each claim's quote stands in its
+/// text (character offsets), for showing quotes in their passages.
 #[derive(Debug, Clone, Default)]
-pub struct Passages(HashMap<RowClaim, Passage>);
-
-impl Passages {
-    pub fn get(&self, claim: RowClaim) -> Option<&Passage> {
-        self.0.get(&claim)
-    }
+pub struct QuotedTexts {
+    /// Each document's text, by position in [`Snapshot::sources`].
+    pub texts: HashMap<RowSource, String>,
+    /// The start and end of each claim's quote in its document, in characters.
+    pub spans: HashMap<RowClaim, (u64, u64)>,
 }
 
-/// Reads the passage of each of `claims` (positions in `snapshot`) from the stored document
-/// texts: up to `context` characters either side of the quote, cut at the paragraph and at
-/// whole words.
-pub fn read_passages(
+/// Reads the quote offsets of `claims` (positions in `snapshot`) and the texts of their
+/// documents.
+pub fn read_quoted_texts(
     conn: &Connection,
     snapshot: &Snapshot,
     claims: &[RowClaim],
-    context: usize,
-) -> Result<Passages, StoreError> {
+) -> Result<QuotedTexts, StoreError> {
     let ids: Vec<String> = claims
         .iter()
         .map(|&c| snapshot.claims[c].id.clone())
         .collect();
+    let mut spans = HashMap::with_capacity(claims.len());
     let mut statement = conn.prepare(
-        "SELECT c.id,
-                substr(s.text, max(c.quote_start - ?2, 0) + 1, min(c.quote_start, ?2)),
-                substr(s.text, c.quote_start + 1, c.quote_end - c.quote_start),
-                substr(s.text, c.quote_end + 1, ?2),
-                c.quote_start > ?2,
-                c.quote_end + ?2 < length(s.text)
-         FROM json_each(?1) AS chosen
-         JOIN claims AS c ON c.id = chosen.value
-         JOIN sources AS s ON s.id = c.source_id",
+        "SELECT c.id, c.quote_start, c.quote_end
+         FROM json_each(?1) AS chosen JOIN claims AS c ON c.id = chosen.value",
     )?;
-    let context = i64::try_from(context).unwrap_or(i64::MAX);
-    let rows = statement.query_map(rusqlite::params![json_list(&ids), context], |r| {
+    let rows = statement.query_map([json_list(&ids)], |r| {
         Ok((
             r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, bool>(4)?,
-            r.get::<_, bool>(5)?,
+            r.get::<_, u64>(1)?,
+            r.get::<_, u64>(2)?,
         ))
     })?;
-    let mut passages = HashMap::with_capacity(claims.len());
     for row in rows {
-        let (id, before, quoted, after, cut_before, cut_after) = row?;
-        let Some(claim) = snapshot.claim_position(&id) else {
-            continue;
-        };
-        passages.insert(
-            claim,
-            Passage {
-                before: lead_in(&before, cut_before),
-                quoted,
-                after: follow_on(&after, cut_after),
-            },
-        );
+        let (id, start, end) = row?;
+        if let Some(claim) = snapshot.claim_position(&id) {
+            spans.insert(claim, (start, end));
+        }
     }
-    Ok(Passages(passages))
-}
-
-/// The text before a quote from the start of its paragraph, or from the first whole word when
-/// the context was cut.
-fn lead_in(before: &str, cut: bool) -> String {
-    if let Some(paragraph) = before.rfind("\n\n") {
-        return before[paragraph + 2..].trim_start().to_owned();
+    let mut sources: Vec<RowSource> = claims.iter().map(|&c| snapshot.claims[c].source).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let source_ids: Vec<String> = sources
+        .iter()
+        .map(|&s| snapshot.sources[s].id.clone())
+        .collect();
+    let mut texts = HashMap::with_capacity(sources.len());
+    let mut statement = conn.prepare(
+        "SELECT s.id, s.text FROM json_each(?1) AS chosen JOIN sources AS s ON s.id = chosen.value",
+    )?;
+    let rows = statement.query_map([json_list(&source_ids)], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (id, text) = row?;
+        if let Ok(source) = snapshot
+            .sources
+            .binary_search_by(|s| s.id.as_str().cmp(&id))
+        {
+            texts.insert(source, text);
+        }
     }
-    let whole = match before.find(char::is_whitespace) {
-        Some(space) if cut => &before[space..],
-        _ => before,
-    };
-    whole.trim_start().to_owned()
-}
-
-/// The text after a quote to the end of its paragraph, or to the last whole word when the
-/// context was cut.
-fn follow_on(after: &str, cut: bool) -> String {
-    if let Some(paragraph) = after.find("\n\n") {
-        return after[..paragraph].trim_end().to_owned();
-    }
-    let whole = match after.rfind(char::is_whitespace) {
-        Some(space) if cut => &after[..space],
-        _ => after,
-    };
-    whole.trim_end().to_owned()
+    Ok(QuotedTexts { texts, spans })
 }
 
 /// Reads the rows every view is made from: the whole database.

@@ -62,7 +62,7 @@ impl<'a> View<'a> {
             }),
             kind: self.kind,
             snapshot: self.snapshot,
-            passages: self.passages,
+            texts: self.texts,
         })
     }
 }

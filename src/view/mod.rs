@@ -24,7 +24,7 @@ use typed_index_collections::TiVec;
 
 use crate::model::RefField;
 use crate::store::snapshot::{
-    ClaimRow, ConflictRow, EntityRow, Passage, Passages, PredicateRow, Role, RowClaim, RowEntity,
+    ClaimRow, ConflictRow, EntityRow, PredicateRow, QuotedTexts, Role, RowClaim, RowEntity,
     RowPredicate, RowSource, Snapshot, SourceRow,
 };
 
@@ -140,9 +140,9 @@ pub struct View<'a> {
     snapshot: &'a Snapshot,
     pub graph: DiGraph<ViewNode, ViewEdge>,
     pub focus: Option<Focus>,
-    /// The claims' passages in their documents, when read for the view (the explorer shows
+    /// The claims' documents and quote offsets, when read for the view (the explorer shows
     /// each quote in its passage).
-    pub passages: Option<&'a Passages>,
+    pub texts: Option<&'a QuotedTexts>,
 }
 
 impl<'a> View<'a> {
@@ -169,12 +169,7 @@ impl<'a> View<'a> {
         &self.snapshot.predicates[predicate]
     }
 
-    /// The passage of a claim's quote, when the view's passages were read.
-    pub fn passage(&self, claim: RowClaim) -> Option<&'a Passage> {
-        self.passages.and_then(|p| p.get(claim))
-    }
-
-    /// The snapshot the view was made from, to read more of its rows (passages).
+    /// The snapshot the view was made from, to read more of its rows.
     pub fn snapshot(&self) -> &'a Snapshot {
         self.snapshot
     }
@@ -195,7 +190,7 @@ impl<'a> View<'a> {
             snapshot,
             graph: Builder::new(kind, snapshot, None).build(),
             focus: None,
-            passages: None,
+            texts: None,
         }
     }
 
@@ -231,7 +226,7 @@ impl<'a> View<'a> {
             snapshot: data,
             graph: Builder::new(kind, data, Some(&keep)).build(),
             focus: Some(focus),
-            passages: None,
+            texts: None,
         }
     }
 

@@ -62,23 +62,7 @@
   const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
   const fold = (text) => String(text).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
-  // ---- drawing -----------------------------------------------------------------------------
-  const defs = s('defs');
-  extra.tones.forEach((_, i) => {
-    const marker = s('marker', {
-      id: `arrow-${i}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
-      orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse',
-    });
-    marker.append(s('path', { d: 'M0,0 L10,5 L0,10 z', style: `fill: var(--tone-${i})` }));
-    defs.append(marker);
-  });
-  svg.append(defs);
-  const world = s('g', { id: 'world' });
-  const edgeLayer = s('g', { class: 'edges' });
-  const nodeLayer = s('g', { class: 'nodes' });
-  world.append(edgeLayer, nodeLayer);
-  svg.append(world);
-
+  // ---- geometry ----------------------------------------------------------------------------
   // Where a line from the centre of `n` towards (tx, ty) leaves its box.
   function border(n, tx, ty) {
     const dx = tx - n.x;
@@ -88,85 +72,284 @@
       dy === 0 ? Infinity : (n.h / 2) / Math.abs(dy));
     return [n.x + dx * Math.min(t, 1), n.y + dy * Math.min(t, 1)];
   }
-
+  // Each edge is one quadratic curve from border to border; parallel edges bend apart (the
+  // sign follows the pair's order, so A→B and B→A differ), a loop goes out and back.
   const parallel = new Map();
   for (const e of edges) {
-    const key = [e.from.index, e.to.index].sort((a, b) => a - b).join(' ');
+    const key = e.from.index < e.to.index ? `${e.from.index} ${e.to.index}` : `${e.to.index} ${e.from.index}`;
     if (!parallel.has(key)) parallel.set(key, []);
     parallel.get(key).push(e);
   }
-  const edgeFragment = document.createDocumentFragment();
   for (const group of parallel.values()) {
     group.forEach((e, k) => {
-      let d;
       if (e.from === e.to) {
         const n = e.from;
-        const r = 14 + 8 * k;
-        d = `M${n.x + n.w / 2},${n.y - 4} c${r},${-r} ${r},${r * 1.6} 0,${r * 0.9}`;
+        const r = 18 + 10 * k;
+        e.curve = [n.x + n.w / 2, n.y, n.x + n.w / 2 + r, n.y - r * 1.4, n.x + n.w / 2 - 2, n.y - n.h / 2];
       } else {
         const [ax, ay, bx, by] = [e.from.x, e.from.y, e.to.x, e.to.y];
         const len = Math.hypot(bx - ax, by - ay) || 1;
-        // Parallel edges bend apart; the sign follows the pair's order so A→B and B→A differ.
         const flip = e.from.index < e.to.index ? 1 : -1;
         const offset = (k - (group.length - 1) / 2) * 22 * flip;
         const cx = (ax + bx) / 2 - ((by - ay) / len) * offset;
         const cy = (ay + by) / 2 + ((bx - ax) / len) * offset;
-        const [sx, sy] = border(e.from, cx, cy);
-        const [tx, ty] = border(e.to, cx, cy);
-        d = `M${sx.toFixed(1)},${sy.toFixed(1)} Q${cx.toFixed(1)},${cy.toFixed(1)} ${tx.toFixed(1)},${ty.toFixed(1)}`;
+        e.curve = [...border(e.from, cx, cy), cx, cy, ...border(e.to, cx, cy)];
       }
-      const curated = e.kind === 'link';
-      const g = s('g', {
-        class: `edge${e.hedged ? ' hedged' : ''}${curated ? ' curated' : ''}`, 'data-id': e.id,
+      e.width = e.kind === 'link' ? 1 : 1.2 + Math.min(e.affirming_origins.length, 6) * 0.9;
+    });
+  }
+  const corner = { person: 999, organisation: 4, unit: 0, country: 10, place: 2, group: 8, event: 0, source: 0, claim: 3 };
+  const radius = (n) => Math.min(corner[n.kind] ?? 3, n.h / 2);
+
+  // What the view shows: `box` in layout points, mapped into the drawing as SVG's
+  // preserveAspectRatio="xMidYMid meet" does, by both renderers.
+  const margin = 40;
+  const full = { x: -margin, y: -margin, w: Math.max(extra.width, 1) + 2 * margin, h: Math.max(extra.height, 1) + 2 * margin };
+  let box = Object.assign({}, full);
+  function mapping(width, height) {
+    const scale = Math.min(width / box.w, height / box.h) || 1;
+    return { scale, ox: (width - box.w * scale) / 2, oy: (height - box.h * scale) / 2 };
+  }
+
+  // ---- SVG: every node a focusable element, for views of ordinary size ----------------------
+  function svgRenderer() {
+    const defs = s('defs');
+    extra.tones.forEach((_, i) => {
+      const marker = s('marker', {
+        id: `arrow-${i}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
+        orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse',
       });
-      const width = 1.2 + Math.min(e.affirming_origins.length, 6) * 0.9;
+      marker.append(s('path', { d: 'M0,0 L10,5 L0,10 z', style: `fill: var(--tone-${i})` }));
+      defs.append(marker);
+    });
+    const edgeLayer = s('g', { class: 'edges' });
+    const nodeLayer = s('g', { class: 'nodes' });
+    const fragment = document.createDocumentFragment();
+    for (const e of edges) {
+      const c = e.curve.map((v) => v.toFixed(1));
+      const d = `M${c[0]},${c[1]} Q${c[2]},${c[3]} ${c[4]},${c[5]}`;
+      const g = s('g', {
+        class: `edge${e.hedged ? ' hedged' : ''}${e.kind === 'link' ? ' curated' : ''}`, 'data-id': e.id,
+      });
       const title = s('title');
       title.textContent = `${nameOf(e.source)} ${e.label} ${nameOf(e.target)}`;
       g.append(title, s('path', { class: 'hit', d }), s('path', {
         class: 'line', d, 'marker-end': `url(#arrow-${e.tone})`,
-        style: `stroke: var(--tone-${e.tone}); stroke-width: ${width.toFixed(1)}px`,
+        style: `stroke: var(--tone-${e.tone}); stroke-width: ${e.width.toFixed(1)}px`,
       }));
       e.el = g;
-      edgeFragment.append(g);
-    });
+      fragment.append(g);
+    }
+    edgeLayer.append(fragment);
+    for (const n of nodes) {
+      const g = s('g', {
+        class: `node kind-${n.kind}`, transform: `translate(${n.x},${n.y})`, tabindex: 0,
+        role: 'button', 'data-id': n.id,
+        'aria-label': `${n.label} (${n.kind}, ${plural(n.edges.length, 'line', 'lines')})`,
+      });
+      g.append(s('rect', {
+        class: 'box', x: -n.w / 2, y: -n.h / 2, width: n.w, height: n.h, rx: radius(n),
+        style: `fill: var(--${n.kind}-fill); stroke: var(--${n.kind})`,
+      }));
+      const text = s('text');
+      const first = -((n.lines.length - 1) * 14) / 2 + 4;
+      n.lines.forEach((line, i) => {
+        const span = s('tspan', { x: 0, y: first + i * 14 });
+        span.textContent = line;
+        text.append(span);
+      });
+      g.append(text);
+      n.el = g;
+      fragment.append(g);
+    }
+    nodeLayer.append(fragment);
+    svg.append(defs, edgeLayer, nodeLayer);
+    return {
+      element: svg,
+      show() {
+        svg.setAttribute('viewBox', `${box.x} ${box.y} ${box.w} ${box.h}`);
+        svg.classList.toggle('small-text', mapping(svg.clientWidth, svg.clientHeight).scale * 11 < 5);
+      },
+      mark(item) {
+        const list = item.el.classList;
+        list.toggle('selected', !!item.selected);
+        list.toggle('faded', !!item.faded);
+        list.toggle('hidden', !!item.hidden);
+        list.toggle('match', !!item.match);
+      },
+      pick(event) {
+        const n = event.target.closest && event.target.closest('.node');
+        if (n) return nodeById.get(n.dataset.id);
+        const e = event.target.closest && event.target.closest('.edge');
+        return e ? edgeById.get(e.dataset.id) : null;
+      },
+    };
   }
-  edgeLayer.append(edgeFragment);
 
-  const corner = { person: 999, organisation: 4, unit: 0, country: 10, place: 2, group: 8, event: 0, source: 0, claim: 3 };
-  const nodeFragment = document.createDocumentFragment();
-  for (const n of nodes) {
-    const g = s('g', {
-      class: `node kind-${n.kind}`, transform: `translate(${n.x},${n.y})`, tabindex: 0,
-      role: 'button', 'data-id': n.id,
-      'aria-label': `${n.label} (${n.kind}, ${plural(n.edges.length, 'line', 'lines')})`,
+  // ---- canvas: thousands of nodes and tens of thousands of lines, redrawn in a frame ---------
+  function canvasRenderer() {
+    const canvas = h('canvas', {
+      id: 'graph-canvas', tabindex: 0, role: 'img',
+      'aria-label': `The graph, ${plural(nodes.length, 'node', 'nodes')} and ${plural(edges.length, 'line', 'lines')}: find a node by name to open its claims; arrow keys pan, + and − zoom`,
     });
-    g.append(s('rect', {
-      class: 'box', x: -n.w / 2, y: -n.h / 2, width: n.w, height: n.h,
-      rx: Math.min(corner[n.kind] ?? 3, n.h / 2),
-      style: `fill: var(--${n.kind}-fill); stroke: var(--${n.kind})`,
-    }));
-    const text = s('text');
-    const first = -((n.lines.length - 1) * 14) / 2 + 4;
-    n.lines.forEach((line, i) => {
-      const span = s('tspan', { x: 0, y: first + i * 14 });
-      span.textContent = line;
-      text.append(span);
-    });
-    g.append(text);
-    n.el = g;
-    nodeFragment.append(g);
+    svg.replaceWith(canvas);
+    const context = canvas.getContext('2d');
+    const css = getComputedStyle(document.documentElement);
+    const colour = (name) => css.getPropertyValue(name).trim();
+    const tones = extra.tones.map((_, i) => colour(`--tone-${i}`));
+    const fills = {};
+    const strokes = {};
+    for (const n of nodes) {
+      fills[n.kind] = fills[n.kind] || colour(`--${n.kind}-fill`);
+      strokes[n.kind] = strokes[n.kind] || colour(`--${n.kind}`);
+    }
+    let pending = false;
+    function frame() {
+      pending = false;
+      const ratio = window.devicePixelRatio || 1;
+      const width = canvas.clientWidth;
+      const height = canvas.clientHeight;
+      if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+        canvas.width = Math.round(width * ratio);
+        canvas.height = Math.round(height * ratio);
+      }
+      const { scale, ox, oy } = mapping(width, height);
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.fillStyle = '#ffffff';
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * (ox - box.x * scale), ratio * (oy - box.y * scale));
+      const left = box.x - (ox / scale);
+      const top = box.y - (oy / scale);
+      const right = left + width / scale;
+      const bottom = top + height / scale;
+      const outside = (x0, y0, x1, y1) => x1 < left || x0 > right || y1 < top || y0 > bottom;
+      // Lines and boxes of one look are gathered into one path each and drawn at once: tens of
+      // thousands of separate strokes would take seconds a frame.
+      context.lineCap = 'round';
+      const inSight = (e) => {
+        const [sx, sy, cx, cy, tx, ty] = e.curve;
+        return !outside(Math.min(sx, cx, tx), Math.min(sy, cy, ty), Math.max(sx, cx, tx), Math.max(sy, cy, ty));
+      };
+      const shown = edges.filter((e) => !e.hidden && inSight(e));
+      // Dashes, widths and arrowheads along thousands of long curves are slow to paint: with
+      // many lines in sight, lines are drawn one pixel wide, hedged lines and curated links paler
+      // instead of dashed, and the arrowheads wait for a closer look.
+      const detailed = shown.length <= 3000;
+      const arrows = detailed && scale * 7 >= 2;
+      const lines = new Map();
+      for (const e of shown) {
+        const [sx, sy, cx, cy, tx, ty] = e.curve;
+        const key = e.selected ? 'selected' : `${e.faded ? 1 : 0} ${e.tone} ${e.kind === 'link' ? 'link' : e.hedged ? 'hedged' : ''} ${e.width}`;
+        if (!lines.has(key)) lines.set(key, { edge: e, line: new Path2D(), head: new Path2D() });
+        const { line, head } = lines.get(key);
+        line.moveTo(sx, sy);
+        line.quadraticCurveTo(cx, cy, tx, ty);
+        if (arrows) {
+          const angle = Math.atan2(ty - cy, tx - cx);
+          head.moveTo(tx, ty);
+          head.lineTo(tx - 7 * Math.cos(angle - 0.4), ty - 7 * Math.sin(angle - 0.4));
+          head.lineTo(tx - 7 * Math.cos(angle + 0.4), ty - 7 * Math.sin(angle + 0.4));
+          head.closePath();
+        }
+      }
+      const dashes = detailed;
+      const order = [...lines.keys()].sort((x, y) => (x === 'selected') - (y === 'selected') || (y < x) - (x < y));
+      for (const key of order) {
+        const { edge: e, line, head } = lines.get(key);
+        const dashed = e.kind === 'link' || e.hedged;
+        context.globalAlpha = e.faded && !e.selected ? 0.12 : dashed && !dashes ? 0.45 : 1;
+        context.strokeStyle = e.selected ? '#1a4fa0' : tones[e.tone];
+        context.fillStyle = context.strokeStyle;
+        // At most a few pixels wide, whatever the zoom: wide strokes are slow to paint. The
+        // width still grows with the independent origins.
+        const width = e.selected ? e.width + 2 : e.width;
+        context.lineWidth = Math.min(width, (detailed ? 1 + (width - 1.2) / 2.5 : 1) / scale);
+        context.setLineDash(!dashes ? [] : e.kind === 'link' ? [2 / scale, 3 / scale] : e.hedged ? [6 / scale, 4 / scale] : []);
+        context.stroke(line);
+        context.setLineDash([]);
+        if (arrows) context.fill(head);
+      }
+      const boxes = new Map();
+      for (const n of nodes) {
+        if (outside(n.x - n.w / 2, n.y - n.h / 2, n.x + n.w / 2, n.y + n.h / 2)) continue;
+        const key = `${n.faded ? 1 : 0} ${n.kind} ${n.selected ? 2 : n.match ? 1 : 0}`;
+        if (!boxes.has(key)) boxes.set(key, { node: n, path: new Path2D(), members: [] });
+        const group = boxes.get(key);
+        group.path.roundRect(n.x - n.w / 2, n.y - n.h / 2, n.w, n.h, radius(n));
+        group.members.push(n);
+      }
+      const labels = scale * 11 >= 5;
+      context.font = '11px "DejaVu Sans", system-ui, sans-serif';
+      context.textAlign = 'center';
+      context.textBaseline = 'alphabetic';
+      for (const key of [...boxes.keys()].sort()) {
+        const { node: n, path, members } = boxes.get(key);
+        context.globalAlpha = n.faded ? 0.12 : 1;
+        context.fillStyle = fills[n.kind];
+        context.fill(path);
+        context.lineWidth = n.selected ? 4 : n.match ? 3 : 1.5;
+        context.strokeStyle = n.selected || n.match ? '#1a4fa0' : strokes[n.kind];
+        context.stroke(path);
+        if (labels) {
+          context.fillStyle = '#111111';
+          for (const m of members) {
+            const first = -((m.lines.length - 1) * 14) / 2 + 4;
+            m.lines.forEach((line, i) => context.fillText(line, m.x, m.y + first + i * 14));
+          }
+        }
+      }
+      context.globalAlpha = 1;
+    }
+    function redraw() {
+      if (!pending) { pending = true; requestAnimationFrame(frame); }
+    }
+    // Distance from (x, y) to a quadratic curve, along eight straight pieces of it.
+    function distance(curve, x, y) {
+      const [sx, sy, cx, cy, tx, ty] = curve;
+      let best = Infinity;
+      let [px, py] = [sx, sy];
+      for (let i = 1; i <= 8; i += 1) {
+        const t = i / 8;
+        const qx = (1 - t) * (1 - t) * sx + 2 * (1 - t) * t * cx + t * t * tx;
+        const qy = (1 - t) * (1 - t) * sy + 2 * (1 - t) * t * cy + t * t * ty;
+        const [dx, dy] = [qx - px, qy - py];
+        const u = Math.max(0, Math.min(1, ((x - px) * dx + (y - py) * dy) / (dx * dx + dy * dy || 1)));
+        best = Math.min(best, Math.hypot(x - (px + u * dx), y - (py + u * dy)));
+        [px, py] = [qx, qy];
+      }
+      return best;
+    }
+    return {
+      element: canvas,
+      show: redraw,
+      mark: redraw,
+      pick(event) {
+        const [x, y] = toWorld(event);
+        for (let i = nodes.length - 1; i >= 0; i -= 1) {
+          const n = nodes[i];
+          if (!n.faded && Math.abs(x - n.x) <= n.w / 2 && Math.abs(y - n.y) <= n.h / 2) return n;
+        }
+        const reach = 6 / mapping(canvas.clientWidth, canvas.clientHeight).scale;
+        let nearest = null;
+        let best = reach;
+        for (const e of edges) {
+          if (e.hidden) continue;
+          const d = distance(e.curve, x, y);
+          if (d < best) { best = d; nearest = e; }
+        }
+        return nearest;
+      },
+    };
   }
-  nodeLayer.append(nodeFragment);
+
+  // Views of up to a few thousand elements are drawn as SVG, larger ones on a canvas.
+  const SVG_LIMIT = 4000;
+  const renderer = nodes.length + edges.length <= SVG_LIMIT ? svgRenderer() : canvasRenderer();
+  const surface = renderer.element;
+  document.body.dataset.renderer = surface === svg ? 'svg' : 'canvas';
 
   // ---- pan and zoom ------------------------------------------------------------------------
-  const margin = 40;
-  const full = { x: -margin, y: -margin, w: extra.width + 2 * margin, h: extra.height + 2 * margin };
-  let box = Object.assign({}, full);
-  function show() {
-    svg.setAttribute('viewBox', `${box.x} ${box.y} ${box.w} ${box.h}`);
-    const scale = Math.min(svg.clientWidth / box.w, svg.clientHeight / box.h) || 1;
-    svg.classList.toggle('small-text', scale * 11 < 5);
-  }
+  const show = () => renderer.show();
   function fit() { box = Object.assign({}, full); show(); }
   function zoom(factor, cx = box.x + box.w / 2, cy = box.y + box.h / 2) {
     const w = Math.min(Math.max(box.w / factor, 60), full.w * 4);
@@ -174,53 +357,52 @@
     box = { x: cx - (cx - box.x) * (w / box.w), y: cy - (cy - box.y) * (hgt / box.h), w, h: hgt };
     show();
   }
-  function centre(n) {
-    const w = Math.min(box.w, Math.max(n.w * 6, 700));
+  function centre(x, y, span) {
+    const w = Math.min(box.w, Math.max(span, 700));
     const hgt = box.h * (w / box.w);
-    box = { x: n.x - w / 2, y: n.y - hgt / 2, w, h: hgt };
+    box = { x: x - w / 2, y: y - hgt / 2, w, h: hgt };
     show();
   }
   function toWorld(event) {
-    const m = svg.getScreenCTM();
-    if (!m) return [0, 0];
-    const p = new DOMPoint(event.clientX, event.clientY).matrixTransform(m.inverse());
-    return [p.x, p.y];
+    const rect = surface.getBoundingClientRect();
+    const { scale, ox, oy } = mapping(rect.width, rect.height);
+    return [box.x + (event.clientX - rect.left - ox) / scale, box.y + (event.clientY - rect.top - oy) / scale];
   }
-  svg.addEventListener('wheel', (event) => {
+  surface.addEventListener('wheel', (event) => {
     event.preventDefault();
     const [x, y] = toWorld(event);
     zoom(event.deltaY < 0 ? 1.2 : 1 / 1.2, x, y);
   }, { passive: false });
   let drag = null;
-  svg.addEventListener('pointerdown', (event) => {
+  surface.addEventListener('pointerdown', (event) => {
     drag = { x: event.clientX, y: event.clientY, box: Object.assign({}, box), moved: false };
   });
-  svg.addEventListener('pointermove', (event) => {
+  surface.addEventListener('pointermove', (event) => {
     if (!drag) return;
     const dx = event.clientX - drag.x;
     const dy = event.clientY - drag.y;
     if (!drag.moved && Math.hypot(dx, dy) < 4) return;
-    if (!drag.moved) { svg.setPointerCapture(event.pointerId); svg.classList.add('panning'); }
+    if (!drag.moved) { surface.setPointerCapture(event.pointerId); surface.classList.add('panning'); }
     drag.moved = true;
-    const scale = Math.min(svg.clientWidth / drag.box.w, svg.clientHeight / drag.box.h) || 1;
+    const { scale } = mapping(surface.clientWidth, surface.clientHeight);
     box = Object.assign({}, drag.box, { x: drag.box.x - dx / scale, y: drag.box.y - dy / scale });
     show();
   });
   function endDrag(event) {
     if (drag && drag.moved) {
-      svg.classList.remove('panning');
+      surface.classList.remove('panning');
       // The click that ends a drag selects nothing.
-      svg.addEventListener('click', (e) => e.stopPropagation(), { capture: true, once: true });
-      if (svg.hasPointerCapture(event.pointerId)) svg.releasePointerCapture(event.pointerId);
+      surface.addEventListener('click', (e) => e.stopPropagation(), { capture: true, once: true });
+      if (surface.hasPointerCapture(event.pointerId)) surface.releasePointerCapture(event.pointerId);
     }
     drag = null;
   }
-  svg.addEventListener('pointerup', endDrag);
-  svg.addEventListener('pointercancel', endDrag);
+  surface.addEventListener('pointerup', endDrag);
+  surface.addEventListener('pointercancel', endDrag);
   document.getElementById('zoom-in').addEventListener('click', () => zoom(1.4));
   document.getElementById('zoom-out').addEventListener('click', () => zoom(1 / 1.4));
   document.getElementById('zoom-fit').addEventListener('click', fit);
-  svg.addEventListener('keydown', (event) => {
+  surface.addEventListener('keydown', (event) => {
     const step = box.w / 10;
     const keys = {
       '+': () => zoom(1.4), '=': () => zoom(1.4), '-': () => zoom(1 / 1.4), 0: fit,
@@ -234,12 +416,12 @@
     }
     if (keys[event.key]) { event.preventDefault(); keys[event.key](); }
   });
-  new ResizeObserver(show).observe(svg);
+  new ResizeObserver(show).observe(surface);
 
   // ---- selection and the panel -------------------------------------------------------------
   let selected = null;
   function clearSelection() {
-    if (selected) selected.el.classList.remove('selected');
+    if (selected) { selected.selected = false; renderer.mark(selected); }
     selected = null;
   }
   function setHash(kind, id) {
@@ -259,21 +441,27 @@
   function selectNode(n, move) {
     clearSelection();
     selected = n;
-    n.el.classList.add('selected');
+    n.selected = true;
+    renderer.mark(n);
     setHash('node', n.id);
-    if (move) centre(n);
+    if (move) centre(n.x, n.y, n.w * 6);
     openPanel(n.label, ...nodeDetails(n));
   }
-  function selectEdge(e) {
+  function selectEdge(e, move) {
     clearSelection();
     selected = e;
-    e.el.classList.add('selected');
+    e.selected = true;
+    renderer.mark(e);
     setHash('edge', e.id);
+    if (move) {
+      centre((e.from.x + e.to.x) / 2, (e.from.y + e.to.y) / 2,
+        Math.max(Math.abs(e.from.x - e.to.x), Math.abs(e.from.y - e.to.y)) * 1.4);
+    }
     openPanel(`${nameOf(e.source)} ${e.label} ${nameOf(e.target)}`, ...edgeDetails(e));
   }
   function selectClaim(id) {
     const carried = claimEdges.get(id);
-    if (carried && carried.length) { selectEdge(carried[0]); return; }
+    if (carried && carried.length) { selectEdge(carried[0], true); return; }
     const holder = nodes.find((n) => n.id === id || (n.values || []).includes(id));
     if (holder) { selectNode(holder, true); return; }
     const c = claims.get(id);
@@ -310,7 +498,7 @@
         const words = e.from === n ? `${n.label} ${e.label} ${other.label}` : `${other.label} ${e.label} ${n.label}`;
         const count = e.claims.length ? ` (${plural(e.claims.length, 'claim', 'claims')})` : ' (curated)';
         return h('li', { class: visibleEdge(e) ? null : 'faded' },
-          h('button', { type: 'button', class: 'linkish', onclick: () => selectEdge(e) }, words + count),
+          h('button', { type: 'button', class: 'linkish', onclick: () => selectEdge(e, true) }, words + count),
           e.conflicting ? h('span', { class: 'flag conflicting' }, 'conflicting') : null,
           !e.conflicting && e.contested ? h('span', { class: 'flag contested' }, 'contested') : null);
       });
@@ -349,6 +537,30 @@
     return out;
   }
 
+  // A claim's quote in its document: the paragraph around it, at most CONTEXT characters
+  // either side, cut at whole words. The offsets count characters (code points), as the
+  // database stores them; JavaScript strings count UTF-16 units, hence Array.from.
+  const CONTEXT = 320;
+  const characters = new Map();
+  function passage(c) {
+    const span = extra.spans[c.id];
+    const text = extra.texts[c.source];
+    if (!span || text === undefined) return null;
+    if (!characters.has(c.source)) characters.set(c.source, Array.from(text));
+    const chars = characters.get(c.source);
+    const [start, end] = span;
+    const from = Math.max(0, start - CONTEXT);
+    const to = Math.min(chars.length, end + CONTEXT);
+    let before = chars.slice(from, start).join('');
+    let after = chars.slice(end, to).join('');
+    let [cutBefore, cutAfter] = [from > 0, to < chars.length];
+    const opening = before.lastIndexOf('\n\n');
+    if (opening >= 0) { before = before.slice(opening + 2); cutBefore = false; } else if (cutBefore) before = before.replace(/^\S*\s+/u, '');
+    const closing = after.indexOf('\n\n');
+    if (closing >= 0) { after = after.slice(0, closing); cutAfter = false; } else if (cutAfter) after = after.replace(/\s+\S*$/u, '');
+    return { before: before.trimStart(), quoted: chars.slice(start, end).join(''), after: after.trimEnd(), cutBefore, cutAfter, chars, start, end };
+  }
+
   function statement(c) {
     const object = c.object !== undefined ? nameOf(c.object) : String(c.value);
     return `${nameOf(c.subject)} ${c.stance === 'denies' ? 'not ' : ''}${c.predicate_label} ${object}`;
@@ -356,7 +568,7 @@
 
   function claimCard(c) {
     const src = sources.get(c.source) || { id: c.source };
-    const passage = extra.passages[c.id];
+    const found = passage(c);
     const flags = [h('span', { class: `flag ${c.stance}` }, c.stance)];
     if (c.hedged) flags.push(h('span', { class: 'flag hedged' }, 'hedged'));
     if (c.conflicts && c.conflicts.length) flags.push(h('span', { class: 'flag conflicting' }, 'conflicting'));
@@ -374,13 +586,29 @@
         c.voice !== c.origin ? [' (one voice with ', nodeButton(c.voice), ')'] : null),
     ];
     if (c.when) rows.push(h('dt', {}, 'When'), h('dd', {}, c.when));
-    const quote = passage
-      ? h('blockquote', { lang: src.language || null },
-        passage[0] ? `…${passage[0]} ` : '', h('mark', {}, passage[1]), passage[2] ? ` ${passage[2]}…` : '')
-      : h('blockquote', { lang: src.language || null }, h('mark', {}, c.quote));
+    const lang = src.language || null;
+    const quote = found
+      ? h('blockquote', { lang }, found.cutBefore ? '…' : '', found.before, h('mark', {}, found.quoted),
+        found.after, found.cutAfter ? '…' : '')
+      : h('blockquote', { lang }, h('mark', {}, c.quote));
     const card = h('article', {
       class: `claim ${c.stance}${c.conflicts && c.conflicts.length ? ' conflicting' : ''}`, 'data-claim': c.id,
     }, h('p', { class: 'statement' }, statement(c)), h('p', {}, flags), h('dl', {}, rows), quote);
+    if (found && fold(found.quoted).replace(/\s+/gu, ' ') !== fold(c.quote).replace(/\s+/gu, ' ')) {
+      card.append(h('p', { class: 'help' }, 'Quoted in the data as: ', h('q', { lang }, c.quote)));
+    }
+    if (found) {
+      // The whole document, made when opened: a document can be long.
+      const whole = h('details', {}, h('summary', {}, 'The whole document'));
+      whole.addEventListener('toggle', () => {
+        if (!whole.open || whole.children.length > 1) return;
+        const body = h('div', { class: 'document', lang },
+          found.chars.slice(0, found.start).join(''), h('mark', {}, found.quoted), found.chars.slice(found.end).join(''));
+        whole.append(body);
+        body.querySelector('mark').scrollIntoView({ block: 'center' });
+      });
+      card.append(whole);
+    }
     if (c.note) card.append(h('p', { class: 'help' }, `Curator's note: ${c.note}`));
     if (c.conflicts && c.conflicts.length) {
       card.append(h('p', {}, 'Conflicts with:'), h('ul', { class: 'plain' }, c.conflicts.map((x) => {
@@ -393,11 +621,10 @@
     return card;
   }
 
-  svg.addEventListener('click', (event) => {
-    const n = event.target.closest('.node');
-    if (n) { selectNode(nodeById.get(n.dataset.id)); return; }
-    const e = event.target.closest('.edge');
-    if (e) selectEdge(edgeById.get(e.dataset.id));
+  surface.addEventListener('click', (event) => {
+    const item = renderer.pick(event);
+    if (item && item.edges) selectNode(item);
+    else if (item) selectEdge(item);
   });
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && selected) { clearSelection(); history.replaceState(null, '', location.pathname); }
@@ -429,8 +656,9 @@
     let shown = 0;
     for (const e of edges) {
       const visible = visibleEdge(e);
-      e.el.classList.toggle('hidden', !visible);
+      e.hidden = !visible;
       e.visible = visible;
+      renderer.mark(e);
       if (visible) shown += 1;
     }
     const narrowed = claimFilter() || filter.disputed || !filter.links;
@@ -438,7 +666,8 @@
     for (const n of nodes) {
       const on = !narrowed || n.edges.some((e) => e.visible)
         || (n.values || []).some((id) => claims.has(id) && claimShown(claims.get(id)));
-      n.el.classList.toggle('faded', !on);
+      n.faded = !on;
+      renderer.mark(n);
       if (on) lit += 1;
     }
     control('shown').textContent = narrowed
@@ -465,9 +694,9 @@
   let matches = [];
   let active = -1;
   function mark(list) {
-    for (const n of matches) n.el.classList.remove('match');
+    for (const n of matches) if (n.match) { n.match = false; renderer.mark(n); }
     matches = list;
-    if (list.length <= 200) for (const n of list) n.el.classList.add('match');
+    if (list.length <= 200) for (const n of list) { n.match = true; renderer.mark(n); }
   }
   function choose(i) {
     active = i;
@@ -524,7 +753,7 @@
     let id;
     try { id = decodeURIComponent(m[2]); } catch { return; }
     if (m[1] === 'node' && nodeById.has(id)) selectNode(nodeById.get(id), true);
-    else if (m[1] === 'edge' && edgeById.has(id)) selectEdge(edgeById.get(id));
+    else if (m[1] === 'edge' && edgeById.has(id)) selectEdge(edgeById.get(id), true);
     else openPanel('Not in this view', h('p', {}, `The link names ${m[1]} “${id}”, which this view does not have.`));
   }
   window.addEventListener('hashchange', follow);

@@ -6,6 +6,7 @@
 //! shown as text by the script, and a Content-Security-Policy lets run only the page's own
 //! script and style, so a hostile quote stays text and the page can load nothing from outside.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use base64::Engine as _;
@@ -23,9 +24,6 @@ use crate::view::View;
 const SCRIPT: &str = include_str!("explorer.js");
 const STYLE: &str = include_str!("explorer.css");
 const BODY: &str = include_str!("page.html");
-
-/// Characters of a document shown either side of a quote.
-pub const PASSAGE_CONTEXT: usize = 320;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Explorer;
@@ -64,7 +62,7 @@ fn write(view: &View<'_>, layout: &Layout, out: &mut Output<'_>) -> io::Result<(
     {
         // The own JSON format, exactly as `export json` writes it, with every `<` escaped so
         // that no string can close the data block.
-        let mut escaped = ScriptSafe(&mut *out);
+        let mut escaped = DataBlock::new(&mut *out);
         let mut inner: Output<'_> = io::BufWriter::with_capacity(1 << 16, &mut escaped);
         json::Json.write(view, &mut inner).map_err(|e| match e {
             ExportError::Write { source, .. } => source,
@@ -74,7 +72,7 @@ fn write(view: &View<'_>, layout: &Layout, out: &mut Output<'_>) -> io::Result<(
     }
     out.write_all(b"</script>\n<script type=\"application/json\" id=\"explorer-data\">\n")?;
     {
-        let mut escaped = ScriptSafe(&mut *out);
+        let mut escaped = DataBlock::new(&mut *out);
         serde_json::to_writer(&mut escaped, &supplement(view, layout)).map_err(io::Error::from)?;
     }
     out.write_all(b"\n</script>\n<script>")?;
@@ -136,10 +134,11 @@ struct Supplement<'a> {
     tones: Vec<&'static str>,
     /// Name and kind of every entity the snapshot holds, for reporters, citing chains and
     /// origins that are no node of the view.
-    names: std::collections::BTreeMap<&'a str, (&'a str, &'static str)>,
-    /// Per claim id: the text before the quote, the document's words at the quote's offsets,
-    /// and the text after.
-    passages: std::collections::BTreeMap<&'a str, (&'a str, &'a str, &'a str)>,
+    names: BTreeMap<&'a str, (&'a str, &'static str)>,
+    /// The stored text of each document of the view's claims, by source id.
+    texts: BTreeMap<&'a str, &'a str>,
+    /// Per claim id: where its quote starts and ends in its document's text, in characters.
+    spans: BTreeMap<&'a str, (u64, u64)>,
 }
 
 fn supplement<'a>(view: &'a View<'a>, layout: &'a Layout) -> Supplement<'a> {
@@ -167,39 +166,74 @@ fn supplement<'a>(view: &'a View<'a>, layout: &'a Layout) -> Supplement<'a> {
             .iter()
             .map(|e| (e.id.as_str(), (e.name.as_str(), e.kind.as_str())))
             .collect(),
-        passages: view
-            .claims()
-            .into_iter()
-            .filter_map(|c| {
-                let p = view.passage(c)?;
-                Some((
-                    view.claim(c).id.as_str(),
-                    (p.before.as_str(), p.quoted.as_str(), p.after.as_str()),
-                ))
-            })
-            .collect(),
+        texts: view.texts.map_or_else(BTreeMap::new, |t| {
+            t.texts
+                .iter()
+                .map(|(&s, text)| (view.source(s).id.as_str(), text.as_str()))
+                .collect()
+        }),
+        spans: view.texts.map_or_else(BTreeMap::new, |t| {
+            t.spans
+                .iter()
+                .map(|(&c, &span)| (view.claim(c).id.as_str(), span))
+                .collect()
+        }),
     }
 }
 
-/// Writes JSON with every `<` as `\u003c`: inside a `<script>` data block no string can then
-/// end the block or open a comment. `<` occurs in JSON only inside strings, where the escape
-/// means the same character.
-struct ScriptSafe<'w, W: Write + ?Sized>(&'w mut W);
+/// Writes JSON into a `<script>` data block: every `<` as `\u003c`, so that no string can end
+/// the block or open a comment (`<` occurs in JSON only inside strings, where the escape means
+/// the same character), and without the line breaks and indentation of the pretty layout
+/// (whitespace outside strings), which would be a quarter of a large page.
+struct DataBlock<'w, W: Write + ?Sized> {
+    out: &'w mut W,
+    in_string: bool,
+    escaped: bool,
+}
 
-impl<W: Write + ?Sized> Write for ScriptSafe<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(at) = rest.iter().position(|&b| b == b'<') {
-            self.0.write_all(&rest[..at])?;
-            self.0.write_all(b"\\u003c")?;
-            rest = &rest[at + 1..];
+impl<'w, W: Write + ?Sized> DataBlock<'w, W> {
+    fn new(out: &'w mut W) -> Self {
+        DataBlock {
+            out,
+            in_string: false,
+            escaped: false,
         }
-        self.0.write_all(rest)?;
+    }
+}
+
+impl<W: Write + ?Sized> Write for DataBlock<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut kept = 0;
+        for (i, &byte) in buf.iter().enumerate() {
+            let drop = if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if byte == b'\\' {
+                    self.escaped = true;
+                } else if byte == b'"' {
+                    self.in_string = false;
+                }
+                false
+            } else {
+                if byte == b'"' {
+                    self.in_string = true;
+                }
+                matches!(byte, b' ' | b'\n' | b'\r' | b'\t')
+            };
+            if drop || byte == b'<' {
+                self.out.write_all(&buf[kept..i])?;
+                if byte == b'<' {
+                    self.out.write_all(b"\\u003c")?;
+                }
+                kept = i + 1;
+            }
+        }
+        self.out.write_all(&buf[kept..])?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.out.flush()
     }
 }
 
@@ -208,17 +242,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_string_can_close_the_data_block() {
+    fn no_string_can_close_the_data_block_and_strings_keep_their_spaces() {
         let mut out = Vec::new();
-        serde_json::to_writer(
-            &mut ScriptSafe(&mut out),
-            &["</script><img src=x onerror=alert(1)>", "<!-- a"],
-        )
-        .unwrap();
+        let strings = [
+            "</script><img src=x onerror=alert(1)>",
+            "<!-- a",
+            "\\\" <x> \n  y",
+        ];
+        serde_json::to_writer_pretty(&mut DataBlock::new(&mut out), &strings).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains('<'), "{text}");
+        assert!(!text.contains('\n'), "{text}");
         let back: Vec<String> = serde_json::from_str(&text).unwrap();
-        assert_eq!(back[0], "</script><img src=x onerror=alert(1)>");
+        assert_eq!(back, strings);
     }
 
     #[test]
