@@ -1522,7 +1522,9 @@ fn build_without_graphviz_writes_everything_but_the_svgs_and_says_why() {
         result
             .stderr
             .contains("wrote 18 exports of 3 views to exports")
-            && result.stderr.contains("the SVG diagrams and the explorer were skipped")
+            && result
+                .stderr
+                .contains("the SVG diagrams and the explorer were skipped")
             && result.stderr.contains("apt-get install graphviz"),
         "{}",
         result.stderr
