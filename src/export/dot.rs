@@ -1,6 +1,7 @@
 //! DOT diagrams through graphviz-rust: node shape and colour by kind, edge labels, tooltips with
 //! reporters and quotes, denied claims dashed, hedged ones dotted, conflicting ones red, line
-//! width by independent origins, clusters per source document, and a legend of every style.
+//! width by independent origins, clusters per source document, nodes with no edge in a box of
+//! their own, and a legend of every style.
 //!
 //! Every id and text goes through [`quoted`] or [`html`]; graphviz-rust escapes nothing.
 
@@ -45,8 +46,17 @@ const FONT: &str = "DejaVu Sans";
 const QUOTE_CHARS: usize = 240;
 /// Tooltips list at most this many claims, then say how many more there are.
 const TOOLTIP_CLAIMS: usize = 8;
-/// Node labels are wrapped at about this many characters.
+/// Node and edge labels are wrapped at about this many characters.
 const LABEL_WIDTH: usize = 24;
+/// The entities view wraps narrower: its width is its ranks, each as wide as its widest label.
+const ENTITY_LABEL_WIDTH: usize = 16;
+
+fn label_width(view: &View<'_>) -> usize {
+    match view.kind {
+        ViewKind::Entities => ENTITY_LABEL_WIDTH,
+        ViewKind::Provenance | ViewKind::Citations => LABEL_WIDTH,
+    }
+}
 /// Claim labels are cut to this many characters; the tooltip has the whole claim.
 const CLAIM_LABEL_CHARS: usize = 64;
 
@@ -111,12 +121,19 @@ fn graph(view: &View<'_>) -> Graph {
             ],
         ),
     ];
+    // Nodes with no edge in the view go into a box of their own, not into the layout.
+    let unlinked: Vec<NodeIndex> = view
+        .graph
+        .node_indices()
+        .filter(|&n| view.graph.neighbors_undirected(n).next().is_none())
+        .collect();
+    let linked = |n: &NodeIndex| !unlinked.contains(n);
     match view.kind {
         // One cluster per source document, holding its claims.
         ViewKind::Provenance => {
             // Keyed by position among the sources, which is id order.
             let mut documents: BTreeMap<RowSource, Vec<Stmt>> = BTreeMap::new();
-            for n in view.graph.node_indices() {
+            for n in view.graph.node_indices().filter(linked) {
                 match view.graph[n].item {
                     Item::Claim(c) => documents
                         .entry(view.claim(c).source)
@@ -145,8 +162,16 @@ fn graph(view: &View<'_>) -> Graph {
             }
         }
         ViewKind::Entities | ViewKind::Citations => {
-            stmts.extend(view.graph.node_indices().map(|n| node_stmt(view, n)));
+            stmts.extend(
+                view.graph
+                    .node_indices()
+                    .filter(linked)
+                    .map(|n| node_stmt(view, n)),
+            );
         }
+    }
+    if !unlinked.is_empty() {
+        stmts.push(unlinked_box(view, &unlinked));
     }
     for e in view.graph.edge_references() {
         stmts.push(edge_stmt(view, e.id(), e.source(), e.target()));
@@ -193,7 +218,8 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
         attr("bgcolor", "white"),
     ];
     let (nodesep, ranksep) = match view.kind {
-        ViewKind::Entities => ("0.18", "1.1"),
+        // Tight: the whole curated set must fit a screen without scaling its fonts down.
+        ViewKind::Entities => ("0.05", "0.3"),
         ViewKind::Provenance => ("0.08", "1.6"),
         ViewKind::Citations => ("0.25", "1.2"),
     };
@@ -242,7 +268,7 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
             let entity = view.entity(e);
             let style = kind_style(entity.kind);
             attrs.extend([
-                attr("label", &wrap(&entity.name, LABEL_WIDTH)),
+                attr("label", &wrap(&entity.name, label_width(view))),
                 attr("shape", style.shape),
                 attr("fillcolor", &style.fill.hex()),
                 attr("color", &style.colour.hex()),
@@ -299,7 +325,7 @@ fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> S
             if matches!(edge.kind, EdgeKind::Citation) {
                 label = count(support.claims.len(), "claim", "claims");
             }
-            let mut label = wrap(&label, LABEL_WIDTH);
+            let mut label = wrap(&label, label_width(view));
             if let Some(note) = contest_note(&edge.kind, support) {
                 label.push('\n');
                 label.push_str(&note);
@@ -560,6 +586,46 @@ fn corroboration(view: &View<'_>, support: &Support) -> String {
     }
     parts.join(", ")
 }
+
+/// The id of the box of nodes that have no edge in the view.
+const UNLINKED: &str = "cluster_unlinked";
+
+/// The nodes that have no edge in the view, in a labelled box of rows of [`UNLINKED_ROW`], so
+/// that they neither float as a column in the middle of the layout nor pass unseen.
+fn unlinked_box(view: &View<'_>, nodes: &[NodeIndex]) -> Stmt {
+    let mut stmts = vec![stmt_attrs(
+        "graph",
+        vec![
+            attr(
+                "label",
+                &format!(
+                    "Not linked in this view ({})",
+                    count(nodes.len(), "node", "nodes")
+                ),
+            ),
+            attr("id", UNLINKED),
+            attr("style", "rounded,dashed"),
+            attr("color", "#bfbfbf"),
+            attr("fontsize", "12"),
+        ],
+    )];
+    stmts.extend(nodes.iter().map(|&n| node_stmt(view, n)));
+    // In a left-to-right layout each row's invisible chain spans ranks side by side, and the
+    // rows stack: a grid rather than one more column.
+    for row in nodes.chunks(UNLINKED_ROW) {
+        for pair in row.windows(2) {
+            stmts.push(edge_between(
+                view.node_id(pair[0]),
+                view.node_id(pair[1]),
+                vec![attr("style", "invis"), attr("class", "legend")],
+            ));
+        }
+    }
+    subgraph(UNLINKED, stmts)
+}
+
+/// How many unlinked nodes stand side by side in their box.
+const UNLINKED_ROW: usize = 4;
 
 /// The legend: a sample of every node kind and line style the view uses.
 fn legend(view: &View<'_>) -> Stmt {
