@@ -1,11 +1,12 @@
 //! DOT diagrams through graphviz-rust: node shape and colour by kind, edge labels, tooltips with
 //! reporters and quotes, denied claims dashed, hedged ones dotted, conflicting ones red, line
-//! width by independent origins, clusters per source document, nodes with no edge in a box of
+//! width by independent origins, clusters per source document (in two columns around the
+//! entities in the provenance view), nodes with no edge in a box of
 //! their own, and a legend of every style.
 //!
 //! Every id and text goes through [`quoted`] or [`html`]; graphviz-rust escapes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use graphviz_rust::dot_structures::{
@@ -51,14 +52,21 @@ const LABEL_WIDTH: usize = 24;
 /// The entities view wraps narrower: its width is its ranks, each as wide as its widest label.
 const ENTITY_LABEL_WIDTH: usize = 16;
 
+/// The provenance view wraps wider: its entities stand in one column between two of claims,
+/// and that column is as tall as their lines.
+const PROVENANCE_LABEL_WIDTH: usize = 36;
+
 fn label_width(view: &View<'_>) -> usize {
     match view.kind {
         ViewKind::Entities => ENTITY_LABEL_WIDTH,
-        ViewKind::Provenance | ViewKind::Citations => LABEL_WIDTH,
+        ViewKind::Provenance => PROVENANCE_LABEL_WIDTH,
+        ViewKind::Citations => LABEL_WIDTH,
     }
 }
 /// Claim labels are cut to this many characters; the tooltip has the whole claim.
 const CLAIM_LABEL_CHARS: usize = 64;
+/// A claim's subject is cut to this many characters before what is said of it.
+const CLAIM_SUBJECT_CHARS: usize = 36;
 
 const RED: &str = "#c00000";
 const INK: &str = "#404040";
@@ -108,6 +116,9 @@ fn graph(view: &View<'_>) -> Graph {
                 attr("fontsize", "10"),
                 attr("style", "filled"),
                 attr("margin", "0.08,0.04"),
+                // Graphviz's least height is half an inch, twice a line of text: hundreds of
+                // claims in a column would take twice the room they need.
+                attr("height", "0.3"),
             ],
         ),
         stmt_attrs(
@@ -173,8 +184,15 @@ fn graph(view: &View<'_>) -> Graph {
     if !unlinked.is_empty() {
         stmts.push(unlinked_box(view, &unlinked));
     }
+    let right = right_side(view);
     for e in view.graph.edge_references() {
-        stmts.push(edge_stmt(view, e.id(), e.source(), e.target()));
+        let on_right = [e.source(), e.target()]
+            .into_iter()
+            .any(|n| match view.graph[n].item {
+                Item::Claim(c) => right.contains(&view.claim(c).source),
+                Item::Entity(_) => false,
+            });
+        stmts.push(edge_stmt(view, e.id(), e.source(), e.target(), on_right));
     }
     stmts.push(legend(view));
     Graph::DiGraph {
@@ -219,8 +237,8 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
     ];
     let (nodesep, ranksep) = match view.kind {
         // Tight: the whole curated set must fit a screen without scaling its fonts down.
-        ViewKind::Entities => ("0.05", "0.3"),
-        ViewKind::Provenance => ("0.08", "1.6"),
+        ViewKind::Entities => ("0.04", "0.2"),
+        ViewKind::Provenance => ("0.03", "1.6"),
         ViewKind::Citations => ("0.25", "1.2"),
     };
     attrs.push(attr("nodesep", nodesep));
@@ -287,14 +305,15 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
                 style.push("dotted");
             }
             let conflicting = !claim.conflicts.is_empty();
-            // The subject in bold above what is said of it, so a claim reads on its own.
+            // The subject in bold, then what is said of it, on one line: a claim reads on its
+            // own, and a column of hundreds of claims stays as short as it can.
             let label = format!(
-                "<<B>{}</B><BR/>{}>",
-                html(&wrap(
-                    &shorten(view.entity_name(claim.subject), CLAIM_LABEL_CHARS),
-                    34
+                "<<B>{}</B> {}>",
+                html(&shorten(
+                    view.entity_name(claim.subject),
+                    CLAIM_SUBJECT_CHARS
                 )),
-                html(&wrap(&shorten(&view.claim_label(c), CLAIM_LABEL_CHARS), 34))
+                html(&shorten(&view.claim_label(c), CLAIM_LABEL_CHARS))
             );
             attrs.push(Attribute(Id::Plain("label".to_owned()), Id::Html(label)));
             attrs.extend([
@@ -303,6 +322,7 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
                 attr("fillcolor", "white"),
                 attr("color", if conflicting { RED } else { "#7f7f7f" }),
                 attr("fontsize", "9"),
+                attr("height", "0.2"),
                 attr("tooltip", &claim_tooltip(view, c)),
             ]);
             if conflicting {
@@ -314,7 +334,45 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
     node(id, attrs)
 }
 
-fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> Stmt {
+/// The documents whose claims the provenance view draws right of the entities they are about,
+/// their reporters further right; the others' claims stand left of the entities. Two columns of
+/// claims, balanced by their number, make the drawing half as tall as one.
+fn right_side(view: &View<'_>) -> BTreeSet<RowSource> {
+    if view.kind != ViewKind::Provenance {
+        return BTreeSet::new();
+    }
+    let mut claims: BTreeMap<RowSource, usize> = BTreeMap::new();
+    for n in view.graph.node_weights() {
+        if let Item::Claim(c) = n.item {
+            *claims.entry(view.claim(c).source).or_default() += 1;
+        }
+    }
+    let mut documents: Vec<(RowSource, usize)> = claims.into_iter().collect();
+    // The largest first, each to the lighter side; ties keep the documents' order.
+    documents.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    let (mut left, mut right) = (0, 0);
+    let mut on_right = BTreeSet::new();
+    for (source, n) in documents {
+        if right < left {
+            right += n;
+            on_right.insert(source);
+        } else {
+            left += n;
+        }
+    }
+    on_right
+}
+
+/// An edge's statement. `mirrored` edges (of claims on the right, see [`right_side`]) are
+/// written from head to tail with `dir=back`: `dot` ranks a tail before its head, so the
+/// claim lands right of its subject, and the arrow still points where the edge goes.
+fn edge_stmt(
+    view: &View<'_>,
+    e: EdgeIndex,
+    from: NodeIndex,
+    to: NodeIndex,
+    mirrored: bool,
+) -> Stmt {
     let edge = &view.graph[e];
     let support = &edge.support;
     let mut attrs = vec![attr("id", &format!("edge:{}", edge.id))];
@@ -363,6 +421,10 @@ fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> S
         ]),
     }
     attrs.push(attr("tooltip", &tooltip));
+    if mirrored {
+        attrs.push(attr("dir", "back"));
+        return edge_between(view.node_id(to), view.node_id(from), attrs);
+    }
     edge_between(view.node_id(from), view.node_id(to), attrs)
 }
 
