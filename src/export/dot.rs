@@ -799,11 +799,14 @@ fn legend(view: &View<'_>) -> Stmt {
         for id in [&from, &to] {
             stmts.push(legend_node(
                 id,
+                // Invisible ends a label's height apart, so that each sample is a straight
+                // line under its label however tightly the view packs its nodes.
                 vec![
                     attr("label", ""),
-                    attr("shape", "point"),
+                    attr("shape", "none"),
+                    attr("style", "invis"),
                     attr("width", "0.05"),
-                    attr("color", "#bfbfbf"),
+                    attr("height", "0.35"),
                 ],
             ));
         }

@@ -1610,7 +1610,7 @@ fn the_whole_curated_diagrams_fit_a_screen_or_a_poster_at_full_size() {
     let dir = built.dir.path();
     for (view, longest) in [
         ("entities", 4_200),
-        ("citations", 2_700),
+        ("citations", 2_900),
         ("provenance", 6_000),
     ] {
         let dot = dir.join(format!("{view}.dot"));
