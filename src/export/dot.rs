@@ -336,7 +336,8 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
 
 /// The documents whose claims the provenance view draws right of the entities they are about,
 /// their reporters further right; the others' claims stand left of the entities. Two columns of
-/// claims, balanced by their number, make the drawing half as tall as one.
+/// claims, balanced by their number, make the drawing half as tall as one. None in a view of
+/// fewer than [`TWO_COLUMNS_FROM`] claims.
 fn right_side(view: &View<'_>) -> BTreeSet<RowSource> {
     if view.kind != ViewKind::Provenance {
         return BTreeSet::new();
@@ -346,6 +347,9 @@ fn right_side(view: &View<'_>) -> BTreeSet<RowSource> {
         if let Item::Claim(c) = n.item {
             *claims.entry(view.claim(c).source).or_default() += 1;
         }
+    }
+    if claims.values().sum::<usize>() < TWO_COLUMNS_FROM {
+        return BTreeSet::new();
     }
     let mut documents: Vec<(RowSource, usize)> = claims.into_iter().collect();
     // The largest first, each to the lighter side; ties keep the documents' order.
@@ -362,6 +366,10 @@ fn right_side(view: &View<'_>) -> BTreeSet<RowSource> {
     }
     on_right
 }
+
+/// From this many claims on, the provenance view draws them in two columns: fewer stand in one
+/// column no taller than a screen, which reads left to right without a wide, flat drawing.
+const TWO_COLUMNS_FROM: usize = 40;
 
 /// An edge's statement. `mirrored` edges (of claims on the right, see [`right_side`]) are
 /// written from head to tail with `dir=back`: `dot` ranks a tail before its head, so the
