@@ -1,10 +1,12 @@
 //! DOT diagrams through graphviz-rust: node shape and colour by kind, edge labels, tooltips with
 //! reporters and quotes, denied claims dashed, hedged ones dotted, conflicting ones red, line
-//! width by independent origins, clusters per source document, and a legend of every style.
+//! width by independent origins, clusters per source document (in two columns around the
+//! entities in the provenance view), nodes with no edge in a box of
+//! their own, and a legend of every style.
 //!
 //! Every id and text goes through [`quoted`] or [`html`]; graphviz-rust escapes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use graphviz_rust::dot_structures::{
@@ -45,10 +47,26 @@ const FONT: &str = "DejaVu Sans";
 const QUOTE_CHARS: usize = 240;
 /// Tooltips list at most this many claims, then say how many more there are.
 const TOOLTIP_CLAIMS: usize = 8;
-/// Node labels are wrapped at about this many characters.
+/// Node and edge labels are wrapped at about this many characters.
 const LABEL_WIDTH: usize = 24;
+/// The entities view wraps narrower: its width is its ranks, each as wide as its widest label.
+const ENTITY_LABEL_WIDTH: usize = 16;
+
+/// The provenance view wraps wider: its entities stand in one column between two of claims,
+/// and that column is as tall as their lines.
+const PROVENANCE_LABEL_WIDTH: usize = 36;
+
+fn label_width(view: &View<'_>) -> usize {
+    match view.kind {
+        ViewKind::Entities => ENTITY_LABEL_WIDTH,
+        ViewKind::Provenance => PROVENANCE_LABEL_WIDTH,
+        ViewKind::Citations => LABEL_WIDTH,
+    }
+}
 /// Claim labels are cut to this many characters; the tooltip has the whole claim.
 const CLAIM_LABEL_CHARS: usize = 64;
+/// A claim's subject is cut to this many characters before what is said of it.
+const CLAIM_SUBJECT_CHARS: usize = 36;
 
 const RED: &str = "#c00000";
 const INK: &str = "#404040";
@@ -98,6 +116,9 @@ fn graph(view: &View<'_>) -> Graph {
                 attr("fontsize", "10"),
                 attr("style", "filled"),
                 attr("margin", "0.08,0.04"),
+                // Graphviz's least height is half an inch, twice a line of text: hundreds of
+                // claims in a column would take twice the room they need.
+                attr("height", "0.3"),
             ],
         ),
         stmt_attrs(
@@ -111,12 +132,19 @@ fn graph(view: &View<'_>) -> Graph {
             ],
         ),
     ];
+    // Nodes with no edge in the view go into a box of their own, not into the layout.
+    let unlinked: Vec<NodeIndex> = view
+        .graph
+        .node_indices()
+        .filter(|&n| view.graph.neighbors_undirected(n).next().is_none())
+        .collect();
+    let linked = |n: &NodeIndex| !unlinked.contains(n);
     match view.kind {
         // One cluster per source document, holding its claims.
         ViewKind::Provenance => {
             // Keyed by position among the sources, which is id order.
             let mut documents: BTreeMap<RowSource, Vec<Stmt>> = BTreeMap::new();
-            for n in view.graph.node_indices() {
+            for n in view.graph.node_indices().filter(linked) {
                 match view.graph[n].item {
                     Item::Claim(c) => documents
                         .entry(view.claim(c).source)
@@ -145,11 +173,26 @@ fn graph(view: &View<'_>) -> Graph {
             }
         }
         ViewKind::Entities | ViewKind::Citations => {
-            stmts.extend(view.graph.node_indices().map(|n| node_stmt(view, n)));
+            stmts.extend(
+                view.graph
+                    .node_indices()
+                    .filter(linked)
+                    .map(|n| node_stmt(view, n)),
+            );
         }
     }
+    if !unlinked.is_empty() {
+        stmts.push(unlinked_box(view, &unlinked));
+    }
+    let right = right_side(view);
     for e in view.graph.edge_references() {
-        stmts.push(edge_stmt(view, e.id(), e.source(), e.target()));
+        let on_right = [e.source(), e.target()]
+            .into_iter()
+            .any(|n| match view.graph[n].item {
+                Item::Claim(c) => right.contains(&view.claim(c).source),
+                Item::Entity(_) => false,
+            });
+        stmts.push(edge_stmt(view, e.id(), e.source(), e.target(), on_right));
     }
     stmts.push(legend(view));
     Graph::DiGraph {
@@ -193,8 +236,9 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
         attr("bgcolor", "white"),
     ];
     let (nodesep, ranksep) = match view.kind {
-        ViewKind::Entities => ("0.18", "1.1"),
-        ViewKind::Provenance => ("0.08", "1.6"),
+        // Tight: the whole curated set must fit a screen without scaling its fonts down.
+        ViewKind::Entities => ("0.04", "0.2"),
+        ViewKind::Provenance => ("0.03", "1.6"),
         ViewKind::Citations => ("0.25", "1.2"),
     };
     attrs.push(attr("nodesep", nodesep));
@@ -242,7 +286,7 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
             let entity = view.entity(e);
             let style = kind_style(entity.kind);
             attrs.extend([
-                attr("label", &wrap(&entity.name, LABEL_WIDTH)),
+                attr("label", &wrap(&entity.name, label_width(view))),
                 attr("shape", style.shape),
                 attr("fillcolor", &style.fill.hex()),
                 attr("color", &style.colour.hex()),
@@ -261,14 +305,15 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
                 style.push("dotted");
             }
             let conflicting = !claim.conflicts.is_empty();
-            // The subject in bold above what is said of it, so a claim reads on its own.
+            // The subject in bold, then what is said of it, on one line: a claim reads on its
+            // own, and a column of hundreds of claims stays as short as it can.
             let label = format!(
-                "<<B>{}</B><BR/>{}>",
-                html(&wrap(
-                    &shorten(view.entity_name(claim.subject), CLAIM_LABEL_CHARS),
-                    34
+                "<<B>{}</B> {}>",
+                html(&shorten(
+                    view.entity_name(claim.subject),
+                    CLAIM_SUBJECT_CHARS
                 )),
-                html(&wrap(&shorten(&view.claim_label(c), CLAIM_LABEL_CHARS), 34))
+                html(&shorten(&view.claim_label(c), CLAIM_LABEL_CHARS))
             );
             attrs.push(Attribute(Id::Plain("label".to_owned()), Id::Html(label)));
             attrs.extend([
@@ -277,6 +322,7 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
                 attr("fillcolor", "white"),
                 attr("color", if conflicting { RED } else { "#7f7f7f" }),
                 attr("fontsize", "9"),
+                attr("height", "0.2"),
                 attr("tooltip", &claim_tooltip(view, c)),
             ]);
             if conflicting {
@@ -288,7 +334,53 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
     node(id, attrs)
 }
 
-fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> Stmt {
+/// The documents whose claims the provenance view draws right of the entities they are about,
+/// their reporters further right; the others' claims stand left of the entities. Two columns of
+/// claims, balanced by their number, make the drawing half as tall as one. None in a view of
+/// fewer than [`TWO_COLUMNS_FROM`] claims.
+fn right_side(view: &View<'_>) -> BTreeSet<RowSource> {
+    if view.kind != ViewKind::Provenance {
+        return BTreeSet::new();
+    }
+    let mut claims: BTreeMap<RowSource, usize> = BTreeMap::new();
+    for n in view.graph.node_weights() {
+        if let Item::Claim(c) = n.item {
+            *claims.entry(view.claim(c).source).or_default() += 1;
+        }
+    }
+    if claims.values().sum::<usize>() < TWO_COLUMNS_FROM {
+        return BTreeSet::new();
+    }
+    let mut documents: Vec<(RowSource, usize)> = claims.into_iter().collect();
+    // The largest first, each to the lighter side; ties keep the documents' order.
+    documents.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    let (mut left, mut right) = (0, 0);
+    let mut on_right = BTreeSet::new();
+    for (source, n) in documents {
+        if right < left {
+            right += n;
+            on_right.insert(source);
+        } else {
+            left += n;
+        }
+    }
+    on_right
+}
+
+/// From this many claims on, the provenance view draws them in two columns: fewer stand in one
+/// column no taller than a screen, which reads left to right without a wide, flat drawing.
+const TWO_COLUMNS_FROM: usize = 40;
+
+/// An edge's statement. `mirrored` edges (of claims on the right, see [`right_side`]) are
+/// written from head to tail with `dir=back`: `dot` ranks a tail before its head, so the
+/// claim lands right of its subject, and the arrow still points where the edge goes.
+fn edge_stmt(
+    view: &View<'_>,
+    e: EdgeIndex,
+    from: NodeIndex,
+    to: NodeIndex,
+    mirrored: bool,
+) -> Stmt {
     let edge = &view.graph[e];
     let support = &edge.support;
     let mut attrs = vec![attr("id", &format!("edge:{}", edge.id))];
@@ -299,7 +391,7 @@ fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> S
             if matches!(edge.kind, EdgeKind::Citation) {
                 label = count(support.claims.len(), "claim", "claims");
             }
-            let mut label = wrap(&label, LABEL_WIDTH);
+            let mut label = wrap(&label, label_width(view));
             if let Some(note) = contest_note(&edge.kind, support) {
                 label.push('\n');
                 label.push_str(&note);
@@ -337,6 +429,10 @@ fn edge_stmt(view: &View<'_>, e: EdgeIndex, from: NodeIndex, to: NodeIndex) -> S
         ]),
     }
     attrs.push(attr("tooltip", &tooltip));
+    if mirrored {
+        attrs.push(attr("dir", "back"));
+        return edge_between(view.node_id(to), view.node_id(from), attrs);
+    }
     edge_between(view.node_id(from), view.node_id(to), attrs)
 }
 
@@ -561,6 +657,46 @@ fn corroboration(view: &View<'_>, support: &Support) -> String {
     parts.join(", ")
 }
 
+/// The id of the box of nodes that have no edge in the view.
+const UNLINKED: &str = "cluster_unlinked";
+
+/// The nodes that have no edge in the view, in a labelled box of rows of [`UNLINKED_ROW`], so
+/// that they neither float as a column in the middle of the layout nor pass unseen.
+fn unlinked_box(view: &View<'_>, nodes: &[NodeIndex]) -> Stmt {
+    let mut stmts = vec![stmt_attrs(
+        "graph",
+        vec![
+            attr(
+                "label",
+                &format!(
+                    "Not linked in this view ({})",
+                    count(nodes.len(), "node", "nodes")
+                ),
+            ),
+            attr("id", UNLINKED),
+            attr("style", "rounded,dashed"),
+            attr("color", "#bfbfbf"),
+            attr("fontsize", "12"),
+        ],
+    )];
+    stmts.extend(nodes.iter().map(|&n| node_stmt(view, n)));
+    // In a left-to-right layout each row's invisible chain spans ranks side by side, and the
+    // rows stack: a grid rather than one more column.
+    for row in nodes.chunks(UNLINKED_ROW) {
+        for pair in row.windows(2) {
+            stmts.push(edge_between(
+                view.node_id(pair[0]),
+                view.node_id(pair[1]),
+                vec![attr("style", "invis"), attr("class", "legend")],
+            ));
+        }
+    }
+    subgraph(UNLINKED, stmts)
+}
+
+/// How many unlinked nodes stand side by side in their box.
+const UNLINKED_ROW: usize = 4;
+
 /// The legend: a sample of every node kind and line style the view uses.
 fn legend(view: &View<'_>) -> Stmt {
     let mut stmts = vec![stmt_attrs(
@@ -671,11 +807,14 @@ fn legend(view: &View<'_>) -> Stmt {
         for id in [&from, &to] {
             stmts.push(legend_node(
                 id,
+                // Invisible ends a label's height apart, so that each sample is a straight
+                // line under its label however tightly the view packs its nodes.
                 vec![
                     attr("label", ""),
-                    attr("shape", "point"),
+                    attr("shape", "none"),
+                    attr("style", "invis"),
                     attr("width", "0.05"),
-                    attr("color", "#bfbfbf"),
+                    attr("height", "0.35"),
                 ],
             ));
         }

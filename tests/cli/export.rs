@@ -1539,3 +1539,228 @@ fn build_without_graphviz_writes_everything_but_the_svgs_and_says_why() {
         }
     }
 }
+
+/// Width and height of a PNG, from its header chunk.
+fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = fs::read(path).unwrap();
+    assert_eq!(
+        &bytes[..8],
+        b"\x89PNG\r\n\x1a\n",
+        "{} is no PNG",
+        path.display()
+    );
+    assert_eq!(&bytes[12..16], b"IHDR", "{}", path.display());
+    let number = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (number(16), number(20))
+}
+
+/// `dot -Tjson` of a DOT file, which must say nothing on stderr (no warnings).
+fn dot_json(dot: &Path) -> Value {
+    let output = Command::new("dot")
+        .arg("-Tjson")
+        .arg(dot)
+        .output()
+        .expect("dot runs");
+    assert!(output.status.success(), "dot -Tjson {}", dot.display());
+    assert!(
+        output.stderr.is_empty(),
+        "dot -Tjson {} warned: {}",
+        dot.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The `name` of each of Graphviz's objects (clusters first, then nodes) by its `_gvid`.
+fn object_names(layout: &Value) -> BTreeMap<u64, String> {
+    layout["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["_gvid"].as_u64().unwrap(),
+                o["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The members of a cluster of a `dot -Tjson` layout, by name.
+fn cluster_members(layout: &Value, cluster: &str) -> BTreeSet<String> {
+    let names = object_names(layout);
+    layout["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == cluster)
+        .and_then(|o| o["nodes"].as_array())
+        .map(|nodes| {
+            nodes
+                .iter()
+                .map(|n| names[&n.as_u64().unwrap()].clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_whole_curated_diagrams_fit_a_screen_or_a_poster_at_full_size() {
+    // Pixels at Graphviz's 96 dpi. The provenance view draws each of the 360 curated claims,
+    // in two columns around the entities: about a poster's height, no longer one column of
+    // 22,000 pixels that ImageMagick's default policy (16,384 at most) refuses to open. A
+    // neighbourhood fits a screen, and its few claims stay in one column.
+    let built = curated();
+    let dir = built.dir.path();
+    let around = ["--focus", "nk-deserters", "--depth", "2"];
+    for (i, (view, focus, longest)) in [
+        ("entities", &[][..], 4_200),
+        ("citations", &[], 2_900),
+        ("provenance", &[], 6_000),
+        ("entities", &around[..], 3_600),
+        ("provenance", &around, 2_000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dot = dir.join(format!("{i}.dot"));
+        let png = dir.join(format!("{i}.png"));
+        let view = format!("{view} {}", focus.join(" "));
+        for (format, path) in [("dot", &dot), ("png", &png)] {
+            let mut args = vec![format, "--view", view.split(' ').next().unwrap()];
+            args.extend(["-o", path.to_str().unwrap()]);
+            args.extend(focus);
+            let result = export(&built, &args);
+            assert_eq!(result.code, 0, "{view} {format}: {}", result.stderr);
+        }
+        let (width, height) = png_size(&png);
+        let (long, short) = (width.max(height), width.min(height));
+        assert!(
+            long <= longest && long <= 3 * short,
+            "{view}: {width} x {height} pixels at 96 dpi"
+        );
+        // Fitting by scaling the drawing down would shrink its text below legibility.
+        let layout = dot_json(&dot);
+        assert!(layout.get("size").is_none(), "{view} sets a size");
+        for object in layout["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(layout["edges"].as_array().unwrap())
+        {
+            if let Some(size) = object.get("fontsize").and_then(Value::as_str) {
+                assert!(size.parse::<f64>().unwrap() >= 8.0, "{view}: {object}");
+            }
+        }
+    }
+}
+
+#[test]
+fn nodes_with_no_edge_in_a_view_are_gathered_in_one_labelled_box() {
+    let built = curated();
+    for view in VIEWS {
+        let dot = built.dir.path().join(format!("{view}.dot"));
+        let result = export(
+            &built,
+            &["dot", "--view", view, "-o", dot.to_str().unwrap()],
+        );
+        assert_eq!(result.code, 0, "{view}: {}", result.stderr);
+        let layout = dot_json(&dot);
+        let names = object_names(&layout);
+        let mut linked = BTreeSet::new();
+        for edge in layout["edges"].as_array().unwrap() {
+            if edge["style"] != "invis" {
+                for end in ["tail", "head"] {
+                    linked.insert(names[&edge[end].as_u64().unwrap()].clone());
+                }
+            }
+        }
+        let legend = cluster_members(&layout, "cluster_legend");
+        let unlinked: BTreeSet<String> = names
+            .values()
+            .filter(|name| !name.starts_with("cluster"))
+            .filter(|name| !legend.contains(*name) && !linked.contains(*name))
+            .cloned()
+            .collect();
+        let boxed = cluster_members(&layout, "cluster_unlinked");
+        assert_eq!(unlinked, boxed, "{view}: unlinked nodes outside their box");
+        if view == "entities" {
+            for id in [
+                "central-asian-media-and-ngos",
+                "international-community",
+                "korean-peninsula",
+            ] {
+                assert!(
+                    boxed.contains(id),
+                    "{view}: {id} is not in the box: {boxed:?}"
+                );
+            }
+            let label = layout["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["name"] == "cluster_unlinked")
+                .map(|o| o["label"].clone());
+            assert_eq!(
+                label,
+                Some(Value::from(format!(
+                    "Not linked in this view ({} nodes)",
+                    boxed.len()
+                )))
+            );
+        }
+    }
+}
+
+#[test]
+fn contested_denied_hedged_and_conflicting_edges_are_drawn_apart_and_in_the_legend() {
+    let built = curated();
+    let dot = built.dir.path().join("entities.dot");
+    let result = export(
+        &built,
+        &["dot", "--view", "entities", "-o", dot.to_str().unwrap()],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let layout = dot_json(&dot);
+    let edges = layout["edges"].as_array().unwrap();
+    let style = |e: &Value| {
+        (
+            e["color"].as_str().unwrap_or_default().to_owned(),
+            e["style"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let legend: BTreeMap<String, (String, String)> = edges
+        .iter()
+        .filter(|e| e["class"] == "legend" && e["style"] != "invis")
+        .map(|e| (e["id"].as_str().unwrap().to_owned(), style(e)))
+        .collect();
+    let plain = &legend["legend:affirmed"];
+    for sample in ["contested", "denied", "hedged", "conflicting"] {
+        let drawn = &legend[&format!("legend:{sample}")];
+        assert_ne!(
+            drawn, plain,
+            "{sample} looks like any other edge in the legend"
+        );
+    }
+    let red = &legend["legend:contested"].0;
+    // The curated set has statements that one voice affirms and another denies.
+    let contested: Vec<&Value> = edges
+        .iter()
+        .filter(|e| e["class"] != "legend")
+        .filter(|e| {
+            e["label"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("(contested:")
+        })
+        .collect();
+    assert!(!contested.is_empty(), "no contested statement drawn");
+    for edge in contested {
+        assert_eq!(
+            &edge["color"].as_str().unwrap().to_owned(),
+            red,
+            "{}",
+            edge["id"]
+        );
+    }
+}
