@@ -61,7 +61,8 @@ pub(crate) struct Readers {
 
 pub(crate) fn readers() -> Readers {
     let install = "run `bash .ci/run` once: it installs Graphviz, the Python readers in .venv/ \
-                   and .venv-nx34/, and Cytoscape.js, d3-force, Ajv and graphology in .ci/node/";
+                   and .venv-nx34/, and Cytoscape.js, d3-force, Ajv, graphology and vis-network in \
+                   .ci/node/";
     let works = |program: &Path, arg: &str| {
         Command::new(program)
             .arg(arg)
@@ -108,6 +109,7 @@ pub(crate) fn readers() -> Readers {
         "graphology",
         "graphology-gexf",
         "graphology-graphml",
+        "vis-network",
     ] {
         assert!(
             node_folder
@@ -1102,6 +1104,53 @@ print(json.dumps(out))
     for size in read["sizes"].as_array().unwrap() {
         let (got, expected) = (size[1].as_f64().unwrap(), size[2].as_f64().unwrap());
         assert!((got - expected).abs() <= 0.05, "{size}");
+    }
+}
+
+/// vis-network takes node-link through its Gephi parser as the README says, with no glue: every
+/// node and every edge, each edge between its own ends (`from` and `to`, which vis-network
+/// draws by; handed `links` as they are, it drew no edge). Its drawing needs a browser; what it
+/// draws is what these DataSets hold.
+#[test]
+fn vis_network_reads_every_node_and_edge_of_node_link_through_its_gephi_parser() {
+    let built = curated();
+    let readers = readers();
+    let mut files = Vec::new();
+    for view in VIEWS {
+        let path = built.dir.path().join(format!("{view}.node-link.json"));
+        let result = export(
+            &built,
+            &["node-link", "--view", view, "-o", path.to_str().unwrap()],
+        );
+        assert_eq!(result.code, 0, "{}", result.stderr);
+        files.push(path);
+    }
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let read = node_read(&readers, "vis-network.js", &paths);
+    for path in &files {
+        let data: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        let nodes: BTreeSet<String> = data["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect();
+        let edges: BTreeMap<String, (String, String)> = data["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let text = |k: &str| l[k].as_str().unwrap().to_owned();
+                (text("id"), (text("source"), text("target")))
+            })
+            .collect();
+        assert!(!edges.is_empty(), "{}", path.display());
+        assert_eq!(
+            seen(&read[&path.display().to_string()], true),
+            Seen { nodes, edges },
+            "{}: vis-network reads another graph",
+            path.display()
+        );
     }
 }
 
