@@ -1046,10 +1046,11 @@ fn hostile_names_come_through_every_format_unchanged() {
 
 /// GEXF colours each edge by what the claims behind it say, the first that holds: conflicting
 /// red, denied purple, affirmed and denied magenta, hedged orange, else grey; and sizes each node
-/// by its degree, 4 + 4 √degree. networkx reads the node sizes (with the degree from the edges it
-/// read); it keeps no edge colour, so those are read from the XML.
+/// by its degree, 4 + 4 √degree, and places it. networkx reads the node sizes (with the degree
+/// from the edges it read) and positions; it keeps no edge colour, so those are read from the
+/// XML.
 #[test]
-fn gexf_colours_edges_by_what_their_claims_say_and_sizes_nodes_by_degree() {
+fn gexf_colours_edges_by_what_their_claims_say_sizes_nodes_by_degree_and_places_them() {
     let built = curated();
     let readers = readers();
     let mut files = Vec::new();
@@ -1066,11 +1067,12 @@ fn gexf_colours_edges_by_what_their_claims_say_and_sizes_nodes_by_degree() {
 import json, math, sys, xml.etree.ElementTree as ET
 import networkx as nx
 GEXF, VIZ = "{http://gexf.net/1.3}", "{http://gexf.net/1.3/viz}"
-out = {"edges": [], "sizes": []}
+out = {"edges": [], "sizes": [], "positions": []}
 for path in sys.argv[1:]:
     graph = nx.read_gexf(path)
     for node, data in graph.nodes(data=True):
         out["sizes"].append([node, data["viz"]["size"], 4 + 4 * math.sqrt(graph.degree(node))])
+        out["positions"].append([node, data["viz"].get("position")])
     for edge in ET.parse(path).getroot().iter(GEXF + "edge"):
         values = {a.get("for"): a.get("value") for a in edge.iter(GEXF + "attvalue")}
         colour = edge.find(VIZ + "color")
@@ -1104,6 +1106,15 @@ print(json.dumps(out))
     for size in read["sizes"].as_array().unwrap() {
         let (got, expected) = (size[1].as_f64().unwrap(), size[2].as_f64().unwrap());
         assert!((got - expected).abs() <= 0.05, "{size}");
+    }
+    // Every node stands where the layout put it, in the plane (graphology's test holds the
+    // places to those of the graphology export).
+    for position in read["positions"].as_array().unwrap() {
+        let at = &position[1];
+        assert!(
+            at["x"].is_number() && at["y"].is_number() && at["z"] == 0.0,
+            "{position}"
+        );
     }
 }
 
