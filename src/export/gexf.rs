@@ -59,9 +59,10 @@ pub(super) fn node_colour(view: &View<'_>, n: NodeIndex) -> Rgb {
     }
 }
 
-/// Where a tool draws a node: the layout's centre with the y axis pointing up, as in Gephi and
-/// sigma.js (points from the bottom left, as Graphviz measures), so that the picture is the
-/// explorer's and not its mirror image.
+/// Where a tool draws a node: the layout's centre with the y axis pointing up, as in Gephi
+/// (points from the bottom left, as Graphviz measures), so that Gephi shows the explorer's
+/// picture and not its mirror image. graphology-gexf hands these to sigma.js as they are, and
+/// the graphology export has the same.
 pub(super) fn position(layout: &Layout, n: NodeIndex) -> (f64, f64) {
     let placed = &layout.nodes[n.index()];
     (placed.x, ((layout.height - placed.y) * 10.0).round() / 10.0)
