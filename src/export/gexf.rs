@@ -1,8 +1,10 @@
-//! GEXF 1.3, Gephi's own format: declared attributes, nodes with their kind's colour and a size
-//! by their degree in the view, and edges with their own id, a `kind` that tells parallel edges
-//! apart (Gephi merges parallel edges of one kind), a label, a weight (affirming independent
-//! origins: a denial adds none) and a colour by what the claims behind it say: conflicting,
-//! denied, both affirmed and denied, only hedged, or plain.
+//! GEXF 1.3, Gephi's own format: declared attributes, nodes with their kind's colour, a size
+//! by their degree in the view and the position Graphviz's `sfdp` gave them (the layout the
+//! explorer and the graphology export share), and edges with their own id, a `kind` that tells
+//! parallel edges apart (Gephi merges parallel edges of one kind), a label, a weight (affirming
+//! independent origins: a denial adds none) and a colour by what the claims behind it say:
+//! conflicting, denied, both affirmed and denied, only hedged, or plain. Without Graphviz the
+//! file is the same but for the positions.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -13,6 +15,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::attributes::{self, AttrType, AttrValue, EDGE_KEYS, Key, NODE_KEYS};
+use super::layout::{self, Layout};
 use super::palette::{CLAIM, EdgeTone, Rgb, kind_style};
 use super::{ExportError, Exporter, Format, Output};
 use crate::view::{EdgeKind, Item, View};
@@ -22,7 +25,8 @@ pub struct Gexf;
 
 impl Exporter for Gexf {
     fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
-        write(view, out).map_err(ExportError::writing(Format::Gexf))
+        let layout = layout::if_any(view, Format::Gexf)?;
+        write(view, layout.as_deref(), out).map_err(ExportError::writing(Format::Gexf))
     }
 }
 
@@ -39,11 +43,29 @@ fn type_name(ty: AttrType) -> &'static str {
 }
 
 /// A node's size: grows with the square root of its degree (edges in and out), so that hubs
-/// stand out without hiding the rest; 4 for a node with no edge.
-fn node_size(view: &View<'_>, n: NodeIndex) -> f64 {
+/// stand out without hiding the rest; 4 for a node with no edge. graphology's export has the
+/// same sizes.
+pub(super) fn node_size(view: &View<'_>, n: NodeIndex) -> f64 {
     let degree = view.graph.edges_directed(n, Direction::Outgoing).count()
         + view.graph.edges_directed(n, Direction::Incoming).count();
     4.0 + 4.0 * (degree as f64).sqrt()
+}
+
+/// A node's colour: its entity kind's, or grey for a claim.
+pub(super) fn node_colour(view: &View<'_>, n: NodeIndex) -> Rgb {
+    match view.graph[n].item {
+        Item::Entity(e) => kind_style(view.entity(e).kind).colour,
+        Item::Claim(_) => CLAIM,
+    }
+}
+
+/// Where a tool draws a node: the layout's centre with the y axis pointing up, as in Gephi
+/// (points from the bottom left, as Graphviz measures), so that Gephi shows the explorer's
+/// picture and not its mirror image. graphology-gexf hands these to sigma.js as they are, and
+/// the graphology export has the same.
+pub(super) fn position(layout: &Layout, n: NodeIndex) -> (f64, f64) {
+    let placed = &layout.nodes[n.index()];
+    (placed.x, ((layout.height - placed.y) * 10.0).round() / 10.0)
 }
 
 /// What tells an edge from a parallel one between the same nodes.
@@ -56,7 +78,7 @@ fn edge_kind<'a>(view: &View<'a>, kind: &EdgeKind) -> Cow<'a, str> {
     }
 }
 
-fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
+fn write(view: &View<'_>, layout: Option<&Layout>, out: &mut Output<'_>) -> std::io::Result<()> {
     let mut w = Writer::new_with_indent(out, b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("gexf")
@@ -99,11 +121,7 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                     }
                     w.create_element("nodes").write_inner_content(|w| {
                         for n in view.graph.node_indices() {
-                            let kind = match view.graph[n].item {
-                                Item::Entity(e) => Some(view.entity(e).kind),
-                                Item::Claim(_) => None,
-                            };
-                            let colour = kind.map_or(CLAIM, |k| kind_style(k).colour);
+                            let colour = node_colour(view, n);
                             w.create_element("node")
                                 .with_attributes([
                                     ("id", view.node_id(n)),
@@ -112,6 +130,16 @@ fn write(view: &View<'_>, out: &mut Output<'_>) -> std::io::Result<()> {
                                 .write_inner_content(|w| {
                                     attvalues(w, attributes::node(view, n))?;
                                     viz_color(w, colour)?;
+                                    if let Some(layout) = layout {
+                                        let (x, y) = position(layout, n);
+                                        w.create_element("viz:position")
+                                            .with_attributes([
+                                                ("x", format!("{x:.1}").as_str()),
+                                                ("y", format!("{y:.1}").as_str()),
+                                                ("z", "0.0"),
+                                            ])
+                                            .write_empty()?;
+                                    }
                                     w.create_element("viz:size")
                                         .with_attribute((
                                             "value",

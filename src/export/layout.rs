@@ -14,6 +14,7 @@ use petgraph::visit::EdgeRef;
 
 use super::quote::wrap;
 use super::render::{DotFailure, run_graphviz};
+use super::{ExportError, Format};
 use crate::view::View;
 
 /// The most nodes and edges together that are laid out. `sfdp` grows about linearly: 5,000
@@ -115,6 +116,19 @@ pub fn lay_out(view: &View<'_>) -> Result<Arc<Layout>, Unplaced> {
     });
     *last = Some((source, Arc::clone(&layout)));
     Ok(layout)
+}
+
+/// The layout of `view` for a format that is of use without one (GEXF, graphology): none when
+/// the view is too large or Graphviz is missing, fails or is too slow, so that the file is
+/// still written and the tool lays it out itself. Only an interruption stops the export.
+pub fn if_any(view: &View<'_>, format: Format) -> Result<Option<Arc<Layout>>, ExportError> {
+    match lay_out(view) {
+        Ok(layout) => Ok(Some(layout)),
+        Err(Unplaced::Graphviz(DotFailure::Interrupted)) => {
+            Err(DotFailure::Interrupted.into_error(format))
+        }
+        Err(Unplaced::TooLarge(_) | Unplaced::Graphviz(_)) => Ok(None),
+    }
 }
 
 /// The graph Graphviz lays out: numbered boxes of the labels' size, one undirected line per

@@ -8,6 +8,7 @@ mod dot;
 mod explorer;
 mod gexf;
 mod graphml;
+mod graphology;
 mod json;
 mod layout;
 mod node_link;
@@ -80,11 +81,12 @@ pub enum Format {
     NodeLink,
     Graphml,
     Gexf,
+    Graphology,
     Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::Dot,
         Format::Svg,
         Format::Png,
@@ -93,6 +95,7 @@ impl Format {
         Format::NodeLink,
         Format::Graphml,
         Format::Gexf,
+        Format::Graphology,
         Format::Html,
     ];
 
@@ -107,6 +110,7 @@ impl Format {
             Format::NodeLink => "node-link",
             Format::Graphml => "graphml",
             Format::Gexf => "gexf",
+            Format::Graphology => "graphology",
             Format::Html => "html",
         }
     }
@@ -122,6 +126,7 @@ impl Format {
             Format::NodeLink => "node-link.json",
             Format::Graphml => "graphml",
             Format::Gexf => "gexf",
+            Format::Graphology => "graphology.json",
             Format::Html => "html",
         }
     }
@@ -147,6 +152,7 @@ impl Format {
             Format::NodeLink => &node_link::NodeLink,
             Format::Graphml => &graphml::Graphml,
             Format::Gexf => &gexf::Gexf,
+            Format::Graphology => &graphology::Graphology,
             Format::Html => &explorer::Explorer,
         }
     }
@@ -167,7 +173,7 @@ pub fn write(view: &View<'_>, format: Format, out: &mut dyn Write) -> Result<(),
 }
 
 /// What `build` writes for each view: the diagram source, the drawing, and the JSON family.
-pub const STANDARD_FORMATS: [Format; 7] = [
+pub const STANDARD_FORMATS: [Format; 8] = [
     Format::Dot,
     Format::Svg,
     Format::Json,
@@ -175,6 +181,7 @@ pub const STANDARD_FORMATS: [Format; 7] = [
     Format::NodeLink,
     Format::Graphml,
     Format::Gexf,
+    Format::Graphology,
 ];
 
 /// Why an export was not written to its file or stream: the export failed, or its destination

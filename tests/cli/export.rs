@@ -1,7 +1,7 @@
 //! `claimgraph export` and the standard exports `build` writes. Every view in every format, of
 //! the curated data and of a fixture of hostile names, is loaded by the format's real reader:
 //! Graphviz `dot` for DOT; networkx 3.6 and 3.4 for node-link, Cytoscape's elements and
-//! GraphML (3.6 for GEXF too); igraph for GraphML; graphology for GEXF and GraphML; d3-force for
+//! GraphML (3.6 for GEXF too); igraph for GraphML; graphology for its own JSON, GEXF and GraphML; d3-force for
 //! node-link; Cytoscape.js for its elements; jsonschema and Ajv (strict) for claimgraph's own
 //! JSON; an XML parser for SVG and Pillow for PNG. Every reader that keeps attributes must show each entity's curated fields.
 //! The readers must agree with each other and with the database on every node and edge.
@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::{fixtures, root, run};
 
 const VIEWS: [&str; 3] = ["entities", "provenance", "citations"];
-pub const FORMATS: [&str; 8] = [
+pub const FORMATS: [&str; 9] = [
     "dot",
     "svg",
     "png",
@@ -31,6 +31,7 @@ pub const FORMATS: [&str; 8] = [
     "node-link",
     "graphml",
     "gexf",
+    "graphology",
 ];
 
 /// The extension `build` and these tests give each format's file.
@@ -44,6 +45,7 @@ fn extension(format: &str) -> &'static str {
         "node-link" => "node-link.json",
         "graphml" => "graphml",
         "gexf" => "gexf",
+        "graphology" => "graphology.json",
         other => panic!("no format {other}"),
     }
 }
@@ -59,7 +61,8 @@ pub(crate) struct Readers {
 
 pub(crate) fn readers() -> Readers {
     let install = "run `bash .ci/run` once: it installs Graphviz, the Python readers in .venv/ \
-                   and .venv-nx34/, and Cytoscape.js, d3-force, Ajv and graphology in .ci/node/";
+                   and .venv-nx34/, and Cytoscape.js, d3-force, Ajv, graphology and vis-network in \
+                   .ci/node/";
     let works = |program: &Path, arg: &str| {
         Command::new(program)
             .arg(arg)
@@ -106,6 +109,7 @@ pub(crate) fn readers() -> Readers {
         "graphology",
         "graphology-gexf",
         "graphology-graphml",
+        "vis-network",
     ] {
         assert!(
             node_folder
@@ -344,7 +348,7 @@ struct Proven {
     python: BTreeMap<String, Value>,
     /// networkx 3.4, by `reader=path`.
     nx34: BTreeMap<String, Value>,
-    /// Cytoscape.js, d3-force and graphology (GEXF and GraphML), by path.
+    /// Cytoscape.js, d3-force and graphology (its own JSON, GEXF and GraphML), by path.
     cytoscape: BTreeMap<String, Value>,
     d3: BTreeMap<String, Value>,
     graphology: BTreeMap<String, Value>,
@@ -393,7 +397,7 @@ impl Proven {
             "d3-force".to_owned(),
             &self.d3[&self.path(view, "node-link")],
         ));
-        for format in ["gexf", "graphml"] {
+        for format in ["graphology", "gexf", "graphml"] {
             out.push((
                 format!("graphology {format}"),
                 &self.graphology[&self.path(view, format)],
@@ -456,9 +460,10 @@ fn prove_every_format(built: &Built) -> Proven {
     };
     let cytoscape = node_read(&readers, "cytoscape.js", &of_format("cytoscape"));
     let d3 = node_read(&readers, "d3-force.js", &of_format("node-link"));
-    let mut xml = of_format("gexf");
-    xml.extend(of_format("graphml"));
-    let graphology = node_read(&readers, "graphology.js", &xml);
+    let mut graphology_files = of_format("graphology");
+    graphology_files.extend(of_format("gexf"));
+    graphology_files.extend(of_format("graphml"));
+    let graphology = node_read(&readers, "graphology.js", &graphology_files);
     let schema = schema();
     let mut ajv_args = vec![schema.as_path()];
     ajv_args.extend(of_format("json"));
@@ -572,7 +577,7 @@ fn prove_every_format(built: &Built) -> Proven {
             json,
             "{view}: Cytoscape.js sees another graph"
         );
-        for format in ["gexf", "graphml"] {
+        for format in ["graphology", "gexf", "graphml"] {
             let graphology = &proven.graphology[&proven.path(view, format)];
             assert_eq!(
                 seen(graphology, true),
@@ -588,6 +593,7 @@ fn prove_every_format(built: &Built) -> Proven {
                 "{view} {format}: graphology"
             );
         }
+        drawn_as_sigma_draws(&proven, view);
         assert_eq!(
             seen(&proven.d3[&proven.path(view, "node-link")], true),
             json,
@@ -680,6 +686,79 @@ fn prove_every_format(built: &Built) -> Proven {
         }
     }
     proven
+}
+
+/// `Graph.from` makes a directed multigraph of the graphology export, whose every node has what
+/// sigma.js draws by (a label, a position, a size, a colour) and every edge a label, a colour
+/// and a size; graphology-gexf reads the same positions and sizes from the GEXF, which the same
+/// layout placed.
+fn drawn_as_sigma_draws(proven: &Proven, view: &'static str) {
+    let graph = &proven.graphology[&proven.path(view, "graphology")];
+    let gexf = &proven.graphology[&proven.path(view, "gexf")];
+    let json = proven.python("json", view, "json");
+    assert_eq!(graph["multi"], true, "{view}: graphology");
+    let number = |v: &Value, what: &str| {
+        v.as_f64()
+            .unwrap_or_else(|| panic!("{view}: {what} is {v}, no number"))
+    };
+    // `#rrggbb`, as graphology-gexf gives GEXF's colour: `rgb(r,g,b)`.
+    let colour = |v: &Value, what: &str| -> String {
+        let text = v.as_str().unwrap_or_default();
+        let channel = |at: usize| u8::from_str_radix(text.get(at..at + 2).unwrap_or("x"), 16);
+        match (
+            text.len(),
+            text.starts_with('#'),
+            channel(1),
+            channel(3),
+            channel(5),
+        ) {
+            (7, true, Ok(r), Ok(g), Ok(b)) => format!("rgb({r},{g},{b})"),
+            _ => panic!("{view}: {what} is {v}, no #rrggbb colour"),
+        }
+    };
+    let nodes = graph["attributes"].as_object().unwrap();
+    assert_eq!(nodes.len(), json["nodes"].as_object().unwrap().len());
+    for (id, node) in nodes {
+        assert_eq!(node["label"], json["nodes"][id]["label"], "{view}: {id}");
+        let rgb = colour(&node["color"], &format!("the colour of {id}"));
+        assert_eq!(gexf["attributes"][id]["color"], rgb, "{view}: {id}");
+        let size = number(&node["size"], &format!("the size of {id}"));
+        assert!(size >= 4.0, "{view}: {id} has size {size}");
+        assert_eq!(gexf["attributes"][id]["size"], node["size"], "{view}: {id}");
+        for axis in ["x", "y"] {
+            let here = number(&node[axis], &format!("{axis} of {id}"));
+            let there = number(
+                &gexf["attributes"][id][axis],
+                &format!("GEXF {axis} of {id}"),
+            );
+            assert!(
+                (here - there).abs() <= 0.05,
+                "{view}: {id} stands at {axis} = {here} in graphology's JSON, {there} in GEXF"
+            );
+        }
+    }
+    let positions: BTreeSet<(String, String)> = nodes
+        .values()
+        .map(|n| (n["x"].to_string(), n["y"].to_string()))
+        .collect();
+    assert!(
+        nodes.len() < 2 || positions.len() > 1,
+        "{view}: every node stands in one place"
+    );
+    for (id, edge) in graph["edge_attributes"].as_object().unwrap() {
+        assert!(edge["label"].is_string(), "{view}: edge {id} has no label");
+        let rgb = colour(&edge["color"], &format!("the colour of edge {id}"));
+        assert_eq!(
+            gexf["edge_attributes"][id]["color"], rgb,
+            "{view}: edge {id}"
+        );
+        let size = number(&edge["size"], &format!("the size of edge {id}"));
+        let weight = number(&edge["weight"], &format!("the weight of edge {id}"));
+        assert!(
+            (size - (1.0 + weight.sqrt())).abs() <= 0.05,
+            "{view}: edge {id} of weight {weight} has size {size}"
+        );
+    }
 }
 
 /// Each claim's quote, and the claims each contradicts (in the order of the pairs' ids), from
@@ -967,10 +1046,11 @@ fn hostile_names_come_through_every_format_unchanged() {
 
 /// GEXF colours each edge by what the claims behind it say, the first that holds: conflicting
 /// red, denied purple, affirmed and denied magenta, hedged orange, else grey; and sizes each node
-/// by its degree, 4 + 4 √degree. networkx reads the node sizes (with the degree from the edges it
-/// read); it keeps no edge colour, so those are read from the XML.
+/// by its degree, 4 + 4 √degree, and places it. networkx reads the node sizes (with the degree
+/// from the edges it read) and positions; it keeps no edge colour, so those are read from the
+/// XML.
 #[test]
-fn gexf_colours_edges_by_what_their_claims_say_and_sizes_nodes_by_degree() {
+fn gexf_colours_edges_by_what_their_claims_say_sizes_nodes_by_degree_and_places_them() {
     let built = curated();
     let readers = readers();
     let mut files = Vec::new();
@@ -987,11 +1067,12 @@ fn gexf_colours_edges_by_what_their_claims_say_and_sizes_nodes_by_degree() {
 import json, math, sys, xml.etree.ElementTree as ET
 import networkx as nx
 GEXF, VIZ = "{http://gexf.net/1.3}", "{http://gexf.net/1.3/viz}"
-out = {"edges": [], "sizes": []}
+out = {"edges": [], "sizes": [], "positions": []}
 for path in sys.argv[1:]:
     graph = nx.read_gexf(path)
     for node, data in graph.nodes(data=True):
         out["sizes"].append([node, data["viz"]["size"], 4 + 4 * math.sqrt(graph.degree(node))])
+        out["positions"].append([node, data["viz"].get("position")])
     for edge in ET.parse(path).getroot().iter(GEXF + "edge"):
         values = {a.get("for"): a.get("value") for a in edge.iter(GEXF + "attvalue")}
         colour = edge.find(VIZ + "color")
@@ -1026,6 +1107,62 @@ print(json.dumps(out))
         let (got, expected) = (size[1].as_f64().unwrap(), size[2].as_f64().unwrap());
         assert!((got - expected).abs() <= 0.05, "{size}");
     }
+    // Every node stands where the layout put it, in the plane (graphology's test holds the
+    // places to those of the graphology export).
+    for position in read["positions"].as_array().unwrap() {
+        let at = &position[1];
+        assert!(
+            at["x"].is_number() && at["y"].is_number() && at["z"] == 0.0,
+            "{position}"
+        );
+    }
+}
+
+/// vis-network takes node-link through its Gephi parser as the README says, with no glue: every
+/// node and every edge, each edge between its own ends (`from` and `to`, which vis-network
+/// draws by; handed `links` as they are, it drew no edge). Its drawing needs a browser; what it
+/// draws is what these DataSets hold.
+#[test]
+fn vis_network_reads_every_node_and_edge_of_node_link_through_its_gephi_parser() {
+    let built = curated();
+    let readers = readers();
+    let mut files = Vec::new();
+    for view in VIEWS {
+        let path = built.dir.path().join(format!("{view}.node-link.json"));
+        let result = export(
+            &built,
+            &["node-link", "--view", view, "-o", path.to_str().unwrap()],
+        );
+        assert_eq!(result.code, 0, "{}", result.stderr);
+        files.push(path);
+    }
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let read = node_read(&readers, "vis-network.js", &paths);
+    for path in &files {
+        let data: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        let nodes: BTreeSet<String> = data["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect();
+        let edges: BTreeMap<String, (String, String)> = data["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let text = |k: &str| l[k].as_str().unwrap().to_owned();
+                (text("id"), (text("source"), text("target")))
+            })
+            .collect();
+        assert!(!edges.is_empty(), "{}", path.display());
+        assert_eq!(
+            seen(&read[&path.display().to_string()], true),
+            Seen { nodes, edges },
+            "{}: vis-network reads another graph",
+            path.display()
+        );
+    }
 }
 
 /// The exports in the repository are what `build` writes from the curated data: a change to
@@ -1057,7 +1194,7 @@ fn the_committed_exports_are_what_build_writes() {
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
     assert!(
-        result.stderr.contains("wrote 22 exports of 3 views"),
+        result.stderr.contains("wrote 25 exports of 3 views"),
         "{}",
         result.stderr
     );
@@ -1172,13 +1309,14 @@ fn written(view: &View<'_>, format: Format) -> Vec<u8> {
 }
 
 /// The formats claimgraph writes itself (SVG and PNG are Graphviz's drawing of the DOT).
-const OWN_FORMATS: [Format; 6] = [
+const OWN_FORMATS: [Format; 7] = [
     Format::Dot,
     Format::Json,
     Format::Cytoscape,
     Format::NodeLink,
     Format::Graphml,
     Format::Gexf,
+    Format::Graphology,
 ];
 
 /// `export --focus` walks the database's indexes from the focus and reads only the rows of the
@@ -1443,7 +1581,7 @@ fn an_unknown_format_or_view_is_a_usage_error_listing_the_choices() {
     assert_eq!(result.code, 2);
     assert!(
         result.stderr.contains(
-            "[possible values: dot, svg, png, json, cytoscape, node-link, graphml, gexf]"
+            "[possible values: dot, svg, png, json, cytoscape, node-link, graphml, gexf, graphology, html]"
         ),
         "{}",
         result.stderr
@@ -1493,7 +1631,15 @@ fn without_graphviz_svg_and_png_say_how_to_install_it_and_the_rest_works() {
         );
         assert!(!built.dir.path().join("x").exists());
     }
-    for format in ["dot", "json", "cytoscape", "node-link", "graphml", "gexf"] {
+    for format in [
+        "dot",
+        "json",
+        "cytoscape",
+        "node-link",
+        "graphml",
+        "gexf",
+        "graphology",
+    ] {
         let output = crate::claimgraph(built.dir.path())
             .args(["export", format, "--db", built.db.to_str().unwrap()])
             .env("PATH", &path)
@@ -1521,7 +1667,7 @@ fn build_without_graphviz_writes_everything_but_the_svgs_and_says_why() {
     assert!(
         result
             .stderr
-            .contains("wrote 18 exports of 3 views to exports")
+            .contains("wrote 21 exports of 3 views to exports")
             && result
                 .stderr
                 .contains("the SVG diagrams and the explorer were skipped")
@@ -1533,9 +1679,40 @@ fn build_without_graphviz_writes_everything_but_the_svgs_and_says_why() {
     assert!(!exports.join("explorer.html").exists());
     for view in VIEWS {
         assert!(!exports.join(format!("{view}.svg")).exists());
-        for format in ["dot", "json", "cytoscape", "node-link", "graphml", "gexf"] {
+        for format in [
+            "dot",
+            "json",
+            "cytoscape",
+            "node-link",
+            "graphml",
+            "gexf",
+            "graphology",
+        ] {
             let file = exports.join(format!("{view}.{}", extension(format)));
             assert!(file.is_file(), "{} is missing", file.display());
+        }
+        // GEXF and graphology's JSON carry everything but the positions, which Graphviz gives.
+        let readers = readers();
+        let files = [
+            exports.join(format!("{view}.graphology.json")),
+            exports.join(format!("{view}.gexf")),
+        ];
+        let read = node_read(&readers, "graphology.js", &[&files[0], &files[1]]);
+        for file in &files {
+            let graph = &read[&file.display().to_string()];
+            let nodes = graph["attributes"].as_object().unwrap();
+            assert!(!nodes.is_empty(), "{}", file.display());
+            for (id, node) in nodes {
+                assert!(
+                    node.get("x").is_none() && node.get("y").is_none(),
+                    "{}: {id} has a position without Graphviz: {node}",
+                    file.display()
+                );
+                assert!(
+                    node["size"].is_number() && node["color"].is_string(),
+                    "{node}"
+                );
+            }
         }
     }
 }
