@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod commands;
 mod curation;
+mod explorer;
 mod export;
 mod files;
 mod hostile_data;

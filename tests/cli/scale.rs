@@ -21,7 +21,7 @@ fn example(name: &str) -> Command {
     Command::new(path)
 }
 
-fn generate(claims: usize, out: &Path) {
+pub fn generate(claims: usize, out: &Path) {
     let status = example("generate")
         .args(["--claims", &claims.to_string(), "--out"])
         .arg(out)
