@@ -517,7 +517,8 @@
     if (e.conflicting) flags.push(h('span', { class: 'flag conflicting' }, 'conflicting'));
     if (e.contested && !e.conflicting) flags.push(h('span', { class: 'flag contested' }, 'contested'));
     if (e.hedged) flags.push(h('span', { class: 'flag hedged' }, 'hedged'));
-    flags.push(h('span', { class: 'flag' }, e.stance));
+    const stances = { affirms: 'affirmed', denies: 'denied', both: 'affirmed and denied', curated: 'curated' };
+    flags.push(h('span', { class: `flag ${e.stance === 'denies' || e.stance === 'both' ? 'contested' : ''}` }, stances[e.stance] || e.stance));
     out.push(h('p', {}, flags));
     if (e.kind === 'link') {
       out.push(h('p', {}, `A curated field (${e.field || e.label}) of ${nameOf(e.source)}; no claim of a document is behind it.`));
