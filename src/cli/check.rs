@@ -1,7 +1,7 @@
 //! `claimgraph check`: load and check the data; print every problem.
 
 use super::progress::Screen;
-use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, failure, report};
+use super::{EXIT_DATA_ERRORS, EXIT_OK, InputArgs, count, failure, report};
 use crate::pipeline::{self, Checked};
 
 #[derive(Debug, clap::Args)]
@@ -28,12 +28,12 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_DATA_ERRORS;
     }
     say!(
-        "checked {} data files: {} entities, {} predicates, {} claims, {} documents; no errors",
-        files.len(),
-        model.entities.len(),
-        model.predicates.len(),
-        model.claims.len(),
-        model.documents.len()
+        "checked {}: {}, {}, {}, {}; no errors",
+        count(files.len(), "data file", "data files"),
+        count(model.entities.len(), "entity", "entities"),
+        count(model.predicates.len(), "predicate", "predicates"),
+        count(model.claims.len(), "claim", "claims"),
+        count(model.documents.len(), "document", "documents")
     );
     EXIT_OK
 }

@@ -1100,3 +1100,26 @@ fn no_data_files_is_exit_2_and_nothing_is_written() {
         exports.len()
     );
 }
+
+#[test]
+fn the_summary_counts_one_of_a_kind_in_the_singular() {
+    let fixture = crate::fixtures().join("explorer/script");
+    let result = crate::run(
+        &crate::root(),
+        &[
+            "check",
+            "--data",
+            fixture.join("data").to_str().unwrap(),
+            "--seeds",
+            fixture.join("seeds").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(
+        result.stderr.contains(
+            "checked 3 data files: 3 entities, 1 predicate, 1 claim, 1 document; no errors"
+        ),
+        "{}",
+        result.stderr
+    );
+}
