@@ -57,9 +57,11 @@ pub enum Unplaced {
     Graphviz(DotFailure),
 }
 
-/// The last layout made, by the graph Graphviz was given: the formats of one view (GEXF,
-/// graphology, the explorer) are written one after the other and share it.
-static LAST: Mutex<Option<(String, Arc<Layout>)>> = Mutex::new(None);
+/// The last layout made, or why Graphviz made none, by the graph Graphviz was given: the
+/// formats of one view (GEXF, graphology, the explorer) are written one after the other and
+/// share it, and a layout that timed out is not tried again for the next format.
+type Made = Result<Arc<Layout>, DotFailure>;
+static LAST: Mutex<Option<(String, Made)>> = Mutex::new(None);
 
 /// Lays out `view` with `sfdp`, or gives the layout already made for the same graph.
 pub fn lay_out(view: &View<'_>) -> Result<Arc<Layout>, Unplaced> {
@@ -96,26 +98,27 @@ pub fn lay_out(view: &View<'_>) -> Result<Arc<Layout>, Unplaced> {
     let mut last = LAST
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((made_for, layout)) = last.as_ref()
+    if let Some((made_for, made)) = last.as_ref()
         && *made_for == source
     {
-        return Ok(Arc::clone(layout));
+        return made.clone().map_err(Unplaced::Graphviz);
     }
-    let plain =
-        run_graphviz(&["-Ksfdp", "-Tplain"], source.as_bytes()).map_err(Unplaced::Graphviz)?;
-    let plain = String::from_utf8_lossy(&plain);
-    let (width, height) = read_plain(&plain, &mut nodes).map_err(|message| {
-        Unplaced::Graphviz(DotFailure::Failed(format!(
-            "unexpected layout from sfdp: {message}"
-        )))
-    })?;
-    let layout = Arc::new(Layout {
-        width,
-        height,
-        nodes,
+    let made = run_graphviz(&["-Ksfdp", "-Tplain"], source.as_bytes()).and_then(|plain| {
+        let plain = String::from_utf8_lossy(&plain);
+        let (width, height) = read_plain(&plain, &mut nodes).map_err(|message| {
+            DotFailure::Failed(format!("unexpected layout from sfdp: {message}"))
+        })?;
+        Ok(Arc::new(Layout {
+            width,
+            height,
+            nodes,
+        }))
     });
-    *last = Some((source, Arc::clone(&layout)));
-    Ok(layout)
+    // An interrupted run says nothing about the graph; the process is ending anyway.
+    if !matches!(made, Err(DotFailure::Interrupted)) {
+        *last = Some((source, made.clone()));
+    }
+    made.map_err(Unplaced::Graphviz)
 }
 
 /// The layout of `view` for a format that is of use without one (GEXF, graphology): none when

@@ -84,7 +84,7 @@ impl Exporter for Rendered {
 }
 
 /// Why `dot` gave no drawing.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum DotFailure {
     Missing,
     TimedOut(Duration),
