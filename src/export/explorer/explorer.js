@@ -100,6 +100,23 @@
   }
   const corner = { person: 999, organisation: 4, unit: 0, country: 10, place: 2, group: 8, event: 0, source: 0, claim: 3 };
   const radius = (n) => Math.min(corner[n.kind] ?? 3, n.h / 2);
+  // The nodes with the most lines keep a readable name when the whole view is too small for
+  // every label: they orient the reader at a glance.
+  const hubs = nodes.filter((n) => n.edges.length > 0)
+    .sort((a, b) => b.edges.length - a.edges.length || a.label.localeCompare(b.label))
+    .slice(0, 16);
+  const HUB_TEXT = 12;
+  // The hubs whose names, at HUB_TEXT pixels, do not cover the name of a bigger hub.
+  function namedHubs(scale) {
+    const placed = [];
+    return hubs.filter((n) => {
+      const w = (n.label.length * HUB_TEXT * 0.62) / scale;
+      const h = (HUB_TEXT * 1.4) / scale;
+      const clear = placed.every((p) => Math.abs(p.x - n.x) * 2 >= p.w + w || Math.abs(p.y - n.y) * 2 >= p.h + h);
+      if (clear) placed.push({ x: n.x, y: n.y, w, h });
+      return clear;
+    });
+  }
 
   // What the view shows: `box` in layout points, mapped into the drawing as SVG's
   // preserveAspectRatio="xMidYMid meet" does, by both renderers.
@@ -163,12 +180,23 @@
       fragment.append(g);
     }
     nodeLayer.append(fragment);
-    svg.append(defs, edgeLayer, nodeLayer);
+    const names = s('g', { class: 'hub-names', 'aria-hidden': 'true' });
+    svg.append(defs, edgeLayer, nodeLayer, names);
     return {
       element: svg,
       show() {
         svg.setAttribute('viewBox', `${box.x} ${box.y} ${box.w} ${box.h}`);
-        svg.classList.toggle('small-text', mapping(svg.clientWidth, svg.clientHeight).scale * 11 < 5);
+        const { scale } = mapping(svg.clientWidth, svg.clientHeight);
+        const small = scale * 11 < 5;
+        svg.classList.toggle('small-text', small);
+        // The hubs' names go on a layer above every node, and are not read out twice.
+        names.replaceChildren(...(small ? namedHubs(scale) : []).map((n) => {
+          const text = s('text', { x: n.x, y: n.y + 4 / scale, class: n.faded ? 'faded' : '' });
+          text.style.fontSize = `${HUB_TEXT / scale}px`;
+          text.style.strokeWidth = `${3 / scale}px`;
+          text.textContent = n.label;
+          return text;
+        }));
       },
       mark(item) {
         const list = item.el.classList;
@@ -299,6 +327,18 @@
         }
       }
       context.globalAlpha = 1;
+      if (!labels) {
+        context.font = `${HUB_TEXT / scale}px "DejaVu Sans", system-ui, sans-serif`;
+        context.lineWidth = 3 / scale;
+        context.strokeStyle = '#ffffff';
+        context.fillStyle = '#111111';
+        context.lineJoin = 'round';
+        for (const n of namedHubs(scale)) {
+          if (n.faded) continue;
+          context.strokeText(n.label, n.x, n.y + 4 / scale);
+          context.fillText(n.label, n.x, n.y + 4 / scale);
+        }
+      }
     }
     function redraw() {
       if (!pending) { pending = true; requestAnimationFrame(frame); }
