@@ -452,61 +452,94 @@ fn markup_and_script_in_the_data_stay_text_and_nothing_runs() {
 fn a_view_of_thousands_of_elements_is_drawn_on_a_canvas_that_answers_clicks() {
     let generated = tempfile::tempdir().unwrap();
     crate::scale::generate(5_000, generated.path());
-    let (_dir, page) = explorer_of(
+    let (_built, page) = explorer_of(
         &generated.path().join("data"),
         &generated.path().join("seeds"),
         &[],
     );
-    let shown = Browse::new(&page).viewport(1400, 900).run(
-        r##"export default async (page, helpers) => {
+    let db = page.with_file_name("test.sqlite");
+    let view = crate::json(&run(
+        &root(),
+        &["export", "json", "--db", db.to_str().unwrap()],
+    ));
+    let first = view["nodes"][0]["id"].as_str().unwrap().to_owned();
+    let shown = Browse::new(&page)
+        .viewport(1400, 900)
+        .fragment(&format!("node={first}"))
+        .run(
+            r##"export default async (page, helpers) => {
             await helpers.settle();
             return page.evaluate(async () => {
+                const frame = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
                 const graph = JSON.parse(document.getElementById('graph-data').textContent);
                 const extra = JSON.parse(document.getElementById('explorer-data').textContent);
                 const canvas = document.getElementById('graph-canvas');
                 const rect = canvas.getBoundingClientRect();
-                // The whole view fits the canvas, centred, with a margin of 40 points.
-                const box = { x: -40, y: -40, w: extra.width + 80, h: extra.height + 80 };
-                const scale = Math.min(rect.width / box.w, rect.height / box.h);
-                const ox = (rect.width - box.w * scale) / 2;
-                const oy = (rect.height - box.h * scale) / 2;
-                const screen = (i) => [ox + (extra.layout[i][0] - box.x) * scale, oy + (extra.layout[i][1] - box.y) * scale];
+                // Where a point of the layout is on the screen: the part in sight (viewBox) fills
+                // the canvas as SVG's xMidYMid meet does.
+                const mapping = () => {
+                    const [bx, by, bw, bh] = canvas.dataset.viewBox.split(' ').map(Number);
+                    const scale = Math.min(rect.width / bw, rect.height / bh);
+                    const ox = (rect.width - bw * scale) / 2;
+                    const oy = (rect.height - bh * scale) / 2;
+                    return { scale, at: (x, y) => [ox + (x - bx) * scale, oy + (y - by) * scale] };
+                };
                 const ratio = canvas.width / rect.width;
-                const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
                 const css = getComputedStyle(document.documentElement);
                 const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.trim().slice(i, i + 2), 16));
+                // Close to the node opened by the link, every node wholly in sight is drawn in its
+                // kind's colour, at the left of its box, beside its label.
+                let { scale, at } = mapping();
+                const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                let inSight = 0;
                 let filled = 0;
                 graph.nodes.forEach((n, i) => {
-                    const [x, y] = screen(i);
-                    const at = (Math.round(y * ratio) * canvas.width + Math.round(x * ratio)) * 4;
+                    const [x, y, w, h] = extra.layout[i];
+                    const [left, top] = at(x - w / 2, y - h / 2);
+                    const [right, bottom] = at(x + w / 2, y + h / 2);
+                    if (left < 0 || top < 0 || right > rect.width || bottom > rect.height) return;
+                    inSight += 1;
+                    const [px, py] = at(x - w / 2 + 6, y);
+                    const offset = (Math.round(py * ratio) * canvas.width + Math.round(px * ratio)) * 4;
                     const want = rgb(css.getPropertyValue(`--${n.kind}-fill`));
-                    if (want.every((v, k) => Math.abs(pixels[at + k] - v) <= 40)) filled += 1;
+                    if (want.every((v, k) => Math.abs(pixels[offset + k] - v) <= 40)) filled += 1;
                 });
-                // Clicks at the places of some nodes open them.
-                const opened = [];
+                const opened = [document.getElementById('panel-title').textContent];
+                // Over the whole view, clicks at the places of some nodes open them.
+                document.getElementById('zoom-fit').click();
+                await frame();
+                ({ at } = mapping());
+                const clicked = [];
                 for (const i of [0, Math.floor(graph.nodes.length / 2), graph.nodes.length - 1]) {
-                    const [x, y] = screen(i);
+                    const [x, y] = at(extra.layout[i][0], extra.layout[i][1]);
                     canvas.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: rect.left + x, clientY: rect.top + y }));
-                    opened.push([graph.nodes[i].label, document.getElementById('panel-title').textContent]);
+                    clicked.push([graph.nodes[i].label, document.getElementById('panel-title').textContent]);
                 }
                 return {
                     renderer: document.body.dataset.renderer,
                     elements: graph.nodes.length + graph.edges.length,
-                    nodes: graph.nodes.length,
-                    filled,
+                    first: graph.nodes[0].label,
                     opened,
+                    inSight,
+                    filled,
+                    clicked,
                 };
             });
         };"##,
-    );
+        );
     let shown = shown.result;
     assert_eq!(shown["renderer"], "canvas");
     assert!(shown["elements"].as_u64().unwrap() > 4_000, "{shown}");
     assert_eq!(
-        shown["filled"], shown["nodes"],
-        "every node is drawn in its kind's colour at its place"
+        shown["opened"][0], shown["first"],
+        "the link opened its node"
     );
-    for pair in shown["opened"].as_array().unwrap() {
+    assert!(shown["inSight"].as_u64().unwrap() >= 3, "{shown}");
+    assert_eq!(
+        shown["filled"], shown["inSight"],
+        "every node in sight is drawn in its kind's colour at its place"
+    );
+    for pair in shown["clicked"].as_array().unwrap() {
         assert_eq!(pair[0], pair[1], "a click at a node opens that node");
     }
 }

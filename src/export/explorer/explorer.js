@@ -361,7 +361,11 @@
     }
     return {
       element: canvas,
-      show: redraw,
+      show() {
+        // What part of the layout is in sight, as an SVG's viewBox says it.
+        canvas.dataset.viewBox = `${box.x} ${box.y} ${box.w} ${box.h}`;
+        redraw();
+      },
       mark: redraw,
       pick(event) {
         const [x, y] = toWorld(event);
