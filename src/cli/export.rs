@@ -16,7 +16,8 @@ use crate::view::{Focus, FocusError, View, ViewKind, neighbourhood};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Output format: a diagram (dot, or svg and png drawn by Graphviz) or data for tools
+    /// Output format: a diagram (dot, or svg and png drawn by Graphviz), data for tools, or html,
+    /// the explorer: one offline page to search, filter and click through
     #[arg(value_parser = choice_parser(Format::ALL, Format::as_str))]
     pub format: Format,
     /// What to draw: entities and what the claims say of them, reporters and claims, or who

@@ -57,7 +57,8 @@ pub enum Command {
     Check(check::Args),
     /// Check the data and build the SQLite database (atomically) and the standard exports
     Build(build::Args),
-    /// Export a view of the database: DOT, SVG, PNG, or JSON, GraphML and GEXF for tools
+    /// Export a view of the database: DOT, SVG, PNG, data for tools (JSON, GraphML, GEXF, …) or
+    /// the offline HTML explorer
     Export(export::Args),
     /// Run one read-only SQL statement against the database
     Query(query::Args),
