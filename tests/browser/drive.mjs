@@ -121,15 +121,12 @@ function killBrowser() {
 // disk with no connection does not have.
 const local = /^(file|data|about|blob):/;
 
-try {
-  browser = await puppeteer.launch({
+function launch(sandbox) {
+  return puppeteer.launch({
     executablePath: options.browser,
     headless: true,
-    // Chromium refuses to start as root with its sandbox on (CI containers run tests as root),
-    // so the sandbox is turned off there and only there. The pages are the project's own
-    // exports and the fixtures of the tests, opened with the network cut off.
     args: [
-      ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
+      ...(sandbox ? [] : ["--no-sandbox"]),
       // No update checks, sync or other calls home from the browser itself.
       "--disable-background-networking",
       "--disable-component-update",
@@ -138,6 +135,21 @@ try {
     defaultViewport: { ...options.viewport, deviceScaleFactor: 1 },
     timeout: options.timeout * 1000,
   });
+}
+
+// Chromium refuses to start as root with its sandbox on (CI containers run tests as root), and
+// cannot sandbox where user namespaces are off (some containers): the sandbox is turned off
+// there and only there, with a note. The pages are the project's own exports and the fixtures
+// of the tests, opened with the network cut off.
+try {
+  const root = process.getuid?.() === 0;
+  try {
+    browser = await launch(!root);
+  } catch (error) {
+    if (root || !/sandbox/i.test(error.message)) throw error;
+    process.stderr.write("drive.mjs: Chromium has no usable sandbox here; running it without\n");
+    browser = await launch(false);
+  }
 } catch (error) {
   fail(`Chromium (${options.browser}) could not start: ${error.message}\n${install}`);
 }
