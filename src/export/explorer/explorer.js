@@ -32,6 +32,24 @@
       claimEdges.get(c).push(e);
     }
   }
+  // How often each entity takes each part in the view's claims, for its profile.
+  const parts = new Map();
+  const spoken = new Map();
+  const count = (id, part, c) => {
+    if (!parts.has(id)) parts.set(id, { subject: 0, object: 0, reporter: 0, cited: 0 });
+    parts.get(id)[part] += 1;
+    // What an entity reported or was cited for: claims on lines elsewhere in the view.
+    if (c) {
+      if (!spoken.has(id)) spoken.set(id, []);
+      spoken.get(id).push([part, c]);
+    }
+  };
+  for (const c of graph.claims) {
+    count(c.subject, 'subject');
+    if (c.object !== undefined) count(c.object, 'object');
+    count(c.reporter, 'reporter', c);
+    for (const id of new Set(c.citing)) count(id, 'cited', c);
+  }
   const nameOf = (id) => (extra.names[id] ? extra.names[id][0] : id);
   const kindOf = (id) => (extra.names[id] ? extra.names[id][1] : (nodeById.get(id) || {}).kind);
 
@@ -518,6 +536,12 @@
     for (const [field, value] of Object.entries(n.fields || {})) rows.push([field, value]);
     if (n.aliases && n.aliases.length) rows.push(['Also called', n.aliases.join('; ')]);
     if (n.reliability) rows.push(['Reliability', n.reliability]);
+    const part = parts.get(n.id);
+    if (part) {
+      const said = [['subject', part.subject], ['object', part.object], ['reporter', part.reporter], ['cited', part.cited]]
+        .filter(([, k]) => k > 0).map(([word, k]) => `${word} of ${plural(k, 'claim', 'claims')}`);
+      if (said.length) rows.push(['In this view', said.join(', ')]);
+    }
     const list = h('dl', {}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
     if (n.wikidata) {
       list.append(h('dt', {}, 'Wikidata'), h('dd', {}, h('a', {
@@ -547,6 +571,15 @@
           !e.conflicting && e.contested ? h('span', { class: 'flag contested' }, 'contested') : null);
       });
       out.push(h('ul', { class: 'plain' }, items));
+    }
+    const said = spoken.get(n.id) || [];
+    if (said.length) {
+      out.push(h('h3', {}, `What it reported or was cited for (${said.length}): choose one for its line`));
+      const shown = said.slice(0, 200).map(([part, c]) => h('li', {},
+        h('button', { type: 'button', class: 'linkish', onclick: () => selectClaim(c.id) }, statement(c)),
+        h('span', { class: 'help' }, part === 'reporter' ? ' reported' : ` cited by ${nameOf(c.reporter)}`)));
+      out.push(h('ul', { class: 'plain' }, shown));
+      if (said.length > 200) out.push(h('p', { class: 'help' }, `and ${said.length - 200} more`));
     }
     if (n.values && n.values.length) {
       out.push(h('h3', {}, 'Values claimed for it'));
