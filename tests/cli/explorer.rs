@@ -350,6 +350,8 @@ fn the_keyboard_reaches_every_node_and_print_leaves_the_controls_out() {
             await page.keyboard.press('Enter');
             await helpers.settle();
             const opened = await helpers.text('#panel-title');
+            const cited = await page.evaluate(() => [...document.querySelectorAll('#panel li .help')]
+                .filter((t) => t.textContent.startsWith(' cited by')).length);
             const focused = await page.evaluate(() => document.activeElement.id);
             await page.keyboard.press('Escape');
             await helpers.settle();
@@ -361,11 +363,25 @@ fn the_keyboard_reaches_every_node_and_print_leaves_the_controls_out() {
                 panel: getComputedStyle(document.getElementById('panel')).display,
             }));
             const first = await page.evaluate(() => document.querySelector('#graph .node').dataset.id);
-            return { tabbed, first, opened, focused, hash, printed };
+            return { tabbed, first, opened, cited, focused, hash, printed };
         };"##,
     );
     assert_eq!(shown["tabbed"], shown["first"]);
     assert_eq!(shown["opened"], "iStories");
+    let (_dir, db) = crate::seed_database();
+    let citing: i64 = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT count(DISTINCT claim_id) FROM claim_citations WHERE entity_id = 'istories'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(citing > 0);
+    assert_eq!(
+        shown["cited"], citing,
+        "the profile lists every claim that cites it"
+    );
     assert_eq!(shown["focused"], "panel", "the panel takes the focus");
     assert_eq!(shown["hash"], "");
     assert_eq!(shown["printed"]["controls"], "none");
