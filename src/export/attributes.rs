@@ -1,6 +1,7 @@
 //! The flat attributes of nodes and edges that the tool formats carry (Cytoscape.js, node-link,
 //! GraphML, GEXF): one fixed list of keys with types, so every format declares the same
-//! attributes and a reader finds the same values in each.
+//! attributes and a reader finds the same values in each. Curated fields keep their names, but
+//! `type`, which is `category` (sigma.js reserves `type`).
 
 use std::borrow::Cow;
 
@@ -31,6 +32,21 @@ pub struct Key {
 
 const fn key(name: &'static str, ty: AttrType, about: &'static str) -> Key {
     Key { name, ty, about }
+}
+
+/// The curated fields whose attribute has another name, and that name. `type` is `category`:
+/// sigma.js (and Gephi Lite, built on it) takes a node's or edge's `type` attribute for the name
+/// of the program that draws it and stops at a `media` or `city` it has no program for.
+const RENAMED_FIELDS: &[(&str, &str)] = &[("type", "category")];
+
+/// The node key that carries a curated field in the tool formats: the field's own name, but for
+/// those in [`RENAMED_FIELDS`]. (claimgraph's own JSON keeps the field names.)
+pub fn field_key(field: &str) -> Option<&'static Key> {
+    let name = RENAMED_FIELDS
+        .iter()
+        .find(|(from, _)| *from == field)
+        .map_or(field, |(_, to)| *to);
+    NODE_KEYS.iter().find(|k| k.name == name)
 }
 
 /// Node attributes besides the id, in the order every format writes them.
@@ -66,9 +82,9 @@ pub const NODE_KEYS: &[Key] = &[
         "Admiralty grade A–F of an entity that reports",
     ),
     key(
-        "type",
+        "category",
         AttrType::Text,
-        "curated: what sort of organisation (media, intelligence-service, …), unit or place",
+        "curated `type`: what sort of organisation (media, intelligence-service, …), unit or place",
     ),
     key("iso", AttrType::Text, "curated: a country's ISO 3166 code"),
     key("born", AttrType::Text, "curated: a person's date of birth"),
@@ -396,13 +412,13 @@ pub fn node<'a>(view: &View<'a>, n: NodeIndex) -> Vec<(&'static Key, AttrValue<'
             }
             for field in &entity.fields {
                 // Every scalar field has a key (a test below holds them together).
-                if let Some(key) = NODE_KEYS.iter().find(|k| k.name == field.name) {
+                if let Some(key) = field_key(&field.name) {
                     out.push((key.name, field_value(key, &field.value)));
                 }
             }
             for (field, targets) in view.links_of(e) {
                 // Every reference field has a key (a test below holds them together).
-                if let Some(key) = NODE_KEYS.iter().find(|k| k.name == field) {
+                if let Some(key) = field_key(field) {
                     out.push((key.name, AttrValue::Ids(targets)));
                 }
             }
@@ -594,11 +610,7 @@ mod tests {
     #[test]
     fn every_reference_field_has_a_node_key() {
         for field in crate::model::RefField::ALL {
-            assert!(
-                NODE_KEYS.iter().any(|k| k.name == field.as_str()),
-                "{}",
-                field.as_str()
-            );
+            assert!(field_key(field.as_str()).is_some(), "{}", field.as_str());
         }
     }
 
@@ -608,10 +620,7 @@ mod tests {
         for kind in crate::model::EntityKind::ALL {
             for spec in kind_fields(kind) {
                 if let FieldSpec::Scalar(name, _) = spec {
-                    assert!(
-                        NODE_KEYS.iter().any(|k| k.name == *name),
-                        "{kind:?}: {name}"
-                    );
+                    assert!(field_key(name).is_some(), "{kind:?}: {name}");
                 }
             }
         }
@@ -619,15 +628,72 @@ mod tests {
 
     /// The names the formats give a node's or edge's own id and ends: an attribute of that name
     /// would write the key twice (`value` and `key` are networkx's ids in Cytoscape's elements
-    /// and node-link).
+    /// and node-link). And `type`: sigma.js and Gephi Lite read a node's or edge's `type` as
+    /// the name of the program that draws it, and stop at a curated `media` or `city`.
     #[test]
     fn no_attribute_takes_a_name_the_formats_use_for_ids() {
-        for name in ["id", "value", "name", "key", "source", "target"] {
+        for name in ["id", "value", "name", "key", "source", "target", "type"] {
             assert!(
                 !NODE_KEYS.iter().chain(EDGE_KEYS).any(|k| k.name == name),
                 "{name}"
             );
         }
+    }
+
+    /// sigma.js (and Gephi Lite) draw a node or edge by these attributes. Only `label` is one of
+    /// ours, meaning what sigma.js takes it for (the name shown); the graphology export adds
+    /// `x`, `y`, `size` and `color` itself, which an attribute of that name would write twice or
+    /// give another meaning; `hidden`, `forceLabel`, `zIndex` and `highlighted` would hide,
+    /// label or raise nodes by a value that means something else.
+    #[test]
+    fn only_label_is_an_attribute_sigma_draws_by() {
+        for name in [
+            "x",
+            "y",
+            "size",
+            "color",
+            "type",
+            "hidden",
+            "forceLabel",
+            "zIndex",
+            "highlighted",
+        ] {
+            assert!(
+                !NODE_KEYS.iter().chain(EDGE_KEYS).any(|k| k.name == name),
+                "{name}"
+            );
+        }
+        for keys in [NODE_KEYS, EDGE_KEYS] {
+            assert_eq!(keys[0].name, "label");
+        }
+    }
+
+    /// Each curated field has a key of its own: a renamed field must not land on the key of
+    /// another.
+    #[test]
+    fn no_two_curated_fields_share_a_key() {
+        use crate::load::records::{FieldSpec, kind_fields};
+        let mut fields: Vec<&str> = crate::model::RefField::ALL
+            .iter()
+            .map(|f| f.as_str())
+            .collect();
+        for kind in crate::model::EntityKind::ALL {
+            for spec in kind_fields(kind) {
+                if let FieldSpec::Scalar(name, _) = spec {
+                    fields.push(name);
+                }
+            }
+        }
+        fields.sort_unstable();
+        fields.dedup();
+        let mut keys: Vec<&str> = fields
+            .iter()
+            .filter_map(|f| field_key(f).map(|k| k.name))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), fields.len());
+        assert_eq!(field_key("type").map(|k| k.name), Some("category"));
     }
 
     #[test]
