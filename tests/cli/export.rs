@@ -1338,8 +1338,8 @@ fn written(view: &View<'_>, format: Format) -> Vec<u8> {
     bytes
 }
 
-/// The formats claimgraph writes itself (SVG and PNG are Graphviz's drawing of the DOT).
-/// The formats claimgraph writes itself; the last two carry the positions of a layout.
+/// The formats claimgraph writes itself (SVG and PNG are Graphviz's drawing of the DOT); the
+/// last two carry the positions of a layout.
 const OWN_FORMATS: [Format; 7] = [
     Format::Dot,
     Format::Json,
