@@ -224,6 +224,10 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
         }
         (None, ViewKind::Citations) => "Citations: who cites whom".to_owned(),
     };
+    let title = match view.document {
+        Some(source) => format!("{title}, in {}", document_title(view, source)),
+        None => title,
+    };
     let mut attrs = vec![
         attr("label", &title),
         attr("labelloc", "t"),
