@@ -3,9 +3,10 @@
 //! edge per subject–predicate–object, and the curated links), `provenance` (reporter → claim →
 //! subject, with citing chains) and `citations` (who cites whom). `draw.rs` is the one
 //! definition of what a claim or a curated link adds to each view, `build.rs` makes the petgraph
-//! graph from it, [`walk`] is the one breadth-first walk (and the walk of the entities view that
-//! `neighbors` and `path` take), `focus.rs` finds and cuts neighbourhoods, `labels.rs` names nodes
-//! and claims for people, and `support.rs` says what the claims behind an edge add up to.
+//! graph from it (whole, of a neighbourhood's rows, or of one source document's claims),
+//! [`walk`] is the one breadth-first walk (and the walk of the entities view that `neighbors`
+//! and `path` take), `focus.rs` finds and cuts neighbourhoods, `labels.rs` names nodes and
+//! claims for people, and `support.rs` says what the claims behind an edge add up to.
 //!
 //! Nodes and edges are added in id order, and every list an edge carries is sorted, so the same
 //! database gives the same view, and the exports the same bytes.
