@@ -1949,6 +1949,45 @@ fn document_ids(db: &Path) -> Vec<String> {
 }
 
 #[test]
+fn each_curated_document_draws_its_provenance_on_a_page() {
+    // Pixels at Graphviz's 96 dpi: the whole provenance view of 360 claims is a poster, each
+    // document's own fits a screen or a page without scaling its text down.
+    let built = curated();
+    let dir = built.dir.path();
+    let documents = document_ids(&built.db);
+    assert_eq!(documents.len(), 5, "{documents:?}");
+    for id in &documents {
+        let dot = dir.join(format!("{id}.dot"));
+        let png = dir.join(format!("{id}.png"));
+        for (format, path) in [("dot", &dot), ("png", &png)] {
+            let args = ["--view", "provenance", "--source", id, "-o"];
+            let mut args = [&[format][..], &args].concat();
+            args.push(path.to_str().unwrap());
+            let result = export(&built, &args);
+            assert_eq!(result.code, 0, "{id} {format}: {}", result.stderr);
+        }
+        let (width, height) = png_size(&png);
+        let (long, short) = (width.max(height), width.min(height));
+        assert!(
+            long <= 2_600 && long <= 3 * short,
+            "{id}: {width} x {height} pixels at 96 dpi"
+        );
+        let layout = dot_json(&dot);
+        assert!(layout.get("size").is_none(), "{id} sets a size");
+        for object in layout["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(layout["edges"].as_array().unwrap())
+        {
+            if let Some(size) = object.get("fontsize").and_then(Value::as_str) {
+                assert!(size.parse::<f64>().unwrap() >= 8.0, "{id}: {object}");
+            }
+        }
+    }
+}
+
+#[test]
 fn a_document_view_holds_exactly_the_claims_of_that_document() {
     let readers = readers();
     let built = curated();
