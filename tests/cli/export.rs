@@ -2137,7 +2137,21 @@ fn build_draws_each_document_and_removes_the_drawing_of_a_document_gone() {
     let project = crate::valid_project();
     let dir = project.path();
     let exports = dir.join("exports");
+    // A file claimgraph did not write, where a document's drawing goes, is not replaced.
+    fs::create_dir(&exports).unwrap();
+    fs::write(exports.join("provenance-report.svg"), "<svg/>").unwrap();
     let result = run(dir, &["build"]);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("provenance-report.svg") && result.stderr.contains("--force"),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(exports.join("provenance-report.svg")).unwrap(),
+        "<svg/>"
+    );
+    let result = run(dir, &["build", "--force"]);
     assert_eq!(result.code, 0, "{}", result.stderr);
     for id in ["rebuttal", "report"] {
         let svg = fs::read_to_string(exports.join(format!("provenance-{id}.svg"))).unwrap();
