@@ -1,5 +1,5 @@
-//! `claimgraph export FORMAT`: one view of the database (or the neighbourhood of one node in
-//! it) as a diagram or in a visualisation tool's format.
+//! `claimgraph export FORMAT`: one view of the database (or of one source document's claims,
+//! or the neighbourhood of one node in either) as a diagram or in a visualisation tool's format.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
@@ -11,8 +11,8 @@ use super::{EXIT_FAILURE, EXIT_OK, failure, store_failure};
 use crate::diagnostic::closest;
 use crate::export::{self, Format, Unwritten};
 use crate::files::{self, ReadOnly, write_behind};
-use crate::store::{self, snapshot::ClaimIndex, snapshot::Snapshot};
-use crate::view::{Focus, FocusError, View, ViewKind, neighbourhood};
+use crate::store::{self, snapshot::ClaimIndex, snapshot::RowSource, snapshot::Snapshot};
+use crate::view::{Focus, FocusError, Item, View, ViewKind, neighbourhood};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,6 +30,10 @@ pub struct Args {
     /// How many steps from --focus, along edges in either direction
     #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
     pub depth: usize,
+    /// Only the claims of this source document, and what they draw (with --focus, the
+    /// neighbourhood in that document's view)
+    #[arg(long, value_name = "ID")]
+    pub source: Option<String>,
     /// Write to FILE instead of stdout; an existing FILE is replaced only if claimgraph wrote it
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -90,12 +94,16 @@ pub fn run(args: &Args) -> u8 {
     };
     // A neighbourhood is found by walking the indexes from the focus, and only its rows are
     // read. Where the walk cannot start, everything is read, so the whole view can say why.
-    let near = match &args.focus {
-        Some(id) => match neighbourhood(args.view, id, args.depth, &ClaimIndex::new(&conn)) {
-            Ok(near) => near,
-            Err(e) => return store_failure(e),
-        },
-        None => None,
+    // The walk knows nothing of documents: a neighbourhood in one document's view is cut
+    // from that view, made from every row.
+    let near = match (&args.focus, &args.source) {
+        (Some(id), None) => {
+            match neighbourhood(args.view, id, args.depth, &ClaimIndex::new(&conn)) {
+                Ok(near) => near,
+                Err(e) => return store_failure(e),
+            }
+        }
+        _ => None,
     };
     let data = match &near {
         Some(near) => store::snapshot::read_claims(&conn, &near.claims, &near.entities),
@@ -105,8 +113,19 @@ pub fn run(args: &Args) -> u8 {
         Ok(data) => data,
         Err(e) => return store_failure(e),
     };
+    let document = match &args.source {
+        Some(id) => match data.source_position(id) {
+            Some(source) => Some(source),
+            None => return source_failure(id, &data),
+        },
+        None => None,
+    };
+    let whole = || match document {
+        Some(source) => View::of_document(args.view, &data, source),
+        None => View::new(args.view, &data),
+    };
     let mut view = match (&args.focus, &near) {
-        (None, _) => View::new(args.view, &data),
+        (None, _) => whole(),
         (Some(id), Some(near)) => View::around(
             args.view,
             &data,
@@ -116,7 +135,7 @@ pub fn run(args: &Args) -> u8 {
                 depth: args.depth,
             },
         ),
-        (Some(id), None) => match View::new(args.view, &data).focus(id, args.depth) {
+        (Some(id), None) => match whole().focus(id, args.depth) {
             Ok(view) => view,
             Err(e) => return focus_failure(&e, args.view, &data),
         },
@@ -159,9 +178,58 @@ pub fn run(args: &Args) -> u8 {
     }
 }
 
+/// An unknown `--source` is a usage error: say so, and which document was probably meant.
+fn source_failure(id: &str, data: &Snapshot) -> u8 {
+    say!("error: no source document has the id `{id}`");
+    match closest(id, data.sources.iter().map(|s| s.id.as_str())) {
+        Some(near) => say!("  = help: did you mean `{near}`?"),
+        None => say!("  = help: `claimgraph stats` lists the documents"),
+    }
+    EXIT_FAILURE
+}
+
+/// The source documents whose claims draw node `id` of the whole view: where a focus outside
+/// one document's view can be found.
+fn documents_drawing<'a>(view: &View<'a>, id: &str) -> Vec<&'a str> {
+    let Some(n) = view.find(id) else {
+        return Vec::new();
+    };
+    let mut documents: Vec<RowSource> = match view.graph[n].item {
+        Item::Claim(c) => vec![view.claim(c).source],
+        Item::Entity(_) => view.graph[n]
+            .values
+            .iter()
+            .map(|&c| view.claim(c).source)
+            .collect(),
+    };
+    for e in view.graph.edges_directed(n, petgraph::Direction::Outgoing) {
+        documents.extend(&e.weight().support.documents);
+    }
+    for e in view.graph.edges_directed(n, petgraph::Direction::Incoming) {
+        documents.extend(&e.weight().support.documents);
+    }
+    documents.sort_unstable();
+    documents.dedup();
+    documents
+        .into_iter()
+        .map(|s| view.source(s).id.as_str())
+        .collect()
+}
+
 /// An unknown or misplaced `--focus` is a usage error: say so, and what was probably meant.
 fn focus_failure(error: &FocusError, kind: ViewKind, data: &Snapshot) -> u8 {
     say!("error: {error}");
+    if let FocusError::NotInDocument { id, .. } = error {
+        let documents = documents_drawing(&View::new(kind, data), id);
+        if let Some(first) = documents.first() {
+            let names: Vec<String> = documents.iter().map(|d| format!("`{d}`")).collect();
+            say!(
+                "  = help: it is in the view of {}: try `--source {first}`, or leave out `--source`",
+                names.join(", ")
+            );
+            return EXIT_FAILURE;
+        }
+    }
     match error {
         FocusError::Unknown(id) => {
             let view = View::new(kind, data);
@@ -173,7 +241,7 @@ fn focus_failure(error: &FocusError, kind: ViewKind, data: &Snapshot) -> u8 {
                 say!("  = help: did you mean `{near}`?");
             }
         }
-        FocusError::NotInView { id, .. } => {
+        FocusError::NotInView { id, .. } | FocusError::NotInDocument { id, .. } => {
             let elsewhere: Vec<&str> = ViewKind::ALL
                 .into_iter()
                 .filter(|&other| other != kind && View::new(other, data).find(id).is_some())

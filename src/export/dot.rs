@@ -224,6 +224,10 @@ fn graph_attributes(view: &View<'_>) -> Vec<Attribute> {
         }
         (None, ViewKind::Citations) => "Citations: who cites whom".to_owned(),
     };
+    let title = match view.document {
+        Some(source) => format!("{title}, in {}", document_title(view, source)),
+        None => title,
+    };
     let mut attrs = vec![
         attr("label", &title),
         attr("labelloc", "t"),
@@ -322,9 +326,14 @@ fn node_stmt(view: &View<'_>, n: NodeIndex) -> Stmt {
                 attr("fillcolor", "white"),
                 attr("color", if conflicting { RED } else { "#7f7f7f" }),
                 attr("fontsize", "9"),
-                attr("height", "0.2"),
-                attr("tooltip", &claim_tooltip(view, c)),
             ]);
+            // A document's drawing is a page: its claims, a hundred or more in one column,
+            // stand a line of text high, with no margin above or below it.
+            match view.document {
+                Some(_) => attrs.extend([attr("height", "0.15"), attr("margin", "0.06,0")]),
+                None => attrs.push(attr("height", "0.2")),
+            }
+            attrs.push(attr("tooltip", &claim_tooltip(view, c)));
             if conflicting {
                 attrs.push(attr("penwidth", "2"));
                 attrs.push(attr("fontcolor", RED));

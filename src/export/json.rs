@@ -33,6 +33,9 @@ impl Exporter for Json {
         document.field("format", &FORMAT_NAME)?;
         document.field("version", &FORMAT_VERSION)?;
         document.field("view", &view.kind.as_str())?;
+        if let Some(source) = view.document {
+            document.field("source", &view.source(source).id)?;
+        }
         if let Some(focus) = &view.focus {
             let focus = FocusOut {
                 id: &focus.id,

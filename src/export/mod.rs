@@ -207,9 +207,34 @@ impl Unwritten {
 /// What `build` writes besides the views' standard formats: the explorer of the entities view.
 pub const EXPLORER: (ViewKind, Format, &str) = (ViewKind::Entities, Format::Html, "explorer.html");
 
+/// What `build` draws of each source document besides the whole views: its provenance, a
+/// page where the whole provenance view of a few documents is already a poster.
+pub const DOCUMENT_DRAWING: (ViewKind, Format) = (ViewKind::Provenance, Format::Svg);
+
 /// The standard file name of a view in a format: `provenance.graphml`.
 pub fn file_name(view: ViewKind, format: Format) -> String {
     format!("{}.{}", view.as_str(), format.extension())
+}
+
+/// The standard file name of one source document's view in a format:
+/// `provenance-<source id>.svg`. Ids are lowercase letters, digits and `-`, so the name stays
+/// in its folder and apart from every [`file_name`].
+pub fn document_file_name(view: ViewKind, source: &str, format: Format) -> String {
+    format!("{}-{source}.{}", view.as_str(), format.extension())
+}
+
+/// The source id in a file name that [`document_file_name`] makes of `view` and `format`.
+pub fn document_of_file_name(name: &str, view: ViewKind, format: Format) -> Option<&str> {
+    let source = name
+        .strip_prefix(view.as_str())?
+        .strip_prefix('-')?
+        .strip_suffix(format.extension())?
+        .strip_suffix('.')?;
+    let id_like = !source.is_empty()
+        && source
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    id_like.then_some(source)
 }
 
 /// How long each SVG or PNG drawing of this process may take.

@@ -1,15 +1,18 @@
-//! The standard exports of a build: every view in every standard format, read from the new
-//! database into a staging folder inside the locked exports folder, and moved into place as a
-//! set when the database is.
+//! The standard exports of a build: every view in every standard format, and the provenance
+//! drawing of each source document, read from the new database into a staging folder inside
+//! the locked exports folder, and moved into place as a set when the database is.
 
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::export::{self, EXPLORER, ExportError, Format, STANDARD_FORMATS, Unwritten};
+use crate::export::{
+    self, DOCUMENT_DRAWING, EXPLORER, ExportError, Format, STANDARD_FORMATS, Unwritten,
+};
 use crate::files::{self, ReadOnly, Refused, write_behind};
-use crate::store;
+use crate::store::{self, snapshot::RowSource, snapshot::Snapshot};
 use crate::view::{View, ViewKind};
+use typed_index_collections::TiVec;
 
 /// Why some standard drawings were not made.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -54,6 +57,10 @@ pub struct ExportsFolder {
     _lock: File,
     created: bool,
     committed: bool,
+    /// What the build may not write, and whether it may replace files claimgraph did not
+    /// write: the documents' drawings are named only once the data is read.
+    read_only: ReadOnly,
+    force: bool,
 }
 
 impl ExportsFolder {
@@ -88,6 +95,8 @@ impl ExportsFolder {
             dir: dir.to_owned(),
             created,
             committed: false,
+            read_only: read_only.clone(),
+            force,
         };
         match folder._lock.try_lock() {
             Ok(()) => {}
@@ -151,7 +160,20 @@ impl StandardSet {
             let target = dir.join(name);
             std::fs::rename(self.staging.path().join(name), &target).map_err(io_at(&target))?;
         }
-        for (_, _, name) in standard_files() {
+        // The drawings of documents that are gone are found by their names, which `build`
+        // owns in this folder as it owns the standard ones.
+        let (kind, format) = DOCUMENT_DRAWING;
+        let mut standard: Vec<String> = standard_files(&Snapshot::default())
+            .into_iter()
+            .map(|file| file.name)
+            .collect();
+        for entry in std::fs::read_dir(&dir).map_err(io_at(&dir))?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if export::document_of_file_name(&name, kind, format).is_some() {
+                standard.push(name);
+            }
+        }
+        for name in standard {
             let path = dir.join(&name);
             if !self.names.contains(&name) && files::written_by_claimgraph(&path).unwrap_or(false) {
                 std::fs::remove_file(&path).map_err(io_at(&path))?;
@@ -166,8 +188,9 @@ impl StandardSet {
 }
 
 /// Writes every view in every standard format, read from the database at `db`, into a
-/// staging folder inside `folder`: `entities.dot`, `entities.svg`, `entities.json`, … SVGs are
-/// drawn only when Graphviz is installed and the view is small enough to lay out in time.
+/// staging folder inside `folder`: `entities.dot`, `entities.svg`, `entities.json`, …, and
+/// each document's `provenance-<source id>.svg`. SVGs are drawn only when Graphviz is
+/// installed and the view is small enough to lay out in time.
 pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet, StandardError> {
     let conn = store::open_read(db)?;
     let data = store::snapshot::read(&conn)?;
@@ -186,13 +209,30 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
             views: Vec::new(),
         },
     };
-    let files = standard_files();
-    for kind in ViewKind::ALL {
-        let mut view = View::new(kind, &data);
-        let formats: Vec<(Format, &String)> = files
+    let standard = standard_files(&data);
+    // A document's drawing is new to the folder when its document is: one in the way that
+    // claimgraph did not write is refused, as the standard files are when the folder is locked.
+    for file in standard.iter().filter(|file| file.document.is_some()) {
+        let path = folder.path().join(&file.name);
+        if path.exists() {
+            files::export_target(&path, &folder.read_only, folder.force)?;
+        }
+    }
+    let mut views: Vec<(ViewKind, Option<RowSource>)> = standard
+        .iter()
+        .map(|file| (file.kind, file.document))
+        .collect();
+    views.dedup();
+    for (kind, document) in views {
+        let mut view = match document {
+            Some(source) => View::of_document(kind, &data, source),
+            None => View::new(kind, &data),
+        };
+        let formats: Vec<(Format, &String)> = standard
             .iter()
-            .filter(|(k, format, _)| *k == kind && (graphviz || !format.needs_graphviz()))
-            .map(|(_, format, name)| (*format, name))
+            .filter(|file| file.kind == kind && file.document == document)
+            .filter(|file| graphviz || !file.format.needs_graphviz())
+            .map(|file| (file.format, &file.name))
             .collect();
         let texts = if formats.iter().any(|(f, _)| f.needs_texts()) {
             Some(store::snapshot::read_quoted_texts(
@@ -205,45 +245,86 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
         };
         view.texts = texts.as_ref();
         for (format, name) in formats {
-            let path = set.staging.path().join(name);
-            let mut file = File::create(&path).map_err(io_at(&path))?;
-            let written = write_behind(&mut file, |out| {
-                export::write(&view, format, out).map_err(Unwritten::Export)
-            })
-            .and_then(|()| Ok(file.sync_all()?));
-            match written {
-                Ok(()) => set.names.push(name.clone()),
-                Err(Unwritten::Export(
-                    e @ (ExportError::TooLarge { .. } | ExportError::GraphvizTimedOut { .. }),
-                )) => {
-                    drop(file);
-                    let _ = std::fs::remove_file(&path);
-                    set.skipped.views.push((name.clone(), e.to_string()));
-                }
-                Err(
-                    Unwritten::Io(source) | Unwritten::Export(ExportError::Write { source, .. }),
-                ) => {
-                    return Err(StandardError::Write { path, source });
-                }
-                Err(Unwritten::Export(e)) => return Err(StandardError::Export(e)),
-            }
+            set.write(&view, format, name)?;
         }
     }
     Ok(set)
 }
 
-/// Every file of the standard set, with the view and format it holds: each view in each of
-/// [`STANDARD_FORMATS`], and the explorer.
-fn standard_files() -> Vec<(ViewKind, Format, String)> {
-    let mut files: Vec<(ViewKind, Format, String)> = ViewKind::ALL
-        .into_iter()
-        .flat_map(|kind| {
-            STANDARD_FORMATS
-                .into_iter()
-                .map(move |format| (kind, format, export::file_name(kind, format)))
+impl StandardSet {
+    /// Writes `view` in `format` into the staging folder as `name`; a drawing Graphviz cannot
+    /// make in time is left out and noted.
+    fn write(&mut self, view: &View<'_>, format: Format, name: &str) -> Result<(), StandardError> {
+        let path = self.staging.path().join(name);
+        let mut file = File::create(&path).map_err(io_at(&path))?;
+        let written = write_behind(&mut file, |out| {
+            export::write(view, format, out).map_err(Unwritten::Export)
         })
-        .collect();
-    let (kind, format, name) = EXPLORER;
-    files.push((kind, format, name.to_owned()));
+        .and_then(|()| Ok(file.sync_all()?));
+        match written {
+            Ok(()) => self.names.push(name.to_owned()),
+            Err(Unwritten::Export(
+                e @ (ExportError::TooLarge { .. } | ExportError::GraphvizTimedOut { .. }),
+            )) => {
+                drop(file);
+                let _ = std::fs::remove_file(&path);
+                self.skipped.views.push((name.to_owned(), e.to_string()));
+            }
+            Err(Unwritten::Io(source) | Unwritten::Export(ExportError::Write { source, .. })) => {
+                return Err(StandardError::Write { path, source });
+            }
+            Err(Unwritten::Export(e)) => return Err(StandardError::Export(e)),
+        }
+        Ok(())
+    }
+}
+
+/// One file of the standard set: a view, whole or of one document, in one format.
+#[derive(Debug)]
+struct StandardFile {
+    kind: ViewKind,
+    document: Option<RowSource>,
+    format: Format,
+    name: String,
+}
+
+/// Every file of the standard set of `data`, the files of one view side by side: each view in
+/// each of [`STANDARD_FORMATS`], the explorer, and [`DOCUMENT_DRAWING`] of each source
+/// document with claims.
+fn standard_files(data: &Snapshot) -> Vec<StandardFile> {
+    let mut files: Vec<StandardFile> = Vec::new();
+    for kind in ViewKind::ALL {
+        files.extend(STANDARD_FORMATS.into_iter().map(|format| StandardFile {
+            kind,
+            document: None,
+            format,
+            name: export::file_name(kind, format),
+        }));
+        let (explorer, format, name) = EXPLORER;
+        if explorer == kind {
+            files.push(StandardFile {
+                kind,
+                document: None,
+                format,
+                name: name.to_owned(),
+            });
+        }
+    }
+    let mut has_claims: TiVec<RowSource, bool> = vec![false; data.sources.len()].into();
+    for claim in &data.claims {
+        has_claims[claim.source] = true;
+    }
+    let (kind, format) = DOCUMENT_DRAWING;
+    files.extend(
+        data.sources
+            .iter_enumerated()
+            .filter(|&(source, _)| has_claims[source])
+            .map(|(source, row)| StandardFile {
+                kind,
+                document: Some(source),
+                format,
+                name: export::document_file_name(kind, &row.id, format),
+            }),
+    );
     files
 }

@@ -65,6 +65,13 @@ impl Snapshot {
             .ok()
     }
 
+    /// The position of a source document in [`Snapshot::sources`].
+    pub fn source_position(&self, id: &str) -> Option<RowSource> {
+        self.sources
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+    }
+
     /// The position of a claim in [`Snapshot::claims`].
     pub fn claim_position(&self, id: &str) -> Option<RowClaim> {
         self.claims.binary_search_by(|c| c.id.as_str().cmp(id)).ok()

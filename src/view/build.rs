@@ -7,14 +7,72 @@ use rayon::prelude::*;
 use super::draw::{End, Line, Mark, Refs, draw, draw_link};
 use super::support::support;
 use super::{EdgeKind, Item, ViewEdge, ViewKind, ViewNode};
-use crate::store::snapshot::{ClaimTarget, RowClaim, RowEntity, RowPredicate, Snapshot};
+use crate::store::snapshot::{
+    ClaimRow, ClaimTarget, RowClaim, RowEntity, RowPredicate, RowSource, Snapshot,
+};
 use typed_index_collections::TiVec;
 
-/// The nodes a neighbourhood keeps, by position in the rows it was read with.
+/// The nodes a neighbourhood or a document keeps, by position in the rows it was read with.
 #[derive(Debug)]
 pub(super) struct Keep {
     pub(super) entities: TiVec<RowEntity, bool>,
     pub(super) claims: TiVec<RowClaim, bool>,
+    /// Only the claims of this source document draw: in the entities and citations views a
+    /// claim draws edges between entities, which keeping its ends alone would not stop.
+    pub(super) document: Option<RowSource>,
+}
+
+impl Keep {
+    /// Nothing yet, of the rows of `data`.
+    pub(super) fn none(data: &Snapshot) -> Keep {
+        Keep {
+            entities: vec![false; data.entities.len()].into(),
+            claims: vec![false; data.claims.len()].into(),
+            document: None,
+        }
+    }
+
+    /// What the claims of one source document draw in the view: their nodes and the entities
+    /// at the ends of their edges. Curated links are drawn between these entities only.
+    pub(super) fn document(kind: ViewKind, data: &Snapshot, source: RowSource) -> Keep {
+        let mut keep = Keep::none(data);
+        keep.document = Some(source);
+        for (c, claim) in data.claims.iter_enumerated() {
+            if claim.source != source {
+                continue;
+            }
+            draw(kind, refs(claim), |mark| match mark {
+                Mark::ClaimNode => keep.claims[c] = true,
+                Mark::Value(e) => keep.entities[e] = true,
+                Mark::Edge { from, to, .. } => {
+                    for end in [from, to] {
+                        if let End::Entity(e) = end {
+                            keep.entities[e] = true;
+                        }
+                    }
+                }
+            });
+        }
+        keep
+    }
+
+    /// Whether `claim` draws anything in the view.
+    fn draws(&self, claim: &ClaimRow) -> bool {
+        self.document.is_none_or(|source| claim.source == source)
+    }
+}
+
+/// The entities a claim draws with, by position.
+fn refs(claim: &ClaimRow) -> Refs<'_, RowEntity> {
+    Refs {
+        reporter: claim.reporter,
+        subject: claim.subject,
+        object: match claim.target {
+            ClaimTarget::Entity(e) => Some(e),
+            ClaimTarget::Value(_) => None,
+        },
+        citing: &claim.citing,
+    }
 }
 
 /// One claim's share in one edge (`None` for a curated link's, which no claim states), before
@@ -65,20 +123,14 @@ impl<'a> Builder<'a> {
     pub(super) fn build(mut self) -> DiGraph<ViewNode, ViewEdge> {
         let data = self.data;
         for (c, claim) in data.claims.iter_enumerated() {
-            let refs = Refs {
-                reporter: claim.reporter,
-                subject: claim.subject,
-                object: match claim.target {
-                    ClaimTarget::Entity(e) => Some(e),
-                    ClaimTarget::Value(_) => None,
-                },
-                citing: &claim.citing,
-            };
+            if self.keep.is_some_and(|keep| !keep.draws(claim)) {
+                continue;
+            }
             let item = |end: End<RowEntity>| match end {
                 End::Entity(e) => Item::Entity(e),
                 End::Claim => Item::Claim(c),
             };
-            draw(self.kind, refs, |mark| match mark {
+            draw(self.kind, refs(claim), |mark| match mark {
                 Mark::ClaimNode => {
                     if self.kept(Item::Claim(c)) {
                         self.node(Item::Claim(c));
@@ -124,7 +176,7 @@ impl<'a> Builder<'a> {
             }
         }
         // A neighbourhood keeps its nodes even when no claim it read draws them, as a
-        // neighbourhood of depth 0 does.
+        // neighbourhood of depth 0 does. (A document's claims draw every node it keeps.)
         if let Some(keep) = self.keep {
             for (e, &kept) in keep.entities.iter_enumerated() {
                 if kept {

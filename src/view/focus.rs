@@ -24,6 +24,12 @@ pub enum FocusError {
     Unknown(String),
     #[error("`{id}` is not part of the {view} view")]
     NotInView { id: String, view: ViewKind },
+    #[error("`{id}` is not part of the {view} view of the document `{document}`")]
+    NotInDocument {
+        id: String,
+        view: ViewKind,
+        document: String,
+    },
 }
 
 impl<'a> View<'a> {
@@ -33,7 +39,13 @@ impl<'a> View<'a> {
         let Some(start) = self.find(id) else {
             let known = self.snapshot.entity_position(id).is_some()
                 || self.snapshot.claim_position(id).is_some();
-            return Err(if known {
+            return Err(if let (true, Some(source)) = (known, self.document) {
+                FocusError::NotInDocument {
+                    id: id.to_owned(),
+                    view: self.kind,
+                    document: self.source(source).id.clone(),
+                }
+            } else if known {
                 FocusError::NotInView {
                     id: id.to_owned(),
                     view: self.kind,
@@ -62,6 +74,7 @@ impl<'a> View<'a> {
             }),
             kind: self.kind,
             snapshot: self.snapshot,
+            document: self.document,
             texts: self.texts,
         })
     }

@@ -3,9 +3,10 @@
 //! edge per subject–predicate–object, and the curated links), `provenance` (reporter → claim →
 //! subject, with citing chains) and `citations` (who cites whom). `draw.rs` is the one
 //! definition of what a claim or a curated link adds to each view, `build.rs` makes the petgraph
-//! graph from it, [`walk`] is the one breadth-first walk (and the walk of the entities view that
-//! `neighbors` and `path` take), `focus.rs` finds and cuts neighbourhoods, `labels.rs` names nodes
-//! and claims for people, and `support.rs` says what the claims behind an edge add up to.
+//! graph from it (whole, of a neighbourhood's rows, or of one source document's claims),
+//! [`walk`] is the one breadth-first walk (and the walk of the entities view that `neighbors`
+//! and `path` take), `focus.rs` finds and cuts neighbourhoods, `labels.rs` names nodes and
+//! claims for people, and `support.rs` says what the claims behind an edge add up to.
 //!
 //! Nodes and edges are added in id order, and every list an edge carries is sorted, so the same
 //! database gives the same view, and the exports the same bytes.
@@ -140,6 +141,9 @@ pub struct View<'a> {
     snapshot: &'a Snapshot,
     pub graph: DiGraph<ViewNode, ViewEdge>,
     pub focus: Option<Focus>,
+    /// The source document the view was cut down to (`--source ID`): only its claims, and
+    /// what they draw.
+    pub document: Option<RowSource>,
     /// The claims' documents and quote offsets, when read for the view (the explorer shows
     /// each quote in its passage).
     pub texts: Option<&'a QuotedTexts>,
@@ -190,6 +194,21 @@ impl<'a> View<'a> {
             snapshot,
             graph: Builder::new(kind, snapshot, None).build(),
             focus: None,
+            document: None,
+            texts: None,
+        }
+    }
+
+    /// The view of one source document of `snapshot`: what its claims draw, as they draw it
+    /// in the whole view, and the curated links between the entities they draw.
+    pub fn of_document(kind: ViewKind, snapshot: &'a Snapshot, source: RowSource) -> View<'a> {
+        let keep = Keep::document(kind, snapshot, source);
+        View {
+            kind,
+            snapshot,
+            graph: Builder::new(kind, snapshot, Some(&keep)).build(),
+            focus: None,
+            document: Some(source),
             texts: None,
         }
     }
@@ -203,10 +222,7 @@ impl<'a> View<'a> {
         near: &Neighbourhood,
         focus: Focus,
     ) -> View<'a> {
-        let mut keep = Keep {
-            entities: TiVec::from(vec![false; data.entities.len()]),
-            claims: TiVec::from(vec![false; data.claims.len()]),
-        };
+        let mut keep = Keep::none(data);
         for e in near
             .entities
             .iter()
@@ -226,6 +242,7 @@ impl<'a> View<'a> {
             snapshot: data,
             graph: Builder::new(kind, data, Some(&keep)).build(),
             focus: Some(focus),
+            document: None,
             texts: None,
         }
     }

@@ -316,3 +316,74 @@ fn curated_links_are_edges_of_the_entity_view_and_of_no_other() {
         assert!(view.graph.edge_weights().all(|e| e.kind.as_str() != "link"));
     }
 }
+
+#[test]
+fn a_document_keeps_what_its_claims_draw_and_the_links_between_them() {
+    let mut data = data();
+    // `a` is part of `b`, both drawn by the first document's claims; `c` is part of `d`, and
+    // neither is drawn in its entities view.
+    data.entities[RowEntity::from(0)].links = vec![LinkRow {
+        field: RefField::PartOf,
+        target: "b".to_owned(),
+    }];
+    data.entities[RowEntity::from(2)].links = vec![LinkRow {
+        field: RefField::PartOf,
+        target: "d".to_owned(),
+    }];
+    let first = View::of_document(ViewKind::Entities, &data, 0.into());
+    assert_eq!(
+        ids(&first),
+        (
+            vec!["a", "b"],
+            vec![
+                "link/a/part_of/b".to_owned(),
+                "statement/a/held_by/b".to_owned()
+            ]
+        )
+    );
+    // The second document's denial joins the same two entities, and is not behind the edge.
+    let held = first
+        .graph
+        .edge_weights()
+        .find(|e| e.id == "statement/a/held_by/b")
+        .unwrap();
+    assert_eq!(held.support.claims, rows::<RowClaim>(&[0]));
+    assert_eq!(held.support.stance, Stances::Affirmed);
+    assert_eq!(first.claims(), rows::<RowClaim>(&[0, 2]));
+    assert_eq!(first.document, Some(RowSource::from(0)));
+
+    let second = View::of_document(ViewKind::Provenance, &data, 1.into());
+    assert_eq!(
+        ids(&second),
+        (
+            vec!["a", "s2", "c2"],
+            vec!["about/c2".to_owned(), "reported/c2".to_owned()]
+        )
+    );
+    assert_eq!(second.claims(), rows::<RowClaim>(&[1]));
+    let citations = View::of_document(ViewKind::Citations, &data, 0.into());
+    assert_eq!(
+        ids(&citations),
+        (
+            vec!["c", "d", "s1"],
+            vec!["citation/c/d".to_owned(), "citation/s1/c".to_owned()]
+        )
+    );
+
+    // A focus cuts the document's view, and says so when the node is elsewhere.
+    let near = first.focus("b", 1).unwrap();
+    assert_eq!(near.document, Some(RowSource::from(0)));
+    assert_eq!(near.claims(), rows::<RowClaim>(&[0, 2]));
+    assert_eq!(
+        second.focus("c", 1).unwrap_err(),
+        FocusError::NotInDocument {
+            id: "c".to_owned(),
+            view: ViewKind::Provenance,
+            document: "s2".to_owned()
+        }
+    );
+    assert_eq!(
+        second.focus("zz", 1).unwrap_err(),
+        FocusError::Unknown("zz".to_owned())
+    );
+}

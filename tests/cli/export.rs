@@ -1224,7 +1224,7 @@ fn the_committed_exports_are_what_build_writes() {
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
     assert!(
-        result.stderr.contains("wrote 25 exports of 3 views"),
+        result.stderr.contains("wrote 30 exports of 3 views"),
         "{}",
         result.stderr
     );
@@ -1972,4 +1972,236 @@ fn contested_denied_hedged_and_conflicting_edges_are_drawn_apart_and_in_the_lege
             edge["id"]
         );
     }
+}
+
+/// The id of every source document of a database, in id order.
+fn document_ids(db: &Path) -> Vec<String> {
+    let conn = Connection::open(db).unwrap();
+    crate::strings(&conn, "SELECT id FROM sources ORDER BY id")
+}
+
+#[test]
+fn each_curated_document_draws_its_provenance_on_a_page() {
+    // Pixels at Graphviz's 96 dpi: the whole provenance view of 360 claims is a poster, each
+    // document's own fits a screen or a page without scaling its text down.
+    let built = curated();
+    let dir = built.dir.path();
+    let documents = document_ids(&built.db);
+    assert_eq!(documents.len(), 5, "{documents:?}");
+    for id in &documents {
+        let dot = dir.join(format!("{id}.dot"));
+        let png = dir.join(format!("{id}.png"));
+        for (format, path) in [("dot", &dot), ("png", &png)] {
+            let args = ["--view", "provenance", "--source", id, "-o"];
+            let mut args = [&[format][..], &args].concat();
+            args.push(path.to_str().unwrap());
+            let result = export(&built, &args);
+            assert_eq!(result.code, 0, "{id} {format}: {}", result.stderr);
+        }
+        let (width, height) = png_size(&png);
+        let (long, short) = (width.max(height), width.min(height));
+        assert!(
+            long <= 2_600 && long <= 3 * short,
+            "{id}: {width} x {height} pixels at 96 dpi"
+        );
+        let layout = dot_json(&dot);
+        assert!(layout.get("size").is_none(), "{id} sets a size");
+        for object in layout["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(layout["edges"].as_array().unwrap())
+        {
+            if let Some(size) = object.get("fontsize").and_then(Value::as_str) {
+                assert!(size.parse::<f64>().unwrap() >= 8.0, "{id}: {object}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_document_view_holds_exactly_the_claims_of_that_document() {
+    let readers = readers();
+    let built = curated();
+    let conn = Connection::open(&built.db).unwrap();
+    let out = built.dir.path();
+    let mut files = Vec::new();
+    for id in document_ids(&built.db) {
+        let sql = format!("SELECT id FROM claims WHERE source_id = '{id}' ORDER BY id");
+        let wanted = crate::strings(&conn, &sql);
+        assert!(!wanted.is_empty(), "{id} has no claims");
+        for view in VIEWS {
+            let path = out.join(format!("{view}-{id}.json"));
+            let result = export(
+                &built,
+                &[
+                    "json",
+                    "--view",
+                    view,
+                    "--source",
+                    &id,
+                    "-o",
+                    path.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(result.code, 0, "{view} {id}: {}", result.stderr);
+            let json: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+            assert_eq!(json["source"], id.as_str(), "{view} {id}");
+            let claims: Vec<&str> = json["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap())
+                .collect();
+            let sources: Vec<&str> = json["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["id"].as_str().unwrap())
+                .collect();
+            assert_eq!(sources, [id.as_str()], "{view} {id}");
+            if view == "provenance" {
+                // Every claim is a node of the provenance view.
+                assert_eq!(claims, wanted, "{view} {id}");
+                let nodes: BTreeSet<&str> = json["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|n| n["kind"] == "claim")
+                    .map(|n| n["id"].as_str().unwrap())
+                    .collect();
+                assert_eq!(nodes, wanted.iter().map(String::as_str).collect());
+            } else {
+                // Other views draw the claims that join two entities, or give one a value.
+                assert!(!claims.is_empty(), "{view} {id}");
+                assert!(
+                    claims.iter().all(|c| wanted.iter().any(|w| w == c)),
+                    "{view} {id}: {claims:?}"
+                );
+            }
+            files.push(path);
+        }
+    }
+    // The document's id is part of claimgraph's own format, under its schema.
+    let schema = schema();
+    let mut args = vec![schema.as_path()];
+    args.extend(files.iter().map(PathBuf::as_path));
+    let validated = node_read(&readers, "ajv.js", &args);
+    assert_eq!(validated.len(), files.len(), "{validated:?}");
+}
+
+#[test]
+fn an_unknown_source_is_a_usage_error_that_suggests_the_id_meant() {
+    let built = curated();
+    let result = export(
+        &built,
+        &[
+            "svg",
+            "--view",
+            "provenance",
+            "--source",
+            "nl-chinese-recruit",
+        ],
+    );
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert_eq!(
+        result.stderr,
+        "error: no source document has the id `nl-chinese-recruit`\n  = help: did you mean `nl-chinese-recruits`?\n"
+    );
+    assert!(result.stdout.is_empty());
+}
+
+#[test]
+fn a_focus_in_a_document_cuts_its_view_and_names_the_documents_that_have_it() {
+    let built = curated();
+    let result = export(
+        &built,
+        &[
+            "json",
+            "--view",
+            "provenance",
+            "--source",
+            "en-central-asia-recruits",
+            "--focus",
+            "alexander-sterliadnikov",
+        ],
+    );
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert_eq!(
+        result.stderr,
+        "error: `alexander-sterliadnikov` is not part of the provenance view of the document `en-central-asia-recruits`\n  = help: it is in the view of `nl-russian-deserters`: try `--source nl-russian-deserters`, or leave out `--source`\n"
+    );
+    let around = ["--focus", "nk-deserters", "--depth", "1"];
+    let whole = crate::json(&export(
+        &built,
+        &[&["json", "--view", "provenance"][..], &around].concat(),
+    ));
+    let json = crate::json(&export(
+        &built,
+        &[
+            &["json", "--view", "provenance", "--source", "de-nk-soldiers"][..],
+            &around,
+        ]
+        .concat(),
+    ));
+    assert_eq!(json["source"], "de-nk-soldiers");
+    assert_eq!(json["focus"]["id"], "nk-deserters");
+    let of = |json: &Value, document: &str| -> BTreeSet<String> {
+        json["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["source"] == document)
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The document's claims of the whole neighbourhood, and no other.
+    assert!(!of(&json, "de-nk-soldiers").is_empty());
+    assert_eq!(of(&json, "de-nk-soldiers"), of(&whole, "de-nk-soldiers"));
+    assert_eq!(
+        json["claims"].as_array().unwrap().len(),
+        of(&json, "de-nk-soldiers").len()
+    );
+}
+
+#[test]
+fn build_draws_each_document_and_removes_the_drawing_of_a_document_gone() {
+    let project = crate::valid_project();
+    let dir = project.path();
+    let exports = dir.join("exports");
+    // A file claimgraph did not write, where a document's drawing goes, is not replaced.
+    fs::create_dir(&exports).unwrap();
+    fs::write(exports.join("provenance-report.svg"), "<svg/>").unwrap();
+    let result = run(dir, &["build"]);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("provenance-report.svg") && result.stderr.contains("--force"),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(exports.join("provenance-report.svg")).unwrap(),
+        "<svg/>"
+    );
+    let result = run(dir, &["build", "--force"]);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    for id in ["rebuttal", "report"] {
+        let svg = fs::read_to_string(exports.join(format!("provenance-{id}.svg"))).unwrap();
+        assert!(svg.contains(&format!("cluster:{id}")), "{id}");
+    }
+    // A file of the user's own with a name like a drawing's is not claimgraph's to remove.
+    fs::write(exports.join("provenance-notes.svg"), "<svg/>").unwrap();
+    fs::remove_file(dir.join("data/claims/rebuttal.toml")).unwrap();
+    let entities = dir.join("data/entities.toml");
+    let text = fs::read_to_string(&entities).unwrap();
+    let start = text.find("[[source]]\nid = \"rebuttal\"").unwrap();
+    let end = text[start + 1..]
+        .find("[[")
+        .map_or(text.len(), |i| start + 1 + i);
+    fs::write(&entities, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let result = run(dir, &["build"]);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(!exports.join("provenance-rebuttal.svg").exists());
+    assert!(exports.join("provenance-report.svg").exists());
+    assert!(exports.join("provenance-notes.svg").exists());
 }
