@@ -559,3 +559,34 @@ fn a_view_of_thousands_of_elements_is_drawn_on_a_canvas_that_answers_clicks() {
         assert_eq!(pair[0], pair[1], "a click at a node opens that node");
     }
 }
+
+#[test]
+fn the_explorer_of_one_document_says_so_and_holds_its_claims_only() {
+    let (page_dir, page) = explorer_of(
+        &root().join("data"),
+        &root().join("seeds"),
+        &["--view", "provenance", "--source", "de-nk-deserters"],
+    );
+    let claims: i64 = rusqlite::Connection::open(page_dir.path().join("test.sqlite"))
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM claims WHERE source_id = 'de-nk-deserters'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let shown = browse(
+        &page,
+        r##"export default async (page) => page.evaluate(() => ({
+            title: document.title,
+            claims: document.querySelectorAll('#graph .node.kind-claim').length,
+            documents: [...document.querySelectorAll('#f-document option')].map((o) => o.value).filter(Boolean),
+        }));"##,
+    );
+    assert_eq!(
+        shown["title"],
+        "claimgraph explorer: provenance view of de-nk-deserters"
+    );
+    assert_eq!(shown["claims"], claims);
+    assert_eq!(shown["documents"], serde_json::json!(["de-nk-deserters"]));
+}

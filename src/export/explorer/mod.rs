@@ -82,13 +82,14 @@ fn write(view: &View<'_>, layout: &Layout, out: &mut Output<'_>) -> io::Result<(
 
 /// What the page says it shows.
 fn title(view: &View<'_>) -> String {
-    match &view.focus {
-        Some(focus) => format!(
-            "claimgraph explorer: {} view around {} (depth {})",
-            view.kind, focus.id, focus.depth
-        ),
-        None => format!("claimgraph explorer: {} view", view.kind),
+    let mut title = format!("claimgraph explorer: {} view", view.kind);
+    if let Some(document) = view.document {
+        title.push_str(&format!(" of {}", view.source(document).id));
     }
+    if let Some(focus) = &view.focus {
+        title.push_str(&format!(" around {} (depth {})", focus.id, focus.depth));
+    }
+    title
 }
 
 /// The page's style: the colours of the kinds and tones from the palette the other formats
