@@ -1842,24 +1842,30 @@ fn the_whole_curated_diagrams_fit_a_screen_or_a_poster_at_full_size() {
             let result = export(&built, &args);
             assert_eq!(result.code, 0, "{view} {format}: {}", result.stderr);
         }
-        let (width, height) = png_size(&png);
-        let (long, short) = (width.max(height), width.min(height));
-        assert!(
-            long <= longest && long <= 3 * short,
-            "{view}: {width} x {height} pixels at 96 dpi"
-        );
-        // Fitting by scaling the drawing down would shrink its text below legibility.
-        let layout = dot_json(&dot);
-        assert!(layout.get("size").is_none(), "{view} sets a size");
-        for object in layout["objects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .chain(layout["edges"].as_array().unwrap())
-        {
-            if let Some(size) = object.get("fontsize").and_then(Value::as_str) {
-                assert!(size.parse::<f64>().unwrap() >= 8.0, "{view}: {object}");
-            }
+        assert_legible(&view, &png, &dot, longest);
+    }
+}
+
+/// The drawing `png` of `dot` fits `longest` pixels on its longest side at 96 dpi, is no more
+/// than three times as long as it is wide, and reaches that by layout: no `size` scales it
+/// down, and no text is below 8 points.
+fn assert_legible(what: &str, png: &Path, dot: &Path, longest: u32) {
+    let (width, height) = png_size(png);
+    let (long, short) = (width.max(height), width.min(height));
+    assert!(
+        long <= longest && long <= 3 * short,
+        "{what}: {width} x {height} pixels at 96 dpi"
+    );
+    let layout = dot_json(dot);
+    assert!(layout.get("size").is_none(), "{what} sets a size");
+    for object in layout["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(layout["edges"].as_array().unwrap())
+    {
+        if let Some(size) = object.get("fontsize").and_then(Value::as_str) {
+            assert!(size.parse::<f64>().unwrap() >= 8.0, "{what}: {object}");
         }
     }
 }
@@ -1998,24 +2004,7 @@ fn each_curated_document_draws_its_provenance_on_a_page() {
             let result = export(&built, &args);
             assert_eq!(result.code, 0, "{id} {format}: {}", result.stderr);
         }
-        let (width, height) = png_size(&png);
-        let (long, short) = (width.max(height), width.min(height));
-        assert!(
-            long <= 2_600 && long <= 3 * short,
-            "{id}: {width} x {height} pixels at 96 dpi"
-        );
-        let layout = dot_json(&dot);
-        assert!(layout.get("size").is_none(), "{id} sets a size");
-        for object in layout["objects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .chain(layout["edges"].as_array().unwrap())
-        {
-            if let Some(size) = object.get("fontsize").and_then(Value::as_str) {
-                assert!(size.parse::<f64>().unwrap() >= 8.0, "{id}: {object}");
-            }
-        }
+        assert_legible(id, &png, &dot, 2_600);
     }
 }
 
