@@ -84,6 +84,12 @@ pub fn run(args: &Args) -> u8 {
         for (file, why) in &exports.skipped.views {
             say!("note: {file} was skipped: {why}");
         }
+        if let Some(documents) = exports.skipped.documents {
+            say!(
+                "note: no document got a provenance drawing of its own: {documents} documents have claims, more than the {} a build draws; draw one with `claimgraph export svg --view provenance --source ID`",
+                crate::pipeline::MAX_DOCUMENT_DRAWINGS
+            );
+        }
     }
     EXIT_OK
 }

@@ -22,7 +22,15 @@ pub struct SkippedDrawings {
     /// Files of views too large for Graphviz to lay out, or that it did not finish in time,
     /// with why.
     pub views: Vec<(String, String)>,
+    /// How many documents have claims, when more than [`MAX_DOCUMENT_DRAWINGS`], so that no
+    /// document got a drawing of its own.
+    pub documents: Option<usize>,
 }
+
+/// The most documents that get a provenance drawing of their own in a build: each is a run of
+/// Graphviz (a quarter of a second or more), so two hundred documents would add a minute to
+/// every build. `export svg --view provenance --source ID` draws any one of them.
+pub const MAX_DOCUMENT_DRAWINGS: usize = 25;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StandardError {
@@ -207,9 +215,20 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
         skipped: SkippedDrawings {
             graphviz_missing: !graphviz,
             views: Vec::new(),
+            documents: None,
         },
     };
     let standard = standard_files(&data);
+    let documents = standard.iter().filter(|f| f.document.is_some()).count();
+    let standard: Vec<StandardFile> = if documents > MAX_DOCUMENT_DRAWINGS {
+        set.skipped.documents = Some(documents);
+        standard
+            .into_iter()
+            .filter(|f| f.document.is_none())
+            .collect()
+    } else {
+        standard
+    };
     // A document's drawing is new to the folder when its document is: one in the way that
     // claimgraph did not write is refused, as the standard files are when the folder is locked.
     for file in standard.iter().filter(|file| file.document.is_some()) {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 pub use check::{Checked, check, find_mentions};
 use exports::{ExportsFolder, prepare_standard};
-pub use exports::{SkippedDrawings, StandardError};
+pub use exports::{MAX_DOCUMENT_DRAWINGS, SkippedDrawings, StandardError};
 
 use crate::diagnostic::{Diagnostics, Files};
 use crate::files::{self, ReadOnly, Refused};

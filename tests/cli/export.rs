@@ -2194,3 +2194,34 @@ fn build_draws_each_document_and_removes_the_drawing_of_a_document_gone() {
     assert!(exports.join("provenance-report.svg").exists());
     assert!(exports.join("provenance-notes.svg").exists());
 }
+
+#[test]
+fn a_build_of_more_documents_than_it_draws_one_by_one_says_how_to_draw_one() {
+    let project = crate::valid_project();
+    let dir = project.path();
+    let mut toml = String::new();
+    for i in 0..25 {
+        fs::write(
+            dir.join(format!("seeds/extra-{i}.txt")),
+            format!("Report {i} counts {i} deserters.\n"),
+        )
+        .unwrap();
+        toml.push_str(&format!(
+            "[[source]]\nid = \"extra-{i}\"\nfile = \"extra-{i}.txt\"\ntitle = \"Extra {i}\"\n\n[[claim]]\nsource = \"extra-{i}\"\nsubject = \"unit-deserters\"\npredicate = \"count\"\nvalue = {i}\nquote = \"Report {i} counts {i} deserters.\"\n\n"
+        ));
+    }
+    fs::write(dir.join("data/extra.toml"), toml).unwrap();
+    let result = run(dir, &["build"]);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("note: no document got a provenance drawing of its own: 27 documents have claims, more than the 25 a build draws; draw one with `claimgraph export svg --view provenance --source ID`"),
+        "{}",
+        result.stderr
+    );
+    let drawings: Vec<String> = fs::read_dir(dir.join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("provenance-"))
+        .collect();
+    assert!(drawings.is_empty(), "{drawings:?}");
+}
