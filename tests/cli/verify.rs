@@ -146,7 +146,7 @@ fn a_citation_of_a_missing_entity_fails_verify_naming_the_row() {
     assert_fails(
         &db,
         &[&format!(
-            "error: foreign_key_check(claim_citations): the row claim_id = '{claim}', position = 99 has entity_id = 'no-such-entity', which is no row of entities"
+            "error: foreign_key_check(claim_citations): the row claim_id = '{claim}', position = 99 points at a missing row of entities: entity_id = 'no-such-entity'"
         )],
     );
 }
@@ -237,7 +237,7 @@ fn an_entity_row_deleted_under_its_claims_fails_verify() {
     assert_fails(
         &db,
         &[
-            &format!("has subject_id = '{subject}', which is no row of entities"),
+            &format!("points at a missing row of entities: subject_id = '{subject}'"),
             "the graph of the rows, or the nodes and edges views, could not be read",
         ],
     );
