@@ -1,6 +1,6 @@
-//! Runs the checks every build makes of its new database (`integrity_check` and
+//! Runs the integrity and foreign-key checks of `claimgraph verify` (`integrity_check` and
 //! `foreign_key_check` of each table, and `quick_check`) on a finished database, one after the
-//! other on one thread, with the build's settings; the benchmark measures its processor time:
+//! other on one thread, with the readers' settings; the benchmark measures its processor time:
 //! `cargo run --release --example checks -- claimgraph.sqlite`.
 
 use std::path::PathBuf;

@@ -217,6 +217,16 @@ enum Owner {
     Other(String),
 }
 
+/// Why the file at `path` is not a claimgraph database, or `None` when it carries claimgraph's
+/// application id (or is a claimgraph database from before it did): what `verify` asks before
+/// it checks anything.
+pub fn not_claimgraph_database(path: &Path) -> io::Result<Option<String>> {
+    Ok(match database_owner(path)? {
+        Owner::Claimgraph => None,
+        Owner::Other(reason) => Some(reason),
+    })
+}
+
 /// Reads the SQLite header: the magic string and, at offset 68, the application id.
 /// Databases written before claimgraph set its id are recognised by their `meta` table.
 fn database_owner(path: &Path) -> io::Result<Owner> {

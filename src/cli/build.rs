@@ -28,6 +28,9 @@ pub struct Args {
     /// Replace --db, and the standard files in --exports, even if claimgraph did not write them
     #[arg(long)]
     pub force: bool,
+    /// Run the checks of `claimgraph verify` on the new database before it replaces --db
+    #[arg(long)]
+    pub verify: bool,
 }
 
 pub fn run(args: &Args) -> u8 {
@@ -38,6 +41,7 @@ pub fn run(args: &Args) -> u8 {
         db: &args.db,
         exports: (!args.no_exports).then_some(args.exports.as_path()),
         force: args.force,
+        verify: args.verify,
     };
     let mut screen = Screen::new(args.inputs.max_errors);
     let outcome = pipeline::build(&options, &mut screen);
@@ -45,6 +49,14 @@ pub fn run(args: &Args) -> u8 {
     let report = match outcome {
         Ok(Outcome::Built(report)) => report,
         Ok(Outcome::DataErrors) => {
+            say!("nothing was written: {} is unchanged", args.db.display());
+            return EXIT_DATA_ERRORS;
+        }
+        Ok(Outcome::Unverified(verified)) => {
+            super::verify::print_problems(
+                &verified,
+                &format!("the new database for {}", args.db.display()),
+            );
             say!("nothing was written: {} is unchanged", args.db.display());
             return EXIT_DATA_ERRORS;
         }

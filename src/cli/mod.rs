@@ -25,6 +25,7 @@ mod query;
 mod search;
 mod show;
 mod stats;
+mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -78,6 +79,9 @@ pub enum Command {
     Mentions(mentions::Args),
     /// Counts by kind, document and predicate; most reported-on entities and cited origins
     Stats(stats::Args),
+    /// Check a built database in depth: SQLite's integrity and foreign keys, the nodes and
+    /// edges views against the graph, every quote offset against its document
+    Verify(verify::Args),
 }
 
 /// Where the inputs are; shared by `check` and `build`.
@@ -109,6 +113,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Corroboration(args) => exit_code(corroboration::run(&args)),
         Command::Mentions(args) => exit_code(mentions::run(&args)),
         Command::Stats(args) => exit_code(stats::run(&args)),
+        Command::Verify(args) => verify::run(&args),
     };
     // An interrupted run ends with the signal handler's exit code, once it has cleaned up.
     crate::interrupt::settle();

@@ -6,6 +6,7 @@
 mod check;
 mod database;
 mod exports;
+mod verify;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant};
 pub use check::{Checked, check, find_mentions};
 use exports::{ExportsFolder, prepare_standard};
 pub use exports::{MAX_DOCUMENT_DRAWINGS, SkippedDrawings, StandardError};
+pub use verify::{Verified, verify};
 
 use crate::diagnostic::{Diagnostics, Files};
 use crate::files::{self, ReadOnly, Refused};
@@ -45,6 +47,8 @@ pub struct BuildOptions<'a> {
     pub exports: Option<&'a Path>,
     /// Replace the database and the standard exports even if claimgraph did not write them.
     pub force: bool,
+    /// Run the deep checks ([`verify()`]) on the new database before anything is put in place.
+    pub verify: bool,
 }
 
 /// How a build ended that could run.
@@ -55,6 +59,9 @@ pub enum Outcome {
     Built(BuildReport),
     /// The data has errors (the observer has heard them): nothing was written.
     DataErrors,
+    /// The new database failed the deep checks `build --verify` asked for: nothing was put in
+    /// place.
+    Unverified(Verified),
 }
 
 /// What a finished build did.
@@ -145,6 +152,14 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outc
     stages.stage("linking the graph");
     let graph = KnowledgeGraph::build(&model);
     let (built, counts) = database::write_database(model, graph, &db, &mut stages)?;
+    if options.verify {
+        stages.stage("verifying the new database");
+        let verified = verify(built.path())?;
+        if !verified.problems.is_empty() {
+            // Dropping what was built removes it: the previous database and exports stay.
+            return Ok(Outcome::Unverified(verified));
+        }
+    }
     // Exports are read from the new database, like every `export`, so the two always agree;
     // they are made before either is put in place, so that a failure leaves both as they were.
     let standard = match &exports {

@@ -6,6 +6,7 @@ pub mod read;
 pub mod sandbox;
 pub mod side;
 pub mod snapshot;
+pub mod verify;
 mod write;
 
 use std::fs::{self, File};
@@ -16,7 +17,8 @@ use std::path::{Path, PathBuf};
 pub use rusqlite::Connection;
 use rusqlite::OpenFlags;
 
-pub use write::{Built, Tables, WriteSummary, Writer, verify};
+pub use verify::verify;
+pub use write::{Built, Tables, WriteSummary, Writer};
 
 /// The schema every database is created from, with its `@indexes` section applied after loading.
 pub const SCHEMA: &str = include_str!("../../schema.sql");

@@ -1,12 +1,12 @@
-//! Writes the model and its analysis into a new database beside the target, checks it, and
-//! only then renames it over the target: a failed, killed or panicking build leaves the
+//! Writes the model and its analysis into a new database beside the target, checks that each
+//! table holds the rows of the model, and only then syncs it and renames it over the target: a failed, killed or panicking build leaves the
 //! previous database as it was. What runs on which thread, and in what order, is the
 //! pipeline's; this module writes what it is given.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 
 use super::side::Side;
 use super::{SCHEMA, SCHEMA_VERSION, StoreError, io_error, temp_path};
@@ -211,13 +211,16 @@ impl Writer {
         super::side::copy_into(&self.conn, &self.side(side), side.tables())
     }
 
-    /// Stamps the schema version, builds the indexes and checks the database: its integrity,
-    /// its foreign keys and that it holds `expected` rows. Only a database that passed can be
-    /// put in place.
+    /// Stamps the schema version, builds the indexes and checks that every table holds as
+    /// many rows as `expected` says the model gave it. Only a database that passed can be put
+    /// in place. The deep checks (integrity, foreign keys, the graph, the quotes) are
+    /// [`super::verify`]'s: the rows are written from resolved references, so a build does
+    /// not pay for looking each of them up again unless asked to (`build --verify`).
     pub fn finish(self, expected: &WriteSummary) -> Result<Built, StoreError> {
         let Writer { conn, files } = self;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        index_and_verify(&conn, &files.temp, schema_parts().1, expected)?;
+        conn.execute_batch(schema_parts().1)?;
+        verify_contents(&conn, expected)?;
         conn.close().map_err(|(_, e)| e)?;
         Ok(Built { files })
     }
@@ -487,264 +490,6 @@ pub(super) fn sql_value(value: &Value) -> rusqlite::types::Value {
         Value::Text(t) => Sql::Text(t.clone()),
         Value::Date(d) => Sql::Text(d.text.clone()),
     }
-}
-
-/// One part of the check of a new database.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Check {
-    /// `PRAGMA integrity_check(table)`: the table's B-tree, its constraints, and that each of
-    /// its indexes holds exactly its rows.
-    Integrity(String),
-    /// `PRAGMA quick_check`: the structure of every B-tree and the accounting of every page of
-    /// the file, the part of a full `integrity_check` that checking table by table leaves out.
-    Pages,
-    /// `PRAGMA foreign_key_check(table)`.
-    ForeignKeys(String),
-    /// Row counts equal to the model.
-    Contents,
-}
-
-/// Builds the indexes and checks the new database, at once: the foreign keys and row counts
-/// need no secondary index and are checked from the start, each table's `integrity_check` as
-/// soon as its indexes are built, the page check last. The writer builds the indexes under WAL,
-/// so that readers, one per core, check beside it.
-///
-/// Together the checks are `integrity_check` and `foreign_key_check` of the whole file, split
-/// by table so that they run on every core, the largest first.
-fn index_and_verify(
-    conn: &Connection,
-    path: &Path,
-    indexes: &str,
-    expected: &WriteSummary,
-) -> Result<(), StoreError> {
-    let statements = index_statements(indexes);
-    let claims = expected.claims.max(1);
-    // A table costs about one step per row for itself and each index or foreign key.
-    let rows = |table: &str| match table {
-        "claims" | "claim_citations" | "statements" | "mentions" => claims,
-        t if t.starts_with("search_") => claims,
-        _ => expected.entities,
-    };
-    let tables = table_facts(conn)?;
-    if let Some((table, _)) = statements
-        .iter()
-        .find(|(t, _)| !tables.iter().any(|(name, _, _)| name == t))
-    {
-        return Err(StoreError::Verify(format!(
-            "schema.sql indexes `{table}`, which is not a table"
-        )));
-    }
-    let queue = CheckQueue::default();
-    let mut after_indexes: Vec<(usize, String)> = Vec::new();
-    for (table, autoindexes, keys) in tables {
-        let pending = statements.iter().filter(|(t, _)| *t == table).count();
-        let weight = rows(&table) * (1 + autoindexes + pending);
-        if keys > 0 {
-            queue.push(rows(&table) * keys, Check::ForeignKeys(table.clone()));
-        }
-        if pending == 0 {
-            queue.push(weight, Check::Integrity(table));
-        } else {
-            after_indexes.push((weight, table));
-        }
-    }
-    queue.push(claims, Check::Contents);
-    // The heaviest table's indexes first, so that its check can start early.
-    after_indexes.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
-
-    conn.execute_batch("PRAGMA journal_mode = WAL;")?;
-    let workers = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    let checked = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| -> Result<(), StoreError> {
-                    // A failed check stops the others early.
-                    let result = check_from(&queue, path, expected);
-                    if result.is_err() {
-                        queue.abandon();
-                    }
-                    result
-                })
-            })
-            .collect();
-        let built = after_indexes.into_iter().try_for_each(|(weight, table)| {
-            for (_, statement) in statements.iter().filter(|(t, _)| *t == table) {
-                conn.execute_batch(statement)?;
-            }
-            queue.push(weight, Check::Integrity(table));
-            Ok::<(), StoreError>(())
-        });
-        // The page check reads the whole file and tokenizes every indexed text again to
-        // compare it with the full-text index; it needs every index in place.
-        queue.push(4 * claims, Check::Pages);
-        queue.close();
-        let checked = handles
-            .into_iter()
-            .try_for_each(|h| h.join().expect("no check panics"));
-        built.and(checked)
-    });
-    checked?;
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
-    Ok(())
-}
-
-/// Runs every check a build makes of its new database, but the row counts, on the finished file
-/// at `path`, one after the other on this thread: `integrity_check` and `foreign_key_check` of
-/// each table, and `quick_check`, with the build's reader settings. Its processor time is what
-/// the checks of a build cost, the floor the benchmark reports.
-pub fn verify(path: &Path) -> Result<(), StoreError> {
-    let queue = CheckQueue::default();
-    {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        for (table, _, keys) in table_facts(&conn)? {
-            if keys > 0 {
-                queue.push(0, Check::ForeignKeys(table.clone()));
-            }
-            queue.push(0, Check::Integrity(table));
-        }
-    }
-    queue.push(0, Check::Pages);
-    queue.close();
-    check_from(&queue, path, &WriteSummary::default())
-}
-
-/// One worker: a read-only connection taking checks from the queue until it is closed and empty.
-fn check_from(queue: &CheckQueue, path: &Path, expected: &WriteSummary) -> Result<(), StoreError> {
-    let reader = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    reader.execute_batch(super::READING)?;
-    while let Some(check) = queue.pop() {
-        run_check(&reader, &check, expected)?;
-    }
-    Ok(())
-}
-
-/// `(table, statement)` for each `CREATE INDEX` of the schema's `@indexes` section, comments
-/// left out.
-fn index_statements(indexes: &str) -> Vec<(&str, &str)> {
-    indexes
-        .split_inclusive(';')
-        .filter_map(|chunk| {
-            let statement = &chunk[chunk.find("CREATE INDEX ")?..];
-            let table = statement.split_once(" ON ")?.1.split_once(' ')?.0;
-            Some((table, statement))
-        })
-        .collect()
-}
-
-/// `(table, automatic indexes, foreign keys)` of every table with rows of its own.
-fn table_facts(conn: &Connection) -> Result<Vec<(String, usize, usize)>, StoreError> {
-    let mut statement = conn.prepare(
-        "SELECT t.name,
-                (SELECT count(*) FROM sqlite_schema i WHERE i.type = 'index' AND i.tbl_name = t.name),
-                (SELECT count(*) FROM pragma_foreign_key_list(t.name))
-         FROM sqlite_schema t
-         WHERE t.type = 'table' AND t.rootpage > 0
-         ORDER BY t.name",
-    )?;
-    let tables = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    Ok(tables)
-}
-
-/// The checks ready to run, largest first; `pop` waits for more until the queue is closed.
-#[derive(Debug, Default)]
-struct CheckQueue {
-    state: std::sync::Mutex<(std::collections::BinaryHeap<(usize, Check)>, bool)>,
-    ready: std::sync::Condvar,
-}
-
-impl CheckQueue {
-    fn push(&self, weight: usize, check: Check) {
-        let mut state = self.state.lock().expect("no check panics");
-        if !state.1 {
-            state.0.push((weight, check));
-            self.ready.notify_one();
-        }
-    }
-
-    /// A check failed: the rest need not run.
-    fn abandon(&self) {
-        let mut state = self.state.lock().expect("no check panics");
-        state.0.clear();
-        state.1 = true;
-        self.ready.notify_all();
-    }
-
-    /// No more checks will come; the workers finish what is queued.
-    fn close(&self) {
-        self.state.lock().expect("no check panics").1 = true;
-        self.ready.notify_all();
-    }
-
-    fn pop(&self) -> Option<Check> {
-        let mut state = self.state.lock().expect("no check panics");
-        loop {
-            if let Some((_, check)) = state.0.pop() {
-                return Some(check);
-            }
-            if state.1 {
-                return None;
-            }
-            state = self.ready.wait(state).expect("no check panics");
-        }
-    }
-}
-
-/// Runs one check; what it finds wrong is an error.
-fn run_check(conn: &Connection, check: &Check, expected: &WriteSummary) -> Result<(), StoreError> {
-    let problems: Vec<String> = match check {
-        Check::Integrity(table) => integrity_problems(conn, "integrity_check", Some(table))?,
-        Check::Pages => integrity_problems(conn, "quick_check", None)?,
-        // One line per parent table, counted, rather than one per broken row.
-        Check::ForeignKeys(table) => conn
-            .prepare(
-                "SELECT \"table\", parent, count(*) FROM pragma_foreign_key_check(?1)
-                 GROUP BY parent ORDER BY parent",
-            )?
-            .query_map([table], |r| {
-                let rows: i64 = r.get(2)?;
-                Ok(format!(
-                    "{rows} {} of {} {} at a missing row of {}",
-                    if rows == 1 { "row" } else { "rows" },
-                    r.get::<_, String>(0)?,
-                    if rows == 1 { "points" } else { "point" },
-                    r.get::<_, String>(1)?
-                ))
-            })?
-            .collect::<Result<_, _>>()?,
-        Check::Contents => return verify_contents(conn, expected),
-    };
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let what = match check {
-        Check::Integrity(table) => format!("integrity_check({table})"),
-        Check::Pages => "quick_check".to_owned(),
-        Check::ForeignKeys(table) => format!("foreign_key_check({table})"),
-        Check::Contents => unreachable!("returned above"),
-    };
-    Err(StoreError::Verify(format!(
-        "{what}: {}",
-        problems.join("; ")
-    )))
-}
-
-/// What `PRAGMA integrity_check` or `quick_check` reports, without its "ok".
-fn integrity_problems(
-    conn: &Connection,
-    pragma: &str,
-    table: Option<&str>,
-) -> Result<Vec<String>, StoreError> {
-    let argument = if table.is_some() { "(?1)" } else { "" };
-    let lines: Vec<String> = conn
-        .prepare(&format!("SELECT * FROM pragma_{pragma}{argument}"))?
-        .query_map(rusqlite::params_from_iter(table), |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    Ok(lines.into_iter().filter(|line| line != "ok").collect())
 }
 
 /// Row counts equal to the model.

@@ -25,6 +25,7 @@ fn build_writes_the_tables_and_views_of_the_design() {
         result.stderr
     );
     let db = project.path().join("claimgraph.sqlite");
+    crate::assert_verified(&db);
     let conn = Connection::open(&db).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(count("SELECT count(*) FROM entities"), 8);

@@ -86,6 +86,7 @@ fn check(dir: &Path) -> Run {
 fn build(dir: &Path) -> (Run, Connection) {
     let result = run(dir, &["build", "--no-exports", "--db", "db.sqlite"]);
     assert_eq!(result.code, 0, "{}", result.stderr);
+    crate::assert_verified(&dir.join("db.sqlite"));
     let conn = Connection::open(dir.join("db.sqlite")).unwrap();
     (result, conn)
 }

@@ -16,6 +16,7 @@ mod rules;
 mod scale;
 mod seed_data;
 mod tidy;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -75,8 +76,8 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Builds `data` against `seeds` into a fresh database (no exports); the folder lives as long
-/// as the returned guard.
+/// Builds `data` against `seeds` into a fresh database (no exports), which `claimgraph verify`
+/// must pass; the folder lives as long as the returned guard.
 pub fn build_database(data: &Path, seeds: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("test.sqlite");
@@ -94,7 +95,23 @@ pub fn build_database(data: &Path, seeds: &Path) -> (tempfile::TempDir, PathBuf)
         ],
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_verified(&db);
     (dir, db)
+}
+
+/// Runs `claimgraph verify` on a database a test built, which must pass it: the suite verifies
+/// every database it builds (integrity, foreign keys, the `nodes` and `edges` views against the
+/// graph, every quote offset).
+pub fn assert_verified(db: &Path) {
+    let result = run(&root(), &["verify", "--db", db.to_str().unwrap()]);
+    assert_eq!(
+        result.code,
+        0,
+        "claimgraph verify failed on {}:\n{}",
+        db.display(),
+        result.stderr
+    );
+    assert!(result.stderr.starts_with("verified "), "{}", result.stderr);
 }
 
 /// The repository's curated data in a fresh database.

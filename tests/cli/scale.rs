@@ -68,6 +68,7 @@ fn generated_data_builds_with_every_kind_of_record_and_passes_the_checks() {
     // The real shape: every kind of entity, aliases, citing chains, denials, hedges, values
     // and dates, about ten claims per entity and a hundred per document.
     let db = dir.path().join("claimgraph.sqlite");
+    crate::assert_verified(&db);
     let conn = Connection::open(&db).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(count("SELECT count(DISTINCT kind) FROM entities"), 8);
