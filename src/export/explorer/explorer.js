@@ -1,7 +1,8 @@
 'use strict';
 // claimgraph's explorer. The graph is claimgraph's own JSON format (block #graph-data); the
-// positions, the passages and the names come from #explorer-data. Every string of the data is
-// put on the page as text (textContent, attribute values), never as markup.
+// layout's positions, the edges' tones, the entities' names, the documents' texts and the
+// quotes' offsets come from #explorer-data. Every string of the data is put on the page as
+// text (text nodes, attribute values), never as markup.
 (() => {
   const graph = JSON.parse(document.getElementById('graph-data').textContent);
   const extra = JSON.parse(document.getElementById('explorer-data').textContent);
@@ -51,7 +52,6 @@
     for (const id of new Set(c.citing)) count(id, 'cited', c);
   }
   const nameOf = (id) => (extra.names[id] ? extra.names[id][0] : id);
-  const kindOf = (id) => (extra.names[id] ? extra.names[id][1] : (nodeById.get(id) || {}).kind);
 
   // ---- small builders ----------------------------------------------------------------------
   function h(tag, attrs, ...children) {
