@@ -2225,3 +2225,76 @@ fn a_build_of_more_documents_than_it_draws_one_by_one_says_how_to_draw_one() {
         .collect();
     assert!(drawings.is_empty(), "{drawings:?}");
 }
+
+/// sigma.js, the renderer of Gephi Lite and of many newsroom graphs, draws each committed
+/// `<view>.graphology.json` in Chromium as it is: `new Sigma(Graph.from(data), container)`,
+/// with sigma.js 4 and with sigma.js 3, which refuses a node `type` it has no program for (the
+/// curated `type` is therefore written as `category`). Every node is displayed in the file's
+/// colour, its position in the file inside the drawing.
+#[test]
+fn sigma_js_draws_every_view_from_its_graphology_file_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let node_modules = root().join(".ci/node/node_modules");
+    let bundled = Command::new(node_modules.join(".bin/esbuild"))
+        .arg(fixtures().join("export/readers/sigma-entry.js"))
+        .args(["--bundle", "--format=iife", "--log-level=warning"])
+        .arg(format!(
+            "--outfile={}",
+            dir.path().join("sigma.js").display()
+        ))
+        .env("NODE_PATH", &node_modules)
+        .output()
+        .expect("esbuild runs: `bash .ci/run` installs it in .ci/node/");
+    assert!(
+        bundled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bundled.stderr)
+    );
+    for view in VIEWS {
+        let text =
+            fs::read_to_string(root().join(format!("exports/{view}.graphology.json"))).unwrap();
+        let data: Value = serde_json::from_str(&text).unwrap();
+        fs::write(dir.path().join("data.js"), format!("window.DATA = {text};")).unwrap();
+        let page = dir.path().join(format!("{view}.html"));
+        fs::write(
+            &page,
+            r#"<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<div id="four" style="width: 800px; height: 600px"></div>
+<div id="three" style="width: 800px; height: 600px"></div>
+<script src="sigma.js"></script><script src="data.js"></script></body></html>"#,
+        )
+        .unwrap();
+        let shown = crate::browser::browse(
+            &page,
+            r##"export default async (page) => page.evaluate(() => {
+                const drawn = {};
+                for (const [name, Renderer] of [['four', window.Sigma], ['three', window.Sigma3]]) {
+                    try {
+                        const graph = window.Graph.from(window.DATA);
+                        const sigma = new Renderer(graph, document.getElementById(name));
+                        const shown = graph.nodes().filter((key) => {
+                            const display = sigma.getNodeDisplayData(key);
+                            const attributes = graph.getNodeAttributes(key);
+                            // The file's position, mapped by sigma into its 800 x 600 container.
+                            const at = sigma.graphToViewport({ x: attributes.x, y: attributes.y });
+                            return display && display.color === attributes.color
+                                && at.x >= 0 && at.x <= 800 && at.y >= 0 && at.y <= 600;
+                        });
+                        drawn[name] = { nodes: graph.order, edges: graph.size, shown: shown.length };
+                    } catch (error) {
+                        drawn[name] = { error: String(error) };
+                    }
+                }
+                return drawn;
+            });"##,
+        );
+        let nodes = data["nodes"].as_array().unwrap().len();
+        let edges = data["edges"].as_array().unwrap().len();
+        for version in ["four", "three"] {
+            let drawn = &shown[version];
+            assert_eq!(drawn["nodes"], nodes, "{view}, sigma.js {version}: {drawn}");
+            assert_eq!(drawn["edges"], edges, "{view}, sigma.js {version}: {drawn}");
+            assert_eq!(drawn["shown"], nodes, "{view}, sigma.js {version}: {drawn}");
+        }
+    }
+}
