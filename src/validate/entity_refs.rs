@@ -1,6 +1,6 @@
 //! Rules for an entity's reference fields (`country`, `part_of`, `outlet`, …): each names a
 //! record of a kind the field takes, and of a kind a vocabulary predicate named like the field
-//! takes; `part_of` does not go in a circle.
+//! takes, and names it once; `part_of` does not go in a circle.
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -23,6 +23,9 @@ pub fn links(
     diagnostics: &mut Diagnostics,
 ) -> Vec<(RefField, EntityIdx)> {
     let mut links = Vec::new();
+    // Where each (field, entity) was first named: a field that names one entity twice would
+    // draw one link twice in the database and once in the views.
+    let mut named: HashMap<(RefField, EntityIdx), &Placed<String>> = HashMap::new();
     for (field, target) in &raw.refs {
         let what = format!("`{}`", field.as_str());
         let Some(index) = resolver.entity_of_kind(
@@ -39,6 +42,18 @@ pub fn links(
             let target_kind = resolver.kinds[index];
             check_predicate(predicate, kind, *field, target, target_kind, diagnostics);
         }
+        if let Some(first) = named.get(&(*field, index)) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    target.span.clone(),
+                    format!("`{}` names `{}` twice", field.as_str(), target.value),
+                )
+                .with_related(first.span.clone(), "first named here"),
+            );
+            continue;
+        }
+        named.insert((*field, index), target);
         links.push((*field, index));
     }
     links
@@ -209,6 +224,19 @@ nationality = ["ruritania", "ministry", "ruritanai"]
 "#,
             "error[wrong-kind] 4:29 `ministry` is an organisation, but `nationality` must be a country
              error[unknown-reference] 4:41 `nationality` names `ruritanai`, but no record has that id",
+        );
+    }
+
+    #[test]
+    fn a_reference_field_names_each_record_once() {
+        check(
+            r#"
+[[person]]
+id = "anna"
+name = "Anna"
+nationality = ["ruritania", "ruritania"]
+"#,
+            "error[invalid-value] 4:29 `nationality` names `ruritania` twice",
         );
     }
 

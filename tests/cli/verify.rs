@@ -374,11 +374,10 @@ fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// The entities view gathers the edges of one field between two entities into one, while
-/// `entity_links` keeps a row per target written: a field that names an entity twice is no
-/// disagreement between the graph and the `edges` view.
+/// A curated field that names one entity twice would give `entity_links` two rows where the
+/// entities view draws one edge: `check` refuses it, so no build writes such a database.
 #[test]
-fn a_curated_field_naming_one_entity_twice_verifies() {
+fn a_curated_field_naming_one_entity_twice_is_refused_before_any_database() {
     let project = valid_project();
     let dir = project.path();
     let entities = dir.join("data/entities.toml");
@@ -391,16 +390,13 @@ fn a_curated_field_naming_one_entity_twice_verifies() {
     assert_ne!(text, twice, "the fixture has a nationality list");
     fs::write(&entities, twice).unwrap();
     let result = run(dir, &["build", "--no-exports", "--verify"]);
-    assert_eq!(result.code, 0, "{}", result.stderr);
-    let rows: i64 = Connection::open(dir.join("claimgraph.sqlite"))
-        .unwrap()
-        .query_row(
-            "SELECT count(*) FROM edges WHERE kind = 'nationality' AND target = 'ruritania'
-             AND source = (SELECT source FROM edges WHERE kind = 'nationality'
-                           GROUP BY source, target HAVING count(*) = 2)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(rows, 2, "the edges view has both rows");
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("error[invalid-value]: `nationality` names `ruritania` twice"),
+        "{}",
+        result.stderr
+    );
+    assert!(!dir.join("claimgraph.sqlite").exists());
 }
