@@ -521,6 +521,16 @@ fn a_view_of_thousands_of_elements_is_drawn_on_a_canvas_that_answers_clicks() {
                     if (want.every((v, k) => Math.abs(pixels[offset + k] - v) <= 40)) filled += 1;
                 });
                 const opened = [document.getElementById('panel-title').textContent];
+                // From the keyboard, n and p step through the nodes by name.
+                canvas.focus();
+                const key = (k) => canvas.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
+                const byName = graph.nodes.map((n) => [n.label, n.id]).sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
+                const here = byName.findIndex(([, id]) => id === graph.nodes[0].id);
+                key('n');
+                const stepped = [byName[(here + 1) % byName.length][0], document.getElementById('panel-title').textContent];
+                key('p');
+                key('p');
+                const back = [byName[(here - 1 + byName.length) % byName.length][0], document.getElementById('panel-title').textContent];
                 // Over the whole view, clicks at the places of some nodes open them.
                 document.getElementById('zoom-fit').click();
                 await frame();
@@ -536,6 +546,8 @@ fn a_view_of_thousands_of_elements_is_drawn_on_a_canvas_that_answers_clicks() {
                     elements: graph.nodes.length + graph.edges.length,
                     first: graph.nodes[0].label,
                     opened,
+                    stepped,
+                    back,
                     inSight,
                     filled,
                     clicked,

@@ -236,7 +236,7 @@
   function canvasRenderer() {
     const canvas = h('canvas', {
       id: 'graph-canvas', tabindex: 0, role: 'img',
-      'aria-label': `The graph, ${plural(nodes.length, 'node', 'nodes')} and ${plural(edges.length, 'line', 'lines')}: find a node by name to open its claims; arrow keys pan, + and − zoom`,
+      'aria-label': `The graph, ${plural(nodes.length, 'node', 'nodes')} and ${plural(edges.length, 'line', 'lines')}: n and p open the next and previous node by name, or find one by name; arrow keys pan, + and − zoom`,
     });
     svg.replaceWith(canvas);
     const context = canvas.getContext('2d');
@@ -404,6 +404,9 @@
     };
   }
 
+  // The nodes in the order of their names, for stepping through them from the keyboard.
+  const alphabetical = nodes.slice().sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
+
   // Views of up to a few thousand elements are drawn as SVG, larger ones on a canvas.
   const SVG_LIMIT = 4000;
   const renderer = nodes.length + edges.length <= SVG_LIMIT ? svgRenderer() : canvasRenderer();
@@ -474,6 +477,16 @@
     if (event.key === 'Enter' || event.key === ' ') {
       const n = event.target.closest && event.target.closest('.node');
       if (n) { event.preventDefault(); selectNode(nodeById.get(n.dataset.id)); }
+      return;
+    }
+    // On the canvas, whose nodes are no elements to tab to, n and p step through them by name.
+    if (surface !== svg && (event.key === 'n' || event.key === 'p')) {
+      event.preventDefault();
+      const at = selected && selected.edges ? alphabetical.indexOf(selected) : -1;
+      const next = event.key === 'n' ? at + 1 : (at <= 0 ? alphabetical.length : at) - 1;
+      const n = alphabetical[next % alphabetical.length];
+      if (n) selectNode(n, true);
+      surface.focus({ preventScroll: true });
       return;
     }
     if (keys[event.key]) { event.preventDefault(); keys[event.key](); }
