@@ -253,10 +253,7 @@ pub fn read_quoted_texts(
     })?;
     for row in rows {
         let (id, text) = row?;
-        if let Ok(source) = snapshot
-            .sources
-            .binary_search_by(|s| s.id.as_str().cmp(&id))
-        {
+        if let Some(source) = snapshot.source_position(&id) {
             texts.insert(source, text);
         }
     }
