@@ -140,7 +140,7 @@ pub fn run(args: &Args) -> u8 {
             Err(e) => return focus_failure(&e, args.view, &data),
         },
     };
-    let texts = if args.format.needs_texts() {
+    let texts = if args.format.needs_texts(&view) {
         match store::snapshot::read_quoted_texts(&conn, &data, &view.claims()) {
             Ok(texts) => Some(texts),
             Err(e) => return store_failure(e),

@@ -65,11 +65,19 @@ pub enum Unplaced {
 type Made = Result<Arc<Layout>, DotFailure>;
 static LAST: Mutex<Option<(String, Made)>> = Mutex::new(None);
 
+/// Whether `view` is small enough to be laid out.
+pub fn fits(view: &View<'_>) -> bool {
+    elements(view) <= MAX_ELEMENTS
+}
+
+fn elements(view: &View<'_>) -> usize {
+    view.graph.node_count() + view.graph.edge_count()
+}
+
 /// Lays out `view` with `sfdp`, or gives the layout already made for the same graph.
 pub fn lay_out(view: &View<'_>) -> Result<Arc<Layout>, Unplaced> {
-    let elements = view.graph.node_count() + view.graph.edge_count();
-    if elements > MAX_ELEMENTS {
-        return Err(Unplaced::TooLarge(elements));
+    if !fits(view) {
+        return Err(Unplaced::TooLarge(elements(view)));
     }
     let mut nodes: Vec<Placement> = view
         .graph

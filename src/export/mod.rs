@@ -137,9 +137,11 @@ impl Format {
         matches!(self, Format::Svg | Format::Png | Format::Html)
     }
 
-    /// The explorer shows each quote in its passage, read from the stored documents.
-    pub fn needs_texts(self) -> bool {
-        self == Format::Html
+    /// Whether writing `view` in this format reads the stored documents: the explorer shows
+    /// each quote in its passage, unless the view is too large to lay out, when it is not
+    /// written at all and reading every document would be wasted.
+    pub fn needs_texts(self, view: &View<'_>) -> bool {
+        self == Format::Html && layout::fits(view)
     }
 
     fn exporter(self) -> &'static dyn Exporter {

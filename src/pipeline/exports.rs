@@ -253,7 +253,7 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
             .filter(|file| graphviz || !file.format.needs_graphviz())
             .map(|file| (file.format, &file.name))
             .collect();
-        let texts = if formats.iter().any(|(f, _)| f.needs_texts()) {
+        let texts = if formats.iter().any(|(f, _)| f.needs_texts(&view)) {
             Some(store::snapshot::read_quoted_texts(
                 &conn,
                 &data,
