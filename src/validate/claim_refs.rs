@@ -97,8 +97,9 @@ pub fn check_subject(
 }
 
 /// Reports a citing chain that comes back to an entity already in it (the reporter counts as
-/// its first link). Right after itself, the entity would cite itself: an error, since the
-/// repeat says nothing and removing it loses nothing. Further on, the chain goes in a circle
+/// its first link). Right after itself, the entity cites itself: a warning, since the repeat
+/// says nothing and changes nothing (the claim is that entity's voice either way), and data
+/// made by other tools writes it. Further on, the chain goes in a circle
 /// ("A reports, citing B, which cites A"): a warning, since a text can say so and the tool is
 /// there to show circular reporting; the claim still counts once, as the voice of its origin,
 /// which going round does not change. One pass with a hash map, however long the chain.
@@ -148,7 +149,8 @@ fn check_citing_loops(
     }
 }
 
-/// An entity right after itself in the chain: an error, since the repeat says nothing.
+/// An entity right after itself in the chain: a warning, since the repeat says nothing and the
+/// claim counts once, as that entity's voice, with or without it.
 /// `reporter` when the first of the two is the claim's reporter; `implicit` when that reporter
 /// is not written but the source's outlet or the source.
 fn self_citation(entity: &str, reporter: bool, implicit: bool, span: Span) -> Diagnostic {
@@ -163,15 +165,17 @@ fn self_citation(entity: &str, reporter: bool, implicit: bool, span: Span) -> Di
                     ""
                 }
             ),
-            "remove it from `citing`: what the reporter says itself needs no chain",
+            "kept, as the reporter's own voice; remove it from `citing`: what the reporter \
+             says itself needs no chain",
         )
     } else {
         (
             format!("{entity} cites itself: it comes twice in a row in `citing`"),
-            "remove one of them",
+            "kept, counted once; remove one of them",
         )
     };
     Diagnostic::error(Code::CitingLoop, span, message)
+        .warning()
         .with_label("the same entity again")
         .with_hint(hint)
 }
@@ -252,7 +256,7 @@ quote = "lost several hundred soldiers"
     }
 
     #[test]
-    fn a_citing_chain_that_comes_back_is_an_error_next_to_itself_else_a_warning() {
+    fn a_citing_chain_that_comes_back_is_a_warning_next_to_itself_or_further_on() {
         check(
             r#"
 [[claim]]
@@ -281,8 +285,8 @@ predicate = "lost_soldiers"
 value = "a few"
 quote = "lost several hundred soldiers"
 "#,
-            "error[citing-loop] 3:23 `ministry` cites itself: it comes twice in a row in `citing`
-             error[citing-loop] 12:11 `ministry` cites itself: it reports the claim and comes first in `citing`
+            "warning[citing-loop] 3:23 `ministry` cites itself: it comes twice in a row in `citing`
+             warning[citing-loop] 12:11 `ministry` cites itself: it reports the claim and comes first in `citing`
              warning[citing-loop] 21:41 the citing chain goes in a circle, back to `ministry` (the claim's reporter): `ministry` cites `northern-unit` cites `ruritania` cites `ministry`",
         );
     }
