@@ -77,6 +77,14 @@ pub fn run(args: &Args) -> u8 {
             say!("nothing was written: {} is unchanged", args.db.display());
             return EXIT_DATA_ERRORS;
         }
+        Ok(Outcome::UpToDateUnverified(verified)) => {
+            super::verify::print_problems(&verified, &args.db.display().to_string());
+            say!(
+                "nothing was written: {} is up to date with the inputs but damaged; `claimgraph build --full` builds it anew",
+                args.db.display()
+            );
+            return EXIT_DATA_ERRORS;
+        }
         Err(e) => return failure(&e),
     };
     if args.timings {

@@ -76,6 +76,9 @@ pub enum Outcome {
     /// The new database failed the deep checks `build --verify` asked for: nothing was put in
     /// place.
     Unverified(Verified),
+    /// The database was up to date but failed the deep checks `build --verify` asked for: it
+    /// was left as it is, and no export was written.
+    UpToDateUnverified(Verified),
 }
 
 /// What a finished build did.
@@ -233,7 +236,7 @@ fn up_to_date(
         stages.stage("verifying the database");
         let verified = verify(db)?;
         if !verified.problems.is_empty() {
-            return Ok(Outcome::Unverified(verified));
+            return Ok(Outcome::UpToDateUnverified(verified));
         }
     }
     let standard = match &exports {

@@ -290,3 +290,39 @@ fn an_up_to_date_build_writes_the_standard_exports_again() {
     assert_eq!(identity(&db), before);
     assert_eq!(fs::read(&json).unwrap(), written);
 }
+
+/// `--verify` checks an up-to-date database as it is: one damaged since it was built fails,
+/// is left as it is, and the build says how to build it anew.
+#[test]
+fn build_verify_checks_an_up_to_date_database_as_it_is() {
+    let project = valid_project();
+    let dir = project.path();
+    build(dir, &[]);
+    let db = dir.join("claimgraph.sqlite");
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "UPDATE claims SET quote_start = quote_start + 1 WHERE id = (SELECT min(id) FROM claims)",
+        )
+        .unwrap();
+    let before = identity(&db);
+    let result = run(dir, &["build", "--no-exports", "--verify"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("claimgraph.sqlite failed verification: 1 problem\n"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.ends_with(
+            "nothing was written: claimgraph.sqlite is up to date with the inputs but damaged; `claimgraph build --full` builds it anew\n"
+        ),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(identity(&db), before);
+    let rebuilt = build(dir, &["--full", "--verify"]);
+    assert!(rebuilt.stderr.starts_with("built "), "{}", rebuilt.stderr);
+}
