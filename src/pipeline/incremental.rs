@@ -6,17 +6,31 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::path::Path;
+use std::path::{Component, Path};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use typed_index_collections::TiSlice;
+
+use crate::diagnostic::{FileId, Files, SourceFile};
+use crate::model::{Document, DocumentIdx};
 use crate::store::update::{self, Foreign, Previous};
 
 /// Each input file, `data/…` (every `*.toml` under the data folder) or `seeds/…` (every file
 /// under the seeds folder, named by a `source` record or not: an unused one is warned about),
 /// with its SHA-256, in path order.
 pub type Inputs = Vec<(String, String)>;
+
+/// What a build can tell of the previous database before it hashes the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// This claimgraph wrote it, in this schema, from inputs with these digests: it is up to
+    /// date if the inputs still have them ([`compare`]).
+    Compare(BTreeMap<String, String>),
+    /// Build from nothing; `Some` says why a previous database is not reused.
+    Full(Option<FullBuild>),
+}
 
 /// What a build does with the previous database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,19 +121,68 @@ pub fn fingerprint(data: &Path, seeds: &Path) -> Option<Inputs> {
     let is_toml = |path: &Path| path.extension().is_some_and(|ext| ext == "toml");
     let mut files = listed(data, "data/", is_toml)?;
     files.extend(listed(seeds, "seeds/", |_| true)?);
-    let mut inputs: Inputs = files
-        .into_par_iter()
-        .map(|(key, path)| {
-            // A link is read through: a document may be one (the loader checks where it points).
-            let digest = fs::read(&path).map_or_else(
-                |_| "unreadable".to_owned(),
-                |bytes| hex::encode(Sha256::digest(&bytes)),
-            );
-            (key, digest)
-        })
-        .collect();
+    let mut inputs: Inputs = files.into_par_iter().map(digest).collect();
     inputs.sort();
     Some(inputs)
+}
+
+/// The digests of the inputs as a build loaded them: each data file's from its text in
+/// `files` (the bytes as read), each document's from `documents`, and only the files of the
+/// seeds folder that no source names read again from disk. They are what the database is made
+/// of even when a file is edited during the build, and taking them spares reading every input
+/// twice. `None` when a data file's path is not under `data`.
+pub fn loaded(
+    data: &Path,
+    seeds: &Path,
+    files: &Files,
+    documents: &TiSlice<DocumentIdx, Document>,
+) -> Option<Inputs> {
+    let data_files: Vec<&SourceFile> = (0..files.len())
+        .map(|i| files.get(FileId(u32::try_from(i).expect("fewer than 2^32 files"))))
+        .collect();
+    let mut inputs: Inputs = data_files
+        .into_par_iter()
+        .map(|file| {
+            let relative = Path::new(&*file.path).strip_prefix(data).ok()?;
+            Some((
+                key("data/", relative),
+                hex::encode(Sha256::digest(&file.text)),
+            ))
+        })
+        .collect::<Option<_>>()?;
+    let named: BTreeMap<String, &str> = documents
+        .iter()
+        .map(|d| (key("seeds/", Path::new(&d.file)), d.sha256.as_str()))
+        .collect();
+    let unnamed: Vec<(String, std::path::PathBuf)> = listed(seeds, "seeds/", |_| true)?
+        .into_iter()
+        .filter(|(key, _)| !named.contains_key(key))
+        .collect();
+    inputs.extend(named.into_iter().map(|(k, v)| (k, v.to_owned())));
+    inputs.par_extend(unnamed.into_par_iter().map(digest));
+    inputs.sort();
+    Some(inputs)
+}
+
+/// A file's SHA-256 as read now, `unreadable` if it cannot be read. A link is read through:
+/// a document may be one (the loader checks where it points).
+fn digest((key, path): (String, std::path::PathBuf)) -> (String, String) {
+    let digest = fs::read(&path).map_or_else(
+        |_| "unreadable".to_owned(),
+        |bytes| hex::encode(Sha256::digest(&bytes)),
+    );
+    (key, digest)
+}
+
+/// The key of a file: `prefix` and its path relative to its folder, with `/` between the
+/// components (a `.` component left out, as the loader reads `./a.txt` as `a.txt`).
+fn key(prefix: &str, relative: &Path) -> String {
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    format!("{prefix}{}", parts.join("/"))
 }
 
 /// The files under `root` that `wanted` accepts (any but folders, links included), each with
@@ -136,30 +199,30 @@ fn listed(
             continue;
         }
         let relative = entry.path().strip_prefix(root).ok()?;
-        let parts: Vec<String> = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        files.push((format!("{prefix}{}", parts.join("/")), entry.into_path()));
+        files.push((key(prefix, relative), entry.path().to_owned()));
     }
     Some(files)
 }
 
-/// What to do with the database at `db`, given the inputs now (`None` when they could not be
-/// listed) and whether a full build was asked for.
-pub fn plan(db: &Path, inputs: Option<&Inputs>, full: bool) -> Plan {
+/// What the previous database at `db` allows, unless a full build was asked for.
+pub fn start(db: &Path, full: bool) -> Start {
     if full {
-        return Plan::Full(None);
+        return Start::Full(None);
     }
-    let recorded = match update::previous(db) {
-        Previous::Absent => return Plan::Full(None),
-        Previous::Foreign(why) => return Plan::Full(Some(FullBuild::Foreign(why))),
-        Previous::Inputs(recorded) => recorded,
-    };
+    match update::previous(db) {
+        Previous::Absent => Start::Full(None),
+        Previous::Foreign(why) => Start::Full(Some(FullBuild::Foreign(why))),
+        Previous::Inputs(recorded) => Start::Compare(recorded),
+    }
+}
+
+/// Whether the inputs now (`None` when they could not be listed: the build reports why) are
+/// those `recorded`.
+pub fn compare(recorded: &BTreeMap<String, String>, inputs: Option<&Inputs>) -> Plan {
     let Some(inputs) = inputs else {
         return Plan::Full(None);
     };
-    let changes = changes(&recorded, inputs);
+    let changes = changes(recorded, inputs);
     if changes.is_empty() {
         Plan::UpToDate
     } else {

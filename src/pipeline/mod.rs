@@ -16,8 +16,8 @@ pub use check::{Checked, check, find_mentions};
 use exports::StandardSet;
 use exports::{ExportsFolder, prepare_standard};
 pub use exports::{MAX_DOCUMENT_DRAWINGS, SkippedDrawings, StandardError};
-use incremental::Plan;
 pub use incremental::{Change, FullBuild, How};
+use incremental::{Plan, Start};
 pub use verify::{Verified, verify};
 
 use crate::diagnostic::{Diagnostics, Files};
@@ -168,22 +168,31 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outc
         started: Vec::new(),
     };
     stages.stage("comparing the inputs with the database");
-    let inputs = incremental::fingerprint(options.data, options.seeds);
-    let why = match incremental::plan(&db, inputs.as_ref(), options.full) {
-        Plan::UpToDate => return up_to_date(&db, options.verify, exports, stages),
-        Plan::Full(why) => why,
+    let (why, hashed) = match incremental::start(&db, options.full) {
+        Start::Compare(recorded) => {
+            let inputs = incremental::fingerprint(options.data, options.seeds);
+            match incremental::compare(&recorded, inputs.as_ref()) {
+                Plan::UpToDate => return up_to_date(&db, options.verify, exports, stages),
+                Plan::Full(why) => (why, inputs),
+            }
+        }
+        Start::Full(why) => (why, None),
     };
     let Checked {
         files,
         mut model,
         diagnostics,
     } = check(options.data, options.seeds, &mut stages)?;
-    model.input_files = inputs.unwrap_or_default();
     let has_errors = diagnostics.has_errors();
     stages.checked(&files, diagnostics);
     if has_errors {
         return Ok(Outcome::DataErrors);
     }
+    // Digests taken before loading stand (a file edited since is seen as edited by the next
+    // build); otherwise they are taken from what was loaded.
+    model.input_files = hashed
+        .or_else(|| incremental::loaded(options.data, options.seeds, &files, &model.documents))
+        .unwrap_or_default();
     // Said once the data is known to be buildable, before the long part: a build that stops
     // at an error in the data has nothing to say about the previous database.
     if let Some(why) = &why {

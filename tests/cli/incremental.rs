@@ -326,3 +326,27 @@ fn build_verify_checks_an_up_to_date_database_as_it_is() {
     let rebuilt = build(dir, &["--full", "--verify"]);
     assert!(rebuilt.stderr.starts_with("built "), "{}", rebuilt.stderr);
 }
+
+/// The first build takes the digests from what it loaded, the next from the files: a document
+/// named as `./report.txt`, or through a link, is the same input to both.
+#[test]
+fn documents_named_through_a_dot_or_a_link_are_still_up_to_date() {
+    let project = valid_project();
+    let dir = project.path();
+    edit(
+        dir,
+        "data/entities.toml",
+        "file = \"report.txt\"",
+        "file = \"./report.txt\"",
+    );
+    edit(
+        dir,
+        "data/entities.toml",
+        "file = \"rebuttal.txt\"",
+        "file = \"link.txt\"",
+    );
+    std::os::unix::fs::symlink("rebuttal.txt", dir.join("seeds/link.txt")).unwrap();
+    build(dir, &[]);
+    let result = build(dir, &[]);
+    assert!(result.stderr.contains("is up to date"), "{}", result.stderr);
+}
