@@ -31,6 +31,9 @@ pub struct Args {
     /// Run the checks of `claimgraph verify` on the new database before it replaces --db
     #[arg(long)]
     pub verify: bool,
+    /// Build from nothing, even when --db is up to date with the inputs
+    #[arg(long)]
+    pub full: bool,
 }
 
 pub fn run(args: &Args) -> u8 {
@@ -42,12 +45,26 @@ pub fn run(args: &Args) -> u8 {
         exports: (!args.no_exports).then_some(args.exports.as_path()),
         force: args.force,
         verify: args.verify,
+        full: args.full,
     };
     let mut screen = Screen::new(args.inputs.max_errors);
     let outcome = pipeline::build(&options, &mut screen);
     screen.clear();
     let report = match outcome {
         Ok(Outcome::Built(report)) => report,
+        Ok(Outcome::UpToDate(report)) => {
+            if args.timings {
+                for line in timing_lines(&report.stages) {
+                    say!("{line}");
+                }
+            }
+            say!(
+                "{} is up to date: no input changed since it was built, so it was left as it is (--full rebuilds it)",
+                args.db.display()
+            );
+            print_exports(args, report.exports.as_ref());
+            return EXIT_OK;
+        }
         Ok(Outcome::DataErrors) => {
             say!("nothing was written: {} is unchanged", args.db.display());
             return EXIT_DATA_ERRORS;
@@ -58,6 +75,14 @@ pub fn run(args: &Args) -> u8 {
                 &format!("the new database for {}", args.db.display()),
             );
             say!("nothing was written: {} is unchanged", args.db.display());
+            return EXIT_DATA_ERRORS;
+        }
+        Ok(Outcome::UpToDateUnverified(verified)) => {
+            super::verify::print_problems(&verified, &args.db.display().to_string());
+            say!(
+                "nothing was written: {} is up to date with the inputs but damaged; `claimgraph build --full` builds it anew",
+                args.db.display()
+            );
             return EXIT_DATA_ERRORS;
         }
         Err(e) => return failure(&e),
@@ -81,7 +106,13 @@ pub fn run(args: &Args) -> u8 {
         counts.nodes,
         counts.edges,
     );
-    if let Some(exports) = &report.exports {
+    print_exports(args, report.exports.as_ref());
+    EXIT_OK
+}
+
+/// What was said of the standard exports written, if any.
+fn print_exports(args: &Args, exports: Option<&pipeline::ExportsReport>) {
+    if let Some(exports) = exports {
         say!(
             "wrote {} exports of {} views to {}",
             exports.files,
@@ -103,5 +134,4 @@ pub fn run(args: &Args) -> u8 {
             );
         }
     }
-    EXIT_OK
 }

@@ -83,6 +83,11 @@ impl Observer for Screen {
         self.clear();
         super::report(files, diagnostics, self.max_errors);
     }
+
+    fn full_build(&mut self, why: &crate::pipeline::FullBuild) {
+        self.clear();
+        say!("full build: {why}");
+    }
 }
 
 /// The `--timings` lines: one per stage, in the order they ran, each with its duration.

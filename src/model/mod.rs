@@ -427,6 +427,10 @@ pub struct Model {
     pub mentions: Vec<Mention>,
     /// SHA-256 over every input file, so a database says what it was built from.
     pub inputs_digest: String,
+    /// Each input file (`data/…`, `seeds/…`, relative to its folder) with its SHA-256, in path
+    /// order: the pipeline fills it in, and the database records it, so that the next build
+    /// can tell whether anything changed.
+    pub input_files: Vec<(String, String)>,
     pub entity_index: HashMap<String, EntityIdx>,
 }
 

@@ -6,14 +6,18 @@
 mod check;
 mod database;
 mod exports;
+mod incremental;
 mod verify;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub use check::{Checked, check, find_mentions};
+use exports::StandardSet;
 use exports::{ExportsFolder, prepare_standard};
 pub use exports::{MAX_DOCUMENT_DRAWINGS, SkippedDrawings, StandardError};
+pub use incremental::{Change, FullBuild, How};
+use incremental::{Plan, Start};
 pub use verify::{Verified, verify};
 
 use crate::diagnostic::{Diagnostics, Files};
@@ -32,6 +36,11 @@ pub trait Observer {
     /// Checking is done: every diagnostic, handed over, and the files they point into. A build
     /// goes on only if none is an error.
     fn checked(&mut self, _files: &Files, _diagnostics: Diagnostics) {}
+
+    /// The previous database is not reused: the build starts from nothing, and this is why.
+    /// Heard once the data passed the check, before the database is written; not heard when
+    /// there was no previous database, or when `full` asked for a full build.
+    fn full_build(&mut self, _why: &FullBuild) {}
 }
 
 /// What to build from what, and where.
@@ -49,6 +58,8 @@ pub struct BuildOptions<'a> {
     pub force: bool,
     /// Run the deep checks ([`verify()`]) on the new database before anything is put in place.
     pub verify: bool,
+    /// Build from nothing even when the previous database is up to date.
+    pub full: bool,
 }
 
 /// How a build ended that could run.
@@ -57,11 +68,17 @@ pub struct BuildOptions<'a> {
 pub enum Outcome {
     /// The database, and the exports if asked for, are in place.
     Built(BuildReport),
+    /// The database was built by this claimgraph from the very inputs there are now, and was
+    /// left as it is; the exports, if asked for, were written again from it.
+    UpToDate(UpToDateReport),
     /// The data has errors (the observer has heard them): nothing was written.
     DataErrors,
     /// The new database failed the deep checks `build --verify` asked for: nothing was put in
     /// place.
     Unverified(Verified),
+    /// The database was up to date but failed the deep checks `build --verify` asked for: it
+    /// was left as it is, and no export was written.
+    UpToDateUnverified(Verified),
 }
 
 /// What a finished build did.
@@ -71,6 +88,15 @@ pub struct BuildReport {
     pub counts: WriteSummary,
     /// Every stage in the order they ran, each up to the start of the next, the last up to the
     /// moment the database and the exports were in place.
+    pub stages: Vec<StageTime>,
+    /// The standard exports written, unless the build was told to write none.
+    pub exports: Option<ExportsReport>,
+}
+
+/// What a build that found the database up to date did.
+#[derive(Debug)]
+pub struct UpToDateReport {
+    /// Every stage in the order they ran, as in [`BuildReport::stages`].
     pub stages: Vec<StageTime>,
     /// The standard exports written, unless the build was told to write none.
     pub exports: Option<ExportsReport>,
@@ -118,6 +144,11 @@ pub enum BuildError {
 /// be claimgraph's; nothing inside the data or seeds folders is ever written. The database is
 /// written and checked beside the target, the exports are read from it into a staging folder,
 /// and only then are both put in place, together, where no signal can come between them.
+///
+/// Unless `full`, the digest of every input file is first compared with those the previous
+/// database recorded: when it was written by this claimgraph and schema from the very same
+/// inputs, it is left as it is ([`Outcome::UpToDate`]). The digests are taken before the
+/// files are loaded, so a file edited during the build is seen as changed by the next one.
 pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outcome, BuildError> {
     let read_only = ReadOnly::default()
         .folder(options.data, "the data folder")
@@ -136,15 +167,36 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outc
         observer,
         started: Vec::new(),
     };
+    stages.stage("comparing the inputs with the database");
+    let (why, hashed) = match incremental::start(&db, options.full) {
+        Start::Compare(recorded) => {
+            let inputs = incremental::fingerprint(options.data, options.seeds);
+            match incremental::compare(&recorded, inputs.as_ref()) {
+                Plan::UpToDate => return up_to_date(&db, options.verify, exports, stages),
+                Plan::Full(why) => (why, inputs),
+            }
+        }
+        Start::Full(why) => (why, None),
+    };
     let Checked {
         files,
-        model,
+        mut model,
         diagnostics,
     } = check(options.data, options.seeds, &mut stages)?;
     let has_errors = diagnostics.has_errors();
     stages.checked(&files, diagnostics);
     if has_errors {
         return Ok(Outcome::DataErrors);
+    }
+    // Digests taken before loading stand (a file edited since is seen as edited by the next
+    // build); otherwise they are taken from what was loaded.
+    model.input_files = hashed
+        .or_else(|| incremental::loaded(options.data, options.seeds, &files, &model.documents))
+        .unwrap_or_default();
+    // Said once the data is known to be buildable, before the long part: a build that stops
+    // at an error in the data has nothing to say about the previous database.
+    if let Some(why) = &why {
+        stages.full_build(why);
     }
     // The data files' text is only needed for diagnostics; it goes here, before the graph and
     // the database take their memory.
@@ -171,21 +223,59 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outc
     };
     let exports = crate::interrupt::uninterruptible(|| -> Result<_, BuildError> {
         built.commit()?;
-        let (Some(set), Some(folder)) = (standard, exports.as_mut()) else {
-            return Ok(None);
-        };
-        let skipped = set.skipped.clone();
-        let files = set.commit(folder)?;
-        Ok(Some(ExportsReport {
-            files,
-            views: ViewKind::ALL.len(),
-            skipped,
-        }))
+        commit_exports(standard, exports.as_mut())
     })?;
     Ok(Outcome::Built(BuildReport {
         counts,
         stages: stages.times(Instant::now()),
         exports,
+    }))
+}
+
+/// The end of a build whose database is up to date: it is verified if asked, and the standard
+/// exports, which are made from the database alone, are written again from it, so that they
+/// are what a full build would write even if one was deleted or edited by hand.
+fn up_to_date(
+    db: &Path,
+    deep_checks: bool,
+    mut exports: Option<ExportsFolder>,
+    mut stages: Stopwatch<'_>,
+) -> Result<Outcome, BuildError> {
+    if deep_checks {
+        stages.stage("verifying the database");
+        let verified = verify(db)?;
+        if !verified.problems.is_empty() {
+            return Ok(Outcome::UpToDateUnverified(verified));
+        }
+    }
+    let standard = match &exports {
+        Some(folder) => {
+            stages.stage("writing the standard exports");
+            Some(prepare_standard(db, folder)?)
+        }
+        None => None,
+    };
+    let exports = crate::interrupt::uninterruptible(|| commit_exports(standard, exports.as_mut()))?;
+    Ok(Outcome::UpToDate(UpToDateReport {
+        stages: stages.times(Instant::now()),
+        exports,
+    }))
+}
+
+/// Puts the standard exports made in staging in place, if any were made.
+fn commit_exports(
+    standard: Option<StandardSet>,
+    folder: Option<&mut ExportsFolder>,
+) -> Result<Option<ExportsReport>, BuildError> {
+    let (Some(set), Some(folder)) = (standard, folder) else {
+        return Ok(None);
+    };
+    let skipped = set.skipped.clone();
+    let files = set.commit(folder)?;
+    Ok(Some(ExportsReport {
+        files,
+        views: ViewKind::ALL.len(),
+        skipped,
     }))
 }
 
@@ -218,6 +308,10 @@ impl Observer for Stopwatch<'_> {
 
     fn checked(&mut self, files: &Files, diagnostics: Diagnostics) {
         self.observer.checked(files, diagnostics);
+    }
+
+    fn full_build(&mut self, why: &FullBuild) {
+        self.observer.full_build(why);
     }
 }
 

@@ -6,6 +6,7 @@ pub mod read;
 pub mod sandbox;
 pub mod side;
 pub mod snapshot;
+pub mod update;
 pub mod verify;
 mod write;
 

@@ -248,12 +248,19 @@ impl Tables<'_> {
     }
 }
 
-/// What the database is: its schema's version, the claimgraph that wrote it, its inputs' digest.
+/// What the database is: its schema's version, the claimgraph that wrote it, its inputs' digests.
 fn insert_meta(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
     let mut meta = tx.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
     meta.execute(params!["schema_version", SCHEMA_VERSION.to_string()])?;
     meta.execute(params!["claimgraph_version", env!("CARGO_PKG_VERSION")])?;
     meta.execute(params!["inputs_sha256", model.inputs_digest])?;
+    // Each input file's digest, which the next build compares with the files (`store::update`).
+    for (path, digest) in &model.input_files {
+        meta.execute(params![
+            format!("{}{path}", super::update::INPUT_KEY),
+            digest
+        ])?;
+    }
     Ok(())
 }
 

@@ -394,6 +394,7 @@ fn timings_name_every_stage_in_order() {
     assert_eq!(
         stages,
         [
+            "comparing the inputs with the database",
             "loading data files",
             "reading documents",
             "checking references, vocabulary and quotes",

@@ -10,6 +10,7 @@ mod explorer;
 mod export;
 mod files;
 mod hostile_data;
+mod incremental;
 mod provenance;
 mod readers;
 mod rules;
