@@ -211,15 +211,19 @@ impl Writer {
         super::side::copy_into(&self.conn, &self.side(side), side.tables())
     }
 
-    /// Stamps the schema version, builds the indexes and checks that every table holds as
-    /// many rows as `expected` says the model gave it. Only a database that passed can be put
-    /// in place. The deep checks (integrity, foreign keys, the graph, the quotes) are
+    /// Builds the indexes of the schema's `@indexes` section, once the rows they index are in.
+    pub fn index(&self) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch(schema_parts().1)?)
+    }
+
+    /// Stamps the schema version and checks that every table holds as many rows as
+    /// `expected` says the model gave it. Only a database that passed can be put in place.
+    /// The deep checks (integrity, foreign keys, the graph, the quotes) are
     /// [`super::verify`]'s: the rows are written from resolved references, so a build does
     /// not pay for looking each of them up again unless asked to (`build --verify`).
     pub fn finish(self, expected: &WriteSummary) -> Result<Built, StoreError> {
         let Writer { conn, files } = self;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        conn.execute_batch(schema_parts().1)?;
         verify_contents(&conn, expected)?;
         conn.close().map_err(|(_, e)| e)?;
         Ok(Built { files })

@@ -401,9 +401,9 @@ fn timings_name_every_stage_in_order() {
             "linking the graph",
             "writing entities, documents and mentions",
             "writing claims and their analysis",
-            "finishing the full-text index and the analysis",
-            "copying the full-text index and the analysis",
-            "building indexes and checking the new database",
+            "finishing the analysis and building indexes",
+            "finishing the full-text index",
+            "copying the full-text index and checking the new database",
         ],
         "{}",
         result.stderr
