@@ -469,9 +469,11 @@ fn search_cuts_each_passage_from_the_stored_text() {
     let (dir, db) = seed_database();
     let conn = rusqlite::Connection::open(&db).unwrap();
     let copies: i64 = conn
-        .query_row("SELECT count(*) FROM search WHERE text IS NOT NULL", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT count(*) FROM search WHERE text IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(copies, 0, "the index holds no texts");
     let hits = |word: &str| {
