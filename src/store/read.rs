@@ -1,7 +1,7 @@
 //! The reading side of the store: the queries behind the analyst commands, each returning
 //! typed rows (the commands word them), and the clock that stops them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::rc::Rc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -336,7 +336,7 @@ pub fn suggestions(conn: &Connection, wanted: &str) -> Result<Vec<(String, Strin
 }
 
 /// What a full-text hit is: the `kind` column of the `search` index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HitKind {
     /// An entity's name.
     Entity,
@@ -403,6 +403,11 @@ pub enum HitOf {
 /// Full-text search over names, aliases, quotes, notes and documents, ranked by BM25.
 /// The text is taken as words, not as FTS5 syntax (see [`fts_query`]); each match is
 /// highlighted with `open` and `close`.
+///
+/// The index keeps no copy of the texts (schema.sql), so each hit's passage is cut from the
+/// table its text is stored in: the hits' texts go into a small index of their own, made
+/// with the same tokenizer, and FTS5's `snippet` marks the same query there; the passage is
+/// the one a copy in the index would give.
 pub fn search(
     conn: &Connection,
     text: &str,
@@ -415,11 +420,18 @@ pub fn search(
     };
     // Each hit's entity or claim is looked up by its key. A join with the `who_reported_what`
     // view instead would build the whole view (every claim, with its chain) on every search:
-    // over 20 s at a million claims.
+    // over 20 s at a million claims. An alias hit's texts are its entity's aliases, the one
+    // that matched among them.
     let mut statement = conn.prepare(
         "SELECT s.kind, s.ref, e.name, subject.name, p.label,
                 coalesce(object.name, c.value),
-                snippet(search, 2, ?2, ?3, '…', 12)
+                CASE s.kind WHEN 'entity' THEN json_array(e.name)
+                            WHEN 'quote' THEN json_array(c.quote)
+                            WHEN 'note' THEN json_array(c.note)
+                            WHEN 'document' THEN (SELECT json_array(d.text) FROM sources d
+                                                  WHERE d.id = s.ref)
+                            ELSE (SELECT json_group_array(a.alias) FROM aliases a
+                                  WHERE a.entity_id = s.ref) END
          FROM search s
          LEFT JOIN entities e ON s.kind NOT IN ('quote', 'note') AND e.id = s.ref
          LEFT JOIN claims c ON s.kind IN ('quote', 'note') AND c.id = s.ref
@@ -428,10 +440,11 @@ pub fn search(
          LEFT JOIN entities object ON object.id = c.object_id
          WHERE search MATCH ?1
          ORDER BY bm25(search), s.kind, s.ref
-         LIMIT ?4",
+         LIMIT ?2",
     )?;
-    let hits = statement
-        .query_map(params![query, open, close, limit], |r| {
+    let mut texts: Vec<String> = Vec::new();
+    let mut hits: Vec<SearchHit> = statement
+        .query_map(params![query, limit], |r| {
             let of = match (r.get(2)?, r.get(3)?, r.get(4)?) {
                 (Some(name), _, _) => HitOf::Entity { name },
                 (None, Some(subject), Some(predicate_label)) => HitOf::Claim {
@@ -444,15 +457,80 @@ pub fn search(
                 },
                 _ => HitOf::Unknown,
             };
+            texts.push(r.get::<_, Option<String>>(6)?.unwrap_or_default());
             Ok(SearchHit {
                 kind: word(r, 0, HitKind::parse)?,
                 id: r.get(1)?,
                 of,
-                passage: r.get(6)?,
+                passage: String::new(),
             })
         })?
         .collect::<Result<_, _>>()?;
+    // A hit's texts are indexed once, at the first hit of its kind and id (an entity with
+    // two matching aliases has two alias hits); the n-th such hit takes the n-th passage.
+    let mut first: HashMap<(HitKind, &str), usize> = HashMap::new();
+    let firsts: Vec<usize> = hits
+        .iter()
+        .enumerate()
+        .map(|(n, hit)| *first.entry((hit.kind, hit.id.as_str())).or_insert(n))
+        .collect();
+    let unique = firsts
+        .iter()
+        .enumerate()
+        .filter(|&(n, &f)| n == f)
+        .map(|(n, _)| (n, texts[n].as_str()));
+    let mut passages = passages(conn, &query, unique, open, close)?;
+    for (hit, f) in hits.iter_mut().zip(firsts) {
+        if let Some(passage) = passages.get_mut(&f).and_then(|p| p.pop_front()) {
+            hit.passage = passage;
+        }
+    }
     Ok(hits)
+}
+
+/// The passages that `query` matches in `texts` (each hit's position and the JSON array of
+/// the texts it may be in), marked by FTS5's `snippet`: for each position whose texts match,
+/// the matching ones' passages in the order of its array.
+fn passages<'t>(
+    conn: &Connection,
+    query: &str,
+    texts: impl Iterator<Item = (usize, &'t str)>,
+    open: &str,
+    close: &str,
+) -> Result<HashMap<usize, VecDeque<String>>, StoreError> {
+    // The tokenizer of the `search` table in schema.sql: the same words must match.
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.search_passages;
+         CREATE VIRTUAL TABLE temp.search_passages USING fts5 (
+             text, tokenize = 'unicode61 remove_diacritics 2'
+         );",
+    )?;
+    let found = (|| -> Result<HashMap<usize, VecDeque<String>>, StoreError> {
+        // Row ids keep each hit's texts together and in order: hits are at most 100 000,
+        // and no entity has a million aliases.
+        let mut insert = conn.prepare(
+            "INSERT INTO temp.search_passages (rowid, text)
+             SELECT ?1 * 1000000 + key, value FROM json_each(?2)",
+        )?;
+        for (n, json) in texts {
+            insert.execute(params![n, json])?;
+        }
+        let mut matched = conn.prepare(
+            "SELECT rowid / 1000000, snippet(search_passages, 0, ?2, ?3, '…', 12)
+             FROM temp.search_passages WHERE search_passages MATCH ?1 ORDER BY rowid",
+        )?;
+        let mut found: HashMap<usize, VecDeque<String>> = HashMap::new();
+        let rows = matched.query_map(params![query, open, close], |r| {
+            Ok((r.get::<_, usize>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (n, passage) = row?;
+            found.entry(n).or_default().push_back(passage);
+        }
+        Ok(found)
+    })();
+    conn.execute_batch("DROP TABLE temp.search_passages;")?;
+    found
 }
 
 /// The FTS5 query for what a user typed: every word must occur, and words in double quotes

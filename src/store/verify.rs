@@ -77,12 +77,22 @@ pub fn verify(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// One worker: a read-only connection taking checks from the queue until it is empty.
+/// One worker: a connection that only reads, taking checks from the queue until it is empty.
+/// It opens the file for writing where it may (and then refuses every write, `query_only`):
+/// SQLite leaves the CHECK constraints out of the schema of a file opened read-only, so
+/// `integrity_check` there would not check them, and a build does not evaluate them.
 fn check_from(queue: &CheckQueue, path: &Path) -> Result<Vec<String>, StoreError> {
     let reader = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .or_else(|_| {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    })?;
+    reader.pragma_update(None, "query_only", true)?;
     reader.execute_batch(super::READING)?;
     let mut problems = Vec::new();
     while let Some(check) = queue.pop() {

@@ -186,7 +186,7 @@ fn readers_refuse_a_database_of_another_schema_version() {
     assert!(
         result
             .stderr
-            .contains("has schema version 99, but this claimgraph reads version 3")
+            .contains("has schema version 99, but this claimgraph reads version 4")
             && result.stderr.contains("rebuild it with `claimgraph build`"),
         "{}",
         result.stderr

@@ -461,6 +461,74 @@ fn search_takes_several_words_and_quoted_phrases() {
     assert_eq!(none.code, 2);
 }
 
+/// The full-text index keeps no copy of the texts (it is contentless): every passage is cut
+/// from the table its text is stored in, with the match marked, and an entity whose aliases
+/// match twice has two alias hits, each with its own alias.
+#[test]
+fn search_cuts_each_passage_from_the_stored_text() {
+    let (dir, db) = seed_database();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let copies: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM search WHERE text IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(copies, 0, "the index holds no texts");
+    let hits = |word: &str| {
+        json(&read(
+            dir.path(),
+            &db,
+            &["search", word, "--limit", "1000", "--format", "json"],
+        ))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let field = |f: &str| r[f].as_str().unwrap().to_owned();
+            (field("kind"), field("id"), field("passage"))
+        })
+        .collect::<Vec<_>>()
+    };
+    let stored = |kind: &str, id: &str| -> Vec<String> {
+        let sql = match kind {
+            "entity" => "SELECT name FROM entities WHERE id = ?1",
+            "alias" => "SELECT alias FROM aliases WHERE entity_id = ?1",
+            "quote" => "SELECT quote FROM claims WHERE id = ?1",
+            "note" => "SELECT note FROM claims WHERE id = ?1",
+            _ => "SELECT text FROM sources WHERE id = ?1",
+        };
+        let mut statement = conn.prepare(sql).unwrap();
+        statement
+            .query_map([id], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let mut kinds = std::collections::BTreeSet::new();
+    for (kind, id, passage) in hits("Wagner") {
+        assert!(passage.contains("[Wagner]"), "{kind} {id}: {passage}");
+        let plain = passage.replace(['[', ']'], "");
+        let texts = stored(&kind, &id);
+        assert!(
+            plain
+                .split('…')
+                .all(|piece| texts.iter().any(|t| t.contains(piece))),
+            "{kind} {id}: `{passage}` is not cut from {texts:?}"
+        );
+        kinds.insert(kind);
+    }
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    let mut putin: Vec<String> = hits("Poetin")
+        .into_iter()
+        .filter(|(kind, id, _)| kind == "alias" && id == "vladimir-putin")
+        .map(|(_, _, passage)| passage)
+        .collect();
+    putin.sort();
+    assert_eq!(putin, ["Vladimir [Poetin]", "[Poetin]"]);
+}
+
 // --- neighbors and path ---------------------------------------------------------------------
 
 /// Regression: `neighbors nk-deserters` listed one relation per neighbour: the deserters'

@@ -243,6 +243,19 @@ fn an_entity_row_deleted_under_its_claims_fails_verify() {
     );
 }
 
+/// A build does not evaluate the schema's CHECK constraints row by row (its rows come from a
+/// checked model); `verify` does, and names the table whose row breaks one.
+#[test]
+fn a_row_breaking_a_check_constraint_fails_verify() {
+    let (_dir, db) = analysis_database();
+    damage(
+        &db,
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE claims SET hedged = 7 WHERE id = (SELECT min(id) FROM claims);",
+    );
+    assert_fails(&db, &["CHECK constraint failed in claims"]);
+}
+
 #[test]
 fn verify_refuses_what_is_not_a_claimgraph_database() {
     let dir = tempfile::tempdir().unwrap();
