@@ -466,8 +466,15 @@ impl Builder {
 /// The length of the ASCII run `bytes` starts with, less its last character when a non-ASCII
 /// character (perhaps a combining mark) follows it.
 fn ascii_run(bytes: &[u8]) -> usize {
-    let run = bytes.iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len());
-    if run < bytes.len() { run.saturating_sub(1) } else { run }
+    let run = bytes
+        .iter()
+        .position(|b| !b.is_ascii())
+        .unwrap_or(bytes.len());
+    if run < bytes.len() {
+        run.saturating_sub(1)
+    } else {
+        run
+    }
 }
 
 /// The ASCII characters that [`char::is_whitespace`] calls white space (the vertical tab too,
@@ -485,7 +492,9 @@ fn offset(bytes: usize) -> u32 {
 pub fn normalize(text: &str) -> String {
     // Most quotes and names are printable ASCII with single spaces between words: their own
     // normal form.
-    let plain = text.bytes().all(|b| b.is_ascii() && (b == b' ' || !ascii_space(b)))
+    let plain = text
+        .bytes()
+        .all(|b| b.is_ascii() && (b == b' ' || !ascii_space(b)))
         && !text.starts_with(' ')
         && !text.ends_with(' ')
         && !text.contains("  ");

@@ -323,7 +323,8 @@ fn occurrences(haystack: &str, needles: &[&str], wanted: Vec<Vec<usize>>) -> Vec
             if slot.count <= LISTED_OCCURRENCES
                 || wanted[pattern].binary_search(&slot.count).is_ok()
             {
-                slot.kept.push((slot.count, bytes.start..bytes.start + needle.len()));
+                slot.kept
+                    .push((slot.count, bytes.start..bytes.start + needle.len()));
             }
         }
     });
@@ -363,7 +364,10 @@ fn prefix_groups<'a>(needles: &[&'a str]) -> (Vec<&'a str>, Vec<Range<usize>>) {
         }
     }
     if groups.iter().any(|g| g.len() > MAX_SHARED_PREFIX) {
-        return (needles.to_vec(), (0..needles.len()).map(|i| i..i + 1).collect());
+        return (
+            needles.to_vec(),
+            (0..needles.len()).map(|i| i..i + 1).collect(),
+        );
     }
     (prefixes, groups)
 }
