@@ -74,10 +74,11 @@ impl MentionFinder {
         let Some(matcher) = &self.matcher else {
             return Vec::new();
         };
-        let (lower, lower_origin) = lowercase_with_origin(&document.text);
+        let lowered = Lowercased::new(&document.text);
+        let lower = lowered.text();
         let mut hits: Vec<(usize, usize, usize)> = matcher
-            .find_overlapping_iter(&lower)
-            .filter(|m| on_word_boundaries(&lower, m.start(), m.end()))
+            .find_overlapping_iter(lower)
+            .filter(|m| on_word_boundaries(lower, m.start(), m.end()))
             .map(|m| (m.start(), m.end(), m.value() as usize))
             .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
@@ -94,7 +95,7 @@ impl MentionFinder {
             if covered.is_none_or(|(_, e)| end > e) {
                 covered = Some((start, end));
             }
-            let bytes = lower_origin[start]..lower_origin[end];
+            let bytes = lowered.origin(start)..lowered.origin(end);
             let chars = document.original_chars(bytes);
             let (entities, name) = &self.owners[pattern];
             for &entity in entities {
@@ -119,19 +120,46 @@ pub fn name_key(name: &str) -> String {
         .collect()
 }
 
-/// Lowercases `text`; the second value maps each byte of the result (and its end) to the byte
-/// of `text` it came from, since lowercasing can change lengths.
-fn lowercase_with_origin(text: &str) -> (String, Vec<usize>) {
-    let mut lower = String::with_capacity(text.len());
-    let mut origin = Vec::with_capacity(text.len() + 1);
-    for (i, c) in text.char_indices() {
-        for l in c.to_lowercase() {
-            lower.push(l);
-            origin.extend(std::iter::repeat_n(i, l.len_utf8()));
+/// A text lowercased, with the byte of the text each byte of the result came from, since
+/// lowercasing can change lengths.
+enum Lowercased {
+    /// ASCII text, lowercased byte for byte: every byte comes from the same byte.
+    Ascii(String),
+    /// The lowercased text, and for each of its bytes (and its end) the byte of the text.
+    Mapped(String, Vec<u32>),
+}
+
+impl Lowercased {
+    fn new(text: &str) -> Lowercased {
+        if text.is_ascii() {
+            return Lowercased::Ascii(text.to_ascii_lowercase());
+        }
+        let at = |i: usize| u32::try_from(i).expect("documents are smaller than 4 GiB");
+        let mut lower = String::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len() + 1);
+        for (i, c) in text.char_indices() {
+            for l in c.to_lowercase() {
+                lower.push(l);
+                origin.extend(std::iter::repeat_n(at(i), l.len_utf8()));
+            }
+        }
+        origin.push(at(text.len()));
+        Lowercased::Mapped(lower, origin)
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            Lowercased::Ascii(text) | Lowercased::Mapped(text, _) => text,
         }
     }
-    origin.push(text.len());
-    (lower, origin)
+
+    /// The byte of the original text that byte `at` of the lowercased one came from.
+    fn origin(&self, at: usize) -> usize {
+        match self {
+            Lowercased::Ascii(_) => at,
+            Lowercased::Mapped(_, origin) => origin[at] as usize,
+        }
+    }
 }
 
 /// Scripts written without spaces between words have no word boundaries to check.

@@ -1,4 +1,5 @@
-//! The first stages of `check` and `build`: load → check and resolve → find mentions.
+//! The first stages of `check` and `build`: load → check and resolve; and, for `build` only,
+//! finding names in the documents.
 
 use std::path::Path;
 
@@ -12,8 +13,8 @@ use crate::model::text::NormalizedText;
 use crate::model::{DocumentIdx, EntityKind, Mention, Model};
 use crate::validate;
 
-/// The outcome of checking: the model (complete only without errors), every diagnostic, and
-/// the files they point into.
+/// The outcome of checking: the model (complete only without errors, and without mentions:
+/// see [`find_mentions`]), every diagnostic, and the files they point into.
 #[derive(Debug)]
 pub struct Checked {
     pub files: Files,
@@ -36,13 +37,9 @@ pub fn check(
     let documents = load::load_documents(seeds_dir, &data.records.entities, &mut diagnostics)?;
     warn_unused_documents(seeds_dir, &documents, &mut diagnostics);
     observer.stage("checking references, vocabulary and quotes");
-    let mut model = validate::resolve(&mut data, documents.loaded, &mut diagnostics);
+    let model = validate::resolve(&mut data, documents.loaded, &mut diagnostics);
     // The raw records are done with; their memory goes to the mentions and the database.
     drop(data.records);
-    if !diagnostics.has_errors() {
-        observer.stage("finding names in the documents");
-        model.mentions = find_mentions(&model);
-    }
     Ok(Checked {
         files: data.files,
         model,
@@ -85,7 +82,8 @@ fn warn_unused_documents(
 }
 
 /// Every occurrence of every entity name and alias in every document, in one multi-pattern
-/// scan per document. Source records are left out: their names are document titles.
+/// scan per document. Source records are left out: their names are document titles. No rule
+/// of `check` depends on mentions, so only `build` finds them, once checking found no error.
 pub fn find_mentions(model: &Model) -> Vec<Mention> {
     let names = model
         .entities

@@ -201,6 +201,8 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outc
     // The data files' text is only needed for diagnostics; it goes here, before the graph and
     // the database take their memory.
     drop(files);
+    stages.stage("finding names in the documents");
+    model.mentions = find_mentions(&model);
     stages.stage("linking the graph");
     let graph = KnowledgeGraph::build(&model);
     let (built, counts) = database::write_database(model, graph, &db, &mut stages)?;

@@ -39,34 +39,30 @@ pub fn resolve(
         .map(|(i, d)| (d.entity, i))
         .collect();
     // Claims resolve independently, so in parallel; their diagnostics are joined in order.
-    let (attempts, found): (Vec<Option<Resolved>>, Vec<Diagnostics>) = raws
-        .par_iter()
-        .map(|raw| {
+    // Each record is dropped as soon as its claim is made, and its quote moves into the claim,
+    // so that the records, the largest thing in memory, are not all held beside the claims.
+    // What later diagnostics point at is kept: where each claim's id is written (or the claim,
+    // for a derived id) and its quote.
+    #[expect(clippy::type_complexity, reason = "unzipped at once into four vectors")]
+    let ((attempts, found), (id_spans, quotes)): (
+        (Vec<Option<Resolved>>, Vec<Diagnostics>),
+        (Vec<(Span, bool)>, Vec<QuoteRef>),
+    ) = raws
+        .into_par_iter()
+        .map(|mut raw| {
             let mut found = Diagnostics::default();
-            let claim = resolve_one(raw, model, resolver, &document_of, files, &mut found);
-            (claim, found)
+            let claim = resolve_one(&mut raw, model, resolver, &document_of, files, &mut found);
+            let id_span = raw.id.as_ref().map_or(&raw.span, |i| &i.span).clone();
+            let quote = QuoteRef {
+                span: raw.quote.as_ref().map_or(&raw.span, |q| &q.span).clone(),
+                occurrence: raw.occurrence.take(),
+            };
+            ((claim, found), ((id_span, raw.id.is_some()), quote))
         })
         .unzip();
     for found in found {
         diagnostics.extend(found);
     }
-    // What later diagnostics point at: where each claim's id is written (or the claim, for a
-    // derived id) and its quote. The raw claims, the largest thing in memory, can go.
-    let id_spans: Vec<(Span, bool)> = raws
-        .iter()
-        .map(|raw| {
-            let span = raw.id.as_ref().map_or(&raw.span, |i| &i.span);
-            (span.clone(), raw.id.is_some())
-        })
-        .collect();
-    let quotes: Vec<QuoteRef> = raws
-        .iter()
-        .map(|raw| QuoteRef {
-            span: raw.quote.as_ref().map_or(&raw.span, |q| &q.span).clone(),
-            occurrence: raw.occurrence.clone(),
-        })
-        .collect();
-    drop(raws);
     let needles: Vec<Option<quotes::Needle<'_>>> = attempts
         .iter()
         .map(|attempt| {
@@ -105,7 +101,7 @@ type Resolved = (Claim, Option<String>);
 
 /// Checks one claim with every pass; the claim, when all that it needs is valid.
 fn resolve_one(
-    raw: &RawClaim,
+    raw: &mut RawClaim,
     model: &Model,
     resolver: &Resolver<'_>,
     document_of: &HashMap<EntityIdx, DocumentIdx>,
@@ -154,7 +150,8 @@ fn resolve_one(
         None => derived_id(model, &parts),
     };
     let document = document_of.get(&parts.source).copied()?;
-    let quote = raw.quote.as_ref()?.value.clone();
+    // The record is done with after this: its quote moves into the claim.
+    let quote = std::mem::take(&mut raw.quote.as_mut()?.value);
     Some(claim(raw, (id, document, quote), parts, when, files))
 }
 

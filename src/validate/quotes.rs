@@ -310,14 +310,66 @@ fn occurrences(haystack: &str, needles: &[&str], wanted: Vec<Vec<usize>>) -> Vec
             w
         })
         .collect();
-    QuoteMatcher::new(needles, SMALL_QUOTE_WORK).for_each(haystack, |pattern, bytes| {
-        let slot = &mut found[pattern];
-        slot.count += 1;
-        if slot.count <= LISTED_OCCURRENCES || wanted[pattern].binary_search(&slot.count).is_ok() {
-            slot.kept.push((slot.count, bytes));
+    let (prefixes, groups) = prefix_groups(needles);
+    QuoteMatcher::new(&prefixes, SMALL_QUOTE_WORK).for_each(haystack, |prefix, bytes| {
+        let rest = &haystack.as_bytes()[bytes.start..];
+        for pattern in groups[prefix].clone() {
+            let needle = needles[pattern];
+            if !rest.starts_with(needle.as_bytes()) {
+                continue;
+            }
+            let slot = &mut found[pattern];
+            slot.count += 1;
+            if slot.count <= LISTED_OCCURRENCES
+                || wanted[pattern].binary_search(&slot.count).is_ok()
+            {
+                slot.kept
+                    .push((slot.count, bytes.start..bytes.start + needle.len()));
+            }
         }
     });
     found
+}
+
+/// The automaton holds only the first bytes of each quote, and an occurrence of those is
+/// checked against the whole quotes that begin with them: building it for a document's quotes
+/// cost ten times more than running it, in proportion to their characters.
+const PREFIX_BYTES: usize = 24;
+/// When more quotes than this begin with the same bytes, every quote goes in whole, so that one
+/// occurrence of them is never checked against many quotes.
+const MAX_SHARED_PREFIX: usize = 8;
+
+/// The distinct first [`PREFIX_BYTES`] of the sorted, distinct `needles` (cut at a character
+/// boundary), and for each the range of needles that begin with it; the needles themselves when
+/// too many share a beginning.
+fn prefix_groups<'a>(needles: &[&'a str]) -> (Vec<&'a str>, Vec<Range<usize>>) {
+    let prefix = |needle: &'a str| -> &'a str {
+        let mut end = needle.len().min(PREFIX_BYTES);
+        while !needle.is_char_boundary(end) {
+            end -= 1;
+        }
+        &needle[..end]
+    };
+    let mut prefixes: Vec<&str> = Vec::new();
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    // Sorted needles that begin alike are neighbours.
+    for (i, &needle) in needles.iter().enumerate() {
+        let start = prefix(needle);
+        match (prefixes.last(), groups.last_mut()) {
+            (Some(&last), Some(group)) if last == start => group.end = i + 1,
+            _ => {
+                prefixes.push(start);
+                groups.push(i..i + 1);
+            }
+        }
+    }
+    if groups.iter().any(|g| g.len() > MAX_SHARED_PREFIX) {
+        return (
+            needles.to_vec(),
+            (0..needles.len()).map(|i| i..i + 1).collect(),
+        );
+    }
+    (prefixes, groups)
 }
 
 /// Up to this many quotes times their characters, a document's quotes are found with
@@ -488,6 +540,46 @@ mod tests {
             few.iter()
                 .all(|(n, bytes)| &haystack[bytes.clone()] == needles[*n])
         );
+    }
+
+    /// Quotes that begin alike (the automaton holds only their beginnings) are each counted
+    /// where they are whole, overlapping ones too, and alike when too many begin alike for that.
+    #[test]
+    fn quotes_that_begin_alike_are_counted_apart() {
+        let start = "Die Behörden teilten gestern mit, ";
+        let haystack = format!("{start}dass 18 Soldaten. {start}dass 19. {start}dass 18 Soldaten.");
+        let needles = [
+            format!("{start}dass 18 Soldaten."),
+            format!("{start}dass 19."),
+            format!("{start}dass 2"),
+            start.to_owned(),
+        ];
+        let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+        let counts = |needles: &[&str]| -> Vec<(usize, Vec<Range<usize>>)> {
+            occurrences(&haystack, needles, vec![vec![]; needles.len()])
+                .into_iter()
+                .map(|o| (o.count, o.kept.into_iter().map(|(_, b)| b).collect()))
+                .collect()
+        };
+        let mut sorted = needles.clone();
+        sorted.sort_unstable();
+        let found = counts(&sorted);
+        for (needle, (count, kept)) in sorted.iter().zip(&found) {
+            assert_eq!(*count, haystack.matches(needle).count(), "{needle}");
+            assert!(kept.iter().all(|b| &haystack[b.clone()] == *needle));
+        }
+        // All four begin with the same bytes: one pattern.
+        assert_eq!(prefix_groups(&sorted).0.len(), 1);
+        // Nine quotes with one beginning go in whole, and are found alike.
+        let many: Vec<String> = (0..9).map(|n| format!("{start}dass {n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(prefix_groups(&many).0, many);
+        let found = counts(&many);
+        for (needle, (count, kept)) in many.iter().zip(&found) {
+            assert_eq!(*count, haystack.matches(needle).count(), "{needle}");
+            assert!(kept.iter().all(|b| &haystack[b.clone()] == *needle));
+        }
+        assert_eq!(found[1].0, 3);
     }
 
     #[test]
