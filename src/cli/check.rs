@@ -18,6 +18,7 @@ pub fn run(args: &Args) -> u8 {
         files,
         model,
         diagnostics,
+        ..
     } = match checked {
         Ok(checked) => checked,
         Err(e) => return failure(&e),

@@ -20,6 +20,8 @@ pub struct Checked {
     pub files: Files,
     pub model: Model,
     pub diagnostics: Diagnostics,
+    /// `(path as shown, SHA-256)` of every data file, taken as it was read.
+    pub digests: Vec<(String, String)>,
 }
 
 /// Loads and checks the data folder against the seeds folder. `Err` only when the inputs
@@ -44,6 +46,7 @@ pub fn check(
         files: data.files,
         model,
         diagnostics,
+        digests: data.digests,
     })
 }
 

@@ -7,14 +7,15 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::path::{Component, Path};
+use std::sync::Arc;
 
+use foldhash::HashMap;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use typed_index_collections::TiSlice;
 
-use crate::diagnostic::{FileId, Files, SourceFile};
-use crate::model::{Document, DocumentIdx};
+use crate::model::{Document, DocumentIdx, Model};
 use crate::store::update::{self, Foreign, Previous};
 
 /// Each input file, `data/…` (every `*.toml` under the data folder) or `seeds/…` (every file
@@ -134,20 +135,14 @@ pub fn fingerprint(data: &Path, seeds: &Path) -> Option<Inputs> {
 pub fn loaded(
     data: &Path,
     seeds: &Path,
-    files: &Files,
+    digests: &[(String, String)],
     documents: &TiSlice<DocumentIdx, Document>,
 ) -> Option<Inputs> {
-    let data_files: Vec<&SourceFile> = (0..files.len())
-        .map(|i| files.get(FileId(u32::try_from(i).expect("fewer than 2^32 files"))))
-        .collect();
-    let mut inputs: Inputs = data_files
-        .into_par_iter()
-        .map(|file| {
-            let relative = Path::new(&*file.path).strip_prefix(data).ok()?;
-            Some((
-                key("data/", relative),
-                hex::encode(Sha256::digest(&file.text)),
-            ))
+    let mut inputs: Inputs = digests
+        .iter()
+        .map(|(shown, digest)| {
+            let relative = Path::new(shown).strip_prefix(data).ok()?;
+            Some((key("data/", relative), digest.clone()))
         })
         .collect::<Option<_>>()?;
     let named: BTreeMap<String, &str> = documents
@@ -162,6 +157,41 @@ pub fn loaded(
     inputs.par_extend(unnamed.into_par_iter().map(digest));
     inputs.sort();
     Some(inputs)
+}
+
+/// One SHA-256 over every input's key and digest, in key order: what `meta.inputs_sha256`
+/// records, the same whichever folder the build ran from.
+pub fn combined(inputs: &Inputs) -> String {
+    let mut hasher = Sha256::new();
+    for (key, digest) in inputs {
+        hasher.update(format!("{key} {digest}\n"));
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Makes the file of every entity, predicate and claim relative to the data folder, as the
+/// database stores it (DESIGN.md: the same data built from another working directory gives the
+/// same database). Diagnostics, already printed, showed the paths as the user gave them. The
+/// records of one file share one path, and still do.
+pub fn relative_paths(model: &mut Model, data: &Path) {
+    let mut seen: HashMap<Arc<str>, Arc<str>> = HashMap::default();
+    let mut relative = |file: &mut Arc<str>| {
+        let shorter = seen.entry(Arc::clone(file)).or_insert_with(|| {
+            Path::new(&**file)
+                .strip_prefix(data)
+                .map_or_else(|_| Arc::clone(file), |r| Arc::from(key("", r)))
+        });
+        *file = Arc::clone(shorter);
+    };
+    for entity in model.entities.iter_mut() {
+        relative(&mut entity.defined_at.file);
+    }
+    for predicate in model.predicates.iter_mut() {
+        relative(&mut predicate.defined_at.file);
+    }
+    for claim in model.claims.iter_mut() {
+        relative(&mut claim.defined_at.file);
+    }
 }
 
 /// A file's SHA-256 as read now, `unreadable` if it cannot be read. A link is read through:

@@ -182,6 +182,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outc
         files,
         mut model,
         diagnostics,
+        digests,
     } = check(options.data, options.seeds, &mut stages)?;
     let has_errors = diagnostics.has_errors();
     stages.checked(&files, diagnostics);
@@ -191,8 +192,10 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Outc
     // Digests taken before loading stand (a file edited since is seen as edited by the next
     // build); otherwise they are taken from what was loaded.
     model.input_files = hashed
-        .or_else(|| incremental::loaded(options.data, options.seeds, &files, &model.documents))
+        .or_else(|| incremental::loaded(options.data, options.seeds, &digests, &model.documents))
         .unwrap_or_default();
+    model.inputs_digest = incremental::combined(&model.input_files);
+    incremental::relative_paths(&mut model, options.data);
     // Said once the data is known to be buildable, before the long part: a build that stops
     // at an error in the data has nothing to say about the previous database.
     if let Some(why) = &why {

@@ -18,8 +18,6 @@ mod vocabulary;
 
 use foldhash::HashMap;
 
-use sha2::{Digest, Sha256};
-
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
@@ -105,7 +103,6 @@ pub fn resolve(
         diagnostics,
     );
     model.entity_index = entity_index;
-    model.inputs_digest = inputs_digest(data, &model);
     model
 }
 
@@ -169,24 +166,6 @@ fn register_predicates(
         slots.push(slot);
     }
     (index, slots)
-}
-
-/// SHA-256 over every data file and document, by path, so that a database names its inputs.
-fn inputs_digest(data: &Data, model: &Model) -> String {
-    let mut hasher = Sha256::new();
-    for (path, digest) in &data.digests {
-        hasher.update(format!("data {path} {digest}\n"));
-    }
-    let mut documents: Vec<_> = model
-        .documents
-        .iter()
-        .map(|d| (&d.file, &d.sha256))
-        .collect();
-    documents.sort();
-    for (file, digest) in documents {
-        hasher.update(format!("seed {file} {digest}\n"));
-    }
-    hex::encode(hasher.finalize())
 }
 
 /// Looks up ids for the rules, with "did you mean" hints for misspellings.

@@ -308,6 +308,39 @@ fn two_builds_of_the_same_input_dump_identically() {
     let a = dump("a.sqlite");
     assert!(a.contains("INSERT INTO claims"));
     assert_eq!(a, dump("b.sqlite"));
+
+    // The same data from another working directory, named by an absolute path: the stored
+    // paths are relative to the data and seeds folders, so nothing differs.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let absolute = |folder: &str| dir.join(folder).display().to_string();
+    let c = elsewhere.path().join("c.sqlite");
+    let (data, seeds, db) = (absolute("data"), absolute("seeds"), c.display().to_string());
+    let args = [
+        "build",
+        "--no-exports",
+        "--data",
+        &data,
+        "--seeds",
+        &seeds,
+        "--db",
+        &db,
+    ];
+    assert_eq!(run(elsewhere.path(), &args).code, 0);
+    assert_eq!(a, dump(&db), "a build from another folder dumps the same");
+    let files = strings(
+        &Connection::open(&c).unwrap(),
+        "SELECT DISTINCT file FROM claims UNION ALL SELECT DISTINCT file FROM entities",
+    );
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.starts_with("data/") && !f.starts_with('/')),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"claims/report.toml".to_owned()),
+        "{files:?}"
+    );
 }
 
 #[test]
