@@ -2,6 +2,7 @@
 //! the analyst commands' queries, the snapshot the views are made from, and the sandbox for
 //! analysts' SQL. The only module that names rusqlite.
 
+mod derived;
 pub mod read;
 pub mod sandbox;
 pub mod side;
@@ -23,7 +24,7 @@ pub use write::{Built, Tables, WriteSummary, Writer};
 /// The schema every database is created from, with its `@indexes` section applied after loading.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Stored as `PRAGMA user_version`; readers refuse any other.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Stored as `PRAGMA application_id` in every database claimgraph writes: "CLGR".
 pub const APPLICATION_ID: i32 = 0x434C_4752;

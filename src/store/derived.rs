@@ -1,0 +1,429 @@
+//! The readers' tables: what `conflicts`, `corroboration` and `mentions --unlinked` list, worked
+//! out by the build from the model and its analysis and stored in the order the commands print
+//! it, so that each reader reads rows in order, joins nothing it would have to sort, and
+//! streams its first row at once whatever the size of the database.
+//!
+//! Each row depends on few inputs, which an incremental build can recompute alone:
+//! - a `conflict_rows` row on its two claims, their entities' names and their predicate: a
+//!   changed claims file replaces the rows of the conflicts of its claims (those of
+//!   `conflict_pairs`), renumbering `position` from the first changed one;
+//! - a `corroboration_rows` row on its statement and the statement of the other stance: a
+//!   changed claims file replaces the rows of the statements its old and new claims belong to
+//!   and of their other stances (an entity's changed `reliability` those of the statements it
+//!   is an origin of), then renumbers `position`;
+//! - the `unlinked_mentions` of a document on that document's claims and mentions only: a
+//!   changed claims file replaces the rows of its documents.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::{Transaction, params};
+
+use super::StoreError;
+use super::write::sql_value;
+use crate::graph::provenance::{Analysis, Statement};
+use crate::model::{Claim, ClaimIdx, ClaimObject, DocumentIdx, EntityIdx, Model, Value};
+
+/// Writes the readers' tables for `model` and its `analysis`.
+pub fn write(tx: &Transaction<'_>, model: &Model, analysis: &Analysis) -> Result<(), StoreError> {
+    write_conflicts(tx, model, analysis)?;
+    write_corroboration(tx, model, analysis)?;
+    write_unlinked(tx, model)
+}
+
+fn id(model: &Model, entity: EntityIdx) -> &str {
+    &model.entities[entity].id
+}
+
+fn source_id(model: &Model, document: DocumentIdx) -> &str {
+    id(model, model.documents[document].entity)
+}
+
+/// The conflicts by reason, claim A's subject id, claim A and claim B, each side with the
+/// names `conflicts` shows.
+fn write_conflicts(
+    tx: &Transaction<'_>,
+    model: &Model,
+    analysis: &Analysis,
+) -> Result<(), StoreError> {
+    let mut order: Vec<usize> = (0..analysis.conflicts.len()).collect();
+    let key = |i: &usize| {
+        let x = &analysis.conflicts[*i];
+        let a = &model.claims[x.a];
+        (
+            x.reason.as_str(),
+            id(model, a.subject),
+            a.id.as_str(),
+            model.claims[x.b].id.as_str(),
+        )
+    };
+    order.sort_by(|a, b| key(a).cmp(&key(b)));
+    let mut insert = tx.prepare(
+        "INSERT INTO conflict_rows VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+                                          ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    )?;
+    for (position, i) in order.into_iter().enumerate() {
+        let x = &analysis.conflicts[i];
+        let a = &model.claims[x.a];
+        let (sa, sb) = (side(model, analysis, x.a), side(model, analysis, x.b));
+        insert.execute(params![
+            position + 1,
+            x.reason.as_str(),
+            x.detail,
+            model.entities[a.subject].name,
+            model.predicates[a.predicate].label,
+            sa.0,
+            sa.1,
+            sa.2,
+            sa.3,
+            sa.4,
+            sa.5,
+            sa.6,
+            sa.7,
+            sb.0,
+            sb.1,
+            sb.2,
+            sb.3,
+            sb.4,
+            sb.5,
+            sb.6,
+            sb.7,
+        ])?;
+    }
+    Ok(())
+}
+
+/// One claim of a conflict: id, document, reporter's name, the names it cites (nearest first,
+/// joined by ` <- `), origin id, stance, object (its name, or the value), quote.
+type Side<'m> = (
+    &'m str,
+    &'m str,
+    &'m str,
+    Option<String>,
+    &'m str,
+    &'static str,
+    rusqlite::types::Value,
+    &'m str,
+);
+
+fn side<'m>(model: &'m Model, analysis: &Analysis, claim: ClaimIdx) -> Side<'m> {
+    let c: &Claim = &model.claims[claim];
+    let citing = (!c.citing.is_empty()).then(|| {
+        let names: Vec<&str> = c
+            .citing
+            .iter()
+            .map(|e| model.entities[*e].name.as_str())
+            .collect();
+        names.join(" <- ")
+    });
+    let object = match &c.object {
+        ClaimObject::Entity(e) => rusqlite::types::Value::Text(model.entities[*e].name.clone()),
+        ClaimObject::Value(v) => sql_value(v),
+    };
+    (
+        &c.id,
+        source_id(model, c.document),
+        &model.entities[c.reported_by].name,
+        citing,
+        id(model, analysis.origins[claim].origin),
+        c.stance.as_str(),
+        object,
+        &c.quote,
+    )
+}
+
+/// A statement's object as SQLite orders `coalesce(object_id, value)`: numbers before texts,
+/// numbers by value, texts by their bytes.
+#[derive(Debug, Clone, Copy)]
+enum ObjectKey<'m> {
+    Integer(i64),
+    Real(f64),
+    Text(&'m str),
+}
+
+impl ObjectKey<'_> {
+    fn of<'m>(model: &'m Model, object: &'m ClaimObject) -> ObjectKey<'m> {
+        match object {
+            ClaimObject::Entity(e) => ObjectKey::Text(id(model, *e)),
+            ClaimObject::Value(Value::Integer(i)) => ObjectKey::Integer(*i),
+            ClaimObject::Value(Value::Float(f)) => ObjectKey::Real(*f),
+            ClaimObject::Value(Value::Text(t)) => ObjectKey::Text(t),
+            ClaimObject::Value(Value::Date(d)) => ObjectKey::Text(&d.text),
+        }
+    }
+
+    fn cmp(self, other: ObjectKey<'_>) -> Ordering {
+        use ObjectKey::{Integer, Real, Text};
+        match (self, other) {
+            (Integer(a), Integer(b)) => a.cmp(&b),
+            (Integer(a), Real(b)) => (a as f64).total_cmp(&b),
+            (Real(a), Integer(b)) => a.total_cmp(&(b as f64)),
+            (Real(a), Real(b)) => a.total_cmp(&b),
+            (Text(a), Text(b)) => a.cmp(b),
+            (Text(_), _) => Ordering::Greater,
+            (_, Text(_)) => Ordering::Less,
+        }
+    }
+}
+
+/// What makes two statements the two stances of one: subject, predicate and the object as SQL
+/// compares it (`40` is `40.0`, never `'40'`).
+fn opposite_key(s: &Statement) -> (EntityIdx, usize, String) {
+    let object = match &s.object {
+        ClaimObject::Entity(e) => format!("e{}", usize::from(*e)),
+        ClaimObject::Value(v @ (Value::Integer(_) | Value::Float(_))) => format!("n{}", v.key()),
+        ClaimObject::Value(v) => format!("t{}", v.key()),
+    };
+    (s.subject, usize::from(s.predicate), object)
+}
+
+/// The statements in `corroboration`'s order (most origins, then most documents, then subject,
+/// predicate, object and stance), each with its voices, the voices of its other stance, and
+/// the reliability grades of its literal origins, worded as `corroboration` prints them.
+fn write_corroboration(
+    tx: &Transaction<'_>,
+    model: &Model,
+    analysis: &Analysis,
+) -> Result<(), StoreError> {
+    let statements = &analysis.statements;
+    let mut order: Vec<usize> = (0..statements.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&statements[a], &statements[b]);
+        (y.voices.len().cmp(&x.voices.len()))
+            .then(y.documents.cmp(&x.documents))
+            .then_with(|| id(model, x.subject).cmp(id(model, y.subject)))
+            .then_with(|| {
+                model.predicates[x.predicate]
+                    .id
+                    .cmp(&model.predicates[y.predicate].id)
+            })
+            .then_with(|| ObjectKey::of(model, &x.object).cmp(ObjectKey::of(model, &y.object)))
+            .then(x.stance.as_str().cmp(y.stance.as_str()))
+    });
+    let mut by_key: HashMap<(EntityIdx, usize, String, &str), usize> = HashMap::new();
+    for (i, s) in statements.iter().enumerate() {
+        let (subject, predicate, object) = opposite_key(s);
+        by_key.insert((subject, predicate, object, s.stance.as_str()), i);
+    }
+    let mut insert = tx.prepare(
+        "INSERT INTO corroboration_rows (position, statement_id, subject_id, origin_ids,
+                                         against_ids, reliability)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (position, i) in order.into_iter().enumerate() {
+        let s = &statements[i];
+        let (subject, predicate, object) = opposite_key(s);
+        let other_stance = match s.stance {
+            crate::model::Stance::Affirms => "denies",
+            crate::model::Stance::Denies => "affirms",
+        };
+        let against = by_key
+            .get(&(subject, predicate, object, other_stance))
+            .map(|&o| voices(&behind(model, analysis, &statements[o]).0));
+        let (own, grades) = behind(model, analysis, s);
+        let grades: Vec<String> = grades
+            .into_iter()
+            .map(|(origin, grade)| format!("{origin}:{}", grade.unwrap_or("?")))
+            .collect();
+        insert.execute(params![
+            position + 1,
+            i + 1,
+            id(model, s.subject),
+            voices(&own),
+            against,
+            grades.join(", "),
+        ])?;
+    }
+    Ok(())
+}
+
+/// One voice of a statement, and the literal origins it stands for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Voice<'m> {
+    pub id: &'m str,
+    /// Origins other than the voice that it stands for through `part_of`, by id.
+    pub via: Vec<&'m str>,
+    /// Origins of claims that echo a longer chain of this voice, by id.
+    pub echoed: Vec<&'m str>,
+    /// One of its origins is a party to the statement.
+    pub interested: bool,
+    /// One of its origins only shares a country with a side.
+    pub aligned: bool,
+}
+
+/// A statement's voices by id, and its literal origins by id with their reliability grades.
+type Behind<'m> = (Vec<Voice<'m>>, BTreeMap<&'m str, Option<&'m str>>);
+
+fn behind<'m>(model: &'m Model, analysis: &Analysis, s: &Statement) -> Behind<'m> {
+    let mut each: Vec<(&str, &str, bool, bool, bool, EntityIdx)> = s
+        .claims
+        .iter()
+        .map(|&c| {
+            let o = &analysis.origins[c];
+            let origin = id(model, o.origin);
+            (
+                id(model, o.voice),
+                origin,
+                o.echoes,
+                o.interested,
+                o.aligned,
+                o.origin,
+            )
+        })
+        .collect();
+    each.sort_unstable();
+    each.dedup();
+    let mut voices: Vec<Voice<'m>> = Vec::new();
+    let mut grades = BTreeMap::new();
+    for (voice, origin, echoes, interested, aligned, entity) in each {
+        if voices.last().is_none_or(|v| v.id != voice) {
+            voices.push(Voice {
+                id: voice,
+                ..Voice::default()
+            });
+        }
+        let last = voices.last_mut().expect("pushed above");
+        last.interested |= interested;
+        last.aligned |= aligned;
+        // An origin can come twice (echoing and not).
+        let list = if echoes {
+            Some(&mut last.echoed)
+        } else if origin != voice {
+            Some(&mut last.via)
+        } else {
+            None
+        };
+        if let Some(list) = list
+            && list.last() != Some(&origin)
+        {
+            list.push(origin);
+        }
+        grades.insert(origin, model.entities[entity].reliability.as_deref());
+    }
+    (voices, grades)
+}
+
+/// "ruritania (army)*, war-ministry (intel-service)~": each voice with the origins it stands
+/// for and those that echo it, `*` when interested, `~` when only aligned.
+pub fn voices(voices: &[Voice<'_>]) -> String {
+    let each: Vec<String> = voices
+        .iter()
+        .map(|v| {
+            let mut words = v.id.to_owned();
+            if !v.via.is_empty() {
+                words += &format!(" ({})", v.via.join(", "));
+            }
+            if !v.echoed.is_empty() {
+                words += &format!(" (echoed by {})", v.echoed.join(", "));
+            }
+            words += if v.interested {
+                "*"
+            } else if v.aligned {
+                "~"
+            } else {
+                ""
+            };
+            words
+        })
+        .collect();
+    each.join(", ")
+}
+
+/// A name found in a document that none of the document's claims uses.
+struct Unlinked {
+    document: DocumentIdx,
+    entity: EntityIdx,
+    mentions: usize,
+    first_at: usize,
+}
+
+/// The names each document contains that none of its claims uses (as subject, object,
+/// reporter or cited), in document id order, then where each is first named, then entity id.
+fn unlinked(model: &Model) -> Vec<Unlinked> {
+    let mut used: HashMap<DocumentIdx, Vec<EntityIdx>> = HashMap::new();
+    for c in &model.claims {
+        let here = used.entry(c.document).or_default();
+        here.extend([c.subject, c.reported_by]);
+        if let ClaimObject::Entity(e) = c.object {
+            here.push(e);
+        }
+        here.extend(&c.citing);
+    }
+    let mut found: BTreeMap<(DocumentIdx, EntityIdx), (usize, usize)> = BTreeMap::new();
+    for m in &model.mentions {
+        let seen = found
+            .entry((m.document, m.entity))
+            .or_insert((0, m.chars.start));
+        seen.0 += 1;
+        seen.1 = seen.1.min(m.chars.start);
+    }
+    let mut rows: Vec<Unlinked> = found
+        .into_iter()
+        .filter(|((document, entity), _)| {
+            used.get(document).is_none_or(|used| !used.contains(entity))
+        })
+        .map(|((document, entity), (mentions, first_at))| Unlinked {
+            document,
+            entity,
+            mentions,
+            first_at,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (source_id(model, a.document).cmp(source_id(model, b.document)))
+            .then(a.first_at.cmp(&b.first_at))
+            .then_with(|| id(model, a.entity).cmp(id(model, b.entity)))
+    });
+    rows
+}
+
+fn write_unlinked(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
+    let mut insert = tx.prepare(
+        "INSERT INTO unlinked_mentions (source_id, first_at, entity_id, kind, name, mentions,
+                                        context)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for u in unlinked(model) {
+        let entity = &model.entities[u.entity];
+        let context: String = model.documents[u.document]
+            .text
+            .chars()
+            .skip(u.first_at)
+            .take(60)
+            .collect();
+        insert.execute(params![
+            source_id(model, u.document),
+            u.first_at,
+            entity.id,
+            entity.kind.as_str(),
+            entity.name,
+            u.mentions,
+            context
+        ])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_voice_shows_its_origins_and_echoes_and_interest_before_alignment() {
+        let voice =
+            |id, via: &[&'static str], echoed: &[&'static str], interested, aligned| Voice {
+                id,
+                via: via.to_vec(),
+                echoed: echoed.to_vec(),
+                interested,
+                aligned,
+            };
+        assert_eq!(
+            voices(&[
+                voice("ukraine", &["ukraine-intelligence"], &["de-nk"], true, true),
+                voice("witness", &[], &[], false, false),
+            ]),
+            "ukraine (ukraine-intelligence) (echoed by de-nk)*, witness"
+        );
+    }
+}
