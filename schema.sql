@@ -276,8 +276,8 @@ SELECT e.id, e.kind, e.name,
        (SELECT count(DISTINCT m.source_id) FROM mentions m WHERE m.entity_id = e.id) AS documents_mentioning
 FROM entities e;
 
--- The readers' tables (src/store/derived.rs): what `conflicts`, `corroboration` and
--- `mentions --unlinked` list, computed by the build and stored in the order they print it, so
+-- The readers' tables (src/store/derived.rs): what `conflicts`, `corroboration`,
+-- `mentions --unlinked` and `stats` list, computed by the build and stored in the order they print it, so
 -- that a reader reads rows in order and streams them, whatever the size of the database.
 
 -- `conflicts`: each pair of `conflict_pairs` with what is shown of both claims, by reason,
@@ -318,6 +318,18 @@ CREATE TABLE unlinked_mentions (
     mentions  INTEGER NOT NULL,
     context   TEXT NOT NULL,
     PRIMARY KEY (source_id, first_at, entity_id)
+) STRICT, WITHOUT ROWID;
+
+-- `stats`: its sections in order, each cell of each row; row 0 holds the section's columns
+-- (with no value), so that an empty section still has them.
+CREATE TABLE stats_cells (
+    section_no INTEGER NOT NULL,
+    section    TEXT NOT NULL,
+    row        INTEGER NOT NULL,
+    column_no  INTEGER NOT NULL,
+    column     TEXT NOT NULL,
+    value      ANY,
+    PRIMARY KEY (section_no, row, column_no)
 ) STRICT, WITHOUT ROWID;
 
 -- @indexes: created after the rows are loaded, which is faster than maintaining them per row.

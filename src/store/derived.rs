@@ -12,7 +12,11 @@
 //!   and of their other stances (an entity's changed `reliability` those of the statements it
 //!   is an origin of), then renumbers `position`;
 //! - the `unlinked_mentions` of a document on that document's claims and mentions only: a
-//!   changed claims file replaces the rows of its documents.
+//!   changed claims file replaces the rows of its documents;
+//! - `stats_cells` are counts over claims, statements and conflicts: an incremental build
+//!   keeps the counts per document, predicate, entity and origin, subtracts the old claims of
+//!   a changed file and adds the new, and rewrites the few hundred cells of the top tens and
+//!   orders from those counts (the per-document section only for the changed documents).
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -22,13 +26,17 @@ use rusqlite::{Transaction, params};
 use super::StoreError;
 use super::write::sql_value;
 use crate::graph::provenance::{Analysis, Statement};
-use crate::model::{Claim, ClaimIdx, ClaimObject, DocumentIdx, EntityIdx, Model, Value};
+use crate::model::{
+    Claim, ClaimIdx, ClaimObject, DocumentIdx, EntityIdx, Model, PredicateIdx, Scalar, Stance,
+    Value,
+};
 
 /// Writes the readers' tables for `model` and its `analysis`.
 pub fn write(tx: &Transaction<'_>, model: &Model, analysis: &Analysis) -> Result<(), StoreError> {
     write_conflicts(tx, model, analysis)?;
     write_corroboration(tx, model, analysis)?;
-    write_unlinked(tx, model)
+    write_unlinked(tx, model)?;
+    write_stats(tx, model, analysis)
 }
 
 fn id(model: &Model, entity: EntityIdx) -> &str {
@@ -400,6 +408,205 @@ fn write_unlinked(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError>
             u.mentions,
             context
         ])?;
+    }
+    Ok(())
+}
+
+/// One cell of `stats`: a count, a text, or nothing.
+type StatCell = rusqlite::types::Value;
+
+/// One section of `stats`: its title, its columns, its rows.
+type Section = (&'static str, &'static [&'static str], Vec<Vec<StatCell>>);
+
+fn count(n: usize) -> StatCell {
+    StatCell::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn words(text: &str) -> StatCell {
+    StatCell::Text(text.to_owned())
+}
+
+/// The most common first, ties by id.
+fn most_first<K: Ord>(counts: &mut [(K, usize)]) {
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+}
+
+/// What `stats` prints, section by section, as the SQL it replaces counted it: entities by
+/// kind, claims by document and by predicate, the ten entities most claims are about, the ten
+/// origins of most claims, and the analysis in numbers.
+fn stats(model: &Model, analysis: &Analysis) -> Vec<Section> {
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &model.entities {
+        *kinds.entry(e.kind.as_str()).or_default() += 1;
+    }
+    let mut kinds: Vec<(&str, usize)> = kinds.into_iter().collect();
+    most_first(&mut kinds);
+
+    // Per document: claims, denials, hedged.
+    let mut documents: HashMap<DocumentIdx, (usize, usize, usize)> = HashMap::new();
+    let mut predicates: HashMap<PredicateIdx, usize> = HashMap::new();
+    let mut about: HashMap<EntityIdx, usize> = HashMap::new();
+    let mut origins: HashMap<EntityIdx, (usize, Vec<DocumentIdx>)> = HashMap::new();
+    for (i, c) in model.claims.iter().enumerate() {
+        let d = documents.entry(c.document).or_default();
+        d.0 += 1;
+        d.1 += usize::from(c.stance == Stance::Denies);
+        d.2 += usize::from(c.hedged);
+        *predicates.entry(c.predicate).or_default() += 1;
+        *about.entry(c.subject).or_default() += 1;
+        if let ClaimObject::Entity(o) = c.object
+            && o != c.subject
+        {
+            *about.entry(o).or_default() += 1;
+        }
+        let origin = origins
+            .entry(analysis.origins[ClaimIdx::from(i)].origin)
+            .or_default();
+        origin.0 += 1;
+        origin.1.push(c.document);
+    }
+    let mut by_document: Vec<(&str, DocumentIdx, usize)> = model
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let i = DocumentIdx::from(i);
+            (
+                model.entities[d.entity].id.as_str(),
+                i,
+                documents.get(&i).map_or(0, |d| d.0),
+            )
+        })
+        .collect();
+    by_document.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+    let mut predicates: Vec<(&str, PredicateIdx, usize)> = predicates
+        .into_iter()
+        .map(|(p, n)| (model.predicates[p].id.as_str(), p, n))
+        .collect();
+    predicates.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+    let mut about: Vec<(&str, usize)> = about.into_iter().map(|(e, n)| (id(model, e), n)).collect();
+    most_first(&mut about);
+    let mut cited: Vec<(&str, usize)> = origins
+        .iter()
+        .map(|(e, (n, _))| (id(model, *e), *n))
+        .collect();
+    most_first(&mut cited);
+
+    let entity = |id: &str| &model.entities[model.entity_index[id]];
+    vec![
+        (
+            "entities by kind",
+            &["kind", "entities"],
+            kinds
+                .into_iter()
+                .map(|(k, n)| vec![words(k), count(n)])
+                .collect(),
+        ),
+        (
+            "claims by document",
+            &["source", "language", "claims", "denials", "hedged"],
+            by_document
+                .into_iter()
+                .map(|(source, d, claims)| {
+                    let language = model.entities[model.documents[d].entity]
+                        .field("language")
+                        .map(Scalar::as_text);
+                    let (denials, hedged) = match documents.get(&d) {
+                        Some(&(_, denials, hedged)) => (count(denials), count(hedged)),
+                        None => (StatCell::Null, StatCell::Null),
+                    };
+                    vec![
+                        words(source),
+                        language.map_or(StatCell::Null, StatCell::Text),
+                        count(claims),
+                        denials,
+                        hedged,
+                    ]
+                })
+                .collect(),
+        ),
+        (
+            "claims by predicate",
+            &["predicate", "label", "claims"],
+            predicates
+                .into_iter()
+                .map(|(id, p, n)| vec![words(id), words(&model.predicates[p].label), count(n)])
+                .collect(),
+        ),
+        (
+            "most reported-on entities",
+            &["id", "kind", "name", "claims_about"],
+            about
+                .into_iter()
+                .take(10)
+                .map(|(id, n)| {
+                    let e = entity(id);
+                    vec![words(id), words(e.kind.as_str()), words(&e.name), count(n)]
+                })
+                .collect(),
+        ),
+        (
+            "most cited origins",
+            &["origin", "name", "claims", "documents"],
+            cited
+                .into_iter()
+                .take(10)
+                .map(|(id, n)| {
+                    let mut in_documents = origins[&model.entity_index[id]].1.clone();
+                    in_documents.sort_unstable();
+                    in_documents.dedup();
+                    vec![
+                        words(id),
+                        words(&entity(id).name),
+                        count(n),
+                        count(in_documents.len()),
+                    ]
+                })
+                .collect(),
+        ),
+        (
+            "provenance",
+            &[
+                "claims",
+                "statements",
+                "corroborated",
+                "circular",
+                "interested_claims",
+                "conflicts",
+            ],
+            vec![vec![
+                count(model.claims.len()),
+                count(analysis.statements.len()),
+                count(
+                    analysis
+                        .statements
+                        .iter()
+                        .filter(|s| s.voices.len() > 1)
+                        .count(),
+                ),
+                count(analysis.statements.iter().filter(|s| s.circular()).count()),
+                count(analysis.origins.iter().filter(|o| o.interested).count()),
+                count(analysis.conflicts.len()),
+            ]],
+        ),
+    ]
+}
+
+/// `stats_cells`: each section's columns as its row 0, then its rows from 1, cell by cell.
+fn write_stats(tx: &Transaction<'_>, model: &Model, analysis: &Analysis) -> Result<(), StoreError> {
+    let mut insert = tx.prepare(
+        "INSERT INTO stats_cells (section_no, section, row, column_no, column, value)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (s, (title, columns, rows)) in stats(model, analysis).into_iter().enumerate() {
+        for (c, column) in columns.iter().enumerate() {
+            insert.execute(params![s, title, 0, c, column, StatCell::Null])?;
+        }
+        for (r, row) in rows.into_iter().enumerate() {
+            for (c, (column, value)) in columns.iter().zip(row).enumerate() {
+                insert.execute(params![s, title, r + 1, c, column, value])?;
+            }
+        }
     }
     Ok(())
 }

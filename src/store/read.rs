@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use super::StoreError;
-use super::sandbox::Cell;
+use super::sandbox::{Cell, Rows};
 use super::snapshot::stored_value;
 use super::word;
 use crate::graph::provenance::ConflictReason;
@@ -801,167 +801,56 @@ fn byte_after(text: &str, n: usize) -> usize {
     text.char_indices().nth(n).map_or(text.len(), |(at, _)| at)
 }
 
-/// What `stats` counts.
+/// One section of `stats`: its title and its rows.
 #[derive(Debug, Clone)]
-pub struct Stats {
-    /// `(kind, entities)`, most first.
-    pub kinds: Vec<(EntityKind, i64)>,
-    /// Most claims first.
-    pub documents: Vec<DocumentCounts>,
-    /// Most claims first.
-    pub predicates: Vec<PredicateCounts>,
-    /// The ten entities most claims are about.
-    pub reported_on: Vec<ReportedOn>,
-    /// The ten origins of most claims.
-    pub cited: Vec<CitedOrigin>,
-    pub provenance: ProvenanceCounts,
+pub struct StatsSection {
+    pub title: String,
+    pub rows: Rows,
 }
 
-/// The claims of one document.
-#[derive(Debug, Clone)]
-pub struct DocumentCounts {
-    pub source_id: String,
-    pub language: Option<String>,
-    pub claims: i64,
-    /// `None` for a document without claims (SQL's sum of nothing).
-    pub denials: Option<i64>,
-    pub hedged: Option<i64>,
-}
-
-/// The claims of one predicate.
-#[derive(Debug, Clone)]
-pub struct PredicateCounts {
-    pub predicate: String,
-    pub label: String,
-    pub claims: i64,
-}
-
-/// An entity and how many claims are about it.
-#[derive(Debug, Clone)]
-pub struct ReportedOn {
-    pub id: String,
-    pub kind: EntityKind,
-    pub name: String,
-    pub claims_about: i64,
-}
-
-/// An origin and how many claims, in how many documents, trace back to it.
-#[derive(Debug, Clone)]
-pub struct CitedOrigin {
-    pub origin_id: String,
-    pub name: String,
-    pub claims: i64,
-    pub documents: i64,
-}
-
-/// The analysis in numbers.
-#[derive(Debug, Clone)]
-pub struct ProvenanceCounts {
-    pub claims: i64,
-    pub statements: i64,
-    /// Statements with more than one voice.
-    pub corroborated: i64,
-    pub circular: i64,
-    /// Claims whose origin is a party to their statement.
-    pub interested_claims: i64,
-    pub conflicts: i64,
-}
-
-/// Every row of a fixed query, each read by `read`.
-fn all<T>(
+/// The sections of `stats`, as the build counted them (`stats_cells`): entities by kind,
+/// claims by document and by predicate, the ten entities most claims are about, the ten
+/// origins of most claims, and the analysis in numbers. Each section holds at most `limit`
+/// rows; the second value says whether one had more.
+pub fn stats(
     conn: &Connection,
-    sql: &str,
-    read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>, StoreError> {
-    let mut statement = conn.prepare(sql)?;
-    let rows = statement.query_map([], read)?.collect::<Result<_, _>>()?;
-    Ok(rows)
-}
-
-/// The counts of `stats`.
-pub fn stats(conn: &Connection) -> Result<Stats, StoreError> {
-    Ok(Stats {
-        kinds: all(
-            conn,
-            "SELECT kind, count(*) AS entities FROM entities GROUP BY kind ORDER BY entities DESC, kind",
-            |r| Ok((word(r, 0, EntityKind::parse)?, r.get(1)?)),
-        )?,
-        documents: all(
-            conn,
-            "SELECT s.id, s.language, count(c.id) AS claims, sum(c.stance = 'denies'), sum(c.hedged)
-             FROM sources s LEFT JOIN claims c ON c.source_id = s.id
-             GROUP BY s.id ORDER BY claims DESC, s.id",
-            |r| {
-                Ok(DocumentCounts {
-                    source_id: r.get(0)?,
-                    language: r.get(1)?,
-                    claims: r.get(2)?,
-                    denials: r.get(3)?,
-                    hedged: r.get(4)?,
-                })
-            },
-        )?,
-        predicates: all(
-            conn,
-            "SELECT c.predicate, p.label, count(*) AS claims FROM claims c
-             JOIN predicates p ON p.id = c.predicate
-             GROUP BY c.predicate ORDER BY claims DESC, c.predicate",
-            |r| {
-                Ok(PredicateCounts {
-                    predicate: r.get(0)?,
-                    label: r.get(1)?,
-                    claims: r.get(2)?,
-                })
-            },
-        )?,
-        reported_on: all(
-            conn,
-            "SELECT id, kind, name, claims_about FROM entity_summary
-             WHERE claims_about > 0 ORDER BY claims_about DESC, id LIMIT 10",
-            |r| {
-                Ok(ReportedOn {
-                    id: r.get(0)?,
-                    kind: word(r, 1, EntityKind::parse)?,
-                    name: r.get(2)?,
-                    claims_about: r.get(3)?,
-                })
-            },
-        )?,
-        cited: all(
-            conn,
-            "SELECT c.origin_id AS origin, e.name, count(*) AS claims,
-                    count(DISTINCT c.source_id)
-             FROM claims c JOIN entities e ON e.id = c.origin_id
-             GROUP BY c.origin_id ORDER BY claims DESC, origin LIMIT 10",
-            |r| {
-                Ok(CitedOrigin {
-                    origin_id: r.get(0)?,
-                    name: r.get(1)?,
-                    claims: r.get(2)?,
-                    documents: r.get(3)?,
-                })
-            },
-        )?,
-        provenance: conn.query_row(
-            "SELECT (SELECT count(*) FROM claims),
-                    (SELECT count(*) FROM corroboration),
-                    (SELECT count(*) FROM corroboration WHERE origins > 1),
-                    (SELECT count(*) FROM corroboration WHERE circular),
-                    (SELECT count(*) FROM claim_origins WHERE interested),
-                    (SELECT count(*) FROM conflicts)",
-            [],
-            |r| {
-                Ok(ProvenanceCounts {
-                    claims: r.get(0)?,
-                    statements: r.get(1)?,
-                    corroborated: r.get(2)?,
-                    circular: r.get(3)?,
-                    interested_claims: r.get(4)?,
-                    conflicts: r.get(5)?,
-                })
-            },
-        )?,
-    })
+    limit: Option<usize>,
+) -> Result<(Vec<StatsSection>, bool), StoreError> {
+    let mut sections: Vec<StatsSection> = Vec::new();
+    let mut left_out = false;
+    let mut cells = conn.prepare(
+        "SELECT section_no, section, row, column, value FROM stats_cells
+         ORDER BY section_no, row, column_no",
+    )?;
+    let mut each = cells.query([])?;
+    let mut at = (-1_i64, -1_i64);
+    while let Some(r) = each.next()? {
+        check_clock()?;
+        let (section, row): (i64, i64) = (r.get(0)?, r.get(2)?);
+        if section != at.0 {
+            sections.push(StatsSection {
+                title: r.get(1)?,
+                rows: Rows {
+                    columns: Vec::new(),
+                    rows: Vec::new(),
+                },
+            });
+        }
+        let here = &mut sections.last_mut().expect("pushed above").rows;
+        if row == 0 {
+            here.columns.push(r.get(3)?);
+        } else if limit.is_some_and(|limit| usize::try_from(row).is_ok_and(|row| row > limit)) {
+            left_out = true;
+        } else {
+            if (section, row) != at {
+                here.rows.push(Vec::new());
+            }
+            let cells = here.rows.last_mut().expect("pushed above");
+            cells.push(Cell::from_value(r.get_ref(4)?));
+        }
+        at = (section, row);
+    }
+    Ok((sections, left_out))
 }
 
 #[cfg(test)]

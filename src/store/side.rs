@@ -54,6 +54,7 @@ impl Side {
                 "conflict_rows",
                 "corroboration_rows",
                 "unlinked_mentions",
+                "stats_cells",
             ],
         }
     }

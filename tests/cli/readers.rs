@@ -334,6 +334,7 @@ fn every_reader_stops_at_its_time_limit_on_an_endless_database() {
         "conflict_rows",
         "corroboration_rows",
         "unlinked_mentions",
+        "stats_cells",
     ] {
         make_endless(&conn, name);
     }
