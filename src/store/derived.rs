@@ -21,6 +21,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use rusqlite::{Transaction, params};
 
 use super::StoreError;
@@ -174,72 +175,104 @@ impl ObjectKey<'_> {
     }
 }
 
-/// What makes two statements the two stances of one: subject, predicate and the object as SQL
-/// compares it (`40` is `40.0`, never `'40'`).
-fn opposite_key(s: &Statement) -> (EntityIdx, usize, String) {
+/// A statement's object as SQL compares it for equality: an entity, a number (`40` is `40.0`)
+/// or a text (a date is its text), never a number equal to a text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SameObject<'m> {
+    Entity(EntityIdx),
+    Number(String),
+    Text(&'m str),
+}
+
+/// What makes two statements the two stances of one: subject, predicate and object.
+type Opposite<'m> = (EntityIdx, PredicateIdx, SameObject<'m>, Stance);
+
+fn opposite_key(s: &Statement, stance: Stance) -> Opposite<'_> {
     let object = match &s.object {
-        ClaimObject::Entity(e) => format!("e{}", usize::from(*e)),
-        ClaimObject::Value(v @ (Value::Integer(_) | Value::Float(_))) => format!("n{}", v.key()),
-        ClaimObject::Value(v) => format!("t{}", v.key()),
+        ClaimObject::Entity(e) => SameObject::Entity(*e),
+        ClaimObject::Value(v @ (Value::Integer(_) | Value::Float(_))) => {
+            SameObject::Number(v.key())
+        }
+        ClaimObject::Value(Value::Text(t)) => SameObject::Text(t),
+        ClaimObject::Value(Value::Date(d)) => SameObject::Text(&d.text),
     };
-    (s.subject, usize::from(s.predicate), object)
+    (s.subject, s.predicate, object, stance)
 }
 
 /// The statements in `corroboration`'s order (most origins, then most documents, then subject,
 /// predicate, object and stance), each with its voices, the voices of its other stance, and
-/// the reliability grades of its literal origins, worded as `corroboration` prints them.
+/// the reliability grades of its literal origins, worded as `corroboration` prints them. The
+/// order and the wording are worked out on every core; only the inserts are one at a time.
 fn write_corroboration(
     tx: &Transaction<'_>,
     model: &Model,
     analysis: &Analysis,
 ) -> Result<(), StoreError> {
     let statements = &analysis.statements;
-    let mut order: Vec<usize> = (0..statements.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&statements[a], &statements[b]);
-        (y.voices.len().cmp(&x.voices.len()))
-            .then(y.documents.cmp(&x.documents))
-            .then_with(|| id(model, x.subject).cmp(id(model, y.subject)))
-            .then_with(|| {
-                model.predicates[x.predicate]
-                    .id
-                    .cmp(&model.predicates[y.predicate].id)
-            })
-            .then_with(|| ObjectKey::of(model, &x.object).cmp(ObjectKey::of(model, &y.object)))
-            .then(x.stance.as_str().cmp(y.stance.as_str()))
+    // The sort keys side by side, so that sorting does not look each one up again.
+    let mut keyed: Vec<_> = statements
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let key = (
+                std::cmp::Reverse(s.voices.len()),
+                std::cmp::Reverse(s.documents),
+                id(model, s.subject),
+                model.predicates[s.predicate].id.as_str(),
+                ObjectKey::of(model, &s.object),
+                s.stance.as_str(),
+            );
+            (key, i)
+        })
+        .collect();
+    keyed.par_sort_unstable_by(|(a, _), (b, _)| {
+        (a.0, a.1, a.2, a.3)
+            .cmp(&(b.0, b.1, b.2, b.3))
+            .then_with(|| a.4.cmp(b.4))
+            .then(a.5.cmp(b.5))
     });
-    let mut by_key: HashMap<(EntityIdx, usize, String, &str), usize> = HashMap::new();
-    for (i, s) in statements.iter().enumerate() {
-        let (subject, predicate, object) = opposite_key(s);
-        by_key.insert((subject, predicate, object, s.stance.as_str()), i);
-    }
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    // Only a statement with voices against it has its other stance stated: only those are
+    // looked up.
+    let by_key: HashMap<Opposite<'_>, usize> = statements
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.opposing_voices > 0)
+        .map(|(i, s)| (opposite_key(s, s.stance), i))
+        .collect();
+    let rows: Vec<(String, Option<String>, String)> = order
+        .par_iter()
+        .map(|&i| {
+            let s = &statements[i];
+            let other = match s.stance {
+                Stance::Affirms => Stance::Denies,
+                Stance::Denies => Stance::Affirms,
+            };
+            let against = (s.opposing_voices > 0)
+                .then(|| by_key.get(&opposite_key(s, other)))
+                .flatten()
+                .map(|&o| voices(&behind(model, analysis, &statements[o]).0));
+            let (own, grades) = behind(model, analysis, s);
+            let grades: Vec<String> = grades
+                .into_iter()
+                .map(|(origin, grade)| format!("{origin}:{}", grade.unwrap_or("?")))
+                .collect();
+            (voices(&own), against, grades.join(", "))
+        })
+        .collect();
     let mut insert = tx.prepare(
         "INSERT INTO corroboration_rows (position, statement_id, subject_id, origin_ids,
                                          against_ids, reliability)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for (position, i) in order.into_iter().enumerate() {
-        let s = &statements[i];
-        let (subject, predicate, object) = opposite_key(s);
-        let other_stance = match s.stance {
-            crate::model::Stance::Affirms => "denies",
-            crate::model::Stance::Denies => "affirms",
-        };
-        let against = by_key
-            .get(&(subject, predicate, object, other_stance))
-            .map(|&o| voices(&behind(model, analysis, &statements[o]).0));
-        let (own, grades) = behind(model, analysis, s);
-        let grades: Vec<String> = grades
-            .into_iter()
-            .map(|(origin, grade)| format!("{origin}:{}", grade.unwrap_or("?")))
-            .collect();
+    for (position, (i, (own, against, grades))) in order.into_iter().zip(rows).enumerate() {
         insert.execute(params![
             position + 1,
             i + 1,
-            id(model, s.subject),
-            voices(&own),
+            id(model, statements[i].subject),
+            own,
             against,
-            grades.join(", "),
+            grades,
         ])?;
     }
     Ok(())

@@ -208,12 +208,12 @@ fn limit_prints_that_many_rows_and_says_when_rows_were_left_out() {
         (&["neighbors", "deserters"], (&analysis, &analysis_db)),
     ] {
         let dir = dir.path();
-        let all = json(&read(dir, &db, &[command, &["--format", "json"]].concat()));
+        let all = json(&read(dir, db, &[command, &["--format", "json"]].concat()));
         let total = all.as_array().unwrap().len();
         assert!(total > 1, "{command:?}");
         let one = read(
             dir,
-            &db,
+            db,
             &[command, &["--format", "json", "--limit", "1"]].concat(),
         );
         assert_eq!(
@@ -224,7 +224,7 @@ fn limit_prints_that_many_rows_and_says_when_rows_were_left_out() {
         assert!(one.stderr.contains(NOTICE), "{command:?}: {}", one.stderr);
         let csv = read(
             dir,
-            &db,
+            db,
             &[command, &["--format", "csv", "--limit", "1"]].concat(),
         );
         assert_eq!(csv.code, 0);
@@ -236,7 +236,7 @@ fn limit_prints_that_many_rows_and_says_when_rows_were_left_out() {
         let everything = total.to_string();
         let whole = read(
             dir,
-            &db,
+            db,
             &[command, &["--format", "json", "--limit", &everything]].concat(),
         );
         assert_eq!(json(&whole), all, "{command:?}");
