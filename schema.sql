@@ -284,6 +284,62 @@ SELECT e.id, e.kind, e.name,
        (SELECT count(DISTINCT m.source_id) FROM mentions m WHERE m.entity_id = e.id) AS documents_mentioning
 FROM entities e;
 
+-- The readers' tables (src/store/derived.rs): what `conflicts`, `corroboration`,
+-- `mentions --unlinked` and `stats` list, computed by the build and stored in the order they print it, so
+-- that a reader reads rows in order and streams them, whatever the size of the database.
+
+-- `conflicts`: each pair of `conflict_pairs` with what is shown of both claims, by reason,
+-- claim A's subject id, claim A and claim B. `*_citing` are the names the reporter cites,
+-- nearest first, joined by ' <- ' (NULL for none); `*_object` the object's name or the value.
+CREATE TABLE conflict_rows (
+    position        INTEGER PRIMARY KEY,
+    reason          TEXT NOT NULL,
+    detail          TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    predicate_label TEXT NOT NULL,
+    a_claim TEXT NOT NULL REFERENCES claims (id), a_document TEXT NOT NULL, a_reporter TEXT NOT NULL,
+    a_citing TEXT, a_origin TEXT NOT NULL, a_stance TEXT NOT NULL, a_object ANY NOT NULL, a_quote TEXT NOT NULL,
+    b_claim TEXT NOT NULL REFERENCES claims (id), b_document TEXT NOT NULL, b_reporter TEXT NOT NULL,
+    b_citing TEXT, b_origin TEXT NOT NULL, b_stance TEXT NOT NULL, b_object ANY NOT NULL, b_quote TEXT NOT NULL
+) STRICT;
+
+-- `corroboration`: each statement in its order (most origins, most documents, then subject,
+-- predicate, object, stance) with its voices worded ("ukraine (ukraine-intelligence)*"), those
+-- of its other stance (NULL when that is not stated) and its origins' reliability grades.
+CREATE TABLE corroboration_rows (
+    position     INTEGER PRIMARY KEY,
+    statement_id INTEGER NOT NULL REFERENCES statements (id),
+    subject_id   TEXT NOT NULL REFERENCES entities (id),
+    origin_ids   TEXT NOT NULL,
+    against_ids  TEXT,
+    reliability  TEXT NOT NULL
+) STRICT;
+
+-- `mentions --unlinked`: the entities a document names that none of its claims uses, with how
+-- often it names them and the 60 characters from the first time.
+CREATE TABLE unlinked_mentions (
+    source_id TEXT NOT NULL REFERENCES sources (id),
+    first_at  INTEGER NOT NULL,
+    entity_id TEXT NOT NULL REFERENCES entities (id),
+    kind      TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    mentions  INTEGER NOT NULL,
+    context   TEXT NOT NULL,
+    PRIMARY KEY (source_id, first_at, entity_id)
+) STRICT, WITHOUT ROWID;
+
+-- `stats`: its sections in order, each cell of each row; row 0 holds the section's columns
+-- (with no value), so that an empty section still has them.
+CREATE TABLE stats_cells (
+    section_no INTEGER NOT NULL,
+    section    TEXT NOT NULL,
+    row        INTEGER NOT NULL,
+    column_no  INTEGER NOT NULL,
+    column     TEXT NOT NULL,
+    value      ANY,
+    PRIMARY KEY (section_no, row, column_no)
+) STRICT, WITHOUT ROWID;
+
 -- @indexes: created after the rows are loaded, which is faster than maintaining them per row.
 -- The claims are indexed by the entities the lookups of `show`, `neighbors` and the focused
 -- exports start from: their document, reporter, subject, object and cited entities. Filters
@@ -300,3 +356,4 @@ CREATE INDEX claim_citations_entity ON claim_citations (entity_id);
 CREATE INDEX statements_subject ON statements (subject_id);
 CREATE INDEX conflict_pairs_b ON conflict_pairs (claim_b);
 CREATE INDEX mentions_source ON mentions (source_id);
+CREATE INDEX corroboration_rows_subject ON corroboration_rows (subject_id);

@@ -1,9 +1,11 @@
-//! `claimgraph conflicts`: every pair of contradicting claims, side by side.
+//! `claimgraph conflicts`: every pair of contradicting claims, side by side, printed as the
+//! build stored them, one at a time.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
+use std::ops::ControlFlow;
 
 use super::options::ListArgs;
-use super::output::{ListFormat, print_records, text};
+use super::output::{ListFormat, feed, listing_printer, say_left_out, text};
 use super::{Stop, open};
 use crate::store::read::{self, ConflictPair, ConflictSide};
 use crate::store::sandbox::{Cell, Rows};
@@ -21,11 +23,11 @@ const SIDE: [&str; 8] = [
 ];
 
 pub fn run(args: &Args) -> Result<(), Stop> {
-    let conflicts = read::conflicts(&open(&args.list.read)?)?;
-    let mut out = io::stdout().lock();
+    let conn = open(&args.list.read)?;
+    let mut out = BufWriter::new(io::stdout().lock());
     match args.list.format {
-        ListFormat::Table => side_by_side(&conflicts, &mut out)?,
-        format => {
+        ListFormat::Table => side_by_side(&conn, args.list.limit, &mut out),
+        _ => {
             let columns: Vec<String> = ["reason", "detail", "statement"]
                 .map(str::to_owned)
                 .into_iter()
@@ -35,10 +37,11 @@ pub fn run(args: &Args) -> Result<(), Stop> {
                         .flat_map(|side| SIDE.iter().map(move |field| format!("{side}_{field}"))),
                 )
                 .collect();
-            print_records(&columns, &conflicts, row, format, &mut out)?;
+            let mut printer = listing_printer(&columns, args.list.listing(), &mut out);
+            read::conflicts(&conn, |conflict| feed(&mut printer, &row(&conflict)))?;
+            Ok(printer.finish()?)
         }
     }
-    Ok(())
 }
 
 /// "the deserters detained by": what both claims speak of.
@@ -72,14 +75,25 @@ fn row(conflict: &ConflictPair) -> Vec<Cell> {
     .collect()
 }
 
-/// One small two-column table per conflict: claim A beside claim B.
-fn side_by_side(conflicts: &[ConflictPair], out: &mut impl Write) -> io::Result<()> {
-    for conflict in conflicts {
+/// One small two-column table per conflict, claim A beside claim B, printed as each is read.
+fn side_by_side(
+    conn: &crate::store::Connection,
+    limit: Option<usize>,
+    out: &mut impl Write,
+) -> Result<(), Stop> {
+    let mut shown = 0;
+    let mut left_out = false;
+    read::conflicts(conn, |conflict| {
+        super::check_clock()?;
+        if limit.is_some_and(|limit| shown >= limit) {
+            left_out = true;
+            return Ok(ControlFlow::Break(()));
+        }
         writeln!(
             out,
             "{} — {}: {}",
             conflict.reason.as_str(),
-            statement(conflict),
+            statement(&conflict),
             conflict.detail
         )?;
         let pair = Rows {
@@ -91,6 +105,13 @@ fn side_by_side(conflicts: &[ConflictPair], out: &mut impl Write) -> io::Result<
                 .collect(),
         };
         writeln!(out, "{}\n", super::output::table(&pair))?;
+        shown += 1;
+        Ok::<_, Stop>(ControlFlow::Continue(()))
+    })?;
+    writeln!(out, "{shown} conflicts")?;
+    out.flush()?;
+    if left_out {
+        say_left_out(shown, limit.unwrap_or(shown));
     }
-    writeln!(out, "{} conflicts", conflicts.len())
+    Ok(())
 }

@@ -2,10 +2,10 @@
 //! origins stand behind it; circular reporting and interested origins named as such.
 
 use super::options::ListArgs;
-use super::output::{maybe_text, print_records, text};
+use super::output::{feed, listing_printer, maybe_text, text};
 use super::{Stop, open, require_entity};
 use crate::model::Stance;
-use crate::store::read::{self, CorroborationRow, Voice};
+use crate::store::read::{self, CorroborationRow};
 use crate::store::sandbox::Cell;
 
 #[derive(Debug, clap::Args)]
@@ -37,22 +37,15 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     if let Some(subject) = &args.subject {
         require_entity(&conn, subject)?;
     }
-    let statements = read::corroboration(&conn, args.subject.as_deref())?;
-    print_records(
-        &COLUMNS,
-        &statements,
-        row,
-        args.list.format,
-        &mut std::io::stdout().lock(),
-    )
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut printer = listing_printer(&COLUMNS, args.list.listing(), out);
+    read::corroboration(&conn, args.subject.as_deref(), |s| {
+        feed(&mut printer, &row(&s))
+    })?;
+    Ok(printer.finish()?)
 }
 
 fn row(s: &CorroborationRow) -> Vec<Cell> {
-    let grades: Vec<String> = s
-        .grades
-        .iter()
-        .map(|(origin, grade)| format!("{origin}:{}", grade.as_deref().unwrap_or("?")))
-        .collect();
     vec![
         text(&s.subject_id),
         text(&s.predicate),
@@ -63,9 +56,9 @@ fn row(s: &CorroborationRow) -> Vec<Cell> {
         Cell::Integer(s.origins),
         Cell::Integer(s.opposing_origins),
         text(&verdict(s)),
-        text(&voices(&s.voices)),
-        maybe_text(s.opposing.as_deref().map(voices).as_deref()),
-        text(&grades.join(", ")),
+        text(&s.voices),
+        maybe_text(s.opposing.as_deref()),
+        text(&s.grades),
     ]
 }
 
@@ -92,8 +85,7 @@ fn verdict(s: &CorroborationRow) -> String {
     } else if s.circular {
         format!(
             "circular: {} documents, 1 origin: {}",
-            s.documents,
-            voices(&s.voices)
+            s.documents, s.voices
         )
     } else {
         "single origin".to_owned()
@@ -103,7 +95,7 @@ fn verdict(s: &CorroborationRow) -> String {
             Stance::Affirms => "denied by",
             Stance::Denies => "affirmed by",
         };
-        let against = s.opposing.as_deref().map(voices).unwrap_or_default();
+        let against = s.opposing.as_deref().unwrap_or_default();
         verdict += &format!(", {side} {}: {against}", s.opposing_origins);
     } else if s.conflicting {
         verdict += ", conflicting with another claim";
@@ -111,45 +103,9 @@ fn verdict(s: &CorroborationRow) -> String {
     verdict
 }
 
-/// "ruritania (army)*, war-ministry (intel-service)~": each voice with the origins it stands
-/// for and those that echo it, `*` when interested, `~` when only aligned.
-fn voices(voices: &[Voice]) -> String {
-    let each: Vec<String> = voices
-        .iter()
-        .map(|v| {
-            let mut words = v.id.clone();
-            if !v.via.is_empty() {
-                words += &format!(" ({})", v.via.join(", "));
-            }
-            if !v.echoed.is_empty() {
-                words += &format!(" (echoed by {})", v.echoed.join(", "));
-            }
-            words += if v.interested {
-                "*"
-            } else if v.aligned {
-                "~"
-            } else {
-                ""
-            };
-            words
-        })
-        .collect();
-    each.join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn voice(id: &str, via: &[&str], echoed: &[&str], interested: bool, aligned: bool) -> Voice {
-        Voice {
-            id: id.to_owned(),
-            via: via.iter().map(|s| (*s).to_owned()).collect(),
-            echoed: echoed.iter().map(|s| (*s).to_owned()).collect(),
-            interested,
-            aligned,
-        }
-    }
 
     fn statement(stance: Stance, origins: i64, documents: i64, circular: bool) -> CorroborationRow {
         CorroborationRow {
@@ -163,9 +119,9 @@ mod tests {
             opposing_origins: 0,
             circular,
             conflicting: false,
-            voices: vec![voice("a", &["b", "c"], &[], false, false)].into(),
+            voices: "a (b, c)".into(),
             opposing: None,
-            grades: Vec::new(),
+            grades: String::new(),
         }
     }
 
@@ -174,7 +130,7 @@ mod tests {
     fn the_verdict_names_voices_for_and_against_and_circular_reporting() {
         let mut denial = statement(Stance::Denies, 2, 3, true);
         denial.opposing_origins = 1;
-        denial.opposing = Some(vec![voice("x", &[], &[], true, true)].into());
+        denial.opposing = Some("x*".into());
         assert_eq!(
             verdict(&denial),
             "denied by 2 independent origins (circular: 3 documents), affirmed by 1: x*"
@@ -199,24 +155,7 @@ mod tests {
         );
         // Voices against outweigh a conflict in the wording.
         conflicting.opposing_origins = 2;
-        conflicting.opposing = Some(
-            vec![
-                voice("x", &[], &[], false, true),
-                voice("y", &[], &[], false, false),
-            ]
-            .into(),
-        );
+        conflicting.opposing = Some("x~, y".into());
         assert_eq!(verdict(&conflicting), "single origin, denied by 2: x~, y");
-    }
-
-    #[test]
-    fn a_voice_shows_its_origins_and_echoes_and_interest_before_alignment() {
-        assert_eq!(
-            voices(&[
-                voice("ukraine", &["ukraine-intelligence"], &["de-nk"], true, true),
-                voice("witness", &[], &[], false, false),
-            ]),
-            "ukraine (ukraine-intelligence) (echoed by de-nk)*, witness"
-        );
     }
 }

@@ -2,7 +2,7 @@
 //! names a document contains that none of its claims uses, the curator's to-do list.
 
 use super::options::ListArgs;
-use super::output::{print_records, text};
+use super::output::{feed, listing_printer, text};
 use super::{Stop, open};
 use crate::store::read::{self, MentionRow, UnlinkedRow};
 use crate::store::sandbox::Cell;
@@ -18,7 +18,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<(), Stop> {
     let conn = open(&args.list.read)?;
-    let out = &mut std::io::stdout().lock();
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.unlinked {
         let columns = [
             "source_id",
@@ -29,8 +29,9 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             "first_at",
             "context",
         ];
-        let rows = read::unlinked_mentions(&conn)?;
-        print_records(&columns, &rows, unlinked, args.list.format, out)
+        let mut printer = listing_printer(&columns, args.list.listing(), out);
+        read::unlinked_mentions(&conn, |row| feed(&mut printer, &unlinked(&row)))?;
+        Ok(printer.finish()?)
     } else {
         let columns = [
             "entity_id",
@@ -40,8 +41,9 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             "mention_end",
             "text",
         ];
-        let rows = read::mentions(&conn)?;
-        print_records(&columns, &rows, mention, args.list.format, out)
+        let mut printer = listing_printer(&columns, args.list.listing(), out);
+        read::mentions(&conn, |row| feed(&mut printer, &mention(&row)))?;
+        Ok(printer.finish()?)
     }
 }
 

@@ -70,5 +70,5 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             Cell::Integer(claims as i64),
         ]);
     }
-    print_rows(&rows, args.list.format, &mut std::io::stdout().lock())
+    print_rows(&rows, args.list.listing(), &mut std::io::stdout().lock())
 }

@@ -1,11 +1,12 @@
-//! The options reading commands share (the database, the time limit, the output format) and
-//! the parsers that check numeric options before anything runs: a value out of range is a
-//! usage error naming the option and the range (exit 2), never a panic deep inside.
+//! The options reading commands share (the database, the time limit, the output format, the
+//! most rows to print) and the parsers that check numeric options before anything runs: a
+//! value out of range is a usage error naming the option and the range (exit 2), never a
+//! panic deep inside.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::output::ListFormat;
+use super::output::{ListFormat, Listing};
 
 /// How long a reading command may run by default, printing included. Every reader on the
 /// curated data, and on a million claims, finishes far within it (see README, Performance);
@@ -34,6 +35,20 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// Print at most this many rows, 1 to 1000000000, saying on stderr when rows were left out
+    /// (every row unless given; `search` prints 20 unless given, 100000 at most)
+    #[arg(long, value_parser = whole(1, 1_000_000_000))]
+    pub limit: Option<usize>,
+}
+
+impl ListArgs {
+    /// How the rows are printed: the format and the limit.
+    pub fn listing(&self) -> Listing {
+        Listing {
+            format: self.format,
+            limit: self.limit,
+        }
+    }
 }
 
 /// A time limit in seconds: a finite number greater than 0 and at most a day (`0.5`, `90`).

@@ -1,6 +1,7 @@
 //! Printing result sets: an aligned table for a terminal (Unicode widths), CSV per RFC 4180
 //! with formula-like cells made inert for spreadsheets, or JSON (an array of objects with the
-//! columns in order). CSV and JSON are printed row by row as the rows come.
+//! columns in order). Every format is printed as the rows come, holding at most one batch of
+//! a table: memory stays bounded whatever the size of the result.
 
 use std::io::{self, Write};
 
@@ -32,16 +33,29 @@ pub enum Flow {
 
 /// The most rows `query` holds for a table, and the most cells: a table needs every row it
 /// shows before it can align them, and a terminal is no place for more. CSV and JSON print
-/// every row as it comes.
+/// every row as it comes. The listing commands print a longer table in batches of this many
+/// rows, each aligned on its own under the header.
 pub const TABLE_ROWS: usize = 1_000;
 const TABLE_CELLS: usize = 100_000;
 
+/// How a listing command prints: its format, and at most how many rows (`--limit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing {
+    pub format: ListFormat,
+    pub limit: Option<usize>,
+}
+
 /// Prints rows as they come: CSV and JSON row by row, holding nothing; the table, which needs
-/// all the rows it shows to align them, holds at most the limit it was given, cells shortened.
+/// the rows it shows to align them, holds one batch at a time (or, for `query`, at most the
+/// limit it was given), cells shortened.
 #[derive(Debug)]
 pub struct Printer<W: Write> {
     columns: Vec<String>,
     rows: usize,
+    /// `--limit`: the most rows printed.
+    limit: Option<usize>,
+    /// A row beyond the limit was offered.
+    left_out: bool,
     sink: Sink<W>,
 }
 
@@ -53,6 +67,8 @@ enum Sink<W: Write> {
         most: Option<usize>,
         /// Rows were left out.
         more: bool,
+        /// Batches already printed: the rows did not fit in one.
+        batches: usize,
     },
     Csv(Box<csv::Writer<W>>),
     Json(W),
@@ -66,6 +82,7 @@ impl<W: Write> Printer<W> {
                 held: Vec::new(),
                 most: None,
                 more: false,
+                batches: 0,
             },
             ListFormat::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
             ListFormat::Json => Sink::Json(out),
@@ -73,8 +90,17 @@ impl<W: Write> Printer<W> {
         Printer {
             columns,
             rows: 0,
+            limit: None,
+            left_out: false,
             sink,
         }
+    }
+
+    /// A printer for a listing command: its format and its `--limit`.
+    pub fn listing(listing: Listing, columns: Vec<String>, out: W) -> Printer<W> {
+        let mut printer = Printer::new(listing.format, columns, out);
+        printer.limit = listing.limit;
+        printer
     }
 
     /// A table shows at most [`TABLE_ROWS`] rows (fewer when they are wide) and says that
@@ -89,14 +115,26 @@ impl<W: Write> Printer<W> {
 
     /// Prints one row, or holds it for the table.
     pub fn row(&mut self, row: &[Cell]) -> io::Result<Flow> {
+        if self.limit.is_some_and(|limit| self.rows >= limit) {
+            self.left_out = true;
+            return Ok(Flow::Enough);
+        }
         let first = self.rows == 0;
         match &mut self.sink {
             Sink::Table {
-                held, most, more, ..
+                out,
+                held,
+                most,
+                more,
+                batches,
             } => {
                 if most.is_some_and(|most| held.len() >= most) {
                     *more = true;
                     return Ok(Flow::Enough);
+                }
+                if held.len() >= TABLE_ROWS {
+                    writeln!(out, "{}", aligned(&self.columns, std::mem::take(held)))?;
+                    *batches += 1;
                 }
                 held.push(row.iter().map(shown).collect());
             }
@@ -131,22 +169,35 @@ impl<W: Write> Printer<W> {
         Ok(Flow::More)
     }
 
+    /// Whether `--limit` left rows out.
+    pub fn left_out(&self) -> bool {
+        self.left_out
+    }
+
     /// Ends the output: the table with its count of rows, the CSV header of an empty result,
-    /// the JSON list's closing bracket.
+    /// the JSON list's closing bracket; on stderr, that `--limit` left rows out.
     pub fn finish(self) -> io::Result<()> {
         let Printer {
             columns,
             rows,
+            limit,
+            left_out,
             sink,
         } = self;
+        if left_out {
+            say_left_out(rows, limit.unwrap_or(rows));
+        }
         match sink {
             Sink::Table {
                 mut out,
                 held,
                 more,
+                batches,
                 ..
             } => {
-                writeln!(out, "{}", aligned(&columns, held))?;
+                if !held.is_empty() || batches == 0 {
+                    writeln!(out, "{}", aligned(&columns, held))?;
+                }
                 if more {
                     writeln!(
                         out,
@@ -171,13 +222,19 @@ impl<W: Write> Printer<W> {
     }
 }
 
+/// Says on stderr that `--limit` left rows out, once the rows shown are printed.
+pub(super) fn say_left_out(shown: usize, limit: usize) {
+    let rows = if shown == 1 { "row" } else { "rows" };
+    say!("claimgraph: showed the first {shown} {rows} (--limit {limit}); the result has more");
+}
+
 /// Prints a whole result set, looking at the command's clock between rows.
 pub(super) fn print_rows(
     rows: &Rows,
-    format: ListFormat,
+    listing: impl Into<Listing>,
     out: &mut impl Write,
 ) -> Result<(), Stop> {
-    print_records(&rows.columns, &rows.rows, |row| row.clone(), format, out)
+    print_records(&rows.columns, &rows.rows, |row| row.clone(), listing, out)
 }
 
 /// Prints typed rows (the fixed queries of the reading commands): `columns` names the cells
@@ -186,16 +243,49 @@ pub(super) fn print_records<T>(
     columns: &[impl AsRef<str>],
     records: &[T],
     cells: impl Fn(&T) -> Vec<Cell>,
-    format: ListFormat,
+    listing: impl Into<Listing>,
     out: &mut impl Write,
 ) -> Result<(), Stop> {
-    let columns = columns.iter().map(|c| c.as_ref().to_owned()).collect();
-    let mut printer = Printer::new(format, columns, out);
+    let mut printer = listing_printer(columns, listing, out);
     for record in records {
         super::check_clock()?;
-        printer.row(&cells(record))?;
+        if printer.row(&cells(record))? == Flow::Enough {
+            break;
+        }
     }
     Ok(printer.finish()?)
+}
+
+/// A printer for a listing command's rows, which the command then feeds as it reads them.
+pub(super) fn listing_printer<W: Write>(
+    columns: &[impl AsRef<str>],
+    listing: impl Into<Listing>,
+    out: W,
+) -> Printer<W> {
+    let columns = columns.iter().map(|c| c.as_ref().to_owned()).collect();
+    Printer::listing(listing.into(), columns, out)
+}
+
+/// Hands one row to `printer` from a reader's loop: the reader stops when the printer has
+/// printed all it may.
+pub(super) fn feed<W: Write>(
+    printer: &mut Printer<W>,
+    row: &[Cell],
+) -> Result<std::ops::ControlFlow<()>, Stop> {
+    super::check_clock()?;
+    Ok(match printer.row(row)? {
+        Flow::More => std::ops::ControlFlow::Continue(()),
+        Flow::Enough => std::ops::ControlFlow::Break(()),
+    })
+}
+
+impl From<ListFormat> for Listing {
+    fn from(format: ListFormat) -> Listing {
+        Listing {
+            format,
+            limit: None,
+        }
+    }
 }
 
 /// A text cell.

@@ -64,7 +64,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     match args.list.format {
         ListFormat::Table => write_path(&steps, &mut out)?,
         ListFormat::Csv | ListFormat::Json => {
-            print_rows(&path_rows(&steps), args.list.format, &mut out)?
+            print_rows(&path_rows(&steps), args.list.listing(), &mut out)?
         }
     }
     Ok(())

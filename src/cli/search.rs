@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use super::options::{ListArgs, whole};
+use super::options::ListArgs;
 use super::output::{ListFormat, maybe_text, print_records, text};
 use super::{Stop, open};
 use crate::store::read::{self, HitOf, SearchHit};
@@ -15,9 +15,7 @@ pub struct Args {
     /// quotes must occur together (`'"bereits 18"'`); diacritics and case are ignored
     #[arg(required = true, num_args = 1.., value_name = "WORDS")]
     pub text: Vec<String>,
-    /// At most this many results (1 to 100000)
-    #[arg(long, default_value = "20", value_parser = whole(1, 100_000))]
-    pub limit: usize,
+    /// `--limit`: at most this many results, 20 unless given, 100000 at most.
     #[command(flatten)]
     pub list: ListArgs,
 }
@@ -32,7 +30,13 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             ("[", "]")
         };
     let text = args.text.join(" ");
-    let hits = read::search(&conn, &text, args.limit, open_mark, close_mark).map_err(|e| {
+    let limit = args.list.limit.unwrap_or(20);
+    if limit > 100_000 {
+        return Err(Stop::Usage(format!(
+            "`--limit {limit}` is out of range for search; expected a whole number from 1 to 100000"
+        )));
+    }
+    let hits = read::search(&conn, &text, limit, open_mark, close_mark).map_err(|e| {
         if read::timed_out(&e) {
             Stop::Store(e)
         } else {
@@ -43,7 +47,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
         &["kind", "id", "name", "passage"],
         &hits,
         row,
-        args.list.format,
+        args.list.listing(),
         &mut std::io::stdout().lock(),
     )
 }

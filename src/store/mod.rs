@@ -2,6 +2,7 @@
 //! the analyst commands' queries, the snapshot the views are made from, and the sandbox for
 //! analysts' SQL. The only module that names rusqlite.
 
+mod derived;
 pub mod read;
 pub mod sandbox;
 pub mod side;

@@ -1,15 +1,15 @@
 //! The reading side of the store: the queries behind the analyst commands, each returning
 //! typed rows (the commands word them), and the clock that stops them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::rc::Rc;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use super::StoreError;
-use super::sandbox::Cell;
+use super::sandbox::{Cell, Rows};
 use super::snapshot::stored_value;
 use super::word;
 use crate::graph::provenance::ConflictReason;
@@ -581,7 +581,7 @@ pub fn edge_claims(
     )
 }
 
-/// One pair of contradicting claims, both sides read from `who_reported_what`.
+/// One pair of contradicting claims, as the build stored it in `conflict_rows`.
 #[derive(Debug, Clone)]
 pub struct ConflictPair {
     pub reason: ConflictReason,
@@ -600,22 +600,13 @@ pub struct ConflictSide {
     pub claim_id: String,
     pub source_id: String,
     pub reporter: String,
-    /// The view's citing chain, `None` when the reporter cites nobody.
+    /// The names the reporter cites, nearest first, `None` when it cites nobody.
     pub citing: Option<String>,
     pub origin_id: String,
     pub stance: Stance,
     /// The object's name, or the value as stored (a number stays a number).
     pub object: Cell,
     pub quote: String,
-}
-
-/// The columns of one side of a conflict (`a` or `b`), in the order [`conflict_side`] reads
-/// them.
-fn conflict_columns(side: &str) -> String {
-    format!(
-        "{side}.claim_id, {side}.source_id, {side}.reporter, {side}.citing, {side}.origin_id,
-         {side}.stance, coalesce({side}.object, ''), {side}.quote"
-    )
 }
 
 fn conflict_side(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<ConflictSide> {
@@ -631,20 +622,39 @@ fn conflict_side(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Confli
     })
 }
 
-/// Every conflict with both claims, by reason, subject and claims.
-pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictPair>, StoreError> {
-    let sql = format!(
-        "SELECT x.reason, x.detail, a.subject, a.predicate_label, {}, {}
-         FROM conflicts x
-         JOIN who_reported_what a ON a.claim_id = x.claim_a
-         JOIN who_reported_what b ON b.claim_id = x.claim_b
-         ORDER BY x.reason, a.subject_id, x.claim_a, x.claim_b",
-        conflict_columns("a"),
-        conflict_columns("b")
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let rows = statement
-        .query_map([], |r| {
+/// Hands `each` the rows of a fixed query one at a time, in the query's order, until it breaks
+/// off: nothing is held but the row at hand.
+fn each_row<T, E: From<StoreError>>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    mut each: impl FnMut(T) -> Result<ControlFlow<()>, E>,
+) -> Result<(), E> {
+    let mut statement = conn.prepare(sql).map_err(StoreError::from)?;
+    let mut rows = statement.query(params).map_err(StoreError::from)?;
+    while let Some(r) = rows.next().map_err(StoreError::from)? {
+        let row = read(r).map_err(StoreError::from)?;
+        if each(row)?.is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Every conflict with both claims, by reason, subject and claims, one at a time.
+pub fn conflicts<E: From<StoreError>>(
+    conn: &Connection,
+    each: impl FnMut(ConflictPair) -> Result<ControlFlow<()>, E>,
+) -> Result<(), E> {
+    each_row(
+        conn,
+        "SELECT reason, detail, subject, predicate_label,
+                a_claim, a_document, a_reporter, a_citing, a_origin, a_stance, a_object, a_quote,
+                b_claim, b_document, b_reporter, b_citing, b_origin, b_stance, b_object, b_quote
+         FROM conflict_rows ORDER BY position",
+        [],
+        |r| {
             Ok(ConflictPair {
                 reason: word(r, 0, ConflictReason::parse)?,
                 detail: r.get(1)?,
@@ -653,9 +663,9 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictPair>, StoreError> {
                 a: conflict_side(r, 4)?,
                 b: conflict_side(r, 12)?,
             })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(rows)
+        },
+        each,
+    )
 }
 
 /// One statement (subject, predicate, object or value, stance) with the voices for it and,
@@ -675,135 +685,61 @@ pub struct CorroborationRow {
     pub opposing_origins: i64,
     pub circular: bool,
     pub conflicting: bool,
-    /// Its voices, by id (shared with the statement of the other stance, which lists them as
-    /// its `opposing`).
-    pub voices: Rc<[Voice]>,
-    /// The voices of the other stance of the same subject, predicate and object, by id; `None`
-    /// when that stance is not stated.
-    pub opposing: Option<Rc<[Voice]>>,
-    /// Each literal origin behind it, by id, with the analyst's reliability grade.
-    pub grades: Vec<(String, Option<String>)>,
+    /// Its voices, worded: each with the origins it stands for and those that echo it, `*`
+    /// when interested, `~` when only aligned ("ukraine (ukraine-intelligence)*, witness").
+    pub voices: String,
+    /// The voices of the other stance of the same subject, predicate and object, worded alike;
+    /// `None` when that stance is not stated.
+    pub opposing: Option<String>,
+    /// Each literal origin behind it with the analyst's reliability grade ("tass:D, bbc:?").
+    pub grades: String,
 }
 
-/// One voice of a statement, and the literal origins it stands for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Voice {
-    pub id: String,
-    /// Origins other than the voice that it stands for through `part_of`, by id.
-    pub via: Vec<String>,
-    /// Origins of claims that echo a longer chain of this voice, by id.
-    pub echoed: Vec<String>,
-    /// One of its origins is a party to the statement.
-    pub interested: bool,
-    /// One of its origins only shares a country with a side.
-    pub aligned: bool,
-}
-
-/// A statement's voices and graded origins, as [`corroboration`] gathers them.
-#[derive(Debug, Default)]
-struct Behind {
-    voices: Vec<Voice>,
-    grades: BTreeMap<String, Option<String>>,
-}
-
-/// One row per statement: reports, documents, independent origins (voices) for it and against
-/// it (the other stance of the same subject, predicate and object, counted apart and never as
-/// support), whether its reporting is circular, each voice with the origins it stands for and
-/// those that echo it, interested and aligned voices flagged, and the analyst's reliability
-/// grades of the literal origins. Ordered by origins and documents, most first. With a
-/// subject, only its statements are read, through their index.
-pub fn corroboration(
+/// One row per statement, as the build stored them (`corroboration_rows` beside
+/// `statements`): reports, documents, independent origins (voices) for it and against it,
+/// whether its reporting is circular, its voices and its origins' grades. Ordered by origins
+/// and documents, most first. With a subject, only its statements are read, through their
+/// index. One row at a time.
+pub fn corroboration<E: From<StoreError>>(
     conn: &Connection,
     subject: Option<&str>,
-) -> Result<Vec<CorroborationRow>, StoreError> {
-    let (claims_filter, statements_filter) = if subject.is_some() {
-        ("WHERE c.subject_id = ?1", "WHERE s.subject_id = ?1")
+    each: impl FnMut(CorroborationRow) -> Result<ControlFlow<()>, E>,
+) -> Result<(), E> {
+    let filter = if subject.is_some() {
+        "WHERE r.subject_id = ?1"
     } else {
-        ("", "")
+        ""
     };
-    let mut behind: HashMap<i64, Behind> = HashMap::new();
-    let mut origins = conn.prepare(&format!(
-        "SELECT DISTINCT c.statement_id, c.voice_id, c.origin_id, c.echoes, c.interested,
-                c.aligned, e.reliability
-         FROM claims c JOIN entities e ON e.id = c.origin_id
-         {claims_filter}
-         ORDER BY c.statement_id, c.voice_id, c.origin_id"
-    ))?;
-    let mut each = origins.query(rusqlite::params_from_iter(subject))?;
-    while let Some(r) = each.next()? {
-        let statement: i64 = r.get(0)?;
-        let (voice, origin): (String, String) = (r.get(1)?, r.get(2)?);
-        let (echoes, interested, aligned): (bool, bool, bool) = (r.get(3)?, r.get(4)?, r.get(5)?);
-        let here = behind.entry(statement).or_default();
-        if here.voices.last().is_none_or(|v| v.id != voice) {
-            check_clock()?;
-            here.voices.push(Voice {
-                id: voice.clone(),
-                ..Voice::default()
-            });
-        }
-        let last = here.voices.last_mut().expect("pushed above");
-        last.interested |= interested;
-        last.aligned |= aligned;
-        // Rows come in origin order, and an origin can come twice (echoing and not).
-        let list = if echoes {
-            Some(&mut last.echoed)
-        } else if origin != voice {
-            Some(&mut last.via)
-        } else {
-            None
-        };
-        if let Some(list) = list
-            && list.last() != Some(&origin)
-        {
-            list.push(origin.clone());
-        }
-        here.grades.insert(origin, r.get(6)?);
-    }
-    let mut statements = conn.prepare(&format!(
-        "SELECT s.statement_id, s.subject_id, s.predicate, coalesce(s.object_id, s.value) AS object,
-                s.stance, s.reports, s.documents, s.origins, s.opposing_origins, s.circular,
-                s.conflicting, other.id
-         FROM corroboration s
-         LEFT JOIN statements other
-           ON other.subject_id = s.subject_id AND other.predicate = s.predicate
-          AND other.object_id IS s.object_id AND other.value IS s.value
-          AND other.stance <> s.stance
-         {statements_filter}
-         ORDER BY s.origins DESC, s.documents DESC, s.subject_id, s.predicate, object, s.stance"
-    ))?;
-    let mut grades: HashMap<i64, Vec<(String, Option<String>)>> = HashMap::new();
-    let voices: HashMap<i64, Rc<[Voice]>> = behind
-        .into_iter()
-        .map(|(statement, b)| {
-            grades.insert(statement, b.grades.into_iter().collect());
-            (statement, b.voices.into())
-        })
-        .collect();
-    let voices_of = |statement: i64| voices.get(&statement).cloned().unwrap_or_default();
-    let mut rows = Vec::new();
-    let mut each = statements.query(rusqlite::params_from_iter(subject))?;
-    while let Some(r) = each.next()? {
-        check_clock()?;
-        let statement: i64 = r.get(0)?;
-        let other: Option<i64> = r.get(11)?;
-        rows.push(CorroborationRow {
-            subject_id: r.get(1)?,
-            predicate: r.get(2)?,
-            object: Cell::from_value(r.get_ref(3)?),
-            stance: word(r, 4, Stance::parse)?,
-            reports: r.get(5)?,
-            documents: r.get(6)?,
-            origins: r.get(7)?,
-            opposing_origins: r.get(8)?,
-            circular: r.get(9)?,
-            conflicting: r.get(10)?,
-            voices: voices_of(statement),
-            opposing: other.map(voices_of),
-            grades: grades.remove(&statement).unwrap_or_default(),
-        });
-    }
-    Ok(rows)
+    each_row(
+        conn,
+        &format!(
+            "SELECT s.subject_id, s.predicate, coalesce(s.object_id, s.value), s.stance,
+                    s.reports, s.documents, s.origins, s.opposing_origins, s.circular,
+                    s.conflicting, r.origin_ids, r.against_ids, r.reliability
+             FROM corroboration_rows r JOIN statements s ON s.id = r.statement_id
+             {filter}
+             ORDER BY r.position"
+        ),
+        rusqlite::params_from_iter(subject),
+        |r| {
+            Ok(CorroborationRow {
+                subject_id: r.get(0)?,
+                predicate: r.get(1)?,
+                object: Cell::from_value(r.get_ref(2)?),
+                stance: word(r, 3, Stance::parse)?,
+                reports: r.get(4)?,
+                documents: r.get(5)?,
+                origins: r.get(6)?,
+                opposing_origins: r.get(7)?,
+                circular: r.get(8)?,
+                conflicting: r.get(9)?,
+                voices: r.get(10)?,
+                opposing: r.get(11)?,
+                grades: r.get(12)?,
+            })
+        },
+        each,
+    )
 }
 
 /// One place where an entity is named in a document.
@@ -834,103 +770,77 @@ pub struct UnlinkedRow {
     pub context: String,
 }
 
-/// Where entities are named in documents, document by document (in id order) and by position.
-/// Goes through the documents one at a time: each passage is cut from the document's text read
-/// once, where SQLite's `substr` would read the whole document again for every mention.
-pub fn mentions(conn: &Connection) -> Result<Vec<MentionRow>, StoreError> {
-    let mut found = conn.prepare(
-        "SELECT m.entity_id, e.name, m.mention_start, m.mention_end
-         FROM mentions m JOIN entities e ON e.id = m.entity_id
-         WHERE m.source_id = ?1
-         ORDER BY m.mention_start, m.entity_id",
-    )?;
-    let mut rows = Vec::new();
-    each_document(conn, |source, text| {
-        let mut names = found.query([source])?;
-        while let Some(r) = names.next()? {
-            let (start, end): (i64, i64) = (r.get(2)?, r.get(3)?);
-            rows.push(MentionRow {
-                entity_id: r.get(0)?,
-                name: r.get(1)?,
-                source_id: source.to_owned(),
-                start,
-                end,
-                text: text.cut(start, end),
-            });
+/// Where entities are named in documents, document by document (in id order) and by position,
+/// one at a time. Goes through the documents one at a time: each passage is cut from the
+/// document's text read once, where SQLite's `substr` would read the whole document again for
+/// every mention.
+pub fn mentions<E: From<StoreError>>(
+    conn: &Connection,
+    mut each: impl FnMut(MentionRow) -> Result<ControlFlow<()>, E>,
+) -> Result<(), E> {
+    let mut found = conn
+        .prepare(
+            "SELECT m.entity_id, e.name, m.mention_start, m.mention_end
+             FROM mentions m JOIN entities e ON e.id = m.entity_id
+             WHERE m.source_id = ?1
+             ORDER BY m.mention_start, m.entity_id",
+        )
+        .map_err(StoreError::from)?;
+    let mut documents = conn
+        .prepare("SELECT id, text FROM sources ORDER BY id")
+        .map_err(StoreError::from)?;
+    let mut each_document = documents.query([]).map_err(StoreError::from)?;
+    while let Some(document) = each_document.next().map_err(StoreError::from)? {
+        check_clock()?;
+        let source: String = document.get(0).map_err(StoreError::from)?;
+        let text: String = document.get(1).map_err(StoreError::from)?;
+        let mut passages = Passages::new(&text);
+        let mut names = found.query([&source]).map_err(StoreError::from)?;
+        while let Some(r) = names.next().map_err(StoreError::from)? {
+            let row = (|| -> rusqlite::Result<MentionRow> {
+                let (start, end): (i64, i64) = (r.get(2)?, r.get(3)?);
+                Ok(MentionRow {
+                    entity_id: r.get(0)?,
+                    name: r.get(1)?,
+                    source_id: source.clone(),
+                    start,
+                    end,
+                    text: passages.cut(start, end),
+                })
+            })()
+            .map_err(StoreError::from)?;
+            if each(row)?.is_break() {
+                return Ok(());
+            }
         }
-        Ok(())
-    })?;
-    Ok(rows)
+    }
+    Ok(())
 }
 
 /// The names found in a document that no claim of that document uses, with the first passage:
-/// the curator's to-do list. The entities a document's claims use are gathered once per
-/// document rather than searched for again at every mention (at a million claims that search
-/// took minutes).
-pub fn unlinked_mentions(conn: &Connection) -> Result<Vec<UnlinkedRow>, StoreError> {
-    // The entities each claim of a document uses, in one pass over its claims.
-    let mut linked = conn.prepare(
-        "SELECT c.subject_id, c.object_id, c.reported_by, cc.entity_id
-         FROM claims c LEFT JOIN claim_citations cc ON cc.claim_id = c.id
-         WHERE c.source_id = ?1",
-    )?;
-    let mut found = conn.prepare(
-        "SELECT entity_id, count(*) AS mentions, min(mention_start) AS first_at
-         FROM mentions
-         WHERE source_id = ?1
-         GROUP BY entity_id
-         ORDER BY first_at, entity_id",
-    )?;
-    let mut entity = conn.prepare("SELECT kind, name FROM entities WHERE id = ?1")?;
-    let mut rows = Vec::new();
-    each_document(conn, |source, text| {
-        let mut used: BTreeSet<String> = BTreeSet::new();
-        let mut claims = linked.query([source])?;
-        while let Some(r) = claims.next()? {
-            for column in 0..4 {
-                used.extend(r.get::<_, Option<String>>(column)?);
-            }
-        }
-        let mut names = found.query([source])?;
-        while let Some(r) = names.next()? {
-            let id: String = r.get(0)?;
-            if used.contains(&id) {
-                continue;
-            }
-            // Only the few names left are looked up.
-            let (kind, name): (EntityKind, String) =
-                entity.query_row([&id], |e| Ok((word(e, 0, EntityKind::parse)?, e.get(1)?)))?;
-            let first_at: i64 = r.get(2)?;
-            rows.push(UnlinkedRow {
-                source_id: source.to_owned(),
-                entity_id: id,
-                kind,
-                name,
-                mentions: r.get(1)?,
-                first_at,
-                context: text.cut(first_at, first_at + 60),
-            });
-        }
-        Ok(())
-    })?;
-    Ok(rows)
-}
-
-/// Calls `visit` with each document's id and text, in id order, one document in memory at a
-/// time.
-fn each_document(
+/// the curator's to-do list, as the build stored it, one at a time.
+pub fn unlinked_mentions<E: From<StoreError>>(
     conn: &Connection,
-    mut visit: impl FnMut(&str, &mut Passages<'_>) -> rusqlite::Result<()>,
-) -> Result<(), StoreError> {
-    let mut documents = conn.prepare("SELECT id, text FROM sources ORDER BY id")?;
-    let mut each = documents.query([])?;
-    while let Some(document) = each.next()? {
-        check_clock()?;
-        let source: String = document.get(0)?;
-        let text: String = document.get(1)?;
-        visit(&source, &mut Passages::new(&text))?;
-    }
-    Ok(())
+    each: impl FnMut(UnlinkedRow) -> Result<ControlFlow<()>, E>,
+) -> Result<(), E> {
+    each_row(
+        conn,
+        "SELECT source_id, entity_id, kind, name, mentions, first_at, context
+         FROM unlinked_mentions ORDER BY source_id, first_at, entity_id",
+        [],
+        |r| {
+            Ok(UnlinkedRow {
+                source_id: r.get(0)?,
+                entity_id: r.get(1)?,
+                kind: word(r, 2, EntityKind::parse)?,
+                name: r.get(3)?,
+                mentions: r.get(4)?,
+                first_at: r.get(5)?,
+                context: r.get(6)?,
+            })
+        },
+        each,
+    )
 }
 
 /// A document's text, cut by character offsets as SQLite's `substr` counts them. Passages are
@@ -969,167 +879,56 @@ fn byte_after(text: &str, n: usize) -> usize {
     text.char_indices().nth(n).map_or(text.len(), |(at, _)| at)
 }
 
-/// What `stats` counts.
+/// One section of `stats`: its title and its rows.
 #[derive(Debug, Clone)]
-pub struct Stats {
-    /// `(kind, entities)`, most first.
-    pub kinds: Vec<(EntityKind, i64)>,
-    /// Most claims first.
-    pub documents: Vec<DocumentCounts>,
-    /// Most claims first.
-    pub predicates: Vec<PredicateCounts>,
-    /// The ten entities most claims are about.
-    pub reported_on: Vec<ReportedOn>,
-    /// The ten origins of most claims.
-    pub cited: Vec<CitedOrigin>,
-    pub provenance: ProvenanceCounts,
+pub struct StatsSection {
+    pub title: String,
+    pub rows: Rows,
 }
 
-/// The claims of one document.
-#[derive(Debug, Clone)]
-pub struct DocumentCounts {
-    pub source_id: String,
-    pub language: Option<String>,
-    pub claims: i64,
-    /// `None` for a document without claims (SQL's sum of nothing).
-    pub denials: Option<i64>,
-    pub hedged: Option<i64>,
-}
-
-/// The claims of one predicate.
-#[derive(Debug, Clone)]
-pub struct PredicateCounts {
-    pub predicate: String,
-    pub label: String,
-    pub claims: i64,
-}
-
-/// An entity and how many claims are about it.
-#[derive(Debug, Clone)]
-pub struct ReportedOn {
-    pub id: String,
-    pub kind: EntityKind,
-    pub name: String,
-    pub claims_about: i64,
-}
-
-/// An origin and how many claims, in how many documents, trace back to it.
-#[derive(Debug, Clone)]
-pub struct CitedOrigin {
-    pub origin_id: String,
-    pub name: String,
-    pub claims: i64,
-    pub documents: i64,
-}
-
-/// The analysis in numbers.
-#[derive(Debug, Clone)]
-pub struct ProvenanceCounts {
-    pub claims: i64,
-    pub statements: i64,
-    /// Statements with more than one voice.
-    pub corroborated: i64,
-    pub circular: i64,
-    /// Claims whose origin is a party to their statement.
-    pub interested_claims: i64,
-    pub conflicts: i64,
-}
-
-/// Every row of a fixed query, each read by `read`.
-fn all<T>(
+/// The sections of `stats`, as the build counted them (`stats_cells`): entities by kind,
+/// claims by document and by predicate, the ten entities most claims are about, the ten
+/// origins of most claims, and the analysis in numbers. Each section holds at most `limit`
+/// rows; the second value says whether one had more.
+pub fn stats(
     conn: &Connection,
-    sql: &str,
-    read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>, StoreError> {
-    let mut statement = conn.prepare(sql)?;
-    let rows = statement.query_map([], read)?.collect::<Result<_, _>>()?;
-    Ok(rows)
-}
-
-/// The counts of `stats`.
-pub fn stats(conn: &Connection) -> Result<Stats, StoreError> {
-    Ok(Stats {
-        kinds: all(
-            conn,
-            "SELECT kind, count(*) AS entities FROM entities GROUP BY kind ORDER BY entities DESC, kind",
-            |r| Ok((word(r, 0, EntityKind::parse)?, r.get(1)?)),
-        )?,
-        documents: all(
-            conn,
-            "SELECT s.id, s.language, count(c.id) AS claims, sum(c.stance = 'denies'), sum(c.hedged)
-             FROM sources s LEFT JOIN claims c ON c.source_id = s.id
-             GROUP BY s.id ORDER BY claims DESC, s.id",
-            |r| {
-                Ok(DocumentCounts {
-                    source_id: r.get(0)?,
-                    language: r.get(1)?,
-                    claims: r.get(2)?,
-                    denials: r.get(3)?,
-                    hedged: r.get(4)?,
-                })
-            },
-        )?,
-        predicates: all(
-            conn,
-            "SELECT c.predicate, p.label, count(*) AS claims FROM claims c
-             JOIN predicates p ON p.id = c.predicate
-             GROUP BY c.predicate ORDER BY claims DESC, c.predicate",
-            |r| {
-                Ok(PredicateCounts {
-                    predicate: r.get(0)?,
-                    label: r.get(1)?,
-                    claims: r.get(2)?,
-                })
-            },
-        )?,
-        reported_on: all(
-            conn,
-            "SELECT id, kind, name, claims_about FROM entity_summary
-             WHERE claims_about > 0 ORDER BY claims_about DESC, id LIMIT 10",
-            |r| {
-                Ok(ReportedOn {
-                    id: r.get(0)?,
-                    kind: word(r, 1, EntityKind::parse)?,
-                    name: r.get(2)?,
-                    claims_about: r.get(3)?,
-                })
-            },
-        )?,
-        cited: all(
-            conn,
-            "SELECT c.origin_id AS origin, e.name, count(*) AS claims,
-                    count(DISTINCT c.source_id)
-             FROM claims c JOIN entities e ON e.id = c.origin_id
-             GROUP BY c.origin_id ORDER BY claims DESC, origin LIMIT 10",
-            |r| {
-                Ok(CitedOrigin {
-                    origin_id: r.get(0)?,
-                    name: r.get(1)?,
-                    claims: r.get(2)?,
-                    documents: r.get(3)?,
-                })
-            },
-        )?,
-        provenance: conn.query_row(
-            "SELECT (SELECT count(*) FROM claims),
-                    (SELECT count(*) FROM corroboration),
-                    (SELECT count(*) FROM corroboration WHERE origins > 1),
-                    (SELECT count(*) FROM corroboration WHERE circular),
-                    (SELECT count(*) FROM claim_origins WHERE interested),
-                    (SELECT count(*) FROM conflicts)",
-            [],
-            |r| {
-                Ok(ProvenanceCounts {
-                    claims: r.get(0)?,
-                    statements: r.get(1)?,
-                    corroborated: r.get(2)?,
-                    circular: r.get(3)?,
-                    interested_claims: r.get(4)?,
-                    conflicts: r.get(5)?,
-                })
-            },
-        )?,
-    })
+    limit: Option<usize>,
+) -> Result<(Vec<StatsSection>, bool), StoreError> {
+    let mut sections: Vec<StatsSection> = Vec::new();
+    let mut left_out = false;
+    let mut cells = conn.prepare(
+        "SELECT section_no, section, row, column, value FROM stats_cells
+         ORDER BY section_no, row, column_no",
+    )?;
+    let mut each = cells.query([])?;
+    let mut at = (-1_i64, -1_i64);
+    while let Some(r) = each.next()? {
+        check_clock()?;
+        let (section, row): (i64, i64) = (r.get(0)?, r.get(2)?);
+        if section != at.0 {
+            sections.push(StatsSection {
+                title: r.get(1)?,
+                rows: Rows {
+                    columns: Vec::new(),
+                    rows: Vec::new(),
+                },
+            });
+        }
+        let here = &mut sections.last_mut().expect("pushed above").rows;
+        if row == 0 {
+            here.columns.push(r.get(3)?);
+        } else if limit.is_some_and(|limit| usize::try_from(row).is_ok_and(|row| row > limit)) {
+            left_out = true;
+        } else {
+            if (section, row) != at {
+                here.rows.push(Vec::new());
+            }
+            let cells = here.rows.last_mut().expect("pushed above");
+            cells.push(Cell::from_value(r.get_ref(4)?));
+        }
+        at = (section, row);
+    }
+    Ok((sections, left_out))
 }
 
 #[cfg(test)]

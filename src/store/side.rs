@@ -48,7 +48,14 @@ impl Side {
                 "search_content",
                 "search_docsize",
             ],
-            Side::Analysis => &["statements", "conflict_pairs"],
+            Side::Analysis => &[
+                "statements",
+                "conflict_pairs",
+                "conflict_rows",
+                "corroboration_rows",
+                "unlinked_mentions",
+                "stats_cells",
+            ],
         }
     }
 }
@@ -158,6 +165,7 @@ pub fn write_analysis(model: &Model, analysis: &Analysis, path: &Path) -> Result
                 x.detail
             ])?;
         }
+        super::derived::write(&tx, model, analysis)?;
     }
     tx.commit()?;
     conn.close().map_err(|(_, e)| e)?;

@@ -709,7 +709,9 @@ fn a_stored_word_outside_its_set_stops_the_reader() {
         "PRAGMA ignore_check_constraints = ON;
          UPDATE claims SET stance = 'perhaps' WHERE id = 'd-denial';
          UPDATE statements SET stance = 'perhaps'
-          WHERE id = (SELECT statement_id FROM claims WHERE id = 'd-denial');",
+          WHERE id = (SELECT statement_id FROM claims WHERE id = 'd-denial');
+         UPDATE conflict_rows SET a_stance = 'perhaps' WHERE a_claim = 'd-denial';
+         UPDATE conflict_rows SET b_stance = 'perhaps' WHERE b_claim = 'd-denial';",
     )
     .unwrap();
     drop(conn);
@@ -733,7 +735,10 @@ fn a_stored_word_outside_its_set_stops_the_reader() {
     conn.execute_batch(
         "PRAGMA ignore_check_constraints = ON;
          UPDATE claims SET stance = 'denies' WHERE id = 'd-denial';
-         UPDATE conflict_pairs SET reason = 'odd' WHERE reason = 'functional';",
+         UPDATE conflict_pairs SET reason = 'odd' WHERE reason = 'functional';
+         UPDATE conflict_rows SET a_stance = 'denies' WHERE a_claim = 'd-denial';
+         UPDATE conflict_rows SET b_stance = 'denies' WHERE b_claim = 'd-denial';
+         UPDATE conflict_rows SET reason = 'odd' WHERE reason = 'functional';",
     )
     .unwrap();
     drop(conn);

@@ -16,6 +16,7 @@ mod readers;
 mod rules;
 mod scale;
 mod seed_data;
+mod streaming;
 mod tidy;
 mod verify;
 

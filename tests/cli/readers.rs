@@ -331,6 +331,10 @@ fn every_reader_stops_at_its_time_limit_on_an_endless_database() {
         "mentions",
         "entity_summary",
         "predicates",
+        "conflict_rows",
+        "corroboration_rows",
+        "unlinked_mentions",
+        "stats_cells",
     ] {
         make_endless(&conn, name);
     }
