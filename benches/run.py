@@ -182,11 +182,12 @@ def dump(db):
 
 def in_place(run):
     """What the build said about how it ran, from its stderr."""
-    text = run.stderr.lower()
-    if "in place" in text or "up to date" in text:
+    if "full build:" in run.stderr:
+        return "full build (" + run.stderr.split("full build:", 1)[1].split(";")[0].strip() + ")"
+    if "is up to date" in run.stderr:
+        return "up to date"
+    if "in place" in run.stderr:
         return "in place"
-    if "full build" in text:
-        return "full (fallback)"
     return ""
 
 
