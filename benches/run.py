@@ -168,7 +168,7 @@ def edit(kind, root):
                     block += "\nfunctional = true"
                 return change(path, head + "[[predicate]]" + block + sep + tail)
         raise SystemExit(f"no predicate to edit in {root}")
-    raise SystemExit(f"unknown edit {kind}")
+    raise ValueError(kind)
 
 
 def undo(changed):
@@ -203,7 +203,9 @@ def main():
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "claimgraph-bench")
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     args = parser.parse_args()
-    edits = {"all": EDITS, "none": []}.get(args.edits) or args.edits.split(",")
+    edits = {"all": EDITS, "none": []}.get(args.edits, args.edits.split(","))
+    if unknown := [kind for kind in edits if kind not in EDITS]:
+        sys.exit(f"unknown edit {unknown[0]!r}: the edits are {', '.join(EDITS)}")
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "claimgraph",
                     "--example", "generate"], cwd=ROOT, check=True)
