@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use crate::{claimgraph, run, strings, valid_project};
+use crate::{claimgraph, dump, run, strings, valid_project};
 
 fn build(dir: &Path) -> crate::Run {
     run(dir, &["build", "--no-exports"])
@@ -296,18 +296,9 @@ fn two_builds_of_the_same_input_dump_identically() {
         run(dir, &["build", "--no-exports", "--db", "b.sqlite"]).code,
         0
     );
-    let dump = |name: &str| {
-        let output = Command::new("sqlite3")
-            .arg(dir.join(name))
-            .arg(".dump")
-            .output()
-            .expect("the sqlite3 command-line shell is installed (.ci/run installs it)");
-        assert!(output.status.success());
-        String::from_utf8(output.stdout).unwrap()
-    };
-    let a = dump("a.sqlite");
+    let a = dump(&dir.join("a.sqlite"));
     assert!(a.contains("INSERT INTO claims"));
-    assert_eq!(a, dump("b.sqlite"));
+    assert_eq!(a, dump(&dir.join("b.sqlite")));
 
     // The same data from another working directory, named by an absolute path: the stored
     // paths are relative to the data and seeds folders, so nothing differs.
@@ -326,7 +317,7 @@ fn two_builds_of_the_same_input_dump_identically() {
         &db,
     ];
     assert_eq!(run(elsewhere.path(), &args).code, 0);
-    assert_eq!(a, dump(&db), "a build from another folder dumps the same");
+    assert_eq!(a, dump(&c), "a build from another folder dumps the same");
     let files = strings(
         &Connection::open(&c).unwrap(),
         "SELECT DISTINCT file FROM claims UNION ALL SELECT DISTINCT file FROM entities",

@@ -5,12 +5,11 @@
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::process::Command;
 
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use crate::{Run, run, valid_project};
+use crate::{Run, dump, run, valid_project};
 
 fn build(dir: &Path, extra: &[&str]) -> Run {
     let mut args = vec!["build", "--no-exports"];
@@ -18,17 +17,6 @@ fn build(dir: &Path, extra: &[&str]) -> Run {
     let result = run(dir, &args);
     assert_eq!(result.code, 0, "{}", result.stderr);
     result
-}
-
-/// `sqlite3 .dump` of a database, the text the design compares.
-fn dump(db: &Path) -> String {
-    let output = Command::new("sqlite3")
-        .arg(db)
-        .arg(".dump")
-        .output()
-        .expect("the sqlite3 command-line shell is installed (.ci/run installs it)");
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
 }
 
 /// The inode and modification time of a file: a build that writes the database renames a new

@@ -143,6 +143,21 @@ pub fn json(result: &Run) -> serde_json::Value {
     serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout))
 }
 
+/// `sqlite3 .dump` of a database: the text the design says two builds of the same input share.
+pub fn dump(db: &Path) -> String {
+    let output = Command::new("sqlite3")
+        .arg(db)
+        .arg(".dump")
+        .output()
+        .expect("the sqlite3 command-line shell is installed (.ci/run installs it)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 /// The first column of every row of a query, as text.
 pub fn strings(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
     let mut statement = conn.prepare(sql).unwrap();

@@ -4,11 +4,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use rusqlite::Connection;
 
-use crate::{Run, analysis_database, fixtures, root, run, seed_database, valid_project};
+use crate::{Run, analysis_database, dump, fixtures, root, run, seed_database, valid_project};
 
 fn verify(db: &Path) -> Run {
     run(&root(), &["verify", "--db", db.to_str().unwrap()])
@@ -283,17 +282,6 @@ fn verify_refuses_what_is_not_a_claimgraph_database() {
         assert!(result.stderr.starts_with("error: "), "{}", result.stderr);
         assert!(result.stderr.contains(says), "{}", result.stderr);
     }
-}
-
-/// The sqlite3 shell's dump of a database.
-fn dump(db: &Path) -> String {
-    let output = Command::new("sqlite3")
-        .arg(db)
-        .arg(".dump")
-        .output()
-        .expect("the sqlite3 command-line shell is installed (.ci/run installs it)");
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
 }
 
 #[test]
