@@ -83,7 +83,16 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn build_database(data: &Path, seeds: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("test.sqlite");
-    let result = run(
+    let result = build_into(data, seeds, &db);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_verified(&db);
+    (dir, db)
+}
+
+/// Runs `build --no-exports` of `data` against `seeds` into `db`, for a test that reads what
+/// the build said.
+pub fn build_into(data: &Path, seeds: &Path, db: &Path) -> Run {
+    run(
         &root(),
         &[
             "build",
@@ -95,10 +104,7 @@ pub fn build_database(data: &Path, seeds: &Path) -> (tempfile::TempDir, PathBuf)
             "--db",
             db.to_str().unwrap(),
         ],
-    );
-    assert_eq!(result.code, 0, "{}", result.stderr);
-    assert_verified(&db);
-    (dir, db)
+    )
 }
 
 /// Runs `claimgraph verify` on a database a test built, which must pass it: the suite verifies

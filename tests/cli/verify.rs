@@ -7,7 +7,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::{Run, analysis_database, dump, fixtures, root, run, seed_database, valid_project};
+use crate::{
+    Run, analysis_database, build_into, dump, fixtures, root, run, seed_database, valid_project,
+};
 
 fn verify(db: &Path) -> Run {
     run(&root(), &["verify", "--db", db.to_str().unwrap()])
@@ -65,19 +67,7 @@ fn verify_passes_on_the_curated_data_and_the_fixtures_and_counts_the_whole_graph
     ] {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("v.sqlite");
-        let built = run(
-            &root(),
-            &[
-                "build",
-                "--no-exports",
-                "--data",
-                data.to_str().unwrap(),
-                "--seeds",
-                seeds.to_str().unwrap(),
-                "--db",
-                db.to_str().unwrap(),
-            ],
-        );
+        let built = build_into(&data, &seeds, &db);
         assert_eq!(built.code, 0, "{}", built.stderr);
         let (nodes, edges) = built_graph(&built.stderr);
         let claims: i64 = Connection::open(&db)
