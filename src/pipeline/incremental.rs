@@ -80,6 +80,12 @@ impl fmt::Display for FullBuild {
                 "the previous database has schema version {found}, this claimgraph writes {}",
                 crate::store::SCHEMA_VERSION
             ),
+            FullBuild::Foreign(Foreign::SchemaText) => write!(
+                f,
+                "the previous database's tables, views or indexes are not those of schema \
+                 version {}",
+                crate::store::SCHEMA_VERSION
+            ),
             FullBuild::Foreign(Foreign::Tool(found)) => write!(
                 f,
                 "the previous database was written by claimgraph {}, this is {}",

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::SCHEMA_VERSION;
+use super::{SCHEMA, SCHEMA_VERSION};
 
 /// The prefix of the `meta` keys that hold the input files' digests: `input:data/claims/a.toml`,
 /// `input:seeds/article.txt` (paths relative to the data or seeds folder).
@@ -31,6 +31,9 @@ pub enum Foreign {
     Unreadable(String),
     /// Another schema version than this claimgraph writes.
     Schema(i64),
+    /// Its schema's version is this claimgraph's, but not its tables, views or indexes (one
+    /// dropped or added by hand, or a development build between two schemas).
+    SchemaText,
     /// Another claimgraph version (or none recorded).
     Tool(Option<String>),
     /// It records no input files (a claimgraph from before they were recorded).
@@ -49,11 +52,24 @@ pub fn previous(path: &Path) -> Previous {
     }
 }
 
+/// Every table, view, index and trigger of a database as SQLite keeps them, by name: what this
+/// claimgraph's `schema.sql` makes in an empty database, or what a previous build made.
+fn schema_of(conn: &Connection) -> rusqlite::Result<Vec<(String, String, Option<String>)>> {
+    conn.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect()
+}
+
 fn read_previous(path: &Path) -> rusqlite::Result<Previous> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version != SCHEMA_VERSION {
         return Ok(Previous::Foreign(Foreign::Schema(version)));
+    }
+    let ours = Connection::open_in_memory()?;
+    ours.execute_batch(SCHEMA)?;
+    if schema_of(&conn)? != schema_of(&ours)? {
+        return Ok(Previous::Foreign(Foreign::SchemaText));
     }
     let tool: Option<String> = conn
         .query_row(

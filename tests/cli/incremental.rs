@@ -241,6 +241,12 @@ fn a_database_of_another_claimgraph_or_schema_is_rebuilt_in_full() {
                 .to_owned(),
         ),
         (
+            "DROP INDEX claims_subject",
+            "full build: the previous database's tables, views or indexes are not those of \
+             schema version"
+                .to_owned(),
+        ),
+        (
             "DELETE FROM meta WHERE key LIKE 'input:%'",
             "full build: the previous database records no digests of its inputs".to_owned(),
         ),
