@@ -15,6 +15,7 @@ pub mod files;
 pub mod graph;
 pub mod interrupt;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod pipeline;
 pub mod store;

@@ -15,6 +15,7 @@ mod check;
 mod conflicts;
 mod corroboration;
 mod export;
+mod lsp;
 mod mentions;
 mod neighbors;
 pub mod options;
@@ -82,6 +83,9 @@ pub enum Command {
     /// Check a built database in depth: SQLite's integrity and foreign keys, the nodes and
     /// edges views against the graph, every quote offset against its document
     Verify(verify::Args),
+    /// A language server for the data files, over stdio: `check`'s diagnostics as you type,
+    /// completion of ids and fields, hover, go to definition, references, quick fixes
+    Lsp(lsp::Args),
 }
 
 /// Where the inputs are; shared by `check` and `build`.
@@ -114,6 +118,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Mentions(args) => exit_code(mentions::run(&args)),
         Command::Stats(args) => exit_code(stats::run(&args)),
         Command::Verify(args) => verify::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     // An interrupted run ends with the signal handler's exit code, once it has cleaned up.
     crate::interrupt::settle();

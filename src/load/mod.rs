@@ -97,10 +97,31 @@ pub struct Data {
 /// data file is a failure to run, not a clean check, so that `build` never replaces a database
 /// with an empty one.
 pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, LoadError> {
+    let paths = data_paths(dir, diagnostics)?;
+    let mut files = Files::default();
+    let mut digests = Vec::with_capacity(paths.len());
+    // Files are read and hashed in parallel, then taken in path order.
+    let read: Vec<Result<DataFile, LoadError>> =
+        paths.par_iter().map(|path| read_data_file(path)).collect();
+    for (path, file) in paths.iter().zip(read) {
+        match file? {
+            Ok((text, digest)) => {
+                let shown = path.display().to_string();
+                digests.push((shown.clone(), digest));
+                files.add(shown, text);
+            }
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    Ok(parse_data(files, digests, diagnostics))
+}
+
+/// The data files under `dir` that can be read, in sorted path order, with the rules of
+/// [`load_data`]: links, non-regular and oversized files are reported and left out.
+pub fn data_paths(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<PathBuf>, LoadError> {
     if let Some(problem) = folder_problem(dir) {
         return Err(LoadError::DataDir(dir.to_owned(), problem));
     }
-    let mut data = Data::default();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name();
@@ -177,19 +198,22 @@ pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, Load
     if paths.is_empty() && refused == 0 {
         return Err(LoadError::NoDataFiles(dir.to_owned()));
     }
-    // Files are read and hashed in parallel, then taken in path order.
-    let read: Vec<Result<DataFile, LoadError>> =
-        paths.par_iter().map(|path| read_data_file(path)).collect();
-    for (path, file) in paths.iter().zip(read) {
-        match file? {
-            Ok((text, digest)) => {
-                let shown = path.display().to_string();
-                data.digests.push((shown.clone(), digest));
-                data.files.add(shown, text);
-            }
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
-    }
+    Ok(paths)
+}
+
+/// Parses data files already read (`digests` as [`Data::digests`]): each file on its own, in
+/// parallel, then their records and diagnostics joined in file order. The language server
+/// gives it the texts of the editor's buffers.
+pub fn parse_data(
+    files: Files,
+    digests: Vec<(String, String)>,
+    diagnostics: &mut Diagnostics,
+) -> Data {
+    let mut data = Data {
+        files,
+        digests,
+        records: RawRecords::default(),
+    };
     // Files parse independently, so they parse in parallel; their records and diagnostics are
     // then joined in path order, as if parsed one after another.
     let parsed: Vec<(RawRecords, Diagnostics)> = (0..data.files.len())
@@ -215,13 +239,13 @@ pub fn load_data(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Data, Load
         data.records.claims.extend(records.claims);
         diagnostics.extend(found);
     }
-    Ok(data)
+    data
 }
 
 /// A data file's text and SHA-256, or why it cannot be used.
-type DataFile = Result<(String, String), Diagnostic>;
+pub type DataFile = Result<(String, String), Diagnostic>;
 
-fn read_data_file(path: &Path) -> Result<DataFile, LoadError> {
+pub fn read_data_file(path: &Path) -> Result<DataFile, LoadError> {
     let bytes = fs::read(path).map_err(io_error(path))?;
     let digest = hex::encode(Sha256::digest(&bytes));
     if let Some(encoding) = Encoding::guess(&bytes) {
@@ -376,6 +400,21 @@ pub fn load_documents(
     entities: &[RawEntity],
     diagnostics: &mut Diagnostics,
 ) -> Result<Documents, LoadError> {
+    load_documents_with(seeds, entities, diagnostics, &mut |path, _| fs::read(path))
+}
+
+/// Reads a document's bytes given its canonical path and metadata: [`load_documents`] reads
+/// the file, the language server answers from what it read before when the file's size and
+/// time of change are the same.
+pub type ReadDocument<'a> = dyn FnMut(&Path, &fs::Metadata) -> io::Result<Vec<u8>> + 'a;
+
+/// [`load_documents`], with the bytes of each document from `read`.
+pub fn load_documents_with(
+    seeds: &Path,
+    entities: &[RawEntity],
+    diagnostics: &mut Diagnostics,
+    read: &mut ReadDocument<'_>,
+) -> Result<Documents, LoadError> {
     if let Some(problem) = folder_problem(seeds) {
         return Err(LoadError::SeedsDir(seeds.to_owned(), problem));
     }
@@ -496,7 +535,7 @@ pub fn load_documents(
             ));
             continue;
         }
-        let bytes = fs::read(&resolved).map_err(io_error(&shown))?;
+        let bytes = read(&resolved, &metadata).map_err(io_error(&shown))?;
         let sha256 = hex::encode(Sha256::digest(&bytes));
         if let Some(encoding) = Encoding::guess(&bytes) {
             diagnostics.push(

@@ -34,9 +34,28 @@ pub fn check(
 ) -> Result<Checked, LoadError> {
     let mut diagnostics = Diagnostics::default();
     observer.stage("loading data files");
-    let mut data = load::load_data(data_dir, &mut diagnostics)?;
+    let data = load::load_data(data_dir, &mut diagnostics)?;
+    check_loaded(
+        data,
+        seeds_dir,
+        &mut |path, _| std::fs::read(path),
+        observer,
+        diagnostics,
+    )
+}
+
+/// The rest of [`check`] once the data files are parsed (with their diagnostics so far), with
+/// each document's bytes from `read`: the language server checks its buffers this way.
+pub fn check_loaded(
+    mut data: load::Data,
+    seeds_dir: &Path,
+    read: &mut load::ReadDocument<'_>,
+    observer: &mut dyn Observer,
+    mut diagnostics: Diagnostics,
+) -> Result<Checked, LoadError> {
     observer.stage("reading documents");
-    let documents = load::load_documents(seeds_dir, &data.records.entities, &mut diagnostics)?;
+    let documents =
+        load::load_documents_with(seeds_dir, &data.records.entities, &mut diagnostics, read)?;
     warn_unused_documents(seeds_dir, &documents, &mut diagnostics);
     observer.stage("checking references, vocabulary and quotes");
     let model = validate::resolve(&mut data, documents.loaded, &mut diagnostics);

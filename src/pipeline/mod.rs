@@ -3,7 +3,7 @@
 //! puts the database and the exports in place together. Commands hear of the stages through an
 //! [`Observer`] and print what [`build`] reports; the pipeline itself prints nothing.
 
-mod check;
+pub mod check;
 mod database;
 mod exports;
 mod incremental;

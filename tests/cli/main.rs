@@ -11,6 +11,7 @@ mod export;
 mod files;
 mod hostile_data;
 mod incremental;
+mod lsp;
 mod provenance;
 mod readers;
 mod rules;
