@@ -4,6 +4,7 @@
 mod browser;
 mod build;
 mod check;
+mod check_formats;
 mod commands;
 mod curation;
 mod explorer;
