@@ -18,6 +18,7 @@ mod rules;
 mod scale;
 mod seed_data;
 mod streaming;
+mod terminal;
 mod tidy;
 mod verify;
 
@@ -33,10 +34,11 @@ pub fn fixtures() -> PathBuf {
     root().join("tests/fixtures")
 }
 
-/// The binary under test, run in `dir`.
+/// The binary under test, run in `dir`, without colour forced on it from the environment
+/// (golden outputs are what a pipe gets).
 pub fn claimgraph(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_claimgraph"));
-    command.current_dir(dir);
+    command.current_dir(dir).env_remove("CLICOLOR_FORCE");
     command
 }
 
