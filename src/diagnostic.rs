@@ -150,10 +150,10 @@ pub enum Severity {
     Warning,
 }
 
-/// Declares [`Code`], each code's stable name and [`Code::ALL`] from one list, so that no code
+/// Declares [`Code`], each code's stable name and summary and [`Code::ALL`] from one list, so that no code
 /// can be left out of `ALL` (the tests check that every code in it has a fixture).
 macro_rules! codes {
-    ($($code:ident = $name:literal,)*) => {
+    ($($code:ident = $name:literal: $summary:literal,)*) => {
         /// What kind of problem a diagnostic reports; stable names that tests and scripts can
         /// rely on.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -170,33 +170,40 @@ macro_rules! codes {
                     $(Code::$code => $name,)*
                 }
             }
+
+            /// What the code means, in one sentence (a rule's description in SARIF).
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$code => $summary,)*
+                }
+            }
         }
     };
 }
 
 codes! {
-    Syntax = "syntax",
-    UnknownField = "unknown-field",
-    MissingField = "missing-field",
-    WrongType = "wrong-type",
-    InvalidId = "invalid-id",
-    DuplicateId = "duplicate-id",
-    UnknownReference = "unknown-reference",
-    WrongKind = "wrong-kind",
-    PredicateDomain = "predicate-domain",
-    PredicateRange = "predicate-range",
-    ObjectOrValue = "object-or-value",
-    InvalidValue = "invalid-value",
-    InvalidDate = "invalid-date",
-    ForbiddenCharacter = "forbidden-character",
-    UnsafePath = "unsafe-path",
-    UnreadableFile = "unreadable-file",
-    QuoteNotFound = "quote-not-found",
-    UnusedDocument = "unused-document",
-    CitingLoop = "citing-loop",
-    PartOfCycle = "part-of-cycle",
-    AmbiguousName = "ambiguous-name",
-    AmbiguousQuote = "ambiguous-quote",
+    Syntax = "syntax": "The file is not valid TOML",
+    UnknownField = "unknown-field": "A record has a field, or a file a record kind, that claimgraph does not know",
+    MissingField = "missing-field": "A record lacks a field its kind requires",
+    WrongType = "wrong-type": "A field holds a value of the wrong type",
+    InvalidId = "invalid-id": "An id is not 1 to 64 lowercase ASCII letters, digits and hyphens (underscores in predicate ids)",
+    DuplicateId = "duplicate-id": "Two records share one id",
+    UnknownReference = "unknown-reference": "A reference field names an id that no record has",
+    WrongKind = "wrong-kind": "A reference field names a record of a kind the field does not allow",
+    PredicateDomain = "predicate-domain": "A claim's subject is of a kind its predicate does not allow",
+    PredicateRange = "predicate-range": "A claim's object is of a kind its predicate does not allow",
+    ObjectOrValue = "object-or-value": "A claim has both `object` and `value`, or the one its predicate does not take",
+    InvalidValue = "invalid-value": "A field's value is not one of those allowed",
+    InvalidDate = "invalid-date": "A date is malformed or impossible",
+    ForbiddenCharacter = "forbidden-character": "Text holds a control, bidirectional or invisible character",
+    UnsafePath = "unsafe-path": "A source's file leaves the seeds folder or is not a regular file",
+    UnreadableFile = "unreadable-file": "A file could not be read (missing, too large, not UTF-8)",
+    QuoteNotFound = "quote-not-found": "A claim's quote does not occur in its document",
+    UnusedDocument = "unused-document": "A document in the seeds folder that no source points at",
+    CitingLoop = "citing-loop": "A citing chain goes in a circle or cites the reporter itself",
+    PartOfCycle = "part-of-cycle": "An entity is part of itself through `part_of`",
+    AmbiguousName = "ambiguous-name": "Names or aliases of two entities read the same",
+    AmbiguousQuote = "ambiguous-quote": "A quote occurs more than once in its document",
 }
 
 impl fmt::Display for Code {

@@ -12,10 +12,12 @@ macro_rules! say {
 
 mod build;
 mod check;
+mod completions;
 mod conflicts;
 mod corroboration;
 mod export;
 mod lsp;
+mod man;
 mod mentions;
 mod neighbors;
 pub mod options;
@@ -28,7 +30,6 @@ mod show;
 mod stats;
 mod verify;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -42,10 +43,20 @@ pub const EXIT_DATA_ERRORS: u8 = 1;
 /// Exit code: the command could not run (usage, I/O).
 pub const EXIT_FAILURE: u8 = 2;
 
+/// What `--version` says: claimgraph's version and the schema of the databases it writes and
+/// reads (`claimgraph 0.1.0 (database schema 4)`).
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (database schema {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::store::SCHEMA_VERSION
+    )
+});
+
 #[derive(Debug, Parser)]
 #[command(
     name = "claimgraph",
-    version,
+    version = VERSION.as_str(),
     about = "Who reported what about whom, citing whom, in which words: curated claims from news reports as a provenance knowledge graph"
 )]
 pub struct Cli {
@@ -86,6 +97,10 @@ pub enum Command {
     /// A language server for the data files, over stdio: `check`'s diagnostics as you type,
     /// completion of ids and fields, hover, go to definition, references, quick fixes
     Lsp(lsp::Args),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell)
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write a page per command with --out DIR
+    Man(man::Args),
 }
 
 /// Where the inputs are; shared by `check` and `build`.
@@ -98,7 +113,7 @@ pub struct InputArgs {
     #[arg(long, default_value = "seeds")]
     pub seeds: PathBuf,
     /// Print at most N diagnostics (errors before warnings), then a count of the rest; 0
-    /// prints them all
+    /// prints them all (`check --format json|sarif` gives every one)
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_errors: usize,
 }
@@ -119,6 +134,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Stats(args) => exit_code(stats::run(&args)),
         Command::Verify(args) => verify::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
     };
     // An interrupted run ends with the signal handler's exit code, once it has cleaned up.
     crate::interrupt::settle();
@@ -232,7 +249,7 @@ fn report(files: &Files, diagnostics: Diagnostics, max_errors: usize) {
     // Errors are never hidden behind warnings: the cap takes errors first.
     let shown_errors = errors.min(limit);
     let shown_warnings = warnings.min(limit - shown_errors);
-    let styled = std::io::stderr().is_terminal();
+    let styled = colour(&std::io::stderr());
     let (mut printed_errors, mut printed_warnings) = (0, 0);
     for diagnostic in diagnostics.sorted(files) {
         let printed = match diagnostic.severity {
@@ -269,6 +286,23 @@ fn report(files: &Files, diagnostics: Diagnostics, max_errors: usize) {
             count(warnings, "warning", "warnings")
         );
     }
+}
+
+/// Writes generated text to stdout; a reader that went away (`| head`) is no failure.
+fn print_bytes(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => written,
+    }
+}
+
+/// Whether to colour what goes to `stream`: anstream's rules, as clap's own help follows them
+/// (`NO_COLOR` set: never; else `CLICOLOR_FORCE` set: always; else only on a terminal that
+/// supports colour, unless `CLICOLOR=0`).
+fn colour(stream: &impl anstream::stream::RawStream) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
 
 /// "1 error", "3 errors".

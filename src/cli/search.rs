@@ -1,8 +1,6 @@
 //! `claimgraph search WORDS…`: full text over names, aliases, quotes, notes and documents,
 //! diacritics-insensitive and ranked, with the matches highlighted.
 
-use std::io::IsTerminal;
-
 use super::options::ListArgs;
 use super::output::{ListFormat, maybe_text, print_records, text};
 use super::{Stop, open};
@@ -22,12 +20,14 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<(), Stop> {
     let conn = open(&args.list.read)?;
-    // Bold on a terminal; brackets where the output is read by a program or a person later.
+    // Bold where stdout takes colour (a terminal, unless `NO_COLOR`; or `CLICOLOR_FORCE`);
+    // brackets where the output is read by a program or a person later.
+    let bold = anstyle::Style::new().bold();
     let (open_mark, close_mark) =
-        if args.list.format == ListFormat::Table && std::io::stdout().is_terminal() {
-            ("\x1b[1m", "\x1b[0m")
+        if args.list.format == ListFormat::Table && super::colour(&std::io::stdout()) {
+            (bold.render().to_string(), bold.render_reset().to_string())
         } else {
-            ("[", "]")
+            ("[".to_owned(), "]".to_owned())
         };
     let text = args.text.join(" ");
     let limit = args.list.limit.unwrap_or(20);
@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             "`--limit {limit}` is out of range for search; expected a whole number from 1 to 100000"
         )));
     }
-    let hits = read::search(&conn, &text, limit, open_mark, close_mark).map_err(|e| {
+    let hits = read::search(&conn, &text, limit, &open_mark, &close_mark).map_err(|e| {
         if read::timed_out(&e) {
             Stop::Store(e)
         } else {

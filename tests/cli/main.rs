@@ -4,6 +4,7 @@
 mod browser;
 mod build;
 mod check;
+mod check_formats;
 mod commands;
 mod curation;
 mod explorer;
@@ -18,6 +19,7 @@ mod rules;
 mod scale;
 mod seed_data;
 mod streaming;
+mod terminal;
 mod tidy;
 mod verify;
 
@@ -33,10 +35,11 @@ pub fn fixtures() -> PathBuf {
     root().join("tests/fixtures")
 }
 
-/// The binary under test, run in `dir`.
+/// The binary under test, run in `dir`, without colour forced on it from the environment
+/// (golden outputs are what a pipe gets).
 pub fn claimgraph(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_claimgraph"));
-    command.current_dir(dir);
+    command.current_dir(dir).env_remove("CLICOLOR_FORCE");
     command
 }
 
