@@ -98,3 +98,29 @@ fn shutdown_then_exit_ends_the_server_cleanly_and_exit_alone_does_not() {
         run.stderr
     );
 }
+
+/// The benchmark runs (one round on the curated data, the debug build): its table has the
+/// curated row. Times are not checked here.
+#[test]
+fn the_language_server_benchmark_runs() {
+    let python = root().join(".venv/bin/python");
+    assert!(python.is_file(), "no .venv/bin/python; {INSTALL}");
+    let work = tempfile::tempdir().unwrap();
+    let output = Command::new(&python)
+        .arg(root().join("benches/lsp.py"))
+        .args(["--sizes", "curated", "--repeat", "1", "--binary"])
+        .arg(env!("CARGO_BIN_EXE_claimgraph"))
+        .arg("--work")
+        .arg(work.path())
+        .output()
+        .expect("python runs");
+    let run = Run::from(output);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| curated | "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(row.matches(" ms |").count(), 1, "{row}");
+    assert_eq!(row.split('|').count(), 10, "{row}");
+}
