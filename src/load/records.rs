@@ -4,6 +4,7 @@
 use toml::de::{DeTable, DeValue};
 
 use super::fields::{Placed, RawScalar, Table};
+use super::spec::{self, RECORD_KINDS};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, FileId, Span, closest};
 use crate::model::{EntityKind, RefField};
 
@@ -48,8 +49,6 @@ pub const ORGANISATION_TYPES: [&str; 10] = [
     "education",
     "other",
 ];
-
-const COMMON_FIELDS: [&str; 5] = ["id", "name", "aliases", "description", "wikidata"];
 
 /// The kind-specific fields, in the order they are stored.
 pub fn kind_fields(kind: EntityKind) -> &'static [FieldSpec] {
@@ -194,20 +193,6 @@ pub struct RawRecords {
     pub claims: Vec<Box<RawClaim>>,
 }
 
-/// The kinds of `[[record]]` a data file may hold: every entity kind, then `predicate` and
-/// `claim`.
-const RECORD_KINDS: [&str; EntityKind::ALL.len() + 2] = {
-    let mut kinds = [""; EntityKind::ALL.len() + 2];
-    let mut i = 0;
-    while i < EntityKind::ALL.len() {
-        kinds[i] = EntityKind::ALL[i].as_str();
-        i += 1;
-    }
-    kinds[i] = "predicate";
-    kinds[i + 1] = "claim";
-    kinds
-};
-
 /// Parses one data file into raw records. Syntax errors are reported and parsing recovers
 /// where it can, so one run shows every problem.
 pub fn parse_file(
@@ -318,11 +303,6 @@ fn read_entity(
 ) -> RawEntity {
     let what = format!("this {kind}");
     let specs = kind_fields(kind);
-    let mut known: Vec<&str> = COMMON_FIELDS.to_vec();
-    known.extend(specs.iter().map(|s| s.name()));
-    if has_reliability(kind) {
-        known.push("reliability");
-    }
     let mut t = Table::new(file, span.clone(), &what, table, diagnostics);
     let id = t.required_string("id");
     let name = if kind == EntityKind::Source {
@@ -373,7 +353,7 @@ fn read_entity(
             }
         }
     }
-    t.finish(&known);
+    t.finish(spec::field_names(kind.as_str()));
     RawEntity {
         kind,
         span,
@@ -394,16 +374,6 @@ fn read_predicate(
     table: &DeTable<'_>,
     diagnostics: &mut Diagnostics,
 ) -> RawPredicate {
-    const KNOWN: [&str; 8] = [
-        "id",
-        "label",
-        "description",
-        "subject",
-        "object",
-        "functional",
-        "excludes",
-        "excludes_scope",
-    ];
     let mut t = Table::new(file, span.clone(), "this predicate", table, diagnostics);
     let id = t.required_string("id");
     let label = t.required_string("label");
@@ -423,7 +393,7 @@ fn read_predicate(
     let functional = t.bool("functional");
     let excludes = t.strings("excludes");
     let excludes_scope = t.string("excludes_scope");
-    t.finish(&KNOWN);
+    t.finish(spec::field_names("predicate"));
     RawPredicate {
         span,
         id,
@@ -443,22 +413,6 @@ fn read_claim(
     table: &DeTable<'_>,
     diagnostics: &mut Diagnostics,
 ) -> RawClaim {
-    const KNOWN: [&str; 14] = [
-        "id",
-        "source",
-        "reported_by",
-        "citing",
-        "subject",
-        "predicate",
-        "object",
-        "value",
-        "when",
-        "stance",
-        "hedged",
-        "quote",
-        "occurrence",
-        "note",
-    ];
     let mut t = Table::new(file, span.clone(), "this claim", table, diagnostics);
     let occurrence = t.scalar("occurrence");
     let mut claim = RawClaim {
@@ -479,7 +433,7 @@ fn read_claim(
         note: t.string("note").map(Box::new),
         unreadable: Unreadable::default(),
     };
-    t.finish(&KNOWN);
+    t.finish(spec::field_names("claim"));
     claim.unreadable = Unreadable {
         object: claim.object.is_none() && table.get("object").is_some(),
         value: claim.value.is_none() && table.get("value").is_some(),

@@ -41,10 +41,14 @@ pub fn wikidata(raw: &RawEntity, diagnostics: &mut Diagnostics) -> Option<String
     None
 }
 
+/// The Admiralty grades of a reporter's reliability, from A (completely reliable) to F
+/// (reliability cannot be judged).
+pub const RELIABILITY_GRADES: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
+
 /// The analyst's reliability grade, when it is one of the Admiralty letters `A` to `F`.
 pub fn reliability(raw: &RawEntity, diagnostics: &mut Diagnostics) -> Option<String> {
     let grade = raw.reliability.as_ref()?;
-    if matches!(grade.value.as_str(), "A" | "B" | "C" | "D" | "E" | "F") {
+    if RELIABILITY_GRADES.contains(&grade.value.as_str()) {
         return Some(grade.value.clone());
     }
     diagnostics.push(

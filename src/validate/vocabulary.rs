@@ -10,7 +10,8 @@ use typed_index_collections::TiVec;
 
 use super::Resolver;
 
-const VALUE_TYPES: [&str; 3] = ["number", "text", "date"];
+/// The value types a predicate's `object` may be instead of record kinds.
+pub const VALUE_TYPES: [&str; 3] = ["number", "text", "date"];
 
 pub fn resolve(
     records: &RawRecords,
