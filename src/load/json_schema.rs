@@ -30,7 +30,6 @@ pub fn data_file_schema() -> Value {
     }
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "claimgraph-data.schema.json",
         "title": "claimgraph data file",
         "description": "One TOML file under `data/`: arrays of tables, each table's name the \
             record's kind (`[[person]]`, …, `[[predicate]]`, `[[claim]]`). Generated from the \
