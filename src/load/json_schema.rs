@@ -52,7 +52,11 @@ pub fn data_file_schema_text() -> String {
 
 /// One record kind's table: only its fields, the required ones present.
 fn record_schema(fields: &[Field], description: &str) -> Value {
-    let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
     let properties: Map<String, Value> = fields
         .iter()
         .map(|f| (f.name.to_owned(), field_schema(f)))

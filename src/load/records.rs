@@ -303,7 +303,14 @@ fn read_entity(
 ) -> RawEntity {
     let what = format!("this {kind}");
     let specs = kind_fields(kind);
-    let mut t = Table::new(file, span.clone(), &what, table, diagnostics);
+    let mut t = Table::new(
+        file,
+        span.clone(),
+        &what,
+        spec::field_names(kind.as_str()),
+        table,
+        diagnostics,
+    );
     let id = t.required_string("id");
     let name = if kind == EntityKind::Source {
         t.string("name")
@@ -353,7 +360,7 @@ fn read_entity(
             }
         }
     }
-    t.finish(spec::field_names(kind.as_str()));
+    t.finish();
     RawEntity {
         kind,
         span,
@@ -374,7 +381,14 @@ fn read_predicate(
     table: &DeTable<'_>,
     diagnostics: &mut Diagnostics,
 ) -> RawPredicate {
-    let mut t = Table::new(file, span.clone(), "this predicate", table, diagnostics);
+    let mut t = Table::new(
+        file,
+        span.clone(),
+        "this predicate",
+        spec::field_names("predicate"),
+        table,
+        diagnostics,
+    );
     let id = t.required_string("id");
     let label = t.required_string("label");
     let description = t.string("description");
@@ -393,7 +407,7 @@ fn read_predicate(
     let functional = t.bool("functional");
     let excludes = t.strings("excludes");
     let excludes_scope = t.string("excludes_scope");
-    t.finish(spec::field_names("predicate"));
+    t.finish();
     RawPredicate {
         span,
         id,
@@ -413,7 +427,14 @@ fn read_claim(
     table: &DeTable<'_>,
     diagnostics: &mut Diagnostics,
 ) -> RawClaim {
-    let mut t = Table::new(file, span.clone(), "this claim", table, diagnostics);
+    let mut t = Table::new(
+        file,
+        span.clone(),
+        "this claim",
+        spec::field_names("claim"),
+        table,
+        diagnostics,
+    );
     let occurrence = t.scalar("occurrence");
     let mut claim = RawClaim {
         span,
@@ -433,7 +454,7 @@ fn read_claim(
         note: t.string("note").map(Box::new),
         unreadable: Unreadable::default(),
     };
-    t.finish(spec::field_names("claim"));
+    t.finish();
     claim.unreadable = Unreadable {
         object: claim.object.is_none() && table.get("object").is_some(),
         value: claim.value.is_none() && table.get("value").is_some(),

@@ -271,11 +271,15 @@ const KEBAB_ID: &str = "^[a-z0-9-]{1,64}$";
 /// Ids of predicates.
 const SNAKE_ID: &str = "^[a-z0-9_]{1,64}$";
 // The id patterns are literals: this keeps them from drifting from the limit `check` enforces.
-const _: () = assert!(MAX_ID_LEN == 64, "update the id patterns to the new MAX_ID_LEN");
+const _: () = assert!(
+    MAX_ID_LEN == 64,
+    "update the id patterns to the new MAX_ID_LEN"
+);
 
 /// A partial ISO date, or an interval with either side open; `check` also requires that the
 /// date exists and the interval does not end before it starts.
-const DATE: &str = "^[0-9]{4}(-[0-9]{2}){0,2}(/([0-9]{4}(-[0-9]{2}){0,2})?)?$|^/[0-9]{4}(-[0-9]{2}){0,2}$";
+const DATE: &str =
+    "^[0-9]{4}(-[0-9]{2}){0,2}(/([0-9]{4}(-[0-9]{2}){0,2})?)?$|^/[0-9]{4}(-[0-9]{2}){0,2}$";
 /// Text that is not only white space.
 const NOT_BLANK: &str = "\\S";
 
@@ -362,9 +366,7 @@ fn scalar_field(kind: EntityKind, name: &'static str, ty: FieldType) -> Field {
         FieldType::Iso => Field::new(name, Shape::Text, description).pattern("^[A-Z]{2}$"),
         FieldType::Language | FieldType::Url => Field::new(name, Shape::Text, description),
         FieldType::Latitude => Field::new(name, Shape::Number, description).range(-90.0, 90.0),
-        FieldType::Longitude => {
-            Field::new(name, Shape::Number, description).range(-180.0, 180.0)
-        }
+        FieldType::Longitude => Field::new(name, Shape::Number, description).range(-180.0, 180.0),
     }
     .with_required(kind == EntityKind::Source && name == "file")
 }

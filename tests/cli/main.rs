@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod commands;
 mod curation;
+mod data_schema;
 mod explorer;
 mod export;
 mod files;
