@@ -461,3 +461,33 @@ fn the_data_files_are_taplo_fmt_clean() {
         result.stderr
     );
 }
+
+/// A data folder outside the repository gets the schema from a `#:schema` line at the top of
+/// each file, as the README says, without a `.taplo.toml`.
+#[test]
+fn a_schema_line_in_a_data_file_maps_it_to_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        root().join(PATH),
+        dir.path().join("claimgraph-data.schema.json"),
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("data")).unwrap();
+    fs::write(
+        dir.path().join("data/report.toml"),
+        format!("#:schema ../claimgraph-data.schema.json\n{CLAIM}stnace = \"denies\"\n"),
+    )
+    .unwrap();
+    let result = run_taplo(
+        dir.path(),
+        &["check", "--no-auto-config", "data/report.toml"],
+    );
+    assert_ne!(result.code, 0, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("Additional properties are not allowed ('stnace' was unexpected)"),
+        "{}",
+        result.stderr
+    );
+}
