@@ -16,8 +16,9 @@
 use std::sync::LazyLock;
 
 use super::records::{FieldSpec, FieldType, ORGANISATION_TYPES, has_reliability, kind_fields};
-use crate::model::{EntityKind, ExcludesScope, RefField, Stance};
-use crate::validate::ids::MAX_ID_LEN;
+use crate::model::{
+    EntityKind, ExcludesScope, MAX_ID_LEN, RELIABILITY_GRADES, RefField, Stance, VALUE_TYPES,
+};
 
 /// The kinds of `[[record]]` a data file may hold: every entity kind, then `predicate` and
 /// `claim`.
@@ -233,13 +234,13 @@ impl Vocabulary {
     pub fn values(self) -> Vec<&'static str> {
         match self {
             Vocabulary::Stance => Stance::ALL.map(Stance::as_str).to_vec(),
-            Vocabulary::Reliability => crate::validate::RELIABILITY_GRADES.to_vec(),
+            Vocabulary::Reliability => RELIABILITY_GRADES.to_vec(),
             Vocabulary::OrganisationType => ORGANISATION_TYPES.to_vec(),
             Vocabulary::ExcludesScope => ExcludesScope::ALL.map(ExcludesScope::as_str).to_vec(),
             Vocabulary::EntityKind => EntityKind::ALL.map(EntityKind::as_str).to_vec(),
             Vocabulary::ObjectType => {
                 let mut values = Vocabulary::EntityKind.values();
-                values.extend(crate::validate::VALUE_TYPES);
+                values.extend(VALUE_TYPES);
                 values
             }
         }

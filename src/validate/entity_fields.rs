@@ -5,7 +5,7 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::Placed;
 use crate::load::records::{FieldType, ORGANISATION_TYPES, RawEntity, RawFieldValue};
-use crate::model::{DateRange, EntityKind, Scalar};
+use crate::model::{DateRange, EntityKind, RELIABILITY_GRADES, Scalar};
 
 /// A source must have a `title` (or a `name`): it is what names the document.
 pub fn check_source_title(raw: &RawEntity, diagnostics: &mut Diagnostics) {
@@ -40,10 +40,6 @@ pub fn wikidata(raw: &RawEntity, diagnostics: &mut Diagnostics) -> Option<String
     );
     None
 }
-
-/// The Admiralty grades of a reporter's reliability, from A (completely reliable) to F
-/// (reliability cannot be judged).
-pub const RELIABILITY_GRADES: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
 
 /// The analyst's reliability grade, when it is one of the Admiralty letters `A` to `F`.
 pub fn reliability(raw: &RawEntity, diagnostics: &mut Diagnostics) -> Option<String> {

@@ -16,11 +16,6 @@ mod suggest;
 mod testing;
 mod vocabulary;
 
-/// The closed vocabularies kept beside the checks that enforce them, for the field
-/// specification ([`crate::load::spec`]) to list.
-pub(crate) use entity_fields::RELIABILITY_GRADES;
-pub(crate) use vocabulary::VALUE_TYPES;
-
 use foldhash::HashMap;
 
 use std::sync::OnceLock;
