@@ -128,7 +128,7 @@ pub struct Field {
 
 impl Field {
     /// The words a value must be one of (for a list, each item), or nothing when any text
-    /// that matches the [`pattern`](Field::pattern) goes.
+    /// that matches the `pattern` goes.
     pub fn allowed_values(&self) -> Vec<&'static str> {
         self.values.map(Vocabulary::values).unwrap_or_default()
     }
