@@ -18,7 +18,11 @@ pub fn data_file_schema() -> Value {
     for kind in spec::record_kinds() {
         let fields = spec::fields(kind).expect("a record kind has fields");
         let description = spec::record_description(kind).expect("a record kind is described");
-        let record = record_schema(&fields, description);
+        let mut record = record_schema(&fields, description);
+        let one_of = spec::one_of_required(kind);
+        if !one_of.is_empty() {
+            record["anyOf"] = one_of.iter().map(|f| json!({ "required": [f] })).collect();
+        }
         properties.insert(
             (*kind).to_owned(),
             json!({

@@ -81,6 +81,15 @@ pub fn field(record_kind: &str, name: &str) -> Option<Field> {
     fields(record_kind)?.into_iter().find(|f| f.name == name)
 }
 
+/// Fields of `record_kind` of which at least one must be given, though none is required alone:
+/// a source is named by its `name` or its `title`. Empty for the other kinds.
+pub fn one_of_required(record_kind: &str) -> &'static [&'static str] {
+    match record_kind {
+        "source" => &["name", "title"],
+        _ => &[],
+    }
+}
+
 /// The names of the fields of `record_kind` (empty for a name that is not a record kind):
 /// every other key is an unknown field. Listed once, since the loader asks for every record.
 pub fn field_names(record_kind: &str) -> &'static [&'static str] {

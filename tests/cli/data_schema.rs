@@ -148,6 +148,35 @@ fn the_required_fields_are_those_check_asks_for() {
         .filter(|h| h.contains(" has no `"))
         .collect();
     assert_eq!(missing, expected, "{}", result.stderr);
+
+    // A source needs one of `name` and `title`: the schema says so with `anyOf`.
+    let (_, source) = record_schemas(&schema)
+        .into_iter()
+        .find(|(kind, _)| kind == "source")
+        .unwrap();
+    assert_eq!(
+        source["anyOf"],
+        serde_json::json!([{ "required": ["name"] }, { "required": ["title"] }])
+    );
+    let unnamed = check_files(
+        &[(
+            "source.toml",
+            "[[source]]\nid = \"doc\"\nfile = \"doc.txt\"\n".to_owned(),
+        )],
+        &[("doc.txt", "hello")],
+    );
+    assert_eq!(
+        headlines(&unnamed, "missing-field"),
+        BTreeSet::from(["this source has neither `name` nor `title`".to_owned()]),
+        "{}",
+        unnamed.stderr
+    );
+    let others: Vec<String> = record_schemas(&schema)
+        .into_iter()
+        .filter(|(_, record)| record.get("anyOf").is_some())
+        .map(|(kind, _)| kind)
+        .collect();
+    assert_eq!(others, ["source"]);
 }
 
 /// The values a field's `enum` lists, for a lone string.
