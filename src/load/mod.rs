@@ -3,7 +3,9 @@
 //! reads the file system.
 
 pub mod fields;
+pub mod json_schema;
 pub mod records;
+pub mod spec;
 
 use std::collections::HashSet;
 use std::fs;

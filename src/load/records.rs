@@ -4,6 +4,7 @@
 use toml::de::{DeTable, DeValue};
 
 use super::fields::{Placed, RawScalar, Table};
+use super::spec::{self, RECORD_KINDS};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, FileId, Span, closest};
 use crate::model::{EntityKind, RefField};
 
@@ -48,8 +49,6 @@ pub const ORGANISATION_TYPES: [&str; 10] = [
     "education",
     "other",
 ];
-
-const COMMON_FIELDS: [&str; 5] = ["id", "name", "aliases", "description", "wikidata"];
 
 /// The kind-specific fields, in the order they are stored.
 pub fn kind_fields(kind: EntityKind) -> &'static [FieldSpec] {
@@ -194,20 +193,6 @@ pub struct RawRecords {
     pub claims: Vec<Box<RawClaim>>,
 }
 
-/// The kinds of `[[record]]` a data file may hold: every entity kind, then `predicate` and
-/// `claim`.
-const RECORD_KINDS: [&str; EntityKind::ALL.len() + 2] = {
-    let mut kinds = [""; EntityKind::ALL.len() + 2];
-    let mut i = 0;
-    while i < EntityKind::ALL.len() {
-        kinds[i] = EntityKind::ALL[i].as_str();
-        i += 1;
-    }
-    kinds[i] = "predicate";
-    kinds[i + 1] = "claim";
-    kinds
-};
-
 /// Parses one data file into raw records. Syntax errors are reported and parsing recovers
 /// where it can, so one run shows every problem.
 pub fn parse_file(
@@ -318,12 +303,14 @@ fn read_entity(
 ) -> RawEntity {
     let what = format!("this {kind}");
     let specs = kind_fields(kind);
-    let mut known: Vec<&str> = COMMON_FIELDS.to_vec();
-    known.extend(specs.iter().map(|s| s.name()));
-    if has_reliability(kind) {
-        known.push("reliability");
-    }
-    let mut t = Table::new(file, span.clone(), &what, table, diagnostics);
+    let mut t = Table::new(
+        file,
+        span.clone(),
+        &what,
+        spec::field_names(kind.as_str()),
+        table,
+        diagnostics,
+    );
     let id = t.required_string("id");
     let name = if kind == EntityKind::Source {
         t.string("name")
@@ -373,7 +360,7 @@ fn read_entity(
             }
         }
     }
-    t.finish(&known);
+    t.finish();
     RawEntity {
         kind,
         span,
@@ -394,17 +381,14 @@ fn read_predicate(
     table: &DeTable<'_>,
     diagnostics: &mut Diagnostics,
 ) -> RawPredicate {
-    const KNOWN: [&str; 8] = [
-        "id",
-        "label",
-        "description",
-        "subject",
-        "object",
-        "functional",
-        "excludes",
-        "excludes_scope",
-    ];
-    let mut t = Table::new(file, span.clone(), "this predicate", table, diagnostics);
+    let mut t = Table::new(
+        file,
+        span.clone(),
+        "this predicate",
+        spec::field_names("predicate"),
+        table,
+        diagnostics,
+    );
     let id = t.required_string("id");
     let label = t.required_string("label");
     let description = t.string("description");
@@ -423,7 +407,7 @@ fn read_predicate(
     let functional = t.bool("functional");
     let excludes = t.strings("excludes");
     let excludes_scope = t.string("excludes_scope");
-    t.finish(&KNOWN);
+    t.finish();
     RawPredicate {
         span,
         id,
@@ -443,23 +427,14 @@ fn read_claim(
     table: &DeTable<'_>,
     diagnostics: &mut Diagnostics,
 ) -> RawClaim {
-    const KNOWN: [&str; 14] = [
-        "id",
-        "source",
-        "reported_by",
-        "citing",
-        "subject",
-        "predicate",
-        "object",
-        "value",
-        "when",
-        "stance",
-        "hedged",
-        "quote",
-        "occurrence",
-        "note",
-    ];
-    let mut t = Table::new(file, span.clone(), "this claim", table, diagnostics);
+    let mut t = Table::new(
+        file,
+        span.clone(),
+        "this claim",
+        spec::field_names("claim"),
+        table,
+        diagnostics,
+    );
     let occurrence = t.scalar("occurrence");
     let mut claim = RawClaim {
         span,
@@ -479,7 +454,7 @@ fn read_claim(
         note: t.string("note").map(Box::new),
         unreadable: Unreadable::default(),
     };
-    t.finish(&KNOWN);
+    t.finish();
     claim.unreadable = Unreadable {
         object: claim.object.is_none() && table.get("object").is_some(),
         value: claim.value.is_none() && table.get("value").is_some(),

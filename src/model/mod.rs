@@ -73,6 +73,13 @@ index_type!(
     ClaimIdx
 );
 
+/// The longest an id may be, in characters.
+pub const MAX_ID_LEN: usize = 64;
+
+/// The Admiralty grades of a reporter's `reliability`, from A (completely reliable) to F
+/// (reliability cannot be judged).
+pub const RELIABILITY_GRADES: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
+
 /// The kinds of entity records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntityKind {
@@ -240,6 +247,9 @@ impl Entity {
             .map(|(_, target)| *target)
     }
 }
+
+/// The value types a predicate's `object` may name instead of record kinds.
+pub const VALUE_TYPES: [&str; 3] = ["number", "text", "date"];
 
 /// What a predicate's object is: an entity of some kinds, or a value.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::Placed;
 use crate::load::records::{FieldType, ORGANISATION_TYPES, RawEntity, RawFieldValue};
-use crate::model::{DateRange, EntityKind, Scalar};
+use crate::model::{DateRange, EntityKind, RELIABILITY_GRADES, Scalar};
 
 /// A source must have a `title` (or a `name`): it is what names the document.
 pub fn check_source_title(raw: &RawEntity, diagnostics: &mut Diagnostics) {
@@ -44,7 +44,7 @@ pub fn wikidata(raw: &RawEntity, diagnostics: &mut Diagnostics) -> Option<String
 /// The analyst's reliability grade, when it is one of the Admiralty letters `A` to `F`.
 pub fn reliability(raw: &RawEntity, diagnostics: &mut Diagnostics) -> Option<String> {
     let grade = raw.reliability.as_ref()?;
-    if matches!(grade.value.as_str(), "A" | "B" | "C" | "D" | "E" | "F") {
+    if RELIABILITY_GRADES.contains(&grade.value.as_str()) {
         return Some(grade.value.clone());
     }
     diagnostics.push(

@@ -9,7 +9,7 @@ use unicode_normalization::char::is_combining_mark;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::load::Placed;
 
-pub const MAX_ID_LEN: usize = 64;
+pub use crate::model::MAX_ID_LEN;
 
 /// Which separator an id may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,12 +5,12 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Files};
 use crate::load::Placed;
 use crate::load::records::{RawObjectType, RawRecords};
-use crate::model::{DefinedAt, EntityKind, ExcludesScope, ObjectType, Predicate, PredicateIdx};
+use crate::model::{
+    DefinedAt, EntityKind, ExcludesScope, ObjectType, Predicate, PredicateIdx, VALUE_TYPES,
+};
 use typed_index_collections::TiVec;
 
 use super::Resolver;
-
-const VALUE_TYPES: [&str; 3] = ["number", "text", "date"];
 
 pub fn resolve(
     records: &RawRecords,
