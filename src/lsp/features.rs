@@ -12,8 +12,8 @@ use lsp_types as lsp;
 use super::index::{Definition, Occurrence, Outline, Record, Target};
 use super::workspace::Analysis;
 use crate::diagnostic::{Diagnostic, FileId, Location, Severity};
-use crate::load::records::ORGANISATION_TYPES;
-use crate::model::{EntityKind, ExcludesScope, RefField, Stance};
+use crate::load::spec::{self, Names, Shape};
+use crate::model::EntityKind;
 
 /// The URI of a file path.
 pub fn uri(path: &Path) -> Option<lsp::Uri> {
@@ -183,7 +183,8 @@ fn context(text: &str, offset: usize) -> Option<Context<'_>> {
     let mut lines = line_starts_back(text, line_start).take_while(|&s| s > header_start);
     let value = lines.find_map(|start| {
         let (key, after) = key_of(line_at(text, start))?;
-        Some((key, start + after))
+        // A cursor before the `=` is on the key, not in the value.
+        (start + after <= offset).then_some((key, start + after))
     });
     if let Some((key, value_start)) = value {
         let (string, depth) = value_state(&text[value_start..offset]);
@@ -256,44 +257,38 @@ fn offer(analysis: &Analysis, file: FileId, record: &str, key: &str, body: &Rang
                 .filter(|d| d.target == Target::Predicate)
         })
     };
-    match (record, key) {
-        ("claim", "source") => Offer::Entities(vec![EntityKind::Source]),
-        ("claim", "reported_by" | "citing") => Offer::Entities(EntityKind::ALL.to_vec()),
-        ("claim", "subject") => Offer::Entities(
-            predicate_of_claim()
-                .and_then(|p| kinds_of(&p.subject_kinds))
-                .unwrap_or_else(entity_kinds_but_sources),
-        ),
-        ("claim", "object") => match predicate_of_claim() {
-            Some(p) => match kinds_of(&p.object) {
-                Some(kinds) => Offer::Entities(kinds),
-                None if !p.object.is_empty() => Offer::Nothing,
+    let Some(field) = spec::field(record, key) else {
+        return Offer::Nothing;
+    };
+    match field.names {
+        Some(Names::Entities(kinds)) => return Offer::Entities(kinds.to_vec()),
+        Some(Names::Predicates) => return Offer::Predicates,
+        Some(Names::AnyEntity) => {
+            // A claim's subject and object: the kinds its predicate takes, when it is known.
+            let taken = match (record, key) {
+                ("claim", "subject") => predicate_of_claim().map(|p| &p.subject_kinds),
+                ("claim", "object") => predicate_of_claim().map(|p| &p.object),
+                _ => return Offer::Entities(EntityKind::ALL.to_vec()),
+            };
+            return match taken {
+                Some(names) => match kinds_of(names) {
+                    Some(kinds) => Offer::Entities(kinds),
+                    // An object that is a value (a number, a text, a date) is no id.
+                    None if !names.is_empty() => Offer::Nothing,
+                    None => Offer::Entities(entity_kinds_but_sources()),
+                },
                 None => Offer::Entities(entity_kinds_but_sources()),
-            },
-            None => Offer::Entities(entity_kinds_but_sources()),
-        },
-        ("claim", "predicate") | ("predicate", "excludes") => Offer::Predicates,
-        ("claim", "stance") => Offer::Words(Stance::ALL.iter().map(|s| s.as_str()).collect()),
-        ("claim", "hedged") | ("predicate", "functional") => Offer::Bare(vec!["true", "false"]),
-        ("predicate", "subject") => {
-            Offer::Words(EntityKind::ALL.iter().map(|k| k.as_str()).collect())
+            };
         }
-        ("predicate", "object") => Offer::Words(
-            EntityKind::ALL
-                .iter()
-                .map(|k| k.as_str())
-                .chain(["number", "text", "date"])
-                .collect(),
-        ),
-        ("predicate", "excludes_scope") => {
-            Offer::Words(ExcludesScope::ALL.iter().map(|s| s.as_str()).collect())
-        }
-        ("organisation", "type") => Offer::Words(ORGANISATION_TYPES.to_vec()),
-        (_, "reliability") => Offer::Words(vec!["A", "B", "C", "D", "E", "F"]),
-        (_, field) => match RefField::parse(field) {
-            Some(field) => Offer::Entities(field.target_kinds().to_vec()),
-            None => Offer::Nothing,
-        },
+        None => {}
+    }
+    let values = field.allowed_values();
+    if !values.is_empty() {
+        return Offer::Words(values);
+    }
+    match field.shape {
+        Shape::Bool => Offer::Bare(vec!["true", "false"]),
+        _ => Offer::Nothing,
     }
 }
 
@@ -390,14 +385,14 @@ pub fn completion(analysis: &Analysis, file: FileId, offset: usize) -> Vec<lsp::
         lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(lines.range(replace.clone()), with))
     };
     match context {
-        Context::RecordKind { replace } => EntityKind::ALL
+        Context::RecordKind { replace } => spec::record_kinds()
             .iter()
-            .map(|k| k.as_str())
-            .chain(["predicate", "claim"])
             .map(|kind| lsp::CompletionItem {
-                label: kind.to_owned(),
+                label: (*kind).to_owned(),
                 kind: Some(lsp::CompletionItemKind::CLASS),
-                text_edit: Some(edit_for(&replace, kind.to_owned())),
+                documentation: spec::record_description(kind)
+                    .map(|d| lsp::Documentation::String(d.to_owned())),
+                text_edit: Some(edit_for(&replace, (*kind).to_owned())),
                 ..lsp::CompletionItem::default()
             })
             .collect(),
@@ -497,6 +492,19 @@ pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<lsp::Ho
         });
     }
     let text = analysis.text(file);
+    let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+    let line = line_at(text, line_start);
+    if let Some(record) = header(line) {
+        let value = super::fields::describe_record(record)?;
+        let start = line_start + line.find(record).unwrap_or(0);
+        return Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value,
+            }),
+            range: Some(lines.range(start..start + record.len())),
+        });
+    }
     let (record, key, range) = key_at(text, offset)?;
     let value = super::fields::describe_field(record, key)?;
     Some(lsp::Hover {
@@ -737,6 +745,13 @@ mod tests {
         assert!(matches!(
             context(&text, offset),
             Some(Context::RecordKind { .. })
+        ));
+
+        // At the start of a line that has a key, the cursor is where a field name goes.
+        let (text, offset) = at("[[claim]]\n|hedged = \n");
+        assert!(matches!(
+            context(&text, offset),
+            Some(Context::Field { .. })
         ));
 
         // A closed array above is not the value the cursor is in.

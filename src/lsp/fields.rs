@@ -1,64 +1,18 @@
 //! Field names of each record kind for completion and hover, from the data files' field
-//! specification.
+//! specification ([`crate::load::spec`]), the one `check` reads the files with.
 
 use lsp_types as lsp;
 
-use crate::load::records::kind_fields;
-use crate::model::EntityKind;
+use crate::load::spec;
 
-/// `(name, required, what it means)` of every field of a record kind.
-fn fields_of(record: &str) -> Option<Vec<(&'static str, bool, &'static str)>> {
-    // Interim, until the field specification lands.
-    let names: Vec<(&'static str, bool)> = match record {
-        "claim" => vec![
-            ("id", false),
-            ("source", true),
-            ("reported_by", false),
-            ("citing", false),
-            ("subject", true),
-            ("predicate", true),
-            ("object", false),
-            ("value", false),
-            ("when", false),
-            ("stance", false),
-            ("hedged", false),
-            ("quote", true),
-            ("occurrence", false),
-            ("note", false),
-        ],
-        "predicate" => vec![
-            ("id", true),
-            ("label", true),
-            ("description", false),
-            ("subject", true),
-            ("object", true),
-            ("functional", false),
-            ("excludes", false),
-            ("excludes_scope", false),
-        ],
-        kind => {
-            let kind = EntityKind::parse(kind)?;
-            let mut fields = vec![
-                ("id", true),
-                ("name", kind != EntityKind::Source),
-                ("aliases", false),
-                ("description", false),
-                ("wikidata", false),
-            ];
-            fields.extend(kind_fields(kind).iter().map(|f| (f.name(), false)));
-            fields
-        }
-    };
-    Some(names.into_iter().map(|(n, r)| (n, r, "")).collect())
-}
-
-/// Completion items for the fields of `record` not yet written in its `body`.
+/// Completion items for the fields of `record` not yet written in its `body`, required ones
+/// first.
 pub fn field_items(
     record: &str,
     body: &str,
     edit: &dyn Fn(&str) -> lsp::CompletionTextEdit,
 ) -> Vec<lsp::CompletionItem> {
-    let Some(fields) = fields_of(record) else {
+    let Some(fields) = spec::fields(record) else {
         return Vec::new();
     };
     let written: Vec<&str> = body
@@ -67,28 +21,51 @@ pub fn field_items(
         .collect();
     fields
         .into_iter()
-        .filter(|(name, _, _)| !written.contains(name))
-        .map(|(name, required, meaning)| lsp::CompletionItem {
-            label: name.to_owned(),
+        .filter(|field| !written.contains(&field.name))
+        .map(|field| lsp::CompletionItem {
+            label: field.name.to_owned(),
             kind: Some(lsp::CompletionItemKind::FIELD),
-            detail: Some(if required { "required" } else { "optional" }.to_owned()),
-            documentation: (!meaning.is_empty())
-                .then(|| lsp::Documentation::String(meaning.to_owned())),
-            // Required fields first.
-            sort_text: Some(format!("{}{name}", u8::from(!required))),
-            text_edit: Some(edit(name)),
+            detail: Some(format!(
+                "{}, {}",
+                if field.required {
+                    "required"
+                } else {
+                    "optional"
+                },
+                field.shape.describe()
+            )),
+            documentation: Some(lsp::Documentation::String(field.description.to_owned())),
+            sort_text: Some(format!("{}{}", u8::from(!field.required), field.name)),
+            text_edit: Some(edit(field.name)),
             ..lsp::CompletionItem::default()
         })
         .collect()
 }
 
-/// What a field of a record kind means, in Markdown.
+/// What a field of a record kind means, in Markdown: its shape, whether it is required, the
+/// words it takes, and the specification's description.
 pub fn describe_field(record: &str, key: &str) -> Option<String> {
-    let (name, required, meaning) = fields_of(record)?.into_iter().find(|(n, _, _)| *n == key)?;
-    let need = if required { "required" } else { "optional" };
-    Some(
-        format!("`{name}` of `[[{record}]]` ({need})\n\n{meaning}")
-            .trim_end()
-            .to_owned(),
-    )
+    let field = spec::field(record, key)?;
+    let need = if field.required {
+        "required"
+    } else {
+        "optional"
+    };
+    let mut text = format!(
+        "`{}` of `[[{record}]]`: {}, {need}\n\n{}",
+        field.name,
+        field.shape.describe(),
+        field.description
+    );
+    let values = field.allowed_values();
+    if !values.is_empty() {
+        text.push_str(&format!("\n\nOne of: `{}`", values.join("`, `")));
+    }
+    Some(text)
+}
+
+/// What a record kind is, in Markdown, for hover on its `[[kind]]` header.
+pub fn describe_record(record: &str) -> Option<String> {
+    let description = spec::record_description(record)?;
+    Some(format!("`[[{record}]]`\n\n{description}"))
 }

@@ -12,6 +12,7 @@ mod workspace;
 
 use std::collections::HashMap;
 use std::error::Error;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -184,7 +185,20 @@ impl Server<'_> {
                             self.reanalyse()?;
                             stale = false;
                         }
-                        let response = self.answer(request);
+                        let id = request.id.clone();
+                        // A bug met by one request answers it with an error; the server goes
+                        // on (answering reads the analysis, it changes nothing).
+                        let response =
+                            std::panic::catch_unwind(AssertUnwindSafe(|| self.answer(request)))
+                                .unwrap_or_else(|_| {
+                                    Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                "claimgraph failed to answer this request (a bug: the error is \
+                                 on the server's stderr)"
+                                    .to_owned(),
+                            )
+                                });
                         self.connection.sender.send(Message::Response(response))?;
                     }
                     Message::Notification(_) if shut_down => {}

@@ -317,3 +317,55 @@ async def test_a_file_changed_on_disk_is_read_again_when_the_editor_says_so(clie
     )
     found = await diagnostics_until(client, path.as_uri(), coded("unknown-reference"))
     assert any("did you mean `nk-deserters`?" in d.message for d in found)
+
+
+def schema():
+    import json
+
+    return json.loads((ROOT / "exports/schema/claimgraph-data.schema.json").read_text(encoding="utf-8"))
+
+
+async def hover_text(client, uri, text, needle, inside):
+    hover = await client.text_document_hover_async(
+        t.HoverParams(
+            text_document=t.TextDocumentIdentifier(uri=uri),
+            position=position(client, text, needle, inside=inside),
+        )
+    )
+    return hover.contents.value if hover else None
+
+
+async def test_hover_on_a_field_or_a_record_kind_says_what_it_means_as_the_schema_does(client, editor):
+    uri, text = open_file(client, "data/claims/de-nk-deserters.toml")
+    claim = schema()["properties"]["claim"]
+    value = await hover_text(client, uri, text, 'stance = "denies"', 2)
+    assert value.startswith("`stance` of `[[claim]]`: a string, optional")
+    assert claim["items"]["properties"]["stance"]["description"] in value
+    assert "One of: `affirms`, `denies`" in value
+    value = await hover_text(client, uri, text, "[[claim]]", 3)
+    assert claim["description"].split(": ", 1)[1] in value
+    # On a value that names nothing, and on a comment, there is nothing to say.
+    assert await hover_text(client, uri, text, 'stance = "denies"', len('stance = "d')) is None
+
+
+async def test_vocabulary_words_and_booleans_complete(client, editor):
+    uri, text = open_file(client, "data/claims/de-nk-deserters.toml")
+    typed = text + '\n[[claim]]\nstance = ""\nhedged = \n'
+    change(client, uri, typed)
+    words = await complete(client, uri, typed, 'stance = ""', len('stance = "'))
+    assert [(i.label, i.text_edit.new_text) for i in words] == [("affirms", "affirms"), ("denies", "denies")]
+    booleans = await complete(client, uri, typed, "hedged = \n", len("hedged = "))
+    assert [(i.label, i.text_edit.new_text) for i in booleans] == [("true", "true"), ("false", "false")]
+    # Where a field name goes in the new claim (the last `hedged` line of the file).
+    result = await client.text_document_completion_async(
+        t.CompletionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri),
+            position=position(client, typed, "\nhedged", nth=typed.count("\nhedged") - 1),
+        )
+    )
+    fields = result.items
+    assert {"quote", "subject", "predicate", "source"} <= {i.label for i in fields}
+    assert "stance" not in {i.label for i in fields}
+    quote = next(i for i in fields if i.label == "quote")
+    assert quote.detail == "required, a string"
+    assert quote.documentation == schema()["properties"]["claim"]["items"]["properties"]["quote"]["description"].removesuffix(" Required.")
