@@ -544,9 +544,23 @@ pub fn definition(analysis: &Analysis, file: FileId, offset: usize) -> Option<ls
     let occurrence = analysis.index.at(file, offset)?;
     let definition = analysis.index.definitions.get(&occurrence.id)?;
     let at = definition.span.file;
+    let mut range = definition.span.range();
+    if analysis.stale.contains(&at) {
+        // The file does not parse as the editor shows it: the definition is looked for in
+        // that text, where it may have moved.
+        let text = analysis.text(at);
+        let quoted = format!("\"{}\"", definition.id);
+        range = text
+            .match_indices(&quoted)
+            .map(|(n, _)| n..n + quoted.len())
+            .find(|r| {
+                let line_start = text[..r.start].rfind('\n').map_or(0, |n| n + 1);
+                key_of(&text[line_start..r.start]).is_some_and(|(key, _)| key == "id")
+            })?;
+    }
     Some(lsp::Location::new(
         uri(&analysis.paths[at.0 as usize])?,
-        analysis.lines(at).range(definition.span.range()),
+        analysis.lines(at).range(range),
     ))
 }
 

@@ -250,6 +250,20 @@ impl Index {
         });
     }
 
+    /// Drops the places in `files` (checked as they last parsed, their offsets are not the
+    /// editor's); the ids they define stay known.
+    pub fn forget_places_in(&mut self, files: &[FileId]) {
+        if files.is_empty() {
+            return;
+        }
+        self.occurrences.retain(|o| !files.contains(&o.span.file));
+        for file in files {
+            if let Some(outlines) = self.outlines.get_mut(file.0 as usize) {
+                outlines.clear();
+            }
+        }
+    }
+
     /// The id written at `offset` in `file`, if the offset is within one (its quotes
     /// included).
     pub fn at(&self, file: FileId, offset: usize) -> Option<&Occurrence> {

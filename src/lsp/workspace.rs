@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use super::index::Index;
 use super::lines::{Encoding, Lines};
-use crate::diagnostic::{Diagnostic, Diagnostics, FileId, Files};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, FileId, Files, Location};
 use crate::load::{self, LoadError};
 use crate::pipeline::{self, Observer};
 
@@ -29,10 +29,16 @@ struct CachedDocument {
 /// The result of checking the workspace once.
 #[derive(Debug, Default)]
 pub struct Analysis {
+    /// The files as checked: for a file that does not parse, its last text that did.
     pub files: Files,
     /// The absolute path of each file in `files`, by [`FileId`].
     pub paths: Vec<PathBuf>,
+    /// Each file's text as the editor shows it, and its lines.
+    pub texts: Vec<String>,
     pub lines: Vec<Lines>,
+    /// Files that do not parse and were checked as they last did; the index has no places in
+    /// them.
+    pub stale: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
     pub index: Index,
     /// Why the data could not be checked at all (a seeds folder that cannot be read), if so.
@@ -48,7 +54,7 @@ impl Analysis {
     }
 
     pub fn text(&self, file: FileId) -> &str {
-        &self.files.get(file).text
+        &self.texts[file.0 as usize]
     }
 
     pub fn lines(&self, file: FileId) -> &Lines {
@@ -69,6 +75,8 @@ pub struct Workspace {
     walk_failure: Option<String>,
     /// The editor's open buffers of data files, by path.
     open: HashMap<PathBuf, String>,
+    /// The last text of each data file that parsed, for checking the others while it does not.
+    parsed: HashMap<PathBuf, String>,
     documents: HashMap<PathBuf, CachedDocument>,
     pub analysis: Analysis,
 }
@@ -90,6 +98,7 @@ impl Workspace {
             walk_diagnostics: Vec::new(),
             walk_failure: None,
             open: HashMap::new(),
+            parsed: HashMap::new(),
             documents: HashMap::new(),
             analysis: Analysis::default(),
         };
@@ -157,10 +166,22 @@ impl Workspace {
                 .cloned(),
         );
         paths.sort();
-        let mut files = Files::default();
         let mut kept = Vec::with_capacity(paths.len());
+        let mut texts = Vec::with_capacity(paths.len());
         for path in paths {
             let text = match self.open.get(&path) {
+                Some(text) if text.len() as u64 > load::MAX_DATA_FILE_BYTES => {
+                    diagnostics.push(Diagnostic::file_error(
+                        Code::UnreadableFile,
+                        path.display().to_string(),
+                        format!(
+                            "the buffer has {} bytes, more than the limit of {}",
+                            text.len(),
+                            load::MAX_DATA_FILE_BYTES
+                        ),
+                    ));
+                    continue;
+                }
                 Some(text) => text.clone(),
                 None => match &self.disk[&path] {
                     Ok(text) => text.clone(),
@@ -170,11 +191,12 @@ impl Workspace {
                     }
                 },
             };
-            files.add(path.display().to_string(), text);
             kept.push(path);
+            texts.push(text);
         }
-        let data = load::parse_data(files, Vec::new(), &mut diagnostics);
-        let index = Index::new(&data);
+        let (data, stale) = self.parse(&kept, &texts, &mut diagnostics);
+        let mut index = Index::new(&data);
+        index.forget_places_in(&stale);
         let documents = &mut self.documents;
         let mut read = |path: &Path, metadata: &fs::Metadata| -> io::Result<Vec<u8>> {
             let modified = metadata.modified().ok();
@@ -205,17 +227,32 @@ impl Workspace {
             diagnostics,
         ) {
             Ok(checked) => {
-                let lines = (0..checked.files.len())
-                    .map(|i| {
-                        let file = FileId(u32::try_from(i).expect("fewer than 2^32 files"));
-                        Lines::new(&checked.files.get(file).text, self.encoding)
-                    })
+                let lines = texts
+                    .iter()
+                    .map(|text| Lines::new(text, self.encoding))
                     .collect();
+                let diagnostics = if stale.is_empty() {
+                    checked.diagnostics.sorted(&checked.files)
+                } else {
+                    // In a file checked as it last parsed, only its syntax errors are about
+                    // the text the editor shows.
+                    let mut kept = Diagnostics::default();
+                    for d in checked.diagnostics.sorted(&checked.files) {
+                        let outdated = matches!(&d.location, Location::Span(span)
+                            if stale.contains(&span.file) && d.code != Code::Syntax);
+                        if !outdated {
+                            kept.push(d);
+                        }
+                    }
+                    kept.sorted(&checked.files)
+                };
                 Analysis {
-                    diagnostics: checked.diagnostics.sorted(&checked.files),
+                    diagnostics,
                     files: checked.files,
                     paths: kept,
+                    texts,
                     lines,
+                    stale,
                     index,
                     failure,
                 }
@@ -229,12 +266,88 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// Parses the files. A file with a syntax error that parsed before is parsed as it was
+    /// then, so that while the curator types in `groups.toml` the claims files naming its
+    /// groups are not flooded with unknown ids; its syntax errors, about the text as it is,
+    /// are kept. Returns the parsed data and those files.
+    fn parse(
+        &mut self,
+        paths: &[PathBuf],
+        texts: &[String],
+        diagnostics: &mut Diagnostics,
+    ) -> (load::Data, Vec<FileId>) {
+        let files = |texts: &mut dyn Iterator<Item = &String>| {
+            let mut files = Files::default();
+            for (path, text) in paths.iter().zip(texts) {
+                files.add(path.display().to_string(), text.clone());
+            }
+            files
+        };
+        let mut found = Diagnostics::default();
+        let data = load::parse_data(files(&mut texts.iter()), Vec::new(), &mut found);
+        let found = found.sorted(&data.files);
+        let broken: Vec<FileId> = found
+            .iter()
+            .filter(|d| d.code == Code::Syntax)
+            .filter_map(|d| match &d.location {
+                Location::Span(span) => Some(span.file),
+                Location::Path(_) => None,
+            })
+            .collect();
+        for (i, (path, text)) in paths.iter().zip(texts).enumerate() {
+            if !broken.contains(&file_id(i)) {
+                self.parsed.insert(path.clone(), text.clone());
+            }
+        }
+        let stale: Vec<FileId> = (0..paths.len())
+            .map(file_id)
+            .filter(|f| broken.contains(f) && self.parsed.contains_key(&paths[f.0 as usize]))
+            .collect();
+        if stale.is_empty() {
+            for d in found {
+                diagnostics.push(d);
+            }
+            return (data, stale);
+        }
+        let mut again = Diagnostics::default();
+        let mut substituted =
+            paths
+                .iter()
+                .zip(texts)
+                .map(|(path, text)| match self.parsed.get(path) {
+                    Some(last) if stale.iter().any(|f| paths[f.0 as usize] == *path) => last,
+                    _ => text,
+                });
+        let data = load::parse_data(files(&mut substituted), Vec::new(), &mut again);
+        for d in again.sorted(&data.files) {
+            let in_stale =
+                matches!(&d.location, Location::Span(span) if stale.contains(&span.file));
+            if !in_stale {
+                diagnostics.push(d);
+            }
+        }
+        for d in found {
+            if d.code == Code::Syntax
+                && matches!(&d.location, Location::Span(span) if stale.contains(&span.file))
+            {
+                diagnostics.push(d);
+            }
+        }
+        (data, stale)
+    }
+}
+
+fn file_id(index: usize) -> FileId {
+    FileId(u32::try_from(index).expect("fewer than 2^32 files"))
+}
+
 fn read_data_file(path: &Path) -> DiskText {
     match load::read_data_file(path) {
         Ok(Ok((text, _digest))) => Ok(text),
         Ok(Err(diagnostic)) => Err(Box::new(diagnostic)),
         Err(e) => Err(Box::new(Diagnostic::file_error(
-            crate::diagnostic::Code::UnreadableFile,
+            Code::UnreadableFile,
             path.display().to_string(),
             e.to_string(),
         ))),

@@ -369,3 +369,31 @@ async def test_vocabulary_words_and_booleans_complete(client, editor):
     quote = next(i for i in fields if i.label == "quote")
     assert quote.detail == "required, a string"
     assert quote.documentation == schema()["properties"]["claim"]["items"]["properties"]["quote"]["description"].removesuffix(" Required.")
+
+
+async def test_while_an_entity_file_does_not_parse_the_others_are_checked_against_its_last_version(client, editor):
+    uri, text = open_file(client, "data/groups.toml")
+    # Two lines added at the top, and a group half typed at the end: the file does not parse.
+    broken = "# being edited\n# \n" + text + '\n[[group]]\nid = "new-gro\n'
+    change(client, uri, broken)
+    found = await diagnostics_until(client, uri, coded("syntax"))
+    assert [d.code for d in found] == ["syntax"]
+    claims = client.workspace / "data/claims/de-nk-deserters.toml"
+    claims_uri, claims_text = open_file(client, "data/claims/de-nk-deserters.toml")
+    # The claims file naming the file's groups has nothing to report.
+    symbols = await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=claims_uri))
+    )
+    assert symbols
+    assert not client.diagnostics.get(claims_uri)
+    # Going to a group's definition finds it where it is now, two lines down.
+    at = position(client, claims_text, '"nk-deserters"', inside=3)
+    definition = await client.text_document_definition_async(
+        t.DefinitionParams(text_document=t.TextDocumentIdentifier(uri=claims_uri), position=at)
+    )
+    target = definition[0] if isinstance(definition, list) else definition
+    assert target.uri == uri
+    assert target.range.start == position(client, broken, 'id = "nk-deserters"', inside=len("id = "))
+    # Once it parses again, the syntax error goes.
+    change(client, uri, text, version=3)
+    await diagnostics_until(client, uri, lambda found: not coded("syntax")(found))
