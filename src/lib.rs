@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod export;
 pub mod files;
 pub mod graph;

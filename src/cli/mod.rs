@@ -15,6 +15,7 @@ mod check;
 mod completions;
 mod conflicts;
 mod corroboration;
+mod diff;
 mod export;
 mod lsp;
 mod man;
@@ -94,6 +95,9 @@ pub enum Command {
     /// Check a built database in depth: SQLite's integrity and foreign keys, the nodes and
     /// edges views against the graph, every quote offset against its document
     Verify(verify::Args),
+    /// What changed between two versions of the data (databases or git revisions): records
+    /// added, removed and changed, and what that did to conflicts, voices and mentions
+    Diff(diff::Args),
     /// A language server for the data files, over stdio: `check`'s diagnostics as you type,
     /// completion of ids and fields, hover, go to definition, references, quick fixes
     Lsp(lsp::Args),
@@ -133,6 +137,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Mentions(args) => exit_code(mentions::run(&args)),
         Command::Stats(args) => exit_code(stats::run(&args)),
         Command::Verify(args) => verify::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),

@@ -1,0 +1,381 @@
+//! `claimgraph diff OLD [NEW]`: what changed between two versions of the data, as a report in
+//! plain text, Markdown (to paste into a review) or JSON; exit code 0 when nothing changed, 1
+//! when something did, 2 when the comparison could not run.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use super::{EXIT_DATA_ERRORS, EXIT_OK, failure};
+use crate::diff::compare::{ClaimSummary, FieldChange, RecordChanges, VoiceChange};
+use crate::diff::{self, Changes, Folders, Side};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Plain text for a terminal
+    #[default]
+    Table,
+    /// Markdown, to paste as a review comment
+    Markdown,
+    /// One JSON object: every change and every effect on the analysis
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The version before: a database file, or a git revision of the repository the data is
+    /// in (`main`, `HEAD~3`, a commit)
+    pub old: String,
+    /// The version after, as OLD; without it, the data and seeds folders as they are now
+    pub new: Option<String>,
+    /// Folder of curated TOML files (at a revision: that folder as it was then)
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+    /// Folder of source documents
+    #[arg(long, default_value = "seeds")]
+    pub seeds: PathBuf,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn run(args: &Args) -> u8 {
+    let old = Side::parse(&args.old);
+    let new = args.new.as_deref().map_or(Side::WorkingTree, Side::parse);
+    let folders = Folders {
+        data: &args.data,
+        seeds: &args.seeds,
+    };
+    let read = |side: &Side| -> Result<diff::Snapshot, String> {
+        let scratch = tempfile::tempdir().map_err(|e| format!("a temporary folder: {e}"))?;
+        diff::sides::read(side, folders, scratch.path()).map_err(|e| e.to_string())
+    };
+    let (before, after) = match (read(&old), read(&new)) {
+        (Ok(before), Ok(after)) => (before, after),
+        (Err(e), _) | (_, Err(e)) => return failure(&e),
+    };
+    let changes = diff::compare(&before, &after);
+    let title = format!("{} → {}", old.describe(), new.describe());
+    let mut out = io::stdout().lock();
+    let written = match args.format {
+        Format::Json => {
+            let report = serde_json::json!({
+                "old": old.describe(),
+                "new": new.describe(),
+                "changed": !changes.is_empty(),
+                "changes": changes,
+            });
+            serde_json::to_writer_pretty(&mut out, &report)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+        Format::Table => write!(out, "{}", render(&changes, &title, Style::Text)),
+        Format::Markdown => write!(out, "{}", render(&changes, &title, Style::Markdown)),
+    };
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return failure(&e),
+    }
+    if changes.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_DATA_ERRORS
+    }
+}
+
+/// How the report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Text,
+    Markdown,
+}
+
+/// A report being written, in one style.
+struct Report {
+    style: Style,
+    text: String,
+}
+
+impl Report {
+    fn heading(&mut self, text: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&format!("\n{text}\n")),
+            Style::Markdown => self.text.push_str(&format!("\n#### {text}\n\n")),
+        }
+    }
+
+    fn item(&mut self, marker: &str, text: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&format!("  {marker} {text}\n")),
+            Style::Markdown => self
+                .text
+                .push_str(&format!("- {} {text}\n", markdown_marker(marker))),
+        }
+    }
+
+    fn detail(&mut self, text: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&format!("      {text}\n")),
+            Style::Markdown => self.text.push_str(&format!("  - {text}\n")),
+        }
+    }
+
+    fn quote(&mut self, text: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&format!("      “{text}”\n")),
+            Style::Markdown => self
+                .text
+                .push_str(&format!("  > {}\n", text.replace('\n', " "))),
+        }
+    }
+
+    /// An id or a value as code.
+    fn code(&self, text: &str) -> String {
+        match self.style {
+            Style::Text => text.to_owned(),
+            Style::Markdown => format!("`{}`", text.replace('`', "ˋ")),
+        }
+    }
+}
+
+fn markdown_marker(marker: &str) -> &'static str {
+    match marker {
+        "+" => "**added**",
+        "-" => "**removed**",
+        "~" => "**changed**",
+        "!" => "**conflict**",
+        "✓" => "**resolved**",
+        _ => "",
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn value(report: &Report, value: Option<&String>) -> String {
+    value.map_or_else(|| "(none)".to_owned(), |v| report.code(v))
+}
+
+fn fields(report: &mut Report, fields: &[FieldChange]) {
+    for field in fields {
+        let line = format!(
+            "{}: {} → {}",
+            field.field,
+            value(report, field.old.as_ref()),
+            value(report, field.new.as_ref())
+        );
+        report.detail(&line);
+    }
+}
+
+fn records(report: &mut Report, title: &str, changes: &RecordChanges) {
+    if changes.is_empty() {
+        return;
+    }
+    report.heading(&format!(
+        "{title}: {} added, {} removed, {} changed",
+        changes.added.len(),
+        changes.removed.len(),
+        changes.changed.len()
+    ));
+    for r in &changes.added {
+        let line = format!("{} {} “{}” ({})", r.kind, report.code(&r.id), r.name, r.at);
+        report.item("+", &line);
+    }
+    for r in &changes.removed {
+        let line = format!("{} {} “{}”", r.kind, report.code(&r.id), r.name);
+        report.item("-", &line);
+    }
+    for c in &changes.changed {
+        let r = &c.record;
+        let line = format!("{} {} “{}” ({})", r.kind, report.code(&r.id), r.name, r.at);
+        report.item("~", &line);
+        fields(report, &c.fields);
+    }
+}
+
+fn claim_line(report: &Report, claim: &ClaimSummary) -> String {
+    format!(
+        "{} in {}, by {}: {}",
+        report.code(&claim.id),
+        report.code(&claim.document),
+        claim.attribution,
+        claim.statement
+    )
+}
+
+fn voices(report: &mut Report, title: &str, changes: &[VoiceChange]) {
+    if changes.is_empty() {
+        return;
+    }
+    report.heading(&format!("{title} ({})", changes.len()));
+    for v in changes {
+        let mut line = format!(
+            "{}: {} → {}",
+            v.statement,
+            plural(usize::try_from(v.old).unwrap_or(0), "voice", "voices"),
+            plural(usize::try_from(v.new).unwrap_or(0), "voice", "voices")
+        );
+        if v.single_voice_now {
+            line.push_str(", now resting on a single voice");
+        }
+        report.item("~", &line);
+        if !v.gained.is_empty() {
+            report.detail(&format!("gained: {}", v.gained.join(", ")));
+        }
+        if !v.lost.is_empty() {
+            report.detail(&format!("lost: {}", v.lost.join(", ")));
+        }
+    }
+}
+
+fn render(changes: &Changes, title: &str, style: Style) -> String {
+    let mut report = Report {
+        style,
+        text: String::new(),
+    };
+    match style {
+        Style::Text => report.text.push_str(&format!("claimgraph diff: {title}\n")),
+        Style::Markdown => report
+            .text
+            .push_str(&format!("### claimgraph diff: {title}\n")),
+    }
+    if changes.is_empty() {
+        report.text.push_str(match style {
+            Style::Text => "\nno change to the records or the analysis\n",
+            Style::Markdown => "\nNo change to the records or the analysis.\n",
+        });
+        return report.text;
+    }
+    records(&mut report, "Entities", &changes.entities);
+    records(&mut report, "Sources", &changes.sources);
+    records(&mut report, "Predicates", &changes.predicates);
+
+    let claims = &changes.claims;
+    if !(claims.added.is_empty() && claims.removed.is_empty() && claims.changed.is_empty()) {
+        report.heading(&format!(
+            "Claims: {} added, {} removed, {} changed",
+            claims.added.len(),
+            claims.removed.len(),
+            claims.changed.len()
+        ));
+        for c in &claims.added {
+            let line = format!("{} ({})", claim_line(&report, c), c.at);
+            report.item("+", &line);
+            report.quote(&c.quote);
+        }
+        for c in &claims.removed {
+            let line = claim_line(&report, c);
+            report.item("-", &line);
+            report.quote(&c.quote);
+        }
+        for c in &claims.changed {
+            let mut line = format!("{} ({})", claim_line(&report, &c.claim), c.claim.at);
+            if c.old_id != c.claim.id {
+                line.push_str(&format!(", was {}", report.code(&c.old_id)));
+            }
+            report.item("~", &line);
+            fields(&mut report, &c.fields);
+            report.quote(&c.claim.quote);
+        }
+    }
+
+    let analysis = &changes.analysis;
+    if !analysis.is_empty() {
+        match style {
+            Style::Text => report.text.push_str("\nWhat it did to the analysis\n"),
+            Style::Markdown => report.text.push_str("\n### What it did to the analysis\n"),
+        }
+    }
+    for (title, list, marker) in [
+        ("Conflicts appeared", &analysis.conflicts_appeared, "!"),
+        ("Conflicts resolved", &analysis.conflicts_resolved, "✓"),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        report.heading(&format!("{title} ({})", list.len()));
+        for c in list {
+            report.item(marker, &format!("{} ({})", c.reason, c.detail));
+            let a = claim_line(&report, &c.a);
+            let b = claim_line(&report, &c.b);
+            report.detail(&a);
+            report.detail(&b);
+        }
+    }
+    voices(
+        &mut report,
+        "Statements whose independent voices changed",
+        &analysis.voices_changed,
+    );
+    voices(&mut report, "New statements", &analysis.statements_new);
+    voices(
+        &mut report,
+        "Statements no claim makes any more",
+        &analysis.statements_gone,
+    );
+    for (title, list, marker) in [
+        (
+            "Circular reporting appeared",
+            &analysis.circular_appeared,
+            "!",
+        ),
+        ("Circular reporting gone", &analysis.circular_gone, "✓"),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        report.heading(&format!("{title} ({})", list.len()));
+        for statement in list {
+            report.item(marker, statement);
+        }
+    }
+    for (title, list, marker) in [
+        (
+            "Origins now a party to what they report",
+            &analysis.interested_appeared,
+            "!",
+        ),
+        (
+            "Origins no longer a party to what they report",
+            &analysis.interested_gone,
+            "✓",
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        report.heading(&format!("{title} ({})", list.len()));
+        for flag in list {
+            let line = format!("{}: {}", flag.origin, claim_line(&report, &flag.claim));
+            report.item(marker, &line);
+        }
+    }
+    for (title, list, marker) in [
+        (
+            "Names no claim of their document uses",
+            &analysis.mentions_unlinked,
+            "+",
+        ),
+        (
+            "Names now used by a claim of their document, or gone",
+            &analysis.mentions_linked,
+            "-",
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        report.heading(&format!("{title} ({})", list.len()));
+        for m in list {
+            let line = format!(
+                "{} ({}) in {}",
+                m.name,
+                report.code(&m.entity),
+                report.code(&m.document)
+            );
+            report.item(marker, &line);
+        }
+    }
+    report.text
+}

@@ -1,0 +1,481 @@
+//! The comparison of two snapshots: records added, removed and changed by id (a claim whose
+//! derived id moved because what it says changed is paired with its old self by document and
+//! quote), and what that did to the analysis. Positions are reported, never compared.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::snapshot::{Claim, Record, Snapshot, StatementKey};
+
+/// One field that differs: its value before and after (`None` where it is not given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// A record as a line of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordSummary {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    /// `file:line` where it is written (in the newer data for a changed record).
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordChange {
+    #[serde(flatten)]
+    pub record: RecordSummary,
+    pub fields: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RecordChanges {
+    pub added: Vec<RecordSummary>,
+    pub removed: Vec<RecordSummary>,
+    pub changed: Vec<RecordChange>,
+}
+
+impl RecordChanges {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// A claim as a line of the report: what it says, in whose words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimSummary {
+    pub id: String,
+    /// "Subject not predicate object", with names.
+    pub statement: String,
+    pub document: String,
+    /// The reporter and whom it cites, nearest first: "Reporter <- Cited <- Origin".
+    pub attribution: String,
+    pub quote: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimChange {
+    /// The claim as it is now; its id may have moved with what it says.
+    #[serde(flatten)]
+    pub claim: ClaimSummary,
+    pub old_id: String,
+    pub fields: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClaimChanges {
+    pub added: Vec<ClaimSummary>,
+    pub removed: Vec<ClaimSummary>,
+    pub changed: Vec<ClaimChange>,
+}
+
+/// A pair of contradicting claims, worded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConflictSummary {
+    pub reason: String,
+    pub detail: String,
+    pub a: ClaimSummary,
+    pub b: ClaimSummary,
+}
+
+/// A statement whose independent voices changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VoiceChange {
+    pub statement: String,
+    pub old: i64,
+    pub new: i64,
+    /// Voices by name.
+    pub gained: Vec<String>,
+    pub lost: Vec<String>,
+    /// Whether it now rests on a single voice and did not before.
+    pub single_voice_now: bool,
+}
+
+/// A claim whose origin is now a party to what it reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InterestedFlag {
+    pub origin: String,
+    pub claim: ClaimSummary,
+}
+
+/// An entity a document names that none of its claims uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unlinked {
+    pub document: String,
+    pub entity: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AnalysisChanges {
+    pub conflicts_appeared: Vec<ConflictSummary>,
+    pub conflicts_resolved: Vec<ConflictSummary>,
+    /// Statements that exist on both sides with other voices.
+    pub voices_changed: Vec<VoiceChange>,
+    /// Statements first made by this change, with their voices.
+    pub statements_new: Vec<VoiceChange>,
+    /// Statements no claim makes any more.
+    pub statements_gone: Vec<VoiceChange>,
+    pub circular_appeared: Vec<String>,
+    pub circular_gone: Vec<String>,
+    pub interested_appeared: Vec<InterestedFlag>,
+    pub interested_gone: Vec<InterestedFlag>,
+    pub mentions_unlinked: Vec<Unlinked>,
+    pub mentions_linked: Vec<Unlinked>,
+}
+
+impl AnalysisChanges {
+    pub fn is_empty(&self) -> bool {
+        self == &AnalysisChanges::default()
+    }
+}
+
+/// Everything that differs between two versions of the data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub entities: RecordChanges,
+    pub sources: RecordChanges,
+    pub predicates: RecordChanges,
+    pub claims: ClaimChanges,
+    pub analysis: AnalysisChanges,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self == &Changes::default()
+    }
+}
+
+fn at(file: &str, line: i64) -> String {
+    format!("{file}:{line}")
+}
+
+fn summary(id: &str, record: &Record) -> RecordSummary {
+    RecordSummary {
+        id: id.to_owned(),
+        kind: record.kind.clone(),
+        name: record.name.clone(),
+        at: at(&record.file, record.line),
+    }
+}
+
+fn field_changes(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Vec<FieldChange> {
+    let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| old.get(*name) != new.get(*name))
+        .map(|name| FieldChange {
+            field: name.clone(),
+            old: old.get(name).cloned(),
+            new: new.get(name).cloned(),
+        })
+        .collect()
+}
+
+fn records(
+    old: &BTreeMap<String, Record>,
+    new: &BTreeMap<String, Record>,
+    keep: impl Fn(&Record) -> bool,
+) -> RecordChanges {
+    let mut changes = RecordChanges::default();
+    for (id, record) in old.iter().filter(|(_, r)| keep(r)) {
+        match new.get(id) {
+            None => changes.removed.push(summary(id, record)),
+            Some(now) => {
+                let mut fields = field_changes(&record.fields, &now.fields);
+                if record.kind != now.kind {
+                    fields.insert(
+                        0,
+                        FieldChange {
+                            field: "kind".to_owned(),
+                            old: Some(record.kind.clone()),
+                            new: Some(now.kind.clone()),
+                        },
+                    );
+                }
+                if !fields.is_empty() {
+                    changes.changed.push(RecordChange {
+                        record: summary(id, now),
+                        fields,
+                    });
+                }
+            }
+        }
+    }
+    for (id, record) in new.iter().filter(|(_, r)| keep(r)) {
+        if !old.contains_key(id) {
+            changes.added.push(summary(id, record));
+        }
+    }
+    changes
+}
+
+/// A statement in words: "Subject not predicate Object".
+fn statement(snapshot: &Snapshot, key: &StatementKey) -> String {
+    let not = if key.stance == "denies" { "not " } else { "" };
+    format!(
+        "{} {not}{} {}",
+        snapshot.name(&key.subject),
+        snapshot.name(&key.predicate),
+        snapshot.name(&key.object)
+    )
+}
+
+fn claim_summary(snapshot: &Snapshot, id: &str, claim: &Claim) -> ClaimSummary {
+    let mut attribution = vec![snapshot.name(&claim.fields["reported_by"]).to_owned()];
+    if let Some(chain) = claim.fields.get("citing") {
+        attribution.extend(chain.split(" <- ").map(|c| snapshot.name(c).to_owned()));
+    }
+    ClaimSummary {
+        id: id.to_owned(),
+        statement: statement(snapshot, &claim.statement),
+        document: claim.source.clone(),
+        attribution: attribution.join(" <- "),
+        quote: claim.quote.clone(),
+        at: at(&claim.file, claim.line),
+    }
+}
+
+/// Pairs the claims of both sides: by id, then the ones left by what stays when a claim is
+/// edited (its document and quote and statement; its document and quote; its document and
+/// statement without the stance), each only where one claim on each side has that key.
+fn pair_claims(old: &Snapshot, new: &Snapshot) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = old
+        .claims
+        .keys()
+        .filter(|id| new.claims.contains_key(*id))
+        .map(|id| (id.clone(), id.clone()))
+        .collect();
+    let mut left_old: BTreeSet<&String> = old
+        .claims
+        .keys()
+        .filter(|id| !new.claims.contains_key(*id))
+        .collect();
+    let mut left_new: BTreeSet<&String> = new
+        .claims
+        .keys()
+        .filter(|id| !old.claims.contains_key(*id))
+        .collect();
+    type Key = fn(&Claim) -> String;
+    let keys: [Key; 3] = [
+        |c| {
+            format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                c.source, c.quote, c.subject, c.predicate, c.object
+            )
+        },
+        |c| format!("{}\u{1f}{}", c.source, c.quote),
+        |c| {
+            format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                c.source, c.subject, c.predicate, c.object
+            )
+        },
+    ];
+    for key in keys {
+        let index = |ids: &BTreeSet<&String>, side: &Snapshot| {
+            let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for id in ids {
+                by_key
+                    .entry(key(&side.claims[*id]))
+                    .or_default()
+                    .push((*id).clone());
+            }
+            by_key
+        };
+        let olds = index(&left_old, old);
+        let news = index(&left_new, new);
+        for (k, from) in &olds {
+            if let (Some(to), [from]) = (news.get(k), from.as_slice())
+                && let [to] = to.as_slice()
+            {
+                left_old.remove(from);
+                left_new.remove(to);
+                pairs.push((from.clone(), to.clone()));
+            }
+        }
+    }
+    pairs.sort();
+    pairs
+}
+
+/// Compares two snapshots, `old` before the change and `new` after it.
+pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
+    let not_source = |r: &Record| r.kind != "source";
+    let source = |r: &Record| r.kind == "source";
+    let mut changes = Changes {
+        entities: records(&old.entities, &new.entities, not_source),
+        sources: records(&old.entities, &new.entities, source),
+        predicates: records(&old.predicates, &new.predicates, |_| true),
+        ..Changes::default()
+    };
+
+    let pairs = pair_claims(old, new);
+    let old_to_new: BTreeMap<&str, &str> = pairs
+        .iter()
+        .map(|(o, n)| (o.as_str(), n.as_str()))
+        .collect();
+    let paired_new: BTreeSet<&str> = pairs.iter().map(|(_, n)| n.as_str()).collect();
+    for (id, claim) in &old.claims {
+        if !old_to_new.contains_key(id.as_str()) {
+            changes.claims.removed.push(claim_summary(old, id, claim));
+        }
+    }
+    for (id, claim) in &new.claims {
+        if !paired_new.contains(id.as_str()) {
+            changes.claims.added.push(claim_summary(new, id, claim));
+        }
+    }
+    for (from, to) in &pairs {
+        let (before, after) = (&old.claims[from], &new.claims[to]);
+        let fields = field_changes(&before.fields, &after.fields);
+        if !fields.is_empty() {
+            changes.claims.changed.push(ClaimChange {
+                claim: claim_summary(new, to, after),
+                old_id: from.clone(),
+                fields,
+            });
+        }
+    }
+    changes.analysis = analysis(old, new, &old_to_new);
+    changes
+}
+
+fn voice_names(snapshot: &Snapshot, voices: impl Iterator<Item = String>) -> Vec<String> {
+    let mut names: Vec<String> = voices.map(|v| snapshot.name(&v).to_owned()).collect();
+    names.sort();
+    names
+}
+
+fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -> AnalysisChanges {
+    let mut analysis = AnalysisChanges::default();
+
+    // Conflicts, by their reason and their two claims as they are now.
+    let key = |reason: &str, a: &str, b: &str| {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        (reason.to_owned(), a.to_owned(), b.to_owned())
+    };
+    let old_conflicts: BTreeMap<_, _> = old
+        .conflicts
+        .iter()
+        .map(|c| {
+            let map = |id: &str| {
+                old_to_new
+                    .get(id)
+                    .map_or_else(|| format!("old:{id}"), |n| (*n).to_owned())
+            };
+            (key(&c.reason, &map(&c.a), &map(&c.b)), c)
+        })
+        .collect();
+    let new_conflicts: BTreeMap<_, _> = new
+        .conflicts
+        .iter()
+        .map(|c| (key(&c.reason, &c.a, &c.b), c))
+        .collect();
+    let conflict = |snapshot: &Snapshot, c: &super::snapshot::Conflict| ConflictSummary {
+        reason: c.reason.clone(),
+        detail: c.detail.clone(),
+        a: claim_summary(snapshot, &c.a, &snapshot.claims[&c.a]),
+        b: claim_summary(snapshot, &c.b, &snapshot.claims[&c.b]),
+    };
+    for (k, c) in &new_conflicts {
+        if !old_conflicts.contains_key(k) {
+            analysis.conflicts_appeared.push(conflict(new, c));
+        }
+    }
+    for (k, c) in &old_conflicts {
+        if !new_conflicts.contains_key(k) {
+            analysis.conflicts_resolved.push(conflict(old, c));
+        }
+    }
+
+    // Statements and their independent voices.
+    let keys: BTreeSet<&StatementKey> =
+        old.statements.keys().chain(new.statements.keys()).collect();
+    for key in keys {
+        let before = old.statements.get(key);
+        let after = new.statements.get(key);
+        let voices = |s: Option<&super::snapshot::Statement>| {
+            s.map(|s| s.voices.clone()).unwrap_or_default()
+        };
+        let (was, is) = (voices(before), voices(after));
+        let old_count = before.map_or(0, |s| s.origins);
+        let new_count = after.map_or(0, |s| s.origins);
+        if was != is || old_count != new_count {
+            let change = VoiceChange {
+                statement: statement(if after.is_some() { new } else { old }, key),
+                old: old_count,
+                new: new_count,
+                gained: voice_names(new, is.difference(&was).cloned()),
+                lost: voice_names(old, was.difference(&is).cloned()),
+                single_voice_now: new_count == 1 && old_count != 1,
+            };
+            match (before, after) {
+                (Some(_), Some(_)) => analysis.voices_changed.push(change),
+                (None, Some(_)) => analysis.statements_new.push(change),
+                (Some(_), None) => analysis.statements_gone.push(change),
+                (None, None) => {}
+            }
+        }
+        let circular = |s: Option<&super::snapshot::Statement>| s.is_some_and(|s| s.circular);
+        match (circular(before), circular(after)) {
+            (false, true) => analysis.circular_appeared.push(statement(new, key)),
+            (true, false) => analysis.circular_gone.push(statement(old, key)),
+            _ => {}
+        }
+    }
+
+    // Origins that are a party to what they report.
+    let new_to_old: BTreeMap<&str, &str> = old_to_new.iter().map(|(o, n)| (*n, *o)).collect();
+    for (id, claim) in &new.claims {
+        let was = new_to_old
+            .get(id.as_str())
+            .and_then(|o| old.claims.get(*o))
+            .is_some_and(|c| c.interested);
+        if claim.interested && !was {
+            analysis.interested_appeared.push(InterestedFlag {
+                origin: new.name(&claim.origin).to_owned(),
+                claim: claim_summary(new, id, claim),
+            });
+        }
+    }
+    for (id, claim) in &old.claims {
+        let is = old_to_new
+            .get(id.as_str())
+            .and_then(|n| new.claims.get(*n))
+            .is_some_and(|c| c.interested);
+        if claim.interested && !is {
+            analysis.interested_gone.push(InterestedFlag {
+                origin: old.name(&claim.origin).to_owned(),
+                claim: claim_summary(old, id, claim),
+            });
+        }
+    }
+
+    // Names in documents that no claim uses.
+    let unlinked = |snapshot: &Snapshot, (document, entity): &(String, String)| Unlinked {
+        document: document.clone(),
+        entity: entity.clone(),
+        name: snapshot.name(entity).to_owned(),
+    };
+    for key in new.unlinked.keys() {
+        if !old.unlinked.contains_key(key) {
+            analysis.mentions_unlinked.push(unlinked(new, key));
+        }
+    }
+    for key in old.unlinked.keys() {
+        if !new.unlinked.contains_key(key) {
+            analysis.mentions_linked.push(unlinked(old, key));
+        }
+    }
+    analysis
+}
