@@ -417,7 +417,7 @@ fn origin<'a>(files: &'a Files, span: &Span) -> annotate_snippets::Origin<'a> {
 }
 
 /// Diagnostics collected by one stage; stages add to it and never stop at the first problem.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -42,10 +42,9 @@ pub fn diagnostics(analysis: &Analysis) -> HashMap<PathBuf, Vec<lsp::Diagnostic>
             .related
             .iter()
             .filter_map(|(span, label)| {
-                let path = &analysis.paths[span.file.0 as usize];
                 Some(lsp::DiagnosticRelatedInformation {
                     location: lsp::Location::new(
-                        uri(path)?,
+                        analysis.uri(span.file)?,
                         analysis.lines(span.file).range(span.range()),
                     ),
                     message: label.clone(),
@@ -131,8 +130,9 @@ fn key_of(line: &str) -> Option<(&str, usize)> {
 }
 
 /// Walks a value written so far: whether it ends inside a string (and where that string's
-/// text starts), and how deep in arrays it is.
-fn value_state(value: &str) -> (Option<usize>, i32) {
+/// text starts), how deep in arrays it is, and whether it ends in a comment.
+fn value_state(value: &str) -> (Option<usize>, i32, bool) {
+    let mut comment = false;
     let mut depth = 0;
     let mut string: Option<(char, usize)> = None;
     let mut escaped = false;
@@ -151,12 +151,15 @@ fn value_state(value: &str) -> (Option<usize>, i32) {
                 '"' | '\'' => string = Some((c, i + 1)),
                 '[' => depth += 1,
                 ']' => depth -= 1,
-                '#' => break,
+                '#' => {
+                    comment = true;
+                    break;
+                }
                 _ => {}
             },
         }
     }
-    (string.map(|(_, start)| start), depth)
+    (string.map(|(_, start)| start), depth, comment)
 }
 
 fn context(text: &str, offset: usize) -> Option<Context<'_>> {
@@ -187,16 +190,27 @@ fn context(text: &str, offset: usize) -> Option<Context<'_>> {
         (start + after <= offset).then_some((key, start + after))
     });
     if let Some((key, value_start)) = value {
-        let (string, depth) = value_state(&text[value_start..offset]);
+        let (string, depth, comment) = value_state(&text[value_start..offset]);
+        if comment || before.trim_start().starts_with('#') {
+            return None;
+        }
         let on_this_line = value_start > line_start;
         if on_this_line || depth > 0 {
-            let (quoted, start) = match string {
-                Some(start) => (true, value_start + start),
+            // The word the cursor is in, up to its end: accepting an item replaces it whole.
+            let rest = &text[offset..text[offset..].find('\n').map_or(text.len(), |n| offset + n)];
+            let (quoted, start, end) = match string {
+                Some(start) => {
+                    let end = rest.find(['"', '\'']).unwrap_or(0);
+                    (true, value_start + start, offset + end)
+                }
                 None => {
                     let token = text[value_start..offset]
                         .rfind(|c: char| c.is_whitespace() || matches!(c, '=' | '[' | ','))
                         .map_or(value_start, |n| value_start + n + 1);
-                    (false, token)
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '#'))
+                        .unwrap_or(rest.len());
+                    (false, token, offset + end)
                 }
             };
             return Some(Context::Value {
@@ -204,9 +218,12 @@ fn context(text: &str, offset: usize) -> Option<Context<'_>> {
                 body,
                 key,
                 quoted,
-                replace: start..offset,
+                replace: start..end,
             });
         }
+    }
+    if before.trim_start().starts_with('#') {
+        return None;
     }
     let word = before.trim_start();
     if word
@@ -333,14 +350,16 @@ fn describe(definition: &Definition, analysis: &Analysis) -> String {
     if !definition.aliases.is_empty() {
         lines.push(format!("Also: {}", definition.aliases.join(", ")));
     }
-    let file = analysis.files.get(definition.span.file);
-    let (line, _) = file.line_col(definition.span.range().start);
+    let at = definition.span.file;
+    let path = analysis.paths[at.0 as usize].display();
+    let line = definition_range(analysis, definition)
+        .map_or(0, |range| analysis.lines(at).position(range.start).line + 1);
     let claims = analysis.index.claims_naming(&definition.id);
     let named = match claims {
         1 => "named by 1 claim".to_owned(),
         n => format!("named by {n} claims"),
     };
-    lines.push(format!("Defined in `{}:{line}` · {named}", file.path));
+    lines.push(format!("Defined in `{path}:{line}` · {named}"));
     lines.join("\n\n")
 }
 
@@ -534,7 +553,7 @@ fn key_at(text: &str, offset: usize) -> Option<(&str, &str, Range<usize>)> {
 fn location(analysis: &Analysis, occurrence: &Occurrence) -> Option<lsp::Location> {
     let file = occurrence.span.file;
     Some(lsp::Location::new(
-        uri(&analysis.paths[file.0 as usize])?,
+        analysis.uri(file)?,
         analysis.lines(file).range(occurrence.span.range()),
     ))
 }
@@ -544,24 +563,29 @@ pub fn definition(analysis: &Analysis, file: FileId, offset: usize) -> Option<ls
     let occurrence = analysis.index.at(file, offset)?;
     let definition = analysis.index.definitions.get(&occurrence.id)?;
     let at = definition.span.file;
-    let mut range = definition.span.range();
-    if analysis.stale.contains(&at) {
-        // The file does not parse as the editor shows it: the definition is looked for in
-        // that text, where it may have moved.
-        let text = analysis.text(at);
-        let quoted = format!("\"{}\"", definition.id);
-        range = text
-            .match_indices(&quoted)
-            .map(|(n, _)| n..n + quoted.len())
-            .find(|r| {
-                let line_start = text[..r.start].rfind('\n').map_or(0, |n| n + 1);
-                key_of(&text[line_start..r.start]).is_some_and(|(key, _)| key == "id")
-            })?;
-    }
     Some(lsp::Location::new(
-        uri(&analysis.paths[at.0 as usize])?,
-        analysis.lines(at).range(range),
+        analysis.uri(at)?,
+        analysis
+            .lines(at)
+            .range(definition_range(analysis, definition)?),
     ))
+}
+
+/// Where a definition's id is in the text the editor shows. In a file that does not parse as
+/// the editor shows it, it is looked for in that text, where it may have moved.
+fn definition_range(analysis: &Analysis, definition: &Definition) -> Option<Range<usize>> {
+    let at = definition.span.file;
+    if !analysis.stale.contains(&at) {
+        return Some(definition.span.range());
+    }
+    let text = analysis.text(at);
+    let quoted = format!("\"{}\"", definition.id);
+    text.match_indices(&quoted)
+        .map(|(n, _)| n..n + quoted.len())
+        .find(|r| {
+            let line_start = text[..r.start].rfind('\n').map_or(0, |n| n + 1);
+            key_of(&text[line_start..r.start]).is_some_and(|(key, _)| key == "id")
+        })
 }
 
 /// Every place that names the id at `offset`.
@@ -598,9 +622,8 @@ pub fn symbols(analysis: &Analysis, file: FileId) -> Vec<lsp::DocumentSymbol> {
         .iter()
         .map(|outline| {
             let next = starts
-                .iter()
+                .get(starts.partition_point(|&s| s <= outline.header.start))
                 .copied()
-                .find(|&s| s > outline.header.start)
                 .unwrap_or(text.len());
             let end = outline.header.start + text[outline.header.start..next].trim_end().len();
             let range = lines.range(outline.header.start..end);
@@ -654,7 +677,7 @@ pub fn code_actions(
 ) -> Vec<lsp::CodeActionOrCommand> {
     let text = analysis.text(file);
     let lines = analysis.lines(file);
-    let Some(uri) = uri(&analysis.paths[file.0 as usize]) else {
+    let Some(uri) = analysis.uri(file) else {
         return Vec::new();
     };
     let converted = diagnostics_of(analysis, file);
@@ -760,6 +783,17 @@ mod tests {
             context(&text, offset),
             Some(Context::RecordKind { .. })
         ));
+
+        // In the middle of an id, the whole id is replaced; in a comment, nothing is offered.
+        let (text, offset) = at("[[claim]]\nsubject = \"alexander-s|terliadnikov\"\n");
+        let Some(Context::Value { replace, .. }) = context(&text, offset) else {
+            panic!()
+        };
+        assert_eq!(&text[replace], "alexander-sterliadnikov");
+        let (text, offset) = at("[[claim]]\nsubject = \"x\" # |\n");
+        assert_eq!(context(&text, offset), None);
+        let (text, offset) = at("[[claim]]\n# sub|\n");
+        assert_eq!(context(&text, offset), None);
 
         // At the start of a line that has a key, the cursor is where a field name goes.
         let (text, offset) = at("[[claim]]\n|hedged = \n");

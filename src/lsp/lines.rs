@@ -61,6 +61,11 @@ impl Lines {
     /// The position of a byte offset; an offset past the end is the end.
     pub fn position(&self, offset: usize) -> Position {
         let size = TextSize::new(u32::try_from(offset).unwrap_or(u32::MAX)).min(self.index.len());
+        let line = self.index.line_col(size).line;
+        // An offset in a line's `\r\n` is the end of the line's text.
+        let size = size.min(TextSize::new(
+            self.ends.get(line as usize).copied().unwrap_or(u32::MAX),
+        ));
         let line_col = self.index.line_col(size);
         let (line, col) = match self.encoding {
             Encoding::Utf8 => (line_col.line, line_col.col),
@@ -126,6 +131,8 @@ mod tests {
         );
         assert_eq!(wide.offset(Position::new(9, 0)), None);
         let crlf = Lines::new("a\r\nb", Encoding::Utf16);
+        assert_eq!(crlf.position(1), Position::new(0, 1));
+        assert_eq!(crlf.position(2), Position::new(0, 1));
         assert_eq!(crlf.offset(Position::new(0, 5)), Some(1));
         assert_eq!(crlf.offset(Position::new(1, 5)), Some(4));
     }

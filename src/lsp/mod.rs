@@ -30,26 +30,148 @@ type Failure = Box<dyn Error + Send + Sync>;
 /// Where the data and the documents are, relative to the workspace root unless absolute;
 /// from the client's `initializationOptions`.
 #[derive(Debug, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 struct Options {
     data: Option<PathBuf>,
     seeds: Option<PathBuf>,
 }
 
+/// The keys `initializationOptions` may have.
+const OPTION_KEYS: [&str; 2] = ["data", "seeds"];
+
+/// How serving ended when it did not end as the protocol asks.
+#[derive(Debug, thiserror::Error)]
+pub enum Ended {
+    /// `exit` came without `shutdown` first: exit code 1, as the protocol says.
+    #[error("the client asked the server to exit before shutting it down")]
+    ExitWithoutShutdown,
+    /// Anything else that stopped the server: exit code 2.
+    #[error("{0}")]
+    Failed(Failure),
+}
+
+/// The failures serving meets, each made an [`Ended::Failed`] by `?`.
+macro_rules! failed_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for Ended {
+            fn from(error: $error) -> Ended {
+                Ended::Failed(error.into())
+            }
+        }
+    )*};
+}
+
+failed_from!(
+    Failure,
+    &str,
+    String,
+    std::io::Error,
+    serde_json::Error,
+    crossbeam_channel::SendError<Message>
+);
+
 /// Serves one client on stdin and stdout until it asks the server to exit.
-pub fn serve_stdio(data: &Path, seeds: &Path) -> Result<(), Failure> {
-    let (connection, threads) = Connection::stdio();
-    serve(&connection, data, seeds)?;
+pub fn serve_stdio(data: &Path, seeds: &Path) -> Result<(), Ended> {
+    let (connection, reader, writer) = stdio();
+    let served = serve(&connection, data, seeds);
     drop(connection);
-    threads.join()?;
-    Ok(())
+    // The reader stops at `exit` or at the end of the input; after any other ending the
+    // client may still be writing, and the process ends without waiting for it.
+    if served.is_ok() {
+        reader.join().map_err(|_| "the reading thread failed")??;
+    }
+    writer.join().map_err(|_| "the writing thread failed")??;
+    served
+}
+
+type Io = std::thread::JoinHandle<std::io::Result<()>>;
+
+/// The connection over stdin and stdout. Messages are read as they come into a queue of any
+/// length, so that the edits an editor sends in a burst are all waiting when the server looks,
+/// and cost one analysis (a channel of no capacity, as `Connection::stdio` makes, holds them in
+/// the client's pipe instead, one analysis each).
+fn stdio() -> (Connection, Io, Io) {
+    let (to_server, from_client) = crossbeam_channel::unbounded::<Message>();
+    let (to_client, from_server) = crossbeam_channel::bounded::<Message>(0);
+    let reader = std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        while let Some(message) = Message::read(&mut stdin)? {
+            let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+            if to_server.send(message).is_err() || exit {
+                break;
+            }
+        }
+        Ok(())
+    });
+    let writer = std::thread::spawn(move || {
+        let mut stdout = std::io::stdout().lock();
+        from_server
+            .into_iter()
+            .try_for_each(|message| message.write(&mut stdout))
+    });
+    let connection = Connection {
+        sender: to_client,
+        receiver: from_client,
+    };
+    (connection, reader, writer)
+}
+
+/// Waits for `initialize`: a request before it is answered with the protocol's "not
+/// initialized" error, a notification before it dropped (`exit` ends the server).
+fn initialize_request(connection: &Connection) -> Result<(RequestId, serde_json::Value), Ended> {
+    loop {
+        match connection.receiver.recv() {
+            Ok(Message::Request(request)) if request.method == "initialize" => {
+                return Ok((request.id, request.params));
+            }
+            Ok(Message::Request(request)) => {
+                let response = Response::new_err(
+                    request.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    "the server is not initialised yet".to_owned(),
+                );
+                connection.sender.send(Message::Response(response))?;
+            }
+            Ok(Message::Notification(n)) if n.method == "exit" => {
+                return Err(Ended::ExitWithoutShutdown);
+            }
+            Ok(_) => {}
+            Err(_) => return Err("the client closed the connection before initialising".into()),
+        }
+    }
 }
 
 /// Serves one client on `connection`. `data` and `seeds` are the folders when the client's
 /// `initializationOptions` do not name them, relative to the workspace root.
-pub fn serve(connection: &Connection, data: &Path, seeds: &Path) -> Result<(), Failure> {
-    let (id, params) = connection.initialize_start()?;
-    let params: lsp::InitializeParams = serde_json::from_value(params)?;
+pub fn serve(connection: &Connection, data: &Path, seeds: &Path) -> Result<(), Ended> {
+    let (id, params) = initialize_request(connection)?;
+    let refuse = |message: String| -> Result<(), Ended> {
+        let response =
+            Response::new_err(id.clone(), ErrorCode::InvalidParams as i32, message.clone());
+        connection.sender.send(Message::Response(response))?;
+        Err(Ended::Failed(
+            format!("could not initialise: {message}").into(),
+        ))
+    };
+    let params: lsp::InitializeParams = match serde_json::from_value(params) {
+        Ok(params) => params,
+        Err(e) => return refuse(format!("the parameters of `initialize` do not read: {e}")),
+    };
+    let unknown: Vec<String> = match &params.initialization_options {
+        Some(serde_json::Value::Object(map)) => map
+            .keys()
+            .filter(|k| !OPTION_KEYS.contains(&k.as_str()))
+            .map(|k| format!("`{k}`"))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let options: Options = match params.initialization_options.clone() {
+        Some(value) => match serde_json::from_value(value) {
+            Ok(options) => options,
+            Err(e) => return refuse(format!("initializationOptions: {e}")),
+        },
+        None => Options::default(),
+    };
     let encoding = Encoding::negotiate(
         params
             .capabilities
@@ -58,10 +180,6 @@ pub fn serve(connection: &Connection, data: &Path, seeds: &Path) -> Result<(), F
             .and_then(|g| g.position_encodings.as_deref()),
     );
     let root = workspace_root(&params);
-    let options: Options = match params.initialization_options.clone() {
-        Some(value) => serde_json::from_value(value)?,
-        None => Options::default(),
-    };
     let data_dir = root.join(options.data.as_deref().unwrap_or(data));
     let seeds_dir = root.join(options.seeds.as_deref().unwrap_or(seeds));
     let capabilities = lsp::ServerCapabilities {
@@ -97,7 +215,8 @@ pub fn serve(connection: &Connection, data: &Path, seeds: &Path) -> Result<(), F
             version: Some(env!("CARGO_PKG_VERSION").to_owned()),
         }),
     };
-    connection.initialize_finish(id, serde_json::to_value(result)?)?;
+    let response = Response::new_ok(id, result);
+    connection.sender.send(Message::Response(response))?;
 
     let watch = params
         .capabilities
@@ -108,10 +227,20 @@ pub fn serve(connection: &Connection, data: &Path, seeds: &Path) -> Result<(), F
         .unwrap_or(false);
     let mut server = Server {
         connection,
-        workspace: Workspace::new(data_dir, seeds_dir, encoding),
+        workspace: Workspace::new(&data_dir, &seeds_dir, encoding),
         published: HashMap::new(),
         next_request: 0,
     };
+    if !unknown.is_empty() {
+        server.show(
+            lsp::MessageType::WARNING,
+            format!(
+                "claimgraph: initializationOptions {} unknown, ignored (it takes {})",
+                unknown.join(", "),
+                OPTION_KEYS.map(|k| format!("`{k}`")).join(" and ")
+            ),
+        )?;
+    }
     if watch {
         server.watch_files()?;
     }
@@ -144,7 +273,7 @@ struct Server<'c> {
 }
 
 impl Server<'_> {
-    fn run(&mut self) -> Result<(), Failure> {
+    fn run(&mut self) -> Result<(), Ended> {
         let receiver = &self.connection.receiver;
         // After `shutdown`, requests are refused until `exit`; responses to the server's own
         // requests may still arrive, and are ignored as always.
@@ -174,10 +303,7 @@ impl Server<'_> {
                         return if shut_down {
                             Ok(())
                         } else {
-                            Err(
-                                "the client asked the server to exit before shutting it down"
-                                    .into(),
-                            )
+                            Err(Ended::ExitWithoutShutdown)
                         };
                     }
                     Message::Request(request) => {
@@ -203,7 +329,7 @@ impl Server<'_> {
                     }
                     Message::Notification(_) if shut_down => {}
                     Message::Notification(notification) => {
-                        stale |= self.notice(notification)?;
+                        stale |= self.notice(notification);
                     }
                     Message::Response(_) => {}
                 }
@@ -244,99 +370,119 @@ impl Server<'_> {
         Ok(())
     }
 
-    /// Applies a notification; whether the analysis must be redone.
-    fn notice(&mut self, notification: Notification) -> Result<bool, Failure> {
+    /// Applies a notification; whether the analysis must be redone. One whose parameters do
+    /// not read is reported on stderr (the editor's log of the server) and ignored.
+    fn notice(&mut self, notification: Notification) -> bool {
         use lsp::notification as n;
-        let method = notification.method.clone();
-        Ok(match method.as_str() {
-            n::DidOpenTextDocument::METHOD => {
-                let params: lsp::DidOpenTextDocumentParams =
-                    notification.extract(n::DidOpenTextDocument::METHOD)?;
-                match self.data_file(&params.text_document.uri) {
-                    Some(path) => {
-                        self.workspace.open(path, params.text_document.text);
-                        true
-                    }
-                    None => false,
+        fn read<P: serde::de::DeserializeOwned>(notification: Notification) -> Option<P> {
+            let method = notification.method.clone();
+            match serde_json::from_value(notification.params) {
+                Ok(params) => Some(params),
+                Err(e) => {
+                    eprintln!(
+                        "claimgraph lsp: ignored `{method}`: its parameters do not read: {e}"
+                    );
+                    None
                 }
+            }
+        }
+        match notification.method.as_str() {
+            n::DidOpenTextDocument::METHOD => {
+                let Some(params) = read::<lsp::DidOpenTextDocumentParams>(notification) else {
+                    return false;
+                };
+                let Some(path) = self.data_file(&params.text_document.uri) else {
+                    return false;
+                };
+                self.workspace.open(path, params.text_document.text);
+                true
             }
             n::DidChangeTextDocument::METHOD => {
-                let params: lsp::DidChangeTextDocumentParams =
-                    notification.extract(n::DidChangeTextDocument::METHOD)?;
-                match (
-                    self.data_file(&params.text_document.uri),
-                    params.content_changes.into_iter().last(),
-                ) {
-                    (Some(path), Some(change)) => {
-                        self.workspace.change(&path, change.text);
-                        true
-                    }
-                    _ => false,
-                }
+                let Some(params) = read::<lsp::DidChangeTextDocumentParams>(notification) else {
+                    return false;
+                };
+                let Some(path) = self.data_file(&params.text_document.uri) else {
+                    return false;
+                };
+                self.workspace.change(&path, params.content_changes);
+                true
             }
             n::DidCloseTextDocument::METHOD => {
-                let params: lsp::DidCloseTextDocumentParams =
-                    notification.extract(n::DidCloseTextDocument::METHOD)?;
-                match self.data_file(&params.text_document.uri) {
-                    Some(path) => {
-                        self.workspace.close(&path);
-                        true
-                    }
-                    None => false,
-                }
+                let Some(params) = read::<lsp::DidCloseTextDocumentParams>(notification) else {
+                    return false;
+                };
+                let Some(path) = self.data_file(&params.text_document.uri) else {
+                    return false;
+                };
+                self.workspace.close(&path);
+                true
             }
             n::DidSaveTextDocument::METHOD => {
-                let params: lsp::DidSaveTextDocumentParams =
-                    notification.extract(n::DidSaveTextDocument::METHOD)?;
-                match self.data_file(&params.text_document.uri) {
-                    Some(path) => {
-                        self.workspace.reread(&path);
-                        true
-                    }
-                    // A document saved: it is read again if it changed.
-                    None => true,
+                let Some(params) = read::<lsp::DidSaveTextDocumentParams>(notification) else {
+                    return false;
+                };
+                if let Some(path) = self.data_file(&params.text_document.uri) {
+                    self.workspace.reread(&path);
                 }
+                // A document saved is read again if it changed.
+                true
             }
             n::DidChangeWatchedFiles::METHOD => {
                 self.workspace.rescan();
                 true
             }
             _ => false,
-        })
+        }
     }
 
     /// The path of a data file of the workspace, if the URI is one.
-    fn data_file(&self, uri: &lsp::Uri) -> Option<PathBuf> {
-        let path = features::path(uri)?;
+    fn data_file(&mut self, uri: &lsp::Uri) -> Option<PathBuf> {
+        let path = self.workspace.resolve(uri)?;
         self.workspace.is_data_file(&path).then_some(path)
     }
 
     /// The file of the analysis a request is about.
     fn file(&self, uri: &lsp::Uri) -> Option<FileId> {
-        let path = features::path(uri)?;
-        self.workspace.analysis.file_of(&path)
+        let analysis = &self.workspace.analysis;
+        let by_uri = analysis.uris.iter().position(|u| u.as_ref() == Some(uri));
+        match by_uri {
+            Some(i) => Some(FileId(u32::try_from(i).ok()?)),
+            None => analysis.file_of(&features::path(uri)?.canonicalize().ok()?),
+        }
     }
 
     fn offset(&self, file: FileId, position: lsp::Position) -> Option<usize> {
-        self.workspace.analysis.lines(file).offset(position)
+        let analysis = &self.workspace.analysis;
+        let offset = analysis.lines(file).offset(position)?;
+        Some(workspace::floor_boundary(analysis.text(file), offset))
+    }
+
+    fn show(&self, typ: lsp::MessageType, message: String) -> Result<(), Failure> {
+        let notification = Notification::new(
+            lsp::notification::ShowMessage::METHOD.to_owned(),
+            lsp::ShowMessageParams { typ, message },
+        );
+        self.connection
+            .sender
+            .send(Message::Notification(notification))?;
+        Ok(())
     }
 
     /// Checks the workspace again and publishes what changed.
     fn reanalyse(&mut self) -> Result<(), Failure> {
+        let failed_before = self.workspace.analysis.failure.clone();
         self.workspace.analyse();
         let analysis = &self.workspace.analysis;
-        if let Some(failure) = &analysis.failure {
-            let message = Notification::new(
-                lsp::notification::ShowMessage::METHOD.to_owned(),
-                lsp::ShowMessageParams {
-                    typ: lsp::MessageType::ERROR,
-                    message: format!("claimgraph: {failure}"),
-                },
-            );
-            self.connection
-                .sender
-                .send(Message::Notification(message))?;
+        // Said once, not after every keystroke; said again when it changes.
+        if let Some(failure) = &analysis.failure
+            && failed_before.as_ref() != Some(failure)
+        {
+            self.show(
+                lsp::MessageType::ERROR,
+                format!("claimgraph: {failure}; the data is checked without the documents"),
+            )?;
         }
+        let analysis = &self.workspace.analysis;
         let mut current = features::diagnostics(analysis);
         // Files that had diagnostics and have none now get an empty list.
         for path in self.published.keys() {
@@ -349,7 +495,7 @@ impl Server<'_> {
             if self.published.get(&path) == Some(&diagnostics) {
                 continue;
             }
-            let Some(uri) = features::uri(&path) else {
+            let Some(uri) = self.workspace.uri_of(&path) else {
                 continue;
             };
             let params = lsp::PublishDiagnosticsParams {

@@ -29,10 +29,11 @@ struct CachedDocument {
 /// The result of checking the workspace once.
 #[derive(Debug, Default)]
 pub struct Analysis {
-    /// The files as checked: for a file that does not parse, its last text that did.
-    pub files: Files,
-    /// The absolute path of each file in `files`, by [`FileId`].
+    /// The absolute path of each file, by [`FileId`], as the server knows it (symbolic links
+    /// resolved).
     pub paths: Vec<PathBuf>,
+    /// The URI of each file as the client knows it.
+    pub uris: Vec<Option<lsp_types::Uri>>,
     /// Each file's text as the editor shows it, and its lines.
     pub texts: Vec<String>,
     pub lines: Vec<Lines>,
@@ -53,6 +54,10 @@ impl Analysis {
             .map(|i| FileId(u32::try_from(i).expect("fewer than 2^32 files")))
     }
 
+    pub fn uri(&self, file: FileId) -> Option<lsp_types::Uri> {
+        self.uris.get(file.0 as usize).cloned().flatten()
+    }
+
     pub fn text(&self, file: FileId) -> &str {
         &self.texts[file.0 as usize]
     }
@@ -64,8 +69,14 @@ impl Analysis {
 
 #[derive(Debug)]
 pub struct Workspace {
+    /// The folders, symbolic links resolved: every path the server keeps is under them.
     pub data_dir: PathBuf,
     pub seeds_dir: PathBuf,
+    /// The folders as the client names them (under the root it gave), for the URIs it is sent.
+    client_data_dir: PathBuf,
+    client_seeds_dir: PathBuf,
+    /// The URI the client opened each file by, to publish to the very same.
+    client_uris: HashMap<PathBuf, lsp_types::Uri>,
     encoding: Encoding,
     /// Every data file found under the data folder, as last read from disk.
     disk: BTreeMap<PathBuf, DiskText>,
@@ -89,10 +100,16 @@ impl Observer for Quiet {
 }
 
 impl Workspace {
-    pub fn new(data_dir: PathBuf, seeds_dir: PathBuf, encoding: Encoding) -> Workspace {
+    /// A workspace of the folders `data_dir` and `seeds_dir`, as the client names them.
+    pub fn new(data_dir: &Path, seeds_dir: &Path, encoding: Encoding) -> Workspace {
+        let client_data_dir = path_clean::clean(data_dir);
+        let client_seeds_dir = path_clean::clean(seeds_dir);
         let mut workspace = Workspace {
-            data_dir,
-            seeds_dir,
+            data_dir: canonical(&client_data_dir),
+            seeds_dir: canonical(&client_seeds_dir),
+            client_data_dir,
+            client_seeds_dir,
+            client_uris: HashMap::new(),
             encoding,
             disk: BTreeMap::new(),
             walk_diagnostics: Vec::new(),
@@ -104,6 +121,30 @@ impl Workspace {
         };
         workspace.rescan();
         workspace
+    }
+
+    /// The path the server knows a file by, from a URI the client sent; the URI is kept for
+    /// what is sent back about the file.
+    pub fn resolve(&mut self, uri: &lsp_types::Uri) -> Option<PathBuf> {
+        let path = canonical(&super::features::path(uri)?);
+        self.client_uris.insert(path.clone(), uri.clone());
+        Some(path)
+    }
+
+    /// The URI the client knows a file by: the one it opened the file with, else the file's
+    /// path under the folders as the client names them.
+    pub fn uri_of(&self, path: &Path) -> Option<lsp_types::Uri> {
+        if let Some(uri) = self.client_uris.get(path) {
+            return Some(uri.clone());
+        }
+        let shown = [
+            (&self.data_dir, &self.client_data_dir),
+            (&self.seeds_dir, &self.client_seeds_dir),
+        ]
+        .into_iter()
+        .find_map(|(known, client)| Some(client.join(path.strip_prefix(known).ok()?)))
+        .unwrap_or_else(|| path.to_owned());
+        super::features::uri(&shown)
     }
 
     /// Whether a path is a data file of this workspace (under the data folder, `*.toml`).
@@ -143,8 +184,30 @@ impl Workspace {
         self.open.insert(path, text);
     }
 
-    pub fn change(&mut self, path: &Path, text: String) {
-        self.open.insert(path.to_owned(), text);
+    /// Applies the editor's changes to a buffer: a whole new text, or a range replaced (a
+    /// client may send those even though the server asks for whole texts).
+    pub fn change(&mut self, path: &Path, changes: Vec<lsp_types::TextDocumentContentChangeEvent>) {
+        for change in changes {
+            match change.range {
+                None => {
+                    self.open.insert(path.to_owned(), change.text);
+                }
+                Some(range) => {
+                    let Some(text) = self.open.get_mut(path) else {
+                        eprintln!(
+                            "claimgraph lsp: ignored a change to {}, which is not open",
+                            path.display()
+                        );
+                        continue;
+                    };
+                    let lines = Lines::new(text, self.encoding);
+                    let start = lines.offset(range.start).unwrap_or(text.len());
+                    let end = lines.offset(range.end).unwrap_or(text.len()).max(start);
+                    let (start, end) = (floor_boundary(text, start), floor_boundary(text, end));
+                    text.replace_range(start..end, &change.text);
+                }
+            }
+        }
     }
 
     pub fn close(&mut self, path: &Path) {
@@ -219,6 +282,12 @@ impl Workspace {
             Ok(bytes)
         };
         let failure = self.walk_failure.clone();
+        // What parsing found, for when the documents cannot be read at all and checking stops.
+        let early = diagnostics.clone().sorted(&data.files);
+        let lines: Vec<Lines> = texts
+            .iter()
+            .map(|text| Lines::new(text, self.encoding))
+            .collect();
         self.analysis = match pipeline::check::check_loaded(
             data,
             &self.seeds_dir,
@@ -227,10 +296,6 @@ impl Workspace {
             diagnostics,
         ) {
             Ok(checked) => {
-                let lines = texts
-                    .iter()
-                    .map(|text| Lines::new(text, self.encoding))
-                    .collect();
                 let diagnostics = if stale.is_empty() {
                     checked.diagnostics.sorted(&checked.files)
                 } else {
@@ -248,7 +313,7 @@ impl Workspace {
                 };
                 Analysis {
                     diagnostics,
-                    files: checked.files,
+                    uris: kept.iter().map(|p| self.uri_of(p)).collect(),
                     paths: kept,
                     texts,
                     lines,
@@ -257,10 +322,17 @@ impl Workspace {
                     failure,
                 }
             }
+            // The index, the texts and what parsing found still serve completion, hover and
+            // the rest.
             Err(e) => Analysis {
-                index: Index::default(),
+                diagnostics: early,
+                uris: kept.iter().map(|p| self.uri_of(p)).collect(),
+                paths: kept,
+                texts,
+                lines,
+                stale,
+                index,
                 failure: Some(e.to_string()),
-                ..Analysis::default()
             },
         };
     }
@@ -336,6 +408,29 @@ impl Workspace {
         }
         (data, stale)
     }
+}
+
+/// A path with symbolic links, `.` and `..` resolved, as far as it exists (a file not yet on
+/// disk, or a folder that does not exist, is resolved as far as its parents go).
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(resolved) = path.canonicalize() {
+        return resolved;
+    }
+    let clean = path_clean::clean(path);
+    match (clean.parent(), clean.file_name()) {
+        (Some(parent), Some(name)) if parent != clean => canonical(parent).join(name),
+        _ => clean,
+    }
+}
+
+/// The nearest character boundary at or before `offset`: a position inside a character (a
+/// client counting differently) means the character it is in.
+pub fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn file_id(index: usize) -> FileId {

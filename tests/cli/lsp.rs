@@ -63,35 +63,97 @@ fn a_client_that_goes_away_before_initialising_ends_the_server_with_a_message() 
     );
 }
 
-#[test]
-fn bad_initialisation_options_are_refused_by_name() {
-    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{},"initializationOptions":{"dat":"data"}}}"#;
-    let run = serve(&message(init));
-    assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("unknown field `dat`"), "{}", run.stderr);
-}
-
-#[test]
-fn shutdown_then_exit_ends_the_server_cleanly_and_exit_alone_does_not() {
-    let mut input =
-        message(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+fn initialize(options: &str) -> Vec<u8> {
+    let mut input = message(&format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"initialize","params":{{"capabilities":{{}}{options}}}}}"#
+    ));
     input.extend(message(
         r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
     ));
-    let mut clean = input.clone();
-    clean.extend(message(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#));
-    clean.extend(message(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    input
+}
+
+fn shut_down(input: &mut Vec<u8>) {
+    input.extend(message(r#"{"jsonrpc":"2.0","id":99,"method":"shutdown"}"#));
+    input.extend(message(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+}
+
+#[test]
+fn initialisation_options_of_the_wrong_type_are_refused_and_unknown_ones_named() {
+    let run = serve(&initialize(r#","initializationOptions":{"data":5}"#));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout.contains(r#""id":1,"error":{"code":-32602"#)
+            && run.stdout.contains("initializationOptions: invalid type"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("could not initialise"),
+        "{}",
+        run.stderr
+    );
+
+    let mut input = initialize(r#","initializationOptions":{"dat":"data"}"#);
+    shut_down(&mut input);
+    let run = serve(&input);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("initializationOptions `dat` unknown, ignored"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A request before `initialize` gets the protocol's "not initialised" error, and a
+/// notification whose parameters do not read is ignored with a line on stderr: the server goes
+/// on either way.
+#[test]
+fn the_server_survives_requests_too_early_and_notifications_it_cannot_read() {
+    let mut input =
+        message(r#"{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{}}"#);
+    input.extend(initialize(""));
+    input.extend(message(
+        r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///x y.toml"}}}"#,
+    ));
+    shut_down(&mut input);
+    let run = serve(&input);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(r#""id":7,"error":{"code":-32002"#),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(r#""id":99,"result":null"#),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("ignored `textDocument/didOpen`: its parameters do not read"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn shutdown_then_exit_ends_the_server_cleanly_and_exit_alone_with_code_1() {
+    let mut clean = initialize("");
+    shut_down(&mut clean);
     let run = serve(&clean);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains(r#""id":2,"result":null"#),
+        run.stdout.contains(r#""id":99,"result":null"#),
         "{}",
         run.stdout
     );
 
+    let mut input = initialize("");
     input.extend(message(r#"{"jsonrpc":"2.0","method":"exit"}"#));
     let run = serve(&input);
-    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains("before shutting it down"),
         "{}",

@@ -102,7 +102,10 @@ async def diagnostics_until(client, uri: str, predicate, attempts: int = 20):
         found = client.diagnostics.get(uri)
         if found is not None and predicate(found):
             return found
-        await client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        try:
+            await asyncio.wait_for(client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
+        except TimeoutError:
+            break
     raise AssertionError(f"no matching diagnostics for {uri}: {client.diagnostics.get(uri)}")
 
 
@@ -397,3 +400,125 @@ async def test_while_an_entity_file_does_not_parse_the_others_are_checked_agains
     # Once it parses again, the syntax error goes.
     change(client, uri, text, version=3)
     await diagnostics_until(client, uri, lambda found: not coded("syntax")(found))
+
+
+async def test_a_position_inside_a_character_is_the_character_it_is_in(client, editor):
+    uri, text = open_file(client, "data/claims/de-nk-deserters.toml")
+    typed = text + '\n# 😀é "nk-deserters"\n'
+    change(client, uri, typed)
+    line = typed.count("\n") - 1
+    # Inside the emoji: its second UTF-16 unit, or its second byte in UTF-8; then inside `é`.
+    for character in (3, 6 if client.encoding == t.PositionEncodingKind.Utf8 else 4):
+        hover = await client.text_document_hover_async(
+            t.HoverParams(
+                text_document=t.TextDocumentIdentifier(uri=uri),
+                position=t.Position(line=line, character=character),
+            )
+        )
+        assert hover is None
+        items = await client.text_document_completion_async(
+            t.CompletionParams(
+                text_document=t.TextDocumentIdentifier(uri=uri),
+                position=t.Position(line=line, character=character),
+            )
+        )
+        assert not (items.items if isinstance(items, t.CompletionList) else items)
+    # The server is still there.
+    symbols = await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri))
+    )
+    assert len(symbols) == typed.count("[[claim]]")
+
+
+async def test_a_burst_of_edits_costs_a_few_analyses_not_one_each(client, editor):
+    uri, text = open_file(client, "data/claims/de-nk-deserters.toml")
+    await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri))
+    )
+    published = []
+    # pytest-lsp keeps only the latest diagnostics of a file: its handler is wrapped to count.
+    features = client.protocol.fm.features
+    keep = features[t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def count(*args):
+        params = args[-1]
+        if params.uri == uri:
+            published.append(len(params.diagnostics))
+        return keep(*args)
+
+    features[t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = count
+
+    for n in range(60):
+        # Every other edit breaks an id, so that each analysis would publish something new.
+        edited = text.replace('"nk-deserters"', '"nk-deserterz"', 1) if n % 2 == 0 else text
+        change(client, uri, edited, version=n + 2)
+    change(client, uri, text.replace('"nk-deserters"', '"nk-deserterz"', 1), version=100)
+    await diagnostics_until(client, uri, coded("unknown-reference"))
+    await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri))
+    )
+    assert 1 <= len(published) <= 6, published
+
+
+async def test_without_its_seeds_folder_the_data_is_still_checked_and_served(client, editor):
+    shutil.rmtree(client.workspace / "seeds")
+    uri, text = open_file(client, "data/claims/de-nk-deserters.toml")
+    typo = text.replace('subject = "nk-deserters"', 'subject = "nk-desertrs"', 1)
+    for version in range(2, 5):
+        change(client, uri, typo if version % 2 == 0 else text, version=version)
+    change(client, uri, typo, version=9)
+    # Hover still answers from the index of the parsed records.
+    at = position(client, typo, '"nk-deserters"', inside=3)
+    hover = await client.text_document_hover_async(
+        t.HoverParams(text_document=t.TextDocumentIdentifier(uri=uri), position=at)
+    )
+    assert hover is not None and "group `nk-deserters`" in hover.contents.value
+    messages = [m.message for m in client.messages]
+    seeds = [m for m in messages if "seeds folder" in m]
+    assert len(seeds) == 1, messages
+    assert "checked without the documents" in seeds[0]
+
+
+async def test_ranged_changes_are_applied_where_they_are(client, editor):
+    uri, text = open_file(client, "data/groups.toml")
+    at = position(client, text, 'id = "nk-deserters"', inside=len('id = "nk-'))
+    client.text_document_did_change(
+        t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                t.TextDocumentContentChangePartial(
+                    range=t.Range(start=at, end=t.Position(line=at.line, character=at.character + 1)),
+                    text="D",
+                )
+            ],
+        )
+    )
+    user = (client.workspace / "data/claims/de-nk-deserters.toml").as_uri()
+    found = await diagnostics_until(client, user, coded("unknown-reference"))
+    assert any("did you mean `nk-Deserters`" in d.message or "`nk-deserters`" in d.message for d in found)
+    symbols = await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri))
+    )
+    assert len(symbols) == text.count("[[group]]")
+
+
+async def test_a_file_opened_through_a_symbolic_link_is_the_same_file(client, editor):
+    alias = client.workspace.parent / f"{client.workspace.name}-link"
+    alias.symlink_to(client.workspace, target_is_directory=True)
+    path = alias / "data/claims/de-nk-deserters.toml"
+    text = path.read_text(encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(uri=uri, language_id="toml", version=1, text=text)
+        )
+    )
+    change(client, uri, text.replace('subject = "nk-deserters"', 'subject = "nk-desertrs"', 1))
+    # Published to the URI the buffer was opened by, and not twice under the real path.
+    await diagnostics_until(client, uri, coded("unknown-reference"))
+    real = (client.workspace / "data/claims/de-nk-deserters.toml").as_uri()
+    assert not coded("unknown-reference")(client.diagnostics.get(real) or [])
+    symbols = await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri))
+    )
+    assert len(symbols) == text.count("[[claim]]")
