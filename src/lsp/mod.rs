@@ -479,7 +479,7 @@ impl Server<'_> {
         {
             self.show(
                 lsp::MessageType::ERROR,
-                format!("claimgraph: {failure}; the data is checked without the documents"),
+                format!("claimgraph: {failure}; until it is there, only syntax errors are shown"),
             )?;
         }
         let analysis = &self.workspace.analysis;
