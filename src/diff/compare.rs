@@ -246,8 +246,10 @@ fn claim_summary(snapshot: &Snapshot, id: &str, claim: &Claim) -> ClaimSummary {
 }
 
 /// Pairs the claims of both sides: by id, then the ones left by what stays when a claim is
-/// edited (its document and quote and statement; its document and quote; its document and
-/// statement without the stance), each only where one claim on each side has that key.
+/// edited (its document, quote and statement without one of subject, predicate or object; its
+/// document and quote; its document and statement), each only where exactly one claim on each
+/// side has that key. The stance and the attribution never take part: they are what a review
+/// most often changes.
 fn pair_claims(old: &Snapshot, new: &Snapshot) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = old
         .claims
@@ -266,19 +268,33 @@ fn pair_claims(old: &Snapshot, new: &Snapshot) -> Vec<(String, String)> {
         .filter(|id| !old.claims.contains_key(*id))
         .collect();
     type Key = fn(&Claim) -> String;
-    let keys: [Key; 3] = [
+    // Each key leaves out one thing an edit may change, the stance and the attribution always.
+    let keys: [Key; 6] = [
         |c| {
-            format!(
-                "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                c.source, c.quote, c.subject, c.predicate, c.object
-            )
+            [&c.source, &c.quote, &c.subject, &c.predicate, &c.object]
+                .map(String::as_str)
+                .join("\u{1f}")
         },
-        |c| format!("{}\u{1f}{}", c.source, c.quote),
         |c| {
-            format!(
-                "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                c.source, c.subject, c.predicate, c.object
-            )
+            [&c.source, &c.quote, &c.predicate, &c.object]
+                .map(String::as_str)
+                .join("\u{1f}")
+        },
+        |c| {
+            [&c.source, &c.quote, &c.subject, &c.predicate]
+                .map(String::as_str)
+                .join("\u{1f}")
+        },
+        |c| {
+            [&c.source, &c.quote, &c.subject, &c.object]
+                .map(String::as_str)
+                .join("\u{1f}")
+        },
+        |c| [&c.source, &c.quote].map(String::as_str).join("\u{1f}"),
+        |c| {
+            [&c.source, &c.subject, &c.predicate, &c.object]
+                .map(String::as_str)
+                .join("\u{1f}")
         },
     ];
     for key in keys {

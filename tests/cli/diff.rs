@@ -1,0 +1,463 @@
+//! `claimgraph diff`: on a git history made here from the curated data (a commit that adds a
+//! claim, one that flips a stance into a conflict, one that merges two people, one that only
+//! reorders and reformats), on two databases, and on what it cannot compare.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::{Run, claimgraph, root};
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Curator",
+            "-c",
+            "user.email=curator@example.org",
+        ])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs (install git)");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn copy(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A repository holding the curated data and seeds, committed once.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&root().join("data"), &dir.path().join("data"));
+    copy(&root().join("seeds"), &dir.path().join("seeds"));
+    git(dir.path(), &["init", "-q"]);
+    commit(dir.path(), "the curated data");
+    dir
+}
+
+fn commit(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+}
+
+fn edit(dir: &Path, file: &str, change: impl FnOnce(String) -> String) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = change(text.clone());
+    assert_ne!(changed, text, "{file} did not change");
+    std::fs::write(path, changed).unwrap();
+}
+
+fn diff(dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["diff"];
+    all.extend(args);
+    Run::from(claimgraph(dir).args(&all).output().unwrap())
+}
+
+/// The JSON report of `diff OLD [NEW]` (no NEW when `new` is empty).
+fn json(dir: &Path, old: &str, new: &str) -> Value {
+    let mut args = vec![old];
+    if !new.is_empty() {
+        args.push(new);
+    }
+    args.extend(["--format", "json"]);
+    let run = diff(dir, &args);
+    assert!(run.code == 0 || run.code == 1, "{run:?}");
+    let value: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["changed"], Value::Bool(run.code == 1), "{run:?}");
+    value
+}
+
+const ADDED: &str = r#"
+[[claim]]
+id = "added-by-review"
+source = "de-nk-deserters"
+reported_by = "conflict-intelligence-team"
+subject = "russia"
+predicate = "assessed_as"
+value = "needs recruits"
+quote = 'Russland braucht Rekruten'
+"#;
+
+#[test]
+fn a_commit_that_adds_a_claim_shows_it_with_its_quote_and_the_voice_it_adds() {
+    let repo = repository();
+    edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
+        t + ADDED
+    });
+    commit(repo.path(), "a claim added");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let added = changes["claims"]["added"].as_array().unwrap();
+    assert_eq!(added.len(), 1, "{changes:#}");
+    assert_eq!(added[0]["id"], "added-by-review");
+    assert_eq!(added[0]["quote"], "Russland braucht Rekruten");
+    assert_eq!(
+        added[0]["attribution"], "Conflict Intelligence Team",
+        "{changes:#}"
+    );
+    let text =
+        std::fs::read_to_string(repo.path().join("data/claims/de-nk-deserters.toml")).unwrap();
+    let header = text
+        .lines()
+        .position(|l| l == "id = \"added-by-review\"")
+        .unwrap();
+    assert_eq!(
+        added[0]["at"],
+        format!("claims/de-nk-deserters.toml:{header}")
+    );
+    assert_eq!(changes["claims"]["removed"], Value::Array(vec![]));
+    assert_eq!(changes["claims"]["changed"], Value::Array(vec![]));
+    assert!(
+        changes["entities"]["changed"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // The statement gained a voice.
+    let voices = changes["analysis"]["voices_changed"].as_array().unwrap();
+    assert_eq!(voices.len(), 1, "{changes:#}");
+    assert_eq!(voices[0]["statement"], "Russia assessed as needs recruits");
+    assert_eq!(
+        voices[0]["gained"],
+        serde_json::json!(["Conflict Intelligence Team"])
+    );
+    assert_eq!(
+        (voices[0]["old"].as_i64(), voices[0]["new"].as_i64()),
+        (Some(1), Some(2))
+    );
+
+    // The text report says the same, and exit code 1 says something changed.
+    let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("Claims: 1 added, 0 removed, 0 changed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("“Russland braucht Rekruten”"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Russia assessed as needs recruits: 1 voice → 2 voices"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The first claim of `file` that gives no stance, as `(its line, the statement's claims)`.
+fn affirming_claim_with_company(dir: &Path) -> (String, usize) {
+    let db = dir.join("base.sqlite");
+    let built = claimgraph(dir)
+        .args(["build", "--no-exports", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let rows = Run::from(
+        claimgraph(dir)
+            .args([
+                "query",
+                "--db",
+                db.to_str().unwrap(),
+                "--format",
+                "csv",
+                "SELECT c.file, c.line FROM claims c JOIN statements s ON s.id = c.statement_id \
+                 WHERE s.stance = 'affirms' AND s.reports >= 2 AND s.conflicting = 0 \
+                 ORDER BY c.file, c.line",
+            ])
+            .output()
+            .unwrap(),
+    );
+    std::fs::remove_file(&db).unwrap();
+    for row in rows.stdout.lines().skip(1) {
+        let (file, line) = row.split_once(',').unwrap();
+        let line: usize = line.parse().unwrap();
+        let text = std::fs::read_to_string(dir.join("data").join(file)).unwrap();
+        let block: Vec<&str> = text
+            .lines()
+            .skip(line)
+            .take_while(|l| !l.starts_with("[["))
+            .collect();
+        if !block.iter().any(|l| l.starts_with("stance")) {
+            return (format!("data/{file}"), line);
+        }
+    }
+    panic!(
+        "no affirmed statement of two claims without a stance line:\n{}",
+        rows.stdout
+    );
+}
+
+#[test]
+fn a_commit_that_flips_a_stance_shows_the_change_and_the_conflict_it_makes() {
+    let repo = repository();
+    let (file, line) = affirming_claim_with_company(repo.path());
+    edit(repo.path(), &file, |text| {
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        lines.insert(line, "stance = \"denies\"");
+        lines.join("\n")
+    });
+    commit(repo.path(), "a stance flipped");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let changed = changes["claims"]["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{changes:#}");
+    assert_eq!(
+        changed[0]["fields"],
+        serde_json::json!([{"field": "stance", "old": "affirms", "new": "denies"}])
+    );
+    // The claim's derived id moved with what it says; the old one is named.
+    assert_ne!(changed[0]["id"], changed[0]["old_id"]);
+    assert!(changed[0]["quote"].as_str().is_some_and(|q| !q.is_empty()));
+    let appeared = changes["analysis"]["conflicts_appeared"]
+        .as_array()
+        .unwrap();
+    assert!(!appeared.is_empty(), "{changes:#}");
+    assert!(
+        appeared.iter().all(|c| c["reason"] == "opposite-stance"
+            && (c["a"]["id"] == changed[0]["id"] || c["b"]["id"] == changed[0]["id"])),
+        "{appeared:#?}"
+    );
+    assert_eq!(
+        changes["analysis"]["conflicts_resolved"],
+        Value::Array(vec![])
+    );
+    // The denial is a new statement of one voice; the affirmation lost that voice or kept it
+    // through another claim, but never gained one.
+    let new = changes["analysis"]["statements_new"].as_array().unwrap();
+    assert_eq!(new.len(), 1, "{changes:#}");
+    assert!(
+        new[0]["statement"].as_str().unwrap().contains(" not "),
+        "{new:#?}"
+    );
+    assert!(
+        changes["analysis"]["voices_changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["gained"] == Value::Array(vec![]))
+    );
+
+    let markdown = diff(repo.path(), &["HEAD~1", "HEAD", "--format", "markdown"]);
+    assert_eq!(markdown.code, 1, "{markdown:?}");
+    assert!(
+        markdown
+            .stdout
+            .starts_with("### claimgraph diff: revision HEAD~1 → revision HEAD\n")
+    );
+    assert!(
+        markdown.stdout.contains("#### Conflicts appeared ("),
+        "{}",
+        markdown.stdout
+    );
+    assert!(
+        markdown.stdout.contains("  - stance: `affirms` → `denies`"),
+        "{}",
+        markdown.stdout
+    );
+}
+
+#[test]
+fn a_commit_that_merges_two_people_shows_one_gone_the_other_changed_and_their_claims_moved() {
+    let repo = repository();
+    let claims_naming = |dir: &Path| {
+        walkdir::WalkDir::new(dir.join("data/claims"))
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                std::fs::read_to_string(e.path())
+                    .unwrap()
+                    .split("[[claim]]")
+                    .filter(|c| c.contains("\"sergej\""))
+                    .count()
+            })
+            .sum::<usize>()
+    };
+    let moved = claims_naming(repo.path());
+    assert!(moved > 0);
+    edit(repo.path(), "data/people.toml", |t| {
+        t.replace(
+            "[[person]]\nid = \"sergej\"\nname = \"Sergej\"\ndescription = \"Russian army deserter named only by first name; hid for a year in Russia, later got out and now lives abroad (001).\"\n\n",
+            "",
+        )
+        .replace(
+            "id = \"michail\"\nname = \"Michail\"\n",
+            "id = \"michail\"\nname = \"Michail\"\naliases = [\"Sergej\"]\n",
+        )
+    });
+    for entry in walkdir::WalkDir::new(repo.path().join("data/claims")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            std::fs::write(entry.path(), text.replace("\"sergej\"", "\"michail\"")).unwrap();
+        }
+    }
+    commit(repo.path(), "sergej merged into michail");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let entities = &changes["entities"];
+    assert_eq!(entities["removed"][0]["id"], "sergej", "{entities:#}");
+    assert_eq!(entities["removed"].as_array().unwrap().len(), 1);
+    assert_eq!(entities["changed"][0]["id"], "michail");
+    assert_eq!(
+        entities["changed"][0]["fields"],
+        serde_json::json!([{"field": "aliases", "old": null, "new": "Sergej"}])
+    );
+    let changed = changes["claims"]["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), moved, "{changes:#}");
+    assert!(changed.iter().all(|c| {
+        c["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["old"] == "sergej" && f["new"] == "michail")
+    }));
+    assert_eq!(changes["claims"]["added"], Value::Array(vec![]));
+    assert_eq!(changes["claims"]["removed"], Value::Array(vec![]));
+    assert!(
+        !changes["analysis"]["statements_gone"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{changes:#}"
+    );
+}
+
+#[test]
+fn a_commit_that_only_reorders_and_reformats_shows_nothing_and_exits_0() {
+    let repo = repository();
+    edit(
+        repo.path(),
+        "data/claims/nl-russian-deserters.toml",
+        |text| {
+            // The claims in reverse order, each key's `=` padded.
+            let (head, claims) = text.split_once("[[claim]]").unwrap();
+            let pad = |line: &str| match line.split_once(" = ") {
+                Some((key, value)) if !key.contains(' ') => format!("{key}   =   {value}"),
+                _ => line.to_owned(),
+            };
+            let mut blocks: Vec<String> = claims
+                .split("[[claim]]")
+                .map(|b| {
+                    let lines: Vec<String> = b.trim_end().lines().map(pad).collect();
+                    format!("[[claim]]{}", lines.join("\n"))
+                })
+                .collect();
+            blocks.reverse();
+            format!("{head}{}\n", blocks.join("\n\n\n"))
+        },
+    );
+    commit(repo.path(), "reordered and reformatted");
+    let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "claimgraph diff: revision HEAD~1 → revision HEAD\n\nno change to the records or the analysis\n"
+    );
+    let value = json(repo.path(), "HEAD~1", "HEAD");
+    assert_eq!(value["changed"], Value::Bool(false));
+}
+
+#[test]
+fn two_databases_and_the_working_tree_compare_as_their_revisions_do() {
+    let repo = repository();
+    let old = repo.path().join("old.sqlite");
+    let build = |db: &Path| {
+        let out = claimgraph(repo.path())
+            .args(["build", "--no-exports", "--db"])
+            .arg(db)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    build(&old);
+    edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
+        t + ADDED
+    });
+    // The working tree (no NEW) against the committed revision.
+    let from_tree = json(repo.path(), "HEAD", "");
+    let new = repo.path().join("new.sqlite");
+    build(&new);
+    let from_files = json(repo.path(), old.to_str().unwrap(), new.to_str().unwrap());
+    assert_eq!(from_tree["changes"], from_files["changes"]);
+    assert_eq!(from_tree["new"], "the working tree");
+    assert_eq!(from_files["old"], old.to_str().unwrap());
+    assert_eq!(
+        from_files["changes"]["claims"]["added"][0]["id"],
+        "added-by-review"
+    );
+    // A database against itself: nothing.
+    let same = diff(repo.path(), &[old.to_str().unwrap(), old.to_str().unwrap()]);
+    assert_eq!(same.code, 0, "{same:?}");
+}
+
+#[test]
+fn what_diff_cannot_compare_is_named_with_exit_code_2() {
+    let repo = repository();
+    let run = diff(repo.path(), &["no-such-revision", "HEAD"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("error: `no-such-revision` is neither a database file nor a revision"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+
+    // A revision whose data has errors is refused, naming the first.
+    edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
+        t.replacen("subject = \"russia\"", "subject = \"rusia\"", 1)
+    });
+    commit(repo.path(), "a typo");
+    let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("the data of revision HEAD has errors (1 error; first: "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`rusia`"), "{}", run.stderr);
+
+    // Outside a git repository, a name that is no file is no revision either.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = diff(elsewhere.path(), &["HEAD", "main"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("neither a database file nor a revision"),
+        "{}",
+        run.stderr
+    );
+}
