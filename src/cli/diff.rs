@@ -204,7 +204,7 @@ fn claim_line(report: &Report, claim: &ClaimSummary) -> String {
     )
 }
 
-fn voices(report: &mut Report, title: &str, changes: &[VoiceChange]) {
+fn voices(report: &mut Report, title: &str, marker: &str, changes: &[VoiceChange]) {
     if changes.is_empty() {
         return;
     }
@@ -219,7 +219,10 @@ fn voices(report: &mut Report, title: &str, changes: &[VoiceChange]) {
         if v.single_voice_now {
             line.push_str(", now resting on a single voice");
         }
-        report.item("~", &line);
+        report.item(marker, &line);
+        if let Some(was) = &v.was {
+            report.detail(&format!("was: {was}"));
+        }
         if !v.gained.is_empty() {
             report.detail(&format!("gained: {}", v.gained.join(", ")));
         }
@@ -305,13 +308,15 @@ fn render(changes: &Changes, title: &str, style: Style) -> String {
     }
     voices(
         &mut report,
-        "Statements whose independent voices changed",
+        "Statements whose independent voices or wording changed",
+        "~",
         &analysis.voices_changed,
     );
-    voices(&mut report, "New statements", &analysis.statements_new);
+    voices(&mut report, "New statements", "+", &analysis.statements_new);
     voices(
         &mut report,
         "Statements no claim makes any more",
+        "-",
         &analysis.statements_gone,
     );
     for (title, list, marker) in [

@@ -88,6 +88,9 @@ pub struct ConflictSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VoiceChange {
     pub statement: String,
+    /// How the statement was worded before, when the change moved its claims to another
+    /// subject, predicate or object (two entities merged, say).
+    pub was: Option<String>,
     pub old: i64,
     pub new: i64,
     /// Voices by name.
@@ -414,21 +417,63 @@ fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -
         }
     }
 
-    // Statements and their independent voices.
-    let keys: BTreeSet<&StatementKey> =
-        old.statements.keys().chain(new.statements.keys()).collect();
-    for key in keys {
-        let before = old.statements.get(key);
-        let after = new.statements.get(key);
+    // Statements and their independent voices. A statement whose claims all moved to one other
+    // statement (an entity merged into another, a predicate renamed) is that statement now.
+    let mut forward: BTreeMap<&StatementKey, BTreeSet<&StatementKey>> = BTreeMap::new();
+    let mut backward: BTreeMap<&StatementKey, BTreeSet<&StatementKey>> = BTreeMap::new();
+    for (from, to) in old_to_new {
+        let (was, is) = (&old.claims[*from].statement, &new.claims[*to].statement);
+        forward.entry(was).or_default().insert(is);
+        backward.entry(is).or_default().insert(was);
+    }
+    let moved: BTreeMap<&StatementKey, &StatementKey> = forward
+        .iter()
+        .filter_map(|(was, to)| {
+            let is = *to.iter().next()?;
+            let single = to.len() == 1 && backward.get(is).is_some_and(|b| b.len() == 1);
+            let elsewhere = was != &is
+                && !new.statements.contains_key(*was)
+                && !old.statements.contains_key(is);
+            (single && elsewhere).then_some((*was, is))
+        })
+        .collect();
+    let moved_to: BTreeSet<&StatementKey> = moved.values().copied().collect();
+    let mut pairs: Vec<(Option<&StatementKey>, Option<&StatementKey>)> = old
+        .statements
+        .keys()
+        .map(|key| match moved.get(key) {
+            Some(is) => (Some(key), Some(*is)),
+            None => (Some(key), new.statements.contains_key(key).then_some(key)),
+        })
+        .collect();
+    pairs.extend(
+        new.statements
+            .keys()
+            .filter(|key| !old.statements.contains_key(*key) && !moved_to.contains(key))
+            .map(|key| (None, Some(key))),
+    );
+    for (was_key, is_key) in pairs {
+        let before = was_key.and_then(|k| old.statements.get(k));
+        let after = is_key.and_then(|k| new.statements.get(k));
         let voices = |s: Option<&super::snapshot::Statement>| {
             s.map(|s| s.voices.clone()).unwrap_or_default()
         };
         let (was, is) = (voices(before), voices(after));
         let old_count = before.map_or(0, |s| s.origins);
         let new_count = after.map_or(0, |s| s.origins);
-        if was != is || old_count != new_count {
+        let wording = match (was_key, is_key) {
+            (_, Some(key)) => statement(new, key),
+            (Some(key), None) => statement(old, key),
+            (None, None) => continue,
+        };
+        let renamed = match (was_key, is_key) {
+            (Some(a), Some(b)) if a != b => Some(statement(old, a)),
+            _ => None,
+        };
+        if was != is || old_count != new_count || renamed.is_some() {
             let change = VoiceChange {
-                statement: statement(if after.is_some() { new } else { old }, key),
+                statement: wording.clone(),
+                was: renamed,
                 old: old_count,
                 new: new_count,
                 gained: voice_names(new, is.difference(&was).cloned()),
@@ -444,8 +489,8 @@ fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -
         }
         let circular = |s: Option<&super::snapshot::Statement>| s.is_some_and(|s| s.circular);
         match (circular(before), circular(after)) {
-            (false, true) => analysis.circular_appeared.push(statement(new, key)),
-            (true, false) => analysis.circular_gone.push(statement(old, key)),
+            (false, true) => analysis.circular_appeared.push(wording),
+            (true, false) => analysis.circular_gone.push(wording),
             _ => {}
         }
     }

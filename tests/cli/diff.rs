@@ -341,12 +341,30 @@ fn a_commit_that_merges_two_people_shows_one_gone_the_other_changed_and_their_cl
     }));
     assert_eq!(changes["claims"]["added"], Value::Array(vec![]));
     assert_eq!(changes["claims"]["removed"], Value::Array(vec![]));
+    // Sergej's statements are Michail's now: the same statements, worded anew.
+    let analysis = &changes["analysis"];
+    let renamed: Vec<&Value> = analysis["voices_changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["was"].as_str().is_some_and(|w| w.starts_with("Sergej ")))
+        .collect();
+    assert!(!renamed.is_empty(), "{analysis:#}");
+    for v in &renamed {
+        let was = v["was"].as_str().unwrap();
+        assert_eq!(
+            v["statement"],
+            was.replacen("Sergej ", "Michail ", 1),
+            "{v:#}"
+        );
+    }
     assert!(
-        !changes["analysis"]["statements_gone"]
+        analysis["statements_gone"]
             .as_array()
             .unwrap()
-            .is_empty(),
-        "{changes:#}"
+            .iter()
+            .all(|v| !v["statement"].as_str().unwrap().starts_with("Sergej ")),
+        "{analysis:#}"
     );
 }
 
@@ -460,4 +478,50 @@ fn what_diff_cannot_compare_is_named_with_exit_code_2() {
         "{}",
         run.stderr
     );
+}
+
+/// What says nothing new moves nothing: a claim's note is a change of that claim under the
+/// same id, and a claim moved to another file (a new line, a new file) is no change at all.
+#[test]
+fn a_note_keeps_the_claim_id_and_a_claim_moved_to_another_file_is_no_change() {
+    let repo = repository();
+    let file = "data/claims/de-nk-deserters.toml";
+    edit(repo.path(), file, |t| {
+        t.replacen(
+            "note = \"Russia needs recruits (the article's kicker).\"",
+            "note = \"Russia needs recruits: the article's kicker.\"",
+            1,
+        )
+    });
+    commit(repo.path(), "a note reworded");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let changed = changes["claims"]["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{changes:#}");
+    assert_eq!(changed[0]["id"], changed[0]["old_id"]);
+    assert_eq!(changed[0]["fields"][0]["field"], "note");
+    assert!(
+        changes["analysis"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| v == &Value::Array(vec![]))
+    );
+
+    // The first claim of the file moved to a file of its own.
+    let text = std::fs::read_to_string(repo.path().join(file)).unwrap();
+    let start = text.find("[[claim]]").unwrap();
+    let end = start + 9 + text[start + 9..].find("[[claim]]").unwrap();
+    std::fs::write(
+        repo.path().join(file),
+        format!("{}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    std::fs::write(
+        repo.path().join("data/claims/moved.toml"),
+        &text[start..end],
+    )
+    .unwrap();
+    commit(repo.path(), "a claim moved");
+    let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{run:?}");
 }
