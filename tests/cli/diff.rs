@@ -525,3 +525,45 @@ fn a_note_keeps_the_claim_id_and_a_claim_moved_to_another_file_is_no_change() {
     let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// A chain re-pointed so that two documents trace the 18 deserters back to one voice (circular
+/// reporting), a claim whose origin is its own subject (an interested party), and a photo
+/// credit's name now used by a claim.
+#[test]
+fn circular_reporting_interested_parties_and_names_used_are_effects_it_names() {
+    let repo = repository();
+    let file = "data/claims/de-nk-deserters.toml";
+    edit(repo.path(), file, |t| {
+        t.replacen(
+            "citing = [\"choson-ilbo\", \"ukrainian-military-official\"]\nsubject = \"nk-deserters\"\npredicate = \"troop_count\"",
+            "citing = [\"choson-ilbo\", \"ukraine-intelligence\"]\nsubject = \"nk-deserters\"\npredicate = \"troop_count\"",
+            1,
+        ) + "\n[[claim]]\nid = \"russia-on-itself\"\nsource = \"de-nk-deserters\"\nreported_by = \"russia\"\nsubject = \"russia\"\npredicate = \"assessed_as\"\nvalue = \"needs recruits\"\nquote = 'Russland braucht Rekruten'\n"
+            + "\n[[claim]]\nid = \"a-credit-used\"\nsource = \"de-nk-deserters\"\nreported_by = \"ed-jones\"\nsubject = \"russia\"\npredicate = \"assessed_as\"\nvalue = \"needs recruits\"\nquote = 'Russland braucht Rekruten'\n"
+    });
+    commit(repo.path(), "a chain re-pointed, two claims added");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let analysis = &changes["analysis"];
+    assert_eq!(
+        analysis["circular_appeared"],
+        serde_json::json!(["18 North Korean deserters troop count 18"]),
+        "{analysis:#}"
+    );
+    let interested = analysis["interested_appeared"].as_array().unwrap();
+    assert_eq!(interested.len(), 1, "{analysis:#}");
+    assert_eq!(interested[0]["origin"], "Russia");
+    assert_eq!(interested[0]["claim"]["id"], "russia-on-itself");
+    assert_eq!(
+        analysis["mentions_linked"],
+        serde_json::json!([{"document": "de-nk-deserters", "entity": "ed-jones", "name": "Ed Jones"}]),
+        "{analysis:#}"
+    );
+    let text = diff(repo.path(), &["HEAD~1", "HEAD"]).stdout;
+    for line in [
+        "Circular reporting appeared (1)\n  ! 18 North Korean deserters troop count 18\n",
+        "Origins now a party to what they report (1)\n  ! Russia: russia-on-itself in de-nk-deserters, by Russia: Russia assessed as needs recruits\n",
+        "  - Ed Jones (ed-jones) in de-nk-deserters\n",
+    ] {
+        assert!(text.contains(line), "{line}\n---\n{text}");
+    }
+}
