@@ -141,7 +141,7 @@ pub fn run(args: &Args) -> u8 {
         },
     };
     let texts = if args.format.needs_texts(&view) {
-        match store::snapshot::read_quoted_texts(&conn, &data, &view.claims()) {
+        match store::snapshot::read_quoted_texts(&conn, &data, &args.format.quoted_claims(&view)) {
             Ok(texts) => Some(texts),
             Err(e) => return store_failure(e),
         }
