@@ -429,14 +429,14 @@ fn entity(out: &mut Quads, view: &View<'_>, e: &EntityRow) {
         };
         out.add(&node, property, target);
     }
-    if e.kind == EntityKind::Source {
-        if let Some(source) = view.snapshot().source_position(&e.id) {
-            out.add(
-                &node,
-                cg("file"),
-                Literal::new_simple_literal(&view.source(source).file),
-            );
-        }
+    if e.kind == EntityKind::Source
+        && let Some(source) = view.snapshot().source_position(&e.id)
+    {
+        out.add(
+            &node,
+            cg("file"),
+            Literal::new_simple_literal(&view.source(source).file),
+        );
     }
 }
 
