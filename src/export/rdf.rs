@@ -15,7 +15,9 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{ExportError, Exporter, Format, Output};
 use crate::model::{EntityKind, RefField, Stance};
-use crate::store::snapshot::{ClaimRow, ClaimTarget, EntityRow, RowClaim, RowEntity, StoredValue};
+use crate::store::snapshot::{
+    ClaimRow, ClaimTarget, EntityRow, RowClaim, RowEntity, RowSource, StoredValue,
+};
 use crate::view::View;
 
 /// claimgraph's own terms: `cg:stance`, `cg:hedged`, `cg:origin`, … (README, "RDF and SPARQL").
@@ -255,8 +257,9 @@ fn quads(view: &View<'_>) -> Vec<Quad> {
         entity(&mut out, view, data.entities.get(e).expect("a read entity"));
     }
 
+    let mut starts = CharStarts::default();
     for &c in &claims {
-        claim(&mut out, view, c, contested.contains(&c));
+        claim(&mut out, view, c, contested.contains(&c), &mut starts);
     }
 
     let mut conflicts: Vec<_> = claims
@@ -454,7 +457,28 @@ fn camel(name: &str) -> String {
     camel
 }
 
-fn claim(out: &mut Quads, view: &View<'_>, c: RowClaim, contested: bool) {
+/// Where each character of a document starts, in bytes, made once per document: quote offsets
+/// count characters, and counting from the start for every quote would be quadratic.
+#[derive(Default)]
+struct CharStarts {
+    documents: std::collections::HashMap<RowSource, Vec<usize>>,
+}
+
+impl CharStarts {
+    /// The text from character `from` to character `to` (end exclusive; cut at the end).
+    fn cut<'t>(&mut self, source: RowSource, text: &'t str, from: usize, to: usize) -> &'t str {
+        let starts = self.documents.entry(source).or_insert_with(|| {
+            text.char_indices()
+                .map(|(at, _)| at)
+                .chain([text.len()])
+                .collect()
+        });
+        let byte = |chars: usize| starts[chars.min(starts.len() - 1)];
+        &text[byte(from)..byte(to.max(from))]
+    }
+}
+
+fn claim(out: &mut Quads, view: &View<'_>, c: RowClaim, contested: bool, starts: &mut CharStarts) {
     let row = view.claim(c);
     let node = iri(CLAIM, &row.id);
     let source = view.source(row.source);
@@ -532,12 +556,7 @@ fn claim(out: &mut Quads, view: &View<'_>, c: RowClaim, contested: bool) {
     out.add(&target, term(OA, "hasSelector"), exact.clone());
     out.add(&target, term(OA, "hasSelector"), position.clone());
     let (start, end) = (start as usize, end as usize);
-    let cut = |from: usize, to: usize| -> String {
-        text.chars()
-            .skip(from)
-            .take(to.saturating_sub(from))
-            .collect()
-    };
+    let mut cut = |from: usize, to: usize| starts.cut(row.source, text, from, to).to_owned();
     out.add(&exact, rdf::TYPE.into(), term(OA, "TextQuoteSelector"));
     out.add(
         &exact,
