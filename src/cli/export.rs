@@ -1,5 +1,6 @@
 //! `claimgraph export FORMAT`: one view of the database (or of one source document's claims,
-//! or the neighbourhood of one node in either) as a diagram or in a visualisation tool's format.
+//! or the neighbourhood of one node in either) as a diagram, in a visualisation tool's format,
+//! or as RDF.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
@@ -16,8 +17,9 @@ use crate::view::{Focus, FocusError, Item, View, ViewKind, neighbourhood};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Output format: a diagram (dot, or svg and png drawn by Graphviz), data for tools, or html,
-    /// the explorer: one offline page to search, filter and click through
+    /// Output format: a diagram (dot, or svg and png drawn by Graphviz), data for tools, html,
+    /// the explorer: one offline page to search, filter and click through, or RDF (rdf: TriG,
+    /// nquads: N-Quads), the whole graph with its provenance whatever --view
     #[arg(value_parser = choice_parser(Format::ALL, Format::as_str))]
     pub format: Format,
     /// What to draw: entities and what the claims say of them, reporters and claims, or who
@@ -141,7 +143,7 @@ pub fn run(args: &Args) -> u8 {
         },
     };
     let texts = if args.format.needs_texts(&view) {
-        match store::snapshot::read_quoted_texts(&conn, &data, &view.claims()) {
+        match store::snapshot::read_quoted_texts(&conn, &data, &args.format.quoted_claims(&view)) {
             Ok(texts) => Some(texts),
             Err(e) => return store_failure(e),
         }

@@ -15,6 +15,7 @@ mod node_link;
 pub mod palette;
 mod pretty;
 pub mod quote;
+mod rdf;
 mod render;
 
 use std::fmt;
@@ -83,10 +84,12 @@ pub enum Format {
     Gexf,
     Graphology,
     Html,
+    Rdf,
+    Nquads,
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 12] = [
         Format::Dot,
         Format::Svg,
         Format::Png,
@@ -97,6 +100,8 @@ impl Format {
         Format::Gexf,
         Format::Graphology,
         Format::Html,
+        Format::Rdf,
+        Format::Nquads,
     ];
 
     /// The name on the command line.
@@ -112,6 +117,8 @@ impl Format {
             Format::Gexf => "gexf",
             Format::Graphology => "graphology",
             Format::Html => "html",
+            Format::Rdf => "rdf",
+            Format::Nquads => "nquads",
         }
     }
 
@@ -128,6 +135,8 @@ impl Format {
             Format::Gexf => "gexf",
             Format::Graphology => "graphology.json",
             Format::Html => "html",
+            Format::Rdf => "trig",
+            Format::Nquads => "nq",
         }
     }
 
@@ -141,7 +150,20 @@ impl Format {
     /// each quote in its passage, unless the view is too large to lay out, when it is not
     /// written at all and reading every document would be wasted.
     pub fn needs_texts(self, view: &View<'_>) -> bool {
-        self == Format::Html && layout::fits(view)
+        match self {
+            Format::Html => layout::fits(view),
+            Format::Rdf | Format::Nquads => true,
+            _ => false,
+        }
+    }
+
+    /// The claims whose documents and quote offsets [`Format::needs_texts`] reads: the RDF
+    /// formats hold more claims than the view draws (every claim, for a whole view).
+    pub fn quoted_claims(self, view: &View<'_>) -> Vec<crate::store::snapshot::RowClaim> {
+        match self {
+            Format::Rdf | Format::Nquads => rdf::claims(view),
+            _ => view.claims(),
+        }
     }
 
     fn exporter(self) -> &'static dyn Exporter {
@@ -156,6 +178,8 @@ impl Format {
             Format::Gexf => &gexf::Gexf,
             Format::Graphology => &graphology::Graphology,
             Format::Html => &explorer::Explorer,
+            Format::Rdf => &rdf::Rdf::TriG,
+            Format::Nquads => &rdf::Rdf::NQuads,
         }
     }
 }

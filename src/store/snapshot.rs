@@ -106,6 +106,9 @@ pub struct FieldRow {
 pub struct PredicateRow {
     pub id: String,
     pub label: String,
+    pub description: Option<String>,
+    /// What its claims name as object: `entity`, or a value type (`number`, `text`, `date`).
+    pub object_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -450,12 +453,14 @@ fn read_selected(conn: &Connection, selection: &Selection) -> Result<Snapshot, S
     let entities = read_entities(conn, selection)?;
     let predicates = query(
         conn,
-        "SELECT id, label FROM predicates {filter} ORDER BY id",
+        "SELECT id, label, description, object_type FROM predicates {filter} ORDER BY id",
         &Filter::everything(),
         |r| {
             Ok(PredicateRow {
                 id: r.get(0)?,
                 label: r.get(1)?,
+                description: r.get(2)?,
+                object_type: r.get(3)?,
             })
         },
     )?;

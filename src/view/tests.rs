@@ -114,10 +114,14 @@ fn data() -> Snapshot {
             PredicateRow {
                 id: "count".to_owned(),
                 label: "count".to_owned(),
+                description: None,
+                object_type: "number".to_owned(),
             },
             PredicateRow {
                 id: "held_by".to_owned(),
                 label: "held by".to_owned(),
+                description: None,
+                object_type: "entity".to_owned(),
             },
         ],
         sources: ti_vec![source("s1", 4), source("s2", 5)],

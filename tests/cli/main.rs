@@ -16,6 +16,7 @@ mod hostile_data;
 mod incremental;
 mod lsp;
 mod provenance;
+mod rdf;
 mod readers;
 mod rules;
 mod scale;
