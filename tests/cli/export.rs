@@ -1224,7 +1224,7 @@ fn the_committed_exports_are_what_build_writes() {
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
     assert!(
-        result.stderr.contains("wrote 30 exports of 3 views"),
+        result.stderr.contains("wrote 31 exports of 3 views"),
         "{}",
         result.stderr
     );
