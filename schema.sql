@@ -1,4 +1,4 @@
--- claimgraph database schema, version 4 (PRAGMA user_version).
+-- claimgraph database schema, version 5 (PRAGMA user_version).
 -- Embedded in the binary; `claimgraph build` creates every database from it.
 -- Character offsets (quote_start, mention_start, …) count Unicode code points from 0, end
 -- exclusive, so that substr(text, start + 1, end - start) returns the passage.
@@ -8,6 +8,9 @@ CREATE TABLE meta (
     value TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 
+-- A rowid table (rowids 1, 2, … in id order), so that its full-text index `entities_fts` can
+-- name its rows. `aliases` repeats the `aliases` table as a JSON array (NULL for none), the
+-- text the index reads.
 CREATE TABLE entities (
     id          TEXT PRIMARY KEY,
     kind        TEXT NOT NULL CHECK (kind IN ('person', 'organisation', 'unit', 'country', 'place', 'group', 'event', 'source')),
@@ -16,8 +19,9 @@ CREATE TABLE entities (
     wikidata    TEXT,
     reliability TEXT CHECK (reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
     file        TEXT NOT NULL,
-    line        INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
+    line        INTEGER NOT NULL,
+    aliases     TEXT
+) STRICT;
 
 CREATE TABLE aliases (
     entity_id TEXT NOT NULL REFERENCES entities (id),
@@ -173,20 +177,52 @@ CREATE TABLE mentions (
     PRIMARY KEY (entity_id, source_id, mention_start)
 ) STRICT, WITHOUT ROWID;
 
--- Full text over names, aliases, quotes, notes and document text; diacritics-insensitive.
--- `kind` is entity, alias, quote, note or document; `ref` the entity, claim or source id.
--- Contentless: the index does not keep a second copy of the texts (at a million claims the
--- copy took 288 MiB and a fifth of the index's build time), so `text` reads as NULL and
--- `claimgraph search` cuts its passages from the tables the texts are stored in. `kind` and
--- `ref` are kept (contentless_unindexed), and rows can be deleted by rowid
--- (contentless_delete), so the index can be brought up to date in place.
+-- Full text over names, aliases, quotes, notes and document text; diacritics-insensitive; what
+-- `claimgraph search` ranks. Contentless: the index does not keep a second copy of the texts (at
+-- a million claims the copy took 288 MiB and a fifth of the index's build time), so `text`
+-- reads as NULL and `claimgraph search` cuts its passages from the tables the texts are stored
+-- in. What each row is, is in `search_refs` under the same rowid: `kind` is entity, alias,
+-- quote, note or document; `ref` the entity, claim or source id. (FTS5's options that keep
+-- them in the index itself need SQLite 3.43, which Debian 12 and Python's sqlite3 there do
+-- not have: every table here opens with SQLite 3.40.)
 CREATE VIRTUAL TABLE search USING fts5 (
-    kind UNINDEXED,
-    ref UNINDEXED,
     text,
     content = '',
-    contentless_delete = 1,
-    contentless_unindexed = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE search_refs (
+    id   INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    ref  TEXT NOT NULL
+) STRICT;
+
+-- The same texts indexed table by table, for tools that search one table: Datasette's search
+-- box (`?_search=`) and `sqlite-utils search` find `<table>_fts` by its `content` option, which
+-- they look for written exactly `content="<table>"`, and match rows by rowid. External content:
+-- the texts are read from the table itself.
+CREATE VIRTUAL TABLE claims_fts USING fts5 (
+    quote,
+    note,
+    content="claims",
+    content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE VIRTUAL TABLE entities_fts USING fts5 (
+    name,
+    aliases,
+    description,
+    content="entities",
+    content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE VIRTUAL TABLE sources_fts USING fts5 (
+    title,
+    text,
+    content="sources",
+    content_rowid = 'rowid',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
@@ -241,6 +277,9 @@ CREATE VIEW conflicts AS
 SELECT claim_a, claim_b, reason, detail
 FROM conflict_pairs;
 
+-- Each claim as an analyst reads it. `citing` is the chain as words ("A <- B", NULL for none),
+-- `citing_names` and `citing_ids` the same chain as JSON arrays, nearest first (`[]` for none),
+-- for tools that take lists (Datasette's `_facet_array=`).
 CREATE VIEW who_reported_what AS
 SELECT c.id AS claim_id,
        c.source_id,
@@ -250,6 +289,12 @@ SELECT c.id AS claim_id,
        (SELECT group_concat(name, ' <- ')
           FROM (SELECT e.name FROM claim_citations cc JOIN entities e ON e.id = cc.entity_id
                  WHERE cc.claim_id = c.id ORDER BY cc.position)) AS citing,
+       (SELECT json_group_array(name)
+          FROM (SELECT e.name FROM claim_citations cc JOIN entities e ON e.id = cc.entity_id
+                 WHERE cc.claim_id = c.id ORDER BY cc.position)) AS citing_names,
+       (SELECT json_group_array(entity_id)
+          FROM (SELECT cc.entity_id FROM claim_citations cc
+                 WHERE cc.claim_id = c.id ORDER BY cc.position)) AS citing_ids,
        c.origin_id,
        o.name AS origin,
        c.voice_id,

@@ -1,5 +1,5 @@
 //! Printing result sets: an aligned table for a terminal (Unicode widths), CSV per RFC 4180
-//! with formula-like cells made inert for spreadsheets, or JSON (an array of objects with the
+//! with every value as it is (or, for a spreadsheet, formula-like cells made inert), or JSON (an array of objects with the
 //! columns in order). Every format is printed as the rows come, holding at most one batch of
 //! a table: memory stays bounded whatever the size of the result.
 
@@ -17,8 +17,11 @@ pub enum ListFormat {
     /// Aligned columns for reading in a terminal
     #[default]
     Table,
-    /// RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with `'`
+    /// RFC 4180 CSV, every value as it is (`@handles`, `-5`, `=x` unchanged): for programs
     Csv,
+    /// CSV for a spreadsheet: text cells that Excel, LibreOffice or Google Sheets would run as a
+    /// formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) get a leading `'`
+    CsvSpreadsheet,
     /// An array of objects, one per row, keys in column order
     Json,
 }
@@ -70,7 +73,8 @@ enum Sink<W: Write> {
         /// Batches already printed: the rows did not fit in one.
         batches: usize,
     },
-    Csv(Box<csv::Writer<W>>),
+    /// The writer, and whether formula-like text cells are made inert (`csv-spreadsheet`).
+    Csv(Box<csv::Writer<W>>, bool),
     Json(W),
 }
 
@@ -84,7 +88,10 @@ impl<W: Write> Printer<W> {
                 more: false,
                 batches: 0,
             },
-            ListFormat::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
+            ListFormat::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out)), false),
+            ListFormat::CsvSpreadsheet => {
+                Sink::Csv(Box::new(csv::Writer::from_writer(out)), true)
+            }
             ListFormat::Json => Sink::Json(out),
         };
         Printer {
@@ -138,13 +145,14 @@ impl<W: Write> Printer<W> {
                 }
                 held.push(row.iter().map(shown).collect());
             }
-            Sink::Csv(writer) => {
+            Sink::Csv(writer, guard) => {
                 if first {
                     writer.write_record(&self.columns)?;
                 }
                 for cell in row {
                     match cell {
-                        Cell::Text(text) => writer.write_field(inert(text).as_bytes())?,
+                        Cell::Text(text) if *guard => writer.write_field(inert(text).as_bytes())?,
+                        Cell::Text(text) => writer.write_field(text.as_bytes())?,
                         other => writer.write_field(other.display())?,
                     }
                 }
@@ -208,7 +216,7 @@ impl<W: Write> Printer<W> {
                 }
                 out.flush()
             }
-            Sink::Csv(mut writer) => {
+            Sink::Csv(mut writer, _) => {
                 if rows == 0 {
                     writer.write_record(&columns)?;
                 }
@@ -442,12 +450,22 @@ mod tests {
     }
 
     #[test]
-    fn csv_quotes_per_rfc_4180_and_defuses_formulas() {
+    fn csv_for_a_spreadsheet_quotes_per_rfc_4180_and_defuses_formulas() {
+        let mut out = Vec::new();
+        print_rows(&rows(), ListFormat::CsvSpreadsheet, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "name,n\n\"'=HYPERLINK(\"\"x\"\")\",-3\n\"a \"\"quoted\"\", text\",\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_per_rfc_4180_and_keeps_every_value_as_it_is() {
         let mut out = Vec::new();
         print_rows(&rows(), ListFormat::Csv, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "name,n\n\"'=HYPERLINK(\"\"x\"\")\",-3\n\"a \"\"quoted\"\", text\",\n"
+            "name,n\n\"=HYPERLINK(\"\"x\"\")\",-3\n\"a \"\"quoted\"\", text\",\n"
         );
     }
 

@@ -63,7 +63,7 @@ pub fn run(args: &Args) -> Result<(), Stop> {
     let mut out = io::stdout().lock();
     match args.list.format {
         ListFormat::Table => write_path(&steps, &mut out)?,
-        ListFormat::Csv | ListFormat::Json => {
+        ListFormat::Csv | ListFormat::CsvSpreadsheet | ListFormat::Json => {
             print_rows(&path_rows(&steps), args.list.listing(), &mut out)?
         }
     }

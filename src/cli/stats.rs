@@ -50,7 +50,9 @@ pub fn run(args: &Args) -> Result<(), Stop> {
             serde_json::to_writer_pretty(&mut out, &object).map_err(io::Error::from)?;
             writeln!(out)?;
         }
-        ListFormat::Csv => print_rows(&long_form(&sections), ListFormat::Csv, &mut out)?,
+        format @ (ListFormat::Csv | ListFormat::CsvSpreadsheet) => {
+            print_rows(&long_form(&sections), format, &mut out)?
+        }
     }
     if left_out {
         let limit = args.list.limit.unwrap_or_default();

@@ -122,6 +122,10 @@ impl ExportsFolder {
                 }
             }
         }
+        let metadata = dir.join(super::datasette::FILE_NAME);
+        if metadata.exists() {
+            files::export_target(&metadata, read_only, force)?;
+        }
         for entry in std::fs::read_dir(dir).map_err(io_at(dir))?.flatten() {
             if entry
                 .file_name()
@@ -267,6 +271,10 @@ pub fn prepare_standard(db: &Path, folder: &ExportsFolder) -> Result<StandardSet
             set.write(&view, format, name)?;
         }
     }
+    // Datasette's metadata for the database, which is the same for every database.
+    let path = set.staging.path().join(super::datasette::FILE_NAME);
+    std::fs::write(&path, super::datasette::metadata()).map_err(io_at(&path))?;
+    set.names.push(super::datasette::FILE_NAME.to_owned());
     Ok(set)
 }
 

@@ -4,6 +4,7 @@
 //! [`Observer`] and print what [`build`] reports; the pipeline itself prints nothing.
 
 pub mod check;
+pub mod datasette;
 mod database;
 mod exports;
 mod incremental;

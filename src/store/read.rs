@@ -335,7 +335,7 @@ pub fn suggestions(conn: &Connection, wanted: &str) -> Result<Vec<(String, Strin
         .collect())
 }
 
-/// What a full-text hit is: the `kind` column of the `search` index.
+/// What a full-text hit is: the `kind` column of `search_refs`, beside the `search` index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HitKind {
     /// An entity's name.
@@ -432,7 +432,8 @@ pub fn search(
                                                   WHERE d.id = s.ref)
                             ELSE (SELECT json_group_array(a.alias) FROM aliases a
                                   WHERE a.entity_id = s.ref) END
-         FROM search s
+         FROM search
+         JOIN search_refs s ON s.id = search.rowid
          LEFT JOIN entities e ON s.kind NOT IN ('quote', 'note') AND e.id = s.ref
          LEFT JOIN claims c ON s.kind IN ('quote', 'note') AND c.id = s.ref
          LEFT JOIN entities subject ON subject.id = c.subject_id

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, params};
 
-use super::write::{PRAGMAS, key_order};
+use super::write::{PRAGMAS, aliases_json, key_order};
 use super::{SCHEMA, StoreError, io_error, remove_if_there, with_suffix};
 use crate::graph::provenance::Analysis;
 use crate::model::{ClaimObject, Model};
@@ -45,8 +45,20 @@ impl Side {
                 "search_config",
                 "search_data",
                 "search_idx",
-                "search_content",
                 "search_docsize",
+                "search_refs",
+                "claims_fts_config",
+                "claims_fts_data",
+                "claims_fts_idx",
+                "claims_fts_docsize",
+                "entities_fts_config",
+                "entities_fts_data",
+                "entities_fts_idx",
+                "entities_fts_docsize",
+                "sources_fts_config",
+                "sources_fts_data",
+                "sources_fts_idx",
+                "sources_fts_docsize",
             ],
             Side::Analysis => &[
                 "statements",
@@ -79,42 +91,82 @@ fn create(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Builds the index of every name, alias, document, quote and note at `path`, in the order
-/// the rows of their tables are written, so that the result is the same on every build.
+/// The full-text indexes of the schema, each with the FTS5 table that holds it.
+const INDEXES: [&str; 4] = ["search", "claims_fts", "entities_fts", "sources_fts"];
+
+/// Builds the full-text indexes at `path`: `search`, of every name, alias, document, quote and
+/// note (with `search_refs`, what each of its rows is), and the external-content indexes of
+/// `claims`, `entities` and `sources`, whose rows are given the rowids and the texts
+/// write.rs gives the rows of those tables. Rows go in in the order of their tables, so that
+/// the result is the same on every build.
 pub fn write_search(model: &Model, path: &Path) -> Result<(), StoreError> {
     let mut conn = create(path)?;
-    conn.execute_batch(definition("CREATE VIRTUAL TABLE search "))?;
-    // Terms are gathered in memory and written out as a segment when this much is held:
-    // fewer, larger segments, less merging.
-    conn.execute_batch("INSERT INTO search (search, rank) VALUES ('hashsize', 67108864);")?;
+    conn.execute_batch(definition("CREATE TABLE search_refs ("))?;
+    for index in INDEXES {
+        conn.execute_batch(definition(&format!("CREATE VIRTUAL TABLE {index} ")))?;
+        // Terms are gathered in memory and written out as a segment when this much is held:
+        // fewer, larger segments, less merging.
+        conn.execute_batch(&format!(
+            "INSERT INTO {index} ({index}, rank) VALUES ('hashsize', 67108864);"
+        ))?;
+    }
     let tx = conn.transaction()?;
     {
-        let mut search = tx.prepare("INSERT INTO search (kind, ref, text) VALUES (?1, ?2, ?3)")?;
-        for e in key_order(&model.entities, |e| &e.id)
+        let mut search = tx.prepare("INSERT INTO search (rowid, text) VALUES (?1, ?2)")?;
+        let mut refs = tx.prepare("INSERT INTO search_refs (id, kind, ref) VALUES (?1, ?2, ?3)")?;
+        let mut row = 0_i64;
+        let mut add = |kind: &str, id: &str, text: &str| -> Result<(), StoreError> {
+            row += 1;
+            search.execute(params![row, text])?;
+            refs.execute(params![row, kind, id])?;
+            Ok(())
+        };
+        let mut entities = tx.prepare(
+            "INSERT INTO entities_fts (rowid, name, aliases, description) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (n, e) in key_order(&model.entities, |e| &e.id)
             .into_iter()
             .map(|i| &model.entities[i])
+            .enumerate()
         {
-            search.execute(params!["entity", e.id, e.name])?;
+            add("entity", &e.id, &e.name)?;
             for alias in &e.aliases {
-                search.execute(params!["alias", e.id, alias])?;
+                add("alias", &e.id, alias)?;
             }
+            entities.execute(params![
+                n + 1,
+                e.name,
+                aliases_json(&e.aliases),
+                e.description
+            ])?;
         }
-        for d in &model.documents {
-            search.execute(params!["document", model.entities[d.entity].id, d.text])?;
+        let mut sources =
+            tx.prepare("INSERT INTO sources_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?;
+        for (n, d) in model.documents.iter().enumerate() {
+            let e = &model.entities[d.entity];
+            add("document", &e.id, &d.text)?;
+            let title = e.field("title").map(crate::model::Scalar::as_text);
+            sources.execute(params![n + 1, title, d.text])?;
         }
-        for c in key_order(&model.claims, |c| &c.id)
+        let mut claims =
+            tx.prepare("INSERT INTO claims_fts (rowid, quote, note) VALUES (?1, ?2, ?3)")?;
+        for (n, c) in key_order(&model.claims, |c| &c.id)
             .into_iter()
             .map(|i| &model.claims[i])
+            .enumerate()
         {
-            search.execute(params!["quote", c.id, c.quote])?;
+            add("quote", &c.id, &c.quote)?;
             if let Some(note) = &c.note {
-                search.execute(params!["note", c.id, note])?;
+                add("note", &c.id, note)?;
             }
+            claims.execute(params![n + 1, c.quote, c.note])?;
         }
     }
     tx.commit()?;
     // One segment answers queries fastest.
-    conn.execute_batch("INSERT INTO search (search) VALUES ('optimize');")?;
+    for index in INDEXES {
+        conn.execute_batch(&format!("INSERT INTO {index} ({index}) VALUES ('optimize');"))?;
+    }
     conn.close().map_err(|(_, e)| e)?;
     Ok(())
 }

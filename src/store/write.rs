@@ -279,8 +279,9 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
     let entity_order = key_order(&model.entities, |e| &e.id);
 
     let mut entity = tx.prepare(
-        "INSERT INTO entities (id, kind, name, description, wikidata, reliability, file, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO entities (rowid, id, kind, name, description, wikidata, reliability, file,
+                               line, aliases)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut alias = tx.prepare("INSERT INTO aliases (entity_id, alias) VALUES (?1, ?2)")?;
     let mut field =
@@ -288,8 +289,9 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
     let mut link = tx.prepare(
         "INSERT INTO entity_links (entity_id, field, position, target_id) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for e in entity_order.iter().map(|&i| &model.entities[i]) {
+    for (n, e) in entity_order.iter().map(|&i| &model.entities[i]).enumerate() {
         entity.execute(params![
+            n + 1,
             e.id,
             e.kind.as_str(),
             e.name,
@@ -297,7 +299,8 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
             e.wikidata,
             e.reliability,
             e.defined_at.file,
-            e.defined_at.line
+            e.defined_at.line,
+            aliases_json(&e.aliases)
         ])?;
         for a in &e.aliases {
             alias.execute(params![e.id, a])?;
@@ -326,11 +329,11 @@ fn insert_entities(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError
 /// `sources`: each source document with its text and what its `source` record says of it.
 fn insert_sources(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError> {
     let mut source = tx.prepare(
-        "INSERT INTO sources (id, file, title, language, published, published_start, published_end,
-                              outlet_id, author_id, url, sha256, text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO sources (rowid, id, file, title, language, published, published_start,
+                              published_end, outlet_id, author_id, url, sha256, text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    for d in &model.documents {
+    for (n, d) in model.documents.iter().enumerate() {
         let e = &model.entities[d.entity];
         let text_field = |name| e.field(name).map(Scalar::as_text);
         let published = match e.field("published") {
@@ -339,6 +342,7 @@ fn insert_sources(tx: &Transaction<'_>, model: &Model) -> Result<(), StoreError>
         };
         let id_of = |f| e.link(f).map(|t| model.entities[t].id.as_str());
         source.execute(params![
+            n + 1,
             e.id,
             d.file,
             text_field("title"),
@@ -430,17 +434,17 @@ fn insert_claims(
     analysis: &Analysis,
 ) -> Result<(), StoreError> {
     let mut claim = tx.prepare(
-        "INSERT INTO claims (id, source_id, reported_by, subject_id, predicate, object_id, value,
-                             value_type, when_text, when_start, when_end, stance, hedged, quote,
-                             quote_start, quote_end, note, origin_id, voice_id, echoes,
+        "INSERT INTO claims (rowid, id, source_id, reported_by, subject_id, predicate, object_id,
+                             value, value_type, when_text, when_start, when_end, stance, hedged,
+                             quote, quote_start, quote_end, note, origin_id, voice_id, echoes,
                              interested, aligned, statement_id, file, line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     )?;
     let mut citation = tx.prepare(
         "INSERT INTO claim_citations (claim_id, position, entity_id) VALUES (?1, ?2, ?3)",
     )?;
-    for i in key_order(&model.claims, |c| &c.id) {
+    for (n, i) in key_order(&model.claims, |c| &c.id).into_iter().enumerate() {
         let c = &model.claims[i];
         let origin = &analysis.origins[i];
         let object_id = c.object.entity().map(|o| model.entities[o].id.as_str());
@@ -449,6 +453,7 @@ fn insert_claims(
             ClaimObject::Value(v) => (Some(sql_value(v)), Some(v.type_name())),
         };
         claim.execute(params![
+            n + 1,
             c.id,
             model.entities[model.documents[c.document].entity].id,
             model.entities[c.reported_by].id,
@@ -483,7 +488,15 @@ fn insert_claims(
     Ok(())
 }
 
-/// The indexes of `items` ordered by a text key.
+/// An entity's aliases as the JSON array `entities.aliases` holds, `None` for none. The
+/// full-text index `entities_fts` is given the same text (side.rs), as its rows must be.
+pub(super) fn aliases_json(aliases: &[String]) -> Option<String> {
+    (!aliases.is_empty())
+        .then(|| serde_json::to_string(aliases).expect("a list of strings serialises"))
+}
+
+/// The indexes of `items` ordered by a text key. The rowids of `entities` and `claims` are
+/// their places in this order, from 1; those of `sources`, the documents' places in the model.
 pub(super) fn key_order<'a, I, V>(
     items: &'a TiSlice<I, V>,
     key: impl Fn(&'a V) -> &'a String,

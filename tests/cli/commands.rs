@@ -35,8 +35,9 @@ fn query_prints_table_csv_and_json() {
     assert_eq!(rows[2]["id"], "c-count");
 }
 
+/// `--format csv-spreadsheet` is for a file a spreadsheet opens: formula-like text gets a `'`.
 #[test]
-fn query_csv_makes_formula_cells_inert() {
+fn query_csv_for_a_spreadsheet_makes_formula_cells_inert() {
     let (dir, db) = database(true);
     let result = read(
         dir.path(),
@@ -45,10 +46,35 @@ fn query_csv_makes_formula_cells_inert() {
             "query",
             "SELECT '=1+1' AS a, '@SUM(A1)' AS b, -5 AS n",
             "--format",
-            "csv",
+            "csv-spreadsheet",
         ],
     );
     assert_eq!(result.stdout, "a,b,n\n'=1+1,'@SUM(A1),-5\n");
+}
+
+/// `--format csv` is for programs: every value comes back as it was, read by Python's csv.
+#[test]
+fn query_csv_keeps_values_as_they_are_for_python_csv() {
+    let (dir, db) = database(true);
+    let sql = "SELECT '@handle' AS a, '=1+1' AS b, '-x, \"y\"' AS c, -5 AS n";
+    let result = read(dir.path(), &db, &["query", sql, "--format", "csv"]);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let python = crate::root().join(".venv/bin/python");
+    assert!(python.is_file(), "no .venv/bin/python; run `bash .ci/run` once");
+    let mut child = std::process::Command::new(python)
+        .args(["-c", "import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin))))"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(result.stdout.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let rows: Vec<Vec<String>> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        rows,
+        [vec!["a", "b", "c", "n"], vec!["@handle", "=1+1", "-x, \"y\"", "-5"]]
+    );
 }
 
 /// Each statement that could write is refused with a reason, creates no file, and leaves the
@@ -186,7 +212,7 @@ fn readers_refuse_a_database_of_another_schema_version() {
     assert!(
         result
             .stderr
-            .contains("has schema version 99, but this claimgraph reads version 4")
+            .contains("has schema version 99, but this claimgraph reads version 5")
             && result.stderr.contains("rebuild it with `claimgraph build`"),
         "{}",
         result.stderr

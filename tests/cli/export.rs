@@ -1224,7 +1224,7 @@ fn the_committed_exports_are_what_build_writes() {
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
     assert!(
-        result.stderr.contains("wrote 30 exports of 3 views"),
+        result.stderr.contains("wrote 31 exports of 3 views"),
         "{}",
         result.stderr
     );
@@ -1699,7 +1699,7 @@ fn build_without_graphviz_writes_everything_but_the_svgs_and_says_why() {
     assert!(
         result
             .stderr
-            .contains("wrote 21 exports of 3 views to exports")
+            .contains("wrote 22 exports of 3 views to exports")
             && result
                 .stderr
                 .contains("the SVG diagrams and the explorer were skipped")

@@ -8,6 +8,7 @@ mod check_formats;
 mod commands;
 mod curation;
 mod data_schema;
+mod datasette;
 mod diff;
 mod explorer;
 mod export;
