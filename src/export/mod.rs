@@ -6,6 +6,7 @@ pub mod attributes;
 mod cytoscape;
 mod dot;
 mod explorer;
+mod ftm;
 mod gexf;
 mod graphml;
 mod graphology;
@@ -83,10 +84,11 @@ pub enum Format {
     Gexf,
     Graphology,
     Html,
+    Ftm,
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Dot,
         Format::Svg,
         Format::Png,
@@ -97,6 +99,7 @@ impl Format {
         Format::Gexf,
         Format::Graphology,
         Format::Html,
+        Format::Ftm,
     ];
 
     /// The name on the command line.
@@ -112,6 +115,7 @@ impl Format {
             Format::Gexf => "gexf",
             Format::Graphology => "graphology",
             Format::Html => "html",
+            Format::Ftm => "ftm",
         }
     }
 
@@ -128,6 +132,7 @@ impl Format {
             Format::Gexf => "gexf",
             Format::Graphology => "graphology.json",
             Format::Html => "html",
+            Format::Ftm => "ftm.jsonl",
         }
     }
 
@@ -141,7 +146,7 @@ impl Format {
     /// each quote in its passage, unless the view is too large to lay out, when it is not
     /// written at all and reading every document would be wasted.
     pub fn needs_texts(self, view: &View<'_>) -> bool {
-        self == Format::Html && layout::fits(view)
+        self == Format::Ftm || (self == Format::Html && layout::fits(view))
     }
 
     fn exporter(self) -> &'static dyn Exporter {
@@ -156,6 +161,7 @@ impl Format {
             Format::Gexf => &gexf::Gexf,
             Format::Graphology => &graphology::Graphology,
             Format::Html => &explorer::Explorer,
+            Format::Ftm => &ftm::Ftm,
         }
     }
 }

@@ -11,6 +11,7 @@ mod data_schema;
 mod explorer;
 mod export;
 mod files;
+mod ftm;
 mod hostile_data;
 mod incremental;
 mod lsp;
