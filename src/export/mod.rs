@@ -3,6 +3,7 @@
 //! written from their own wire types. Same view, same bytes: nothing here reads a clock.
 
 pub mod attributes;
+mod cypher;
 mod cytoscape;
 mod dot;
 mod explorer;
@@ -85,10 +86,11 @@ pub enum Format {
     Graphology,
     Html,
     Ftm,
+    Cypher,
 }
 
 impl Format {
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::Dot,
         Format::Svg,
         Format::Png,
@@ -100,6 +102,7 @@ impl Format {
         Format::Graphology,
         Format::Html,
         Format::Ftm,
+        Format::Cypher,
     ];
 
     /// The name on the command line.
@@ -116,6 +119,7 @@ impl Format {
             Format::Graphology => "graphology",
             Format::Html => "html",
             Format::Ftm => "ftm",
+            Format::Cypher => "cypher",
         }
     }
 
@@ -133,6 +137,7 @@ impl Format {
             Format::Graphology => "graphology.json",
             Format::Html => "html",
             Format::Ftm => "ftm.jsonl",
+            Format::Cypher => "cypher",
         }
     }
 
@@ -162,6 +167,7 @@ impl Format {
             Format::Graphology => &graphology::Graphology,
             Format::Html => &explorer::Explorer,
             Format::Ftm => &ftm::Ftm,
+            Format::Cypher => &cypher::Cypher,
         }
     }
 }

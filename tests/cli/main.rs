@@ -7,6 +7,7 @@ mod check;
 mod check_formats;
 mod commands;
 mod curation;
+mod cypher;
 mod data_schema;
 mod explorer;
 mod export;
