@@ -3,9 +3,11 @@
 //! written from their own wire types. Same view, same bytes: nothing here reads a clock.
 
 pub mod attributes;
+mod cypher;
 mod cytoscape;
 mod dot;
 mod explorer;
+mod ftm;
 mod gexf;
 mod graphml;
 mod graphology;
@@ -86,6 +88,8 @@ pub enum Format {
     Html,
     Rdf,
     Nquads,
+    Ftm,
+    Cypher,
 }
 
 impl Format {
@@ -102,6 +106,8 @@ impl Format {
         Format::Html,
         Format::Rdf,
         Format::Nquads,
+        Format::Ftm,
+        Format::Cypher,
     ];
 
     /// The name on the command line.
@@ -119,6 +125,8 @@ impl Format {
             Format::Html => "html",
             Format::Rdf => "rdf",
             Format::Nquads => "nquads",
+            Format::Ftm => "ftm",
+            Format::Cypher => "cypher",
         }
     }
 
@@ -137,6 +145,8 @@ impl Format {
             Format::Html => "html",
             Format::Rdf => "trig",
             Format::Nquads => "nq",
+            Format::Ftm => "ftm.jsonl",
+            Format::Cypher => "cypher",
         }
     }
 
@@ -152,7 +162,7 @@ impl Format {
     pub fn needs_texts(self, view: &View<'_>) -> bool {
         match self {
             Format::Html => layout::fits(view),
-            Format::Rdf | Format::Nquads => true,
+            Format::Rdf | Format::Nquads | Format::Ftm => true,
             _ => false,
         }
     }
@@ -161,7 +171,7 @@ impl Format {
     /// formats hold more claims than the view draws (every claim, for a whole view).
     pub fn quoted_claims(self, view: &View<'_>) -> Vec<crate::store::snapshot::RowClaim> {
         match self {
-            Format::Rdf | Format::Nquads => rdf::claims(view),
+            Format::Rdf | Format::Nquads | Format::Ftm => rdf::claims(view),
             _ => view.claims(),
         }
     }
@@ -180,6 +190,8 @@ impl Format {
             Format::Html => &explorer::Explorer,
             Format::Rdf => &rdf::Rdf::TriG,
             Format::Nquads => &rdf::Rdf::NQuads,
+            Format::Ftm => &ftm::Ftm,
+            Format::Cypher => &cypher::Cypher,
         }
     }
 }

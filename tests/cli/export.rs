@@ -1613,7 +1613,7 @@ fn an_unknown_format_or_view_is_a_usage_error_listing_the_choices() {
     assert_eq!(result.code, 2);
     assert!(
         result.stderr.contains(
-            "[possible values: dot, svg, png, json, cytoscape, node-link, graphml, gexf, graphology, html, rdf, nquads]"
+            "[possible values: dot, svg, png, json, cytoscape, node-link, graphml, gexf, graphology, html, rdf, nquads, ftm, cypher]"
         ),
         "{}",
         result.stderr
