@@ -89,9 +89,7 @@ impl<W: Write> Printer<W> {
                 batches: 0,
             },
             ListFormat::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out)), false),
-            ListFormat::CsvSpreadsheet => {
-                Sink::Csv(Box::new(csv::Writer::from_writer(out)), true)
-            }
+            ListFormat::CsvSpreadsheet => Sink::Csv(Box::new(csv::Writer::from_writer(out)), true),
             ListFormat::Json => Sink::Json(out),
         };
         Printer {

@@ -93,7 +93,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 12] = [
+    pub const ALL: [Format; 14] = [
         Format::Dot,
         Format::Svg,
         Format::Png,

@@ -105,7 +105,10 @@ pub const DESCRIPTIONS: &[(&str, &str)] = &[
         "corroboration",
         "Each statement with its reports, documents, independent origins, opposing origins, and whether it is circular, conflicting or contested.",
     ),
-    ("conflicts", "Pairs of contradicting claims with the reason and its detail."),
+    (
+        "conflicts",
+        "Pairs of contradicting claims with the reason and its detail.",
+    ),
     (
         "who_reported_what",
         "Each claim as an analyst reads it: document, reporter, citing chain (as words \"A <- B\", and as JSON arrays of names and ids for facets), origin, voice, subject, predicate, object, when, stance, hedging, quote and note.",

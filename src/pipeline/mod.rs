@@ -4,8 +4,8 @@
 //! [`Observer`] and print what [`build`] reports; the pipeline itself prints nothing.
 
 pub mod check;
-pub mod datasette;
 mod database;
+pub mod datasette;
 mod exports;
 mod incremental;
 mod verify;

@@ -165,7 +165,9 @@ pub fn write_search(model: &Model, path: &Path) -> Result<(), StoreError> {
     tx.commit()?;
     // One segment answers queries fastest.
     for index in INDEXES {
-        conn.execute_batch(&format!("INSERT INTO {index} ({index}) VALUES ('optimize');"))?;
+        conn.execute_batch(&format!(
+            "INSERT INTO {index} ({index}) VALUES ('optimize');"
+        ))?;
     }
     conn.close().map_err(|(_, e)| e)?;
     Ok(())

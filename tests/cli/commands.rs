@@ -60,20 +60,34 @@ fn query_csv_keeps_values_as_they_are_for_python_csv() {
     let result = read(dir.path(), &db, &["query", sql, "--format", "csv"]);
     assert_eq!(result.code, 0, "{}", result.stderr);
     let python = crate::root().join(".venv/bin/python");
-    assert!(python.is_file(), "no .venv/bin/python; run `bash .ci/run` once");
+    assert!(
+        python.is_file(),
+        "no .venv/bin/python; run `bash .ci/run` once"
+    );
     let mut child = std::process::Command::new(python)
-        .args(["-c", "import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin))))"])
+        .args([
+            "-c",
+            "import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin))))",
+        ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     use std::io::Write as _;
-    child.stdin.take().unwrap().write_all(result.stdout.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(result.stdout.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     let rows: Vec<Vec<String>> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
         rows,
-        [vec!["a", "b", "c", "n"], vec!["@handle", "=1+1", "-x, \"y\"", "-5"]]
+        [
+            vec!["a", "b", "c", "n"],
+            vec!["@handle", "=1+1", "-x, \"y\"", "-5"]
+        ]
     );
 }
 

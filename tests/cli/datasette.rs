@@ -67,7 +67,12 @@ fn datasette_searches_facets_and_answers_the_canned_queries_as_the_database_does
         String::from_utf8_lossy(&output.stderr)
     );
     let out: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(out["unreadable"], serde_json::json!({}), "{}", out["sqlite"]);
+    assert_eq!(
+        out["unreadable"],
+        serde_json::json!({}),
+        "{}",
+        out["sqlite"]
+    );
 
     // The search box on claims finds what the claims' full-text index finds in SQL.
     let expected = json(&read(
@@ -80,9 +85,17 @@ fn datasette_searches_facets_and_answers_the_canned_queries_as_the_database_does
             "SELECT id FROM claims WHERE quote LIKE '%festgenommen%' OR note LIKE '%festgenommen%' ORDER BY id",
         ],
     ));
-    let ids: Vec<&Value> = expected.as_array().unwrap().iter().map(|r| &r["id"]).collect();
+    let ids: Vec<&Value> = expected
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["id"])
+        .collect();
     assert!(!ids.is_empty());
-    assert_eq!(out["search"].as_array().unwrap().iter().collect::<Vec<_>>(), ids);
+    assert_eq!(
+        out["search"].as_array().unwrap().iter().collect::<Vec<_>>(),
+        ids
+    );
 
     // A facet on the citing chain's JSON array, and a plain one.
     let cited = json(&read(
@@ -103,14 +116,21 @@ fn datasette_searches_facets_and_answers_the_canned_queries_as_the_database_does
     let stances = json(&read(
         dir.path(),
         &db,
-        &["query", "--format", "json", "SELECT count(*) AS n FROM claims WHERE stance = 'denies'"],
+        &[
+            "query",
+            "--format",
+            "json",
+            "SELECT count(*) AS n FROM claims WHERE stance = 'denies'",
+        ],
     ));
     assert_eq!(out["facets"]["stance"]["denies"], stances[0]["n"]);
 
     // Every canned query answers, with the rows `claimgraph query` gives for its SQL.
     let metadata: Value =
         serde_json::from_str(&std::fs::read_to_string(&metadata_path).unwrap()).unwrap();
-    let queries = metadata["databases"]["claimgraph"]["queries"].as_object().unwrap();
+    let queries = metadata["databases"]["claimgraph"]["queries"]
+        .as_object()
+        .unwrap();
     assert_eq!(queries.len(), 10, "every recipe of the cookbook");
     for (name, query) in queries {
         let rows = &out["queries"][name];
@@ -124,26 +144,45 @@ fn datasette_searches_facets_and_answers_the_canned_queries_as_the_database_does
     }
 
     // Every table and view Datasette lists is described, and every description names one.
-    let tables = metadata["databases"]["claimgraph"]["tables"].as_object().unwrap();
+    let tables = metadata["databases"]["claimgraph"]["tables"]
+        .as_object()
+        .unwrap();
     for name in out["tables"].as_array().unwrap() {
         let name = name.as_str().unwrap();
         let shadow = ["_data", "_idx", "_docsize", "_config", "_content"]
             .iter()
             .any(|s| name.ends_with(s));
-        assert!(shadow || tables.contains_key(name), "{name} is not described");
+        assert!(
+            shadow || tables.contains_key(name),
+            "{name} is not described"
+        );
     }
     for name in tables.keys() {
-        assert!(out["tables"].as_array().unwrap().iter().any(|t| t == name), "{name}");
+        assert!(
+            out["tables"].as_array().unwrap().iter().any(|t| t == name),
+            "{name}"
+        );
     }
     // A foreign key to predicates shows the predicate's label.
     assert!(out["label"]["label"].is_string(), "{}", out["label"]);
 
     // sqlite-utils finds a quote through the claims' index.
     let found = Command::new(root().join(".venv/bin/sqlite-utils"))
-        .args(["search", db.to_str().unwrap(), "claims", "festgenommen", "-c", "id"])
+        .args([
+            "search",
+            db.to_str().unwrap(),
+            "claims",
+            "festgenommen",
+            "-c",
+            "id",
+        ])
         .output()
         .unwrap_or_else(|e| panic!("no sqlite-utils ({e}); {INSTALL}"));
-    assert!(found.status.success(), "{}", String::from_utf8_lossy(&found.stderr));
+    assert!(
+        found.status.success(),
+        "{}",
+        String::from_utf8_lossy(&found.stderr)
+    );
     let stdout = String::from_utf8_lossy(&found.stdout);
     for id in ids {
         assert!(stdout.contains(id.as_str().unwrap()), "{stdout}");
