@@ -119,21 +119,97 @@ impl Report {
         }
     }
 
+    /// A quote from a document: its line breaks are white space, as when it is matched.
     fn quote(&mut self, text: &str) {
+        let text = text.replace(['\r', '\n'], " ");
         match self.style {
-            Style::Text => self.text.push_str(&format!("      “{text}”\n")),
-            Style::Markdown => self
-                .text
-                .push_str(&format!("  > {}\n", text.replace('\n', " "))),
+            Style::Text => self.text.push_str(&format!("      “{}”\n", self.words(&text))),
+            Style::Markdown => {
+                let words = self.words(&text);
+                self.text.push_str(&format!("  > {}\n", markdown_line_start(&words)));
+            }
         }
     }
 
-    /// An id or a value as code.
-    fn code(&self, text: &str) -> String {
+    /// Words from the data (a name, a statement, a file): on one line, and in Markdown as
+    /// text, never as markup (`*`, `_`, `<b>`, `[a](b)`, `|` are shown as they are written).
+    fn words(&self, text: &str) -> String {
+        let line = one_line(text);
         match self.style {
-            Style::Text => text.to_owned(),
-            Style::Markdown => format!("`{}`", text.replace('`', "ˋ")),
+            Style::Text => line,
+            Style::Markdown => {
+                let mut escaped = String::with_capacity(line.len());
+                for c in line.chars() {
+                    if MARKDOWN_PUNCTUATION.contains(c) {
+                        escaped.push('\\');
+                    }
+                    escaped.push(c);
+                }
+                escaped
+            }
         }
+    }
+
+    /// An id or a value as code: in Markdown a code span fenced by more backticks than it
+    /// holds in a row, so that a backtick in the value cannot end it.
+    fn code(&self, text: &str) -> String {
+        let line = one_line(text);
+        match self.style {
+            Style::Text => line,
+            Style::Markdown if line.is_empty() => "(empty)".to_owned(),
+            Style::Markdown => {
+                let mut longest = 0;
+                let mut run = 0;
+                for c in line.chars() {
+                    run = if c == '`' { run + 1 } else { 0 };
+                    longest = longest.max(run);
+                }
+                let fence = "`".repeat(longest + 1);
+                // A space inside each end keeps a backtick at the edge out of the fence, and
+                // is taken off again by the reader (CommonMark, "Code spans").
+                let pad = line.starts_with('`')
+                    || line.ends_with('`')
+                    || (line.starts_with(' ') && line.ends_with(' ') && line.trim() != "");
+                let pad = if pad { " " } else { "" };
+                format!("{fence}{pad}{line}{pad}{fence}")
+            }
+        }
+    }
+}
+
+/// The ASCII punctuation that can start or end Markdown markup inside a line (GitHub's
+/// dialect: tables' `|`, strike-through's `~`), backslash-escaped in words from the data.
+const MARKDOWN_PUNCTUATION: &str = "\\`*_[]<>|~#&!";
+
+/// Text from the data on one line: a line break is shown as `↵`, a tab as a space, and any
+/// other control character (a terminal's escape sequence among them) by its code point, so
+/// that what the data holds can neither break the report's layout nor drive the terminal.
+fn one_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => line.push('↵'),
+            '\t' => line.push(' '),
+            c if c.is_control() => line.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => line.push(c),
+        }
+    }
+    line
+}
+
+/// A blockquote's line that would open a list, a heading or a rule when it starts with `-`,
+/// `+`, `=` or `12.`, with that first mark escaped.
+fn markdown_line_start(line: &str) -> String {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let after = line[digits..].chars().next();
+    if line.starts_with(['-', '+', '=']) {
+        format!("\\{line}")
+    } else if digits > 0 && matches!(after, Some('.' | ')')) {
+        format!("{}\\{}", &line[..digits], &line[digits..])
+    } else {
+        line.to_owned()
     }
 }
 
@@ -160,7 +236,7 @@ fn fields(report: &mut Report, fields: &[FieldChange]) {
     for field in fields {
         let line = format!(
             "{}: {} → {}",
-            field.field,
+            report.words(&field.field),
             value(report, field.old.as_ref()),
             value(report, field.new.as_ref())
         );
@@ -179,16 +255,28 @@ fn records(report: &mut Report, title: &str, changes: &RecordChanges) {
         changes.changed.len()
     ));
     for r in &changes.added {
-        let line = format!("{} {} “{}” ({})", r.kind, report.code(&r.id), r.name, r.at);
+        let line = format!(
+            "{} {} “{}” ({})",
+            r.kind,
+            report.code(&r.id),
+            report.words(&r.name),
+            report.words(&r.at)
+        );
         report.item("+", &line);
     }
     for r in &changes.removed {
-        let line = format!("{} {} “{}”", r.kind, report.code(&r.id), r.name);
+        let line = format!("{} {} “{}”", r.kind, report.code(&r.id), report.words(&r.name));
         report.item("-", &line);
     }
     for c in &changes.changed {
         let r = &c.record;
-        let line = format!("{} {} “{}” ({})", r.kind, report.code(&r.id), r.name, r.at);
+        let line = format!(
+            "{} {} “{}” ({})",
+            r.kind,
+            report.code(&r.id),
+            report.words(&r.name),
+            report.words(&r.at)
+        );
         report.item("~", &line);
         fields(report, &c.fields);
     }
@@ -199,8 +287,8 @@ fn claim_line(report: &Report, claim: &ClaimSummary) -> String {
         "{} in {}, by {}: {}",
         report.code(&claim.id),
         report.code(&claim.document),
-        claim.attribution,
-        claim.statement
+        report.words(&claim.attribution),
+        report.words(&claim.statement)
     )
 }
 
@@ -210,24 +298,27 @@ fn voices(report: &mut Report, title: &str, marker: &str, changes: &[VoiceChange
     }
     report.heading(&format!("{title} ({})", changes.len()));
     for v in changes {
-        let mut line = format!(
-            "{}: {} → {}",
-            v.statement,
-            plural(usize::try_from(v.old).unwrap_or(0), "voice", "voices"),
-            plural(usize::try_from(v.new).unwrap_or(0), "voice", "voices")
-        );
+        let old = plural(usize::try_from(v.old).unwrap_or(0), "voice", "voices");
+        let new = plural(usize::try_from(v.new).unwrap_or(0), "voice", "voices");
+        let statement = report.words(&v.statement);
+        let mut line = if v.old == v.new && v.gained.is_empty() && v.lost.is_empty() {
+            // Only its wording moved (two entities merged): the same voices say it.
+            format!("{statement}: worded anew, {new} as before")
+        } else {
+            format!("{statement}: {old} → {new}")
+        };
         if v.single_voice_now {
             line.push_str(", now resting on a single voice");
         }
         report.item(marker, &line);
         if let Some(was) = &v.was {
-            report.detail(&format!("was: {was}"));
+            report.detail(&format!("was: {}", report.words(was)));
         }
         if !v.gained.is_empty() {
-            report.detail(&format!("gained: {}", v.gained.join(", ")));
+            report.detail(&format!("gained: {}", report.words(&v.gained.join(", "))));
         }
         if !v.lost.is_empty() {
-            report.detail(&format!("lost: {}", v.lost.join(", ")));
+            report.detail(&format!("lost: {}", report.words(&v.lost.join(", "))));
         }
     }
 }
@@ -237,6 +328,7 @@ fn render(changes: &Changes, title: &str, style: Style) -> String {
         style,
         text: String::new(),
     };
+    let title = report.words(title);
     match style {
         Style::Text => report.text.push_str(&format!("claimgraph diff: {title}\n")),
         Style::Markdown => report
@@ -263,7 +355,7 @@ fn render(changes: &Changes, title: &str, style: Style) -> String {
             claims.changed.len()
         ));
         for c in &claims.added {
-            let line = format!("{} ({})", claim_line(&report, c), c.at);
+            let line = format!("{} ({})", claim_line(&report, c), report.words(&c.at));
             report.item("+", &line);
             report.quote(&c.quote);
         }
@@ -273,7 +365,11 @@ fn render(changes: &Changes, title: &str, style: Style) -> String {
             report.quote(&c.quote);
         }
         for c in &claims.changed {
-            let mut line = format!("{} ({})", claim_line(&report, &c.claim), c.claim.at);
+            let mut line = format!(
+                "{} ({})",
+                claim_line(&report, &c.claim),
+                report.words(&c.claim.at)
+            );
             if c.old_id != c.claim.id {
                 line.push_str(&format!(", was {}", report.code(&c.old_id)));
             }
@@ -299,7 +395,8 @@ fn render(changes: &Changes, title: &str, style: Style) -> String {
         }
         report.heading(&format!("{title} ({})", list.len()));
         for c in list {
-            report.item(marker, &format!("{} ({})", c.reason, c.detail));
+            let line = format!("{} ({})", report.words(&c.reason), report.words(&c.detail));
+            report.item(marker, &line);
             let a = claim_line(&report, &c.a);
             let b = claim_line(&report, &c.b);
             report.detail(&a);
@@ -332,7 +429,8 @@ fn render(changes: &Changes, title: &str, style: Style) -> String {
         }
         report.heading(&format!("{title} ({})", list.len()));
         for statement in list {
-            report.item(marker, statement);
+            let line = report.words(statement);
+            report.item(marker, &line);
         }
     }
     for (title, list, marker) in [
@@ -352,7 +450,11 @@ fn render(changes: &Changes, title: &str, style: Style) -> String {
         }
         report.heading(&format!("{title} ({})", list.len()));
         for flag in list {
-            let line = format!("{}: {}", flag.origin, claim_line(&report, &flag.claim));
+            let line = format!(
+                "{}: {}",
+                report.words(&flag.origin),
+                claim_line(&report, &flag.claim)
+            );
             report.item(marker, &line);
         }
     }
@@ -375,7 +477,7 @@ fn render(changes: &Changes, title: &str, style: Style) -> String {
         for m in list {
             let line = format!(
                 "{} ({}) in {}",
-                m.name,
+                report.words(&m.name),
                 report.code(&m.entity),
                 report.code(&m.document)
             );

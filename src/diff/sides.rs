@@ -151,11 +151,12 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, SideError> {
     if output.status.success() {
         Ok(output.stdout)
     } else {
-        Err(SideError::Git(format!(
-            "{}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        )))
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let why = match stderr.trim() {
+            "" => output.status.to_string(),
+            said => said.to_owned(),
+        };
+        Err(SideError::Git(format!("{}: {why}", args.join(" "))))
     }
 }
 
@@ -172,7 +173,22 @@ fn extract(rev: &str, folder: &Path, to: &Path) -> Result<(), SideError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let commit = format!("{rev}^{{commit}}");
-    if let Err(SideError::Git(why)) = git(parent, &["rev-parse", "--verify", "--quiet", &commit]) {
+    let found = Command::new("git")
+        .arg("-C")
+        .arg(parent)
+        .args(["rev-parse", "--verify", "--quiet", &commit])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| SideError::Git(format!("could not run: {e} (is git installed?)")))?;
+    if !found.status.success() {
+        // `--quiet` keeps git silent when the name is simply no commit; it still says why when
+        // the folder is not in a repository at all.
+        let why = String::from_utf8_lossy(&found.stderr).trim().to_owned();
+        let why = if why.is_empty() {
+            "git knows no commit by that name".to_owned()
+        } else {
+            why
+        };
         return Err(SideError::NotARevision(rev.to_owned(), why));
     }
     let prefix = String::from_utf8_lossy(&git(parent, &["rev-parse", "--show-prefix"])?)

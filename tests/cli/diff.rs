@@ -366,6 +366,17 @@ fn a_commit_that_merges_two_people_shows_one_gone_the_other_changed_and_their_cl
             .all(|v| !v["statement"].as_str().unwrap().starts_with("Sergej ")),
         "{analysis:#}"
     );
+    // The report says so in words: the same voices, the statement worded anew.
+    let text = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    let first = renamed[0];
+    let voices = first["new"].as_i64().unwrap();
+    let line = format!(
+        "  ~ {}: worded anew, {voices} voice{} as before\n      was: {}\n",
+        first["statement"].as_str().unwrap(),
+        if voices == 1 { "" } else { "s" },
+        first["was"].as_str().unwrap()
+    );
+    assert!(text.stdout.contains(&line), "{line}\n{}", text.stdout);
 }
 
 #[test]
@@ -448,6 +459,13 @@ fn what_diff_cannot_compare_is_named_with_exit_code_2() {
     assert!(
         run.stderr
             .starts_with("error: `no-such-revision` is neither a database file nor a revision"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with(": git knows no commit by that name"),
         "{}",
         run.stderr
     );
@@ -566,4 +584,96 @@ fn circular_reporting_interested_parties_and_names_used_are_effects_it_names() {
     ] {
         assert!(text.contains(line), "{line}\n---\n{text}");
     }
+}
+
+/// Names, notes and values are the data's words, never markup: in the Markdown report a name
+/// with emphasis, HTML, a link, a table's bar and a line break reads as written once a
+/// CommonMark reader (markdown-it-py, with GitHub's tables and strike-through) renders it, and
+/// a value with backticks is one code span holding them; in the plain report a line break in a
+/// name and a terminal's escape character cannot break a line or reach the terminal.
+#[test]
+fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
+    let repo = repository();
+    let hostile = r"*CIT* _team_ <b>x</b> [a](http://e.org) | ~~s~~ # &amp; \\ \n2. item\u001b[31m";
+    edit(repo.path(), "data/organisations.toml", |t| {
+        t.replacen(
+            "name = \"Conflict Intelligence Team\"",
+            &format!("name = \"{hostile}\""),
+            1,
+        )
+    });
+    edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
+        t.replacen(
+            "note = \"Russia needs recruits (the article's kicker).\"",
+            "note = \"a `tick`, ``two`` and `\"",
+            1,
+        )
+    });
+    commit(repo.path(), "hostile words");
+    // What the TOML above holds, as the data's words.
+    let name = "*CIT* _team_ <b>x</b> [a](http://e.org) | ~~s~~ # &amp; \\ \n2. item\u{1b}[31m";
+    let note = "a `tick`, ``two`` and `";
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    assert_eq!(changes["entities"]["changed"][0]["fields"][0]["new"], name);
+
+    let markdown = diff(repo.path(), &["HEAD~1", "HEAD", "--format", "markdown"]);
+    assert_eq!(markdown.code, 1, "{markdown:?}");
+    let python = root().join(".venv/bin/python");
+    assert!(
+        python.is_file(),
+        "no .venv/bin/python; run `bash .ci/run` once: it installs markdown-it-py into .venv/"
+    );
+    let mut reader = Command::new(python)
+        .args([
+            "-c",
+            "import sys, markdown_it; \
+             md = markdown_it.MarkdownIt('commonmark').enable(['table', 'strikethrough']); \
+             sys.stdout.write(md.render(sys.stdin.read()))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    reader
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(markdown.stdout.as_bytes())
+        .unwrap();
+    let rendered = reader.wait_with_output().unwrap();
+    assert!(rendered.status.success());
+    let html = String::from_utf8(rendered.stdout).unwrap();
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    // The name as text, its line break and escape character shown, nowhere as markup.
+    let shown = name.replace('\n', "↵").replace('\u{1b}', "\\u{001b}");
+    assert!(
+        html.contains(&format!("“{}”", escape(&shown))),
+        "{}\n{html}",
+        escape(&shown)
+    );
+    for markup in ["<em>", "<del>", "<a ", "<b>", "<table", "<h1", "<ol"] {
+        assert!(!html.contains(markup), "{markup} in\n{html}");
+    }
+    // The note, changed, as one code span each side.
+    assert!(
+        html.contains(&format!("<code>{}</code>", escape(note))),
+        "{}\n{html}",
+        escape(note)
+    );
+
+    let text = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(text.code, 1, "{text:?}");
+    assert!(!text.stdout.contains('\u{1b}'), "{}", text.stdout);
+    assert!(text.stdout.contains(&shown), "{}", text.stdout);
+    assert!(
+        !text.stdout.lines().any(|l| l.starts_with("2. item")),
+        "{}",
+        text.stdout
+    );
 }
