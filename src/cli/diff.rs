@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::{EXIT_DATA_ERRORS, EXIT_OK, failure};
 use crate::diff::compare::{ClaimSummary, FieldChange, RecordChanges, VoiceChange};
 use crate::diff::{self, Changes, Folders, Side};
+use crate::model::hidden;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -53,7 +54,6 @@ pub fn run(args: &Args) -> u8 {
         (Err(e), _) | (_, Err(e)) => return failure(&e),
     };
     let changes = diff::compare(&before, &after);
-    let title = format!("{} → {}", old.describe(), new.describe());
     let mut out = io::stdout().lock();
     let written = match args.format {
         Format::Json => {
@@ -67,8 +67,8 @@ pub fn run(args: &Args) -> u8 {
                 .map_err(io::Error::from)
                 .and_then(|()| writeln!(out))
         }
-        Format::Table => write!(out, "{}", render(&changes, &title, Style::Text)),
-        Format::Markdown => write!(out, "{}", render(&changes, &title, Style::Markdown)),
+        Format::Table => write!(out, "{}", render(&changes, [&old, &new], Style::Text)),
+        Format::Markdown => write!(out, "{}", render(&changes, [&old, &new], Style::Markdown)),
     };
     match written {
         Ok(()) => {}
@@ -123,10 +123,13 @@ impl Report {
     fn quote(&mut self, text: &str) {
         let text = text.replace(['\r', '\n'], " ");
         match self.style {
-            Style::Text => self.text.push_str(&format!("      “{}”\n", self.words(&text))),
+            Style::Text => self
+                .text
+                .push_str(&format!("      “{}”\n", self.words(&text))),
             Style::Markdown => {
                 let words = self.words(&text);
-                self.text.push_str(&format!("  > {}\n", markdown_line_start(&words)));
+                self.text
+                    .push_str(&format!("  > {}\n", markdown_line_start(&words)));
             }
         }
     }
@@ -182,21 +185,12 @@ impl Report {
 const MARKDOWN_PUNCTUATION: &str = "\\`*_[]<>|~#&!";
 
 /// Text from the data on one line: a line break is shown as `↵`, a tab as a space, and any
-/// other control character (a terminal's escape sequence among them) by its code point, so
-/// that what the data holds can neither break the report's layout nor drive the terminal.
+/// other control or invisible format character (a terminal's escape sequence among them) by its
+/// code point, `\u{1b}`, so that what the data holds can neither break the report's layout nor
+/// drive the terminal.
 fn one_line(text: &str) -> String {
-    let mut line = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => line.push('↵'),
-            '\t' => line.push(' '),
-            c if c.is_control() => line.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
-            c => line.push(c),
-        }
-    }
-    line
+    let breaks = text.replace("\r\n", "↵").replace(['\n', '\r'], "↵");
+    hidden::escape(&breaks.replace('\t', " "))
 }
 
 /// A blockquote's line that would open a list, a heading or a rule when it starts with `-`,
@@ -265,7 +259,12 @@ fn records(report: &mut Report, title: &str, changes: &RecordChanges) {
         report.item("+", &line);
     }
     for r in &changes.removed {
-        let line = format!("{} {} “{}”", r.kind, report.code(&r.id), report.words(&r.name));
+        let line = format!(
+            "{} {} “{}”",
+            r.kind,
+            report.code(&r.id),
+            report.words(&r.name)
+        );
         report.item("-", &line);
     }
     for c in &changes.changed {
@@ -323,12 +322,21 @@ fn voices(report: &mut Report, title: &str, marker: &str, changes: &[VoiceChange
     }
 }
 
-fn render(changes: &Changes, title: &str, style: Style) -> String {
+/// A side of the comparison as the report's title names it, a revision or file as code.
+fn side(report: &Report, side: &Side) -> String {
+    match side {
+        Side::Database(path) => report.code(&path.display().to_string()),
+        Side::Revision(rev) => format!("revision {}", report.code(rev)),
+        Side::WorkingTree => "the working tree".to_owned(),
+    }
+}
+
+fn render(changes: &Changes, [old, new]: [&Side; 2], style: Style) -> String {
     let mut report = Report {
         style,
         text: String::new(),
     };
-    let title = report.words(title);
+    let title = format!("{} → {}", side(&report, old), side(&report, new));
     match style {
         Style::Text => report.text.push_str(&format!("claimgraph diff: {title}\n")),
         Style::Markdown => report

@@ -270,7 +270,7 @@ fn a_commit_that_flips_a_stance_shows_the_change_and_the_conflict_it_makes() {
     assert!(
         markdown
             .stdout
-            .starts_with("### claimgraph diff: revision HEAD~1 → revision HEAD\n")
+            .starts_with("### claimgraph diff: revision `HEAD~1` → revision `HEAD`\n")
     );
     assert!(
         markdown.stdout.contains("#### Conflicts appeared ("),
@@ -590,11 +590,12 @@ fn circular_reporting_interested_parties_and_names_used_are_effects_it_names() {
 /// with emphasis, HTML, a link, a table's bar and a line break reads as written once a
 /// CommonMark reader (markdown-it-py, with GitHub's tables and strike-through) renders it, and
 /// a value with backticks is one code span holding them; in the plain report a line break in a
-/// name and a terminal's escape character cannot break a line or reach the terminal.
+/// name cannot break a line, nor an escape character (in a database changed by other means)
+/// reach the terminal.
 #[test]
 fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
     let repo = repository();
-    let hostile = r"*CIT* _team_ <b>x</b> [a](http://e.org) | ~~s~~ # &amp; \\ \n2. item\u001b[31m";
+    let hostile = r"*CIT* _team_ <b>x</b> [a](http://e.org) | ~~s~~ # &amp; \\ \n2. item";
     edit(repo.path(), "data/organisations.toml", |t| {
         t.replacen(
             "name = \"Conflict Intelligence Team\"",
@@ -609,9 +610,17 @@ fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
             1,
         )
     });
+    // A quote that starts as a numbered list item would.
+    edit(repo.path(), "data/claims/de-nk-soldiers.toml", |t| {
+        t.replacen(
+            "quote = 'Washington erklärte am 28. Oktober, dass",
+            "quote = '28. Oktober, dass",
+            1,
+        )
+    });
     commit(repo.path(), "hostile words");
     // What the TOML above holds, as the data's words.
-    let name = "*CIT* _team_ <b>x</b> [a](http://e.org) | ~~s~~ # &amp; \\ \n2. item\u{1b}[31m";
+    let name = "*CIT* _team_ <b>x</b> [a](http://e.org) | ~~s~~ # &amp; \\ \n2. item";
     let note = "a `tick`, ``two`` and `";
     let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
     assert_eq!(changes["entities"]["changed"][0]["fields"][0]["new"], name);
@@ -650,8 +659,8 @@ fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
             .replace('>', "&gt;")
             .replace('"', "&quot;")
     };
-    // The name as text, its line break and escape character shown, nowhere as markup.
-    let shown = name.replace('\n', "↵").replace('\u{1b}', "\\u{001b}");
+    // The name as text, its line break shown, nowhere as markup.
+    let shown = name.replace('\n', "↵");
     assert!(
         html.contains(&format!("“{}”", escape(&shown))),
         "{}\n{html}",
@@ -660,6 +669,10 @@ fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
     for markup in ["<em>", "<del>", "<a ", "<b>", "<table", "<h1", "<ol"] {
         assert!(!html.contains(markup), "{markup} in\n{html}");
     }
+    assert!(
+        html.contains("<blockquote>\n<p>28. Oktober, dass 10.000 Nordkoreaner"),
+        "{html}"
+    );
     // The note, changed, as one code span each side.
     assert!(
         html.contains(&format!("<code>{}</code>", escape(note))),
@@ -669,10 +682,37 @@ fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
 
     let text = diff(repo.path(), &["HEAD~1", "HEAD"]);
     assert_eq!(text.code, 1, "{text:?}");
-    assert!(!text.stdout.contains('\u{1b}'), "{}", text.stdout);
     assert!(text.stdout.contains(&shown), "{}", text.stdout);
     assert!(
         !text.stdout.lines().any(|l| l.starts_with("2. item")),
+        "{}",
+        text.stdout
+    );
+
+    // `check` refuses a terminal's escape character in a name; a database changed by other
+    // means can hold one, and the report shows it by its code point instead of sending it.
+    let db = repo.path().join("edited.sqlite");
+    let built = claimgraph(repo.path())
+        .args(["build", "--no-exports", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{built:?}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let updated = conn
+        .execute(
+            "UPDATE entities SET name = name || char(27) || '[31m' \
+             WHERE id = 'conflict-intelligence-team'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(updated, 1);
+    drop(conn);
+    let text = diff(repo.path(), &["HEAD", db.to_str().unwrap()]);
+    assert_eq!(text.code, 1, "{text:?}");
+    assert!(!text.stdout.contains('\u{1b}'), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(&format!("{shown}\\u{{1b}}[31m”")),
         "{}",
         text.stdout
     );
