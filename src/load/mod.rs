@@ -204,12 +204,33 @@ pub fn data_paths(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<PathB
 }
 
 /// Parses data files already read (`digests` as [`Data::digests`]): each file on its own, in
-/// parallel, then their records and diagnostics joined in file order. The language server
-/// gives it the texts of the editor's buffers.
+/// parallel, then their records and diagnostics joined in file order.
 pub fn parse_data(
     files: Files,
     digests: Vec<(String, String)>,
     diagnostics: &mut Diagnostics,
+) -> Data {
+    parse_data_reusing(files, digests, diagnostics, &|_, _| None, &mut |_, _, _| {})
+}
+
+/// One data file as it parsed: its records and what parsing found in it, both naming the file
+/// by the [`FileId`] it had then.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFile {
+    pub records: RawRecords,
+    pub diagnostics: Diagnostics,
+}
+
+/// [`parse_data`] for a caller that keeps files as they parsed (the language server, which
+/// parses again after every keystroke): `reuse` gives a file's earlier result when it has one
+/// for that file id and text, and `keep` is shown each file parsed anew. A file's records
+/// depend on nothing but its id and text, so a reused file joins as if parsed again.
+pub fn parse_data_reusing(
+    files: Files,
+    digests: Vec<(String, String)>,
+    diagnostics: &mut Diagnostics,
+    reuse: &(dyn Fn(FileId, &str) -> Option<ParsedFile> + Sync),
+    keep: &mut dyn FnMut(FileId, &str, &ParsedFile),
 ) -> Data {
     let mut data = Data {
         files,
@@ -217,29 +238,38 @@ pub fn parse_data(
         records: RawRecords::default(),
     };
     // Files parse independently, so they parse in parallel; their records and diagnostics are
-    // then joined in path order, as if parsed one after another.
-    let parsed: Vec<(RawRecords, Diagnostics)> = (0..data.files.len())
+    // then joined in file order, as if parsed one after another.
+    let parsed: Vec<(ParsedFile, bool)> = (0..data.files.len())
         .into_par_iter()
         .map(|index| {
             let file = FileId(u32::try_from(index).expect("fewer than 2^32 files"));
-            let mut records = RawRecords::default();
-            let mut found = Diagnostics::default();
-            records::parse_file(file, &data.files.get(file).text, &mut records, &mut found);
-            (records, found)
+            let text = &data.files.get(file).text;
+            if let Some(earlier) = reuse(file, text) {
+                return (earlier, false);
+            }
+            let mut parsed = ParsedFile::default();
+            records::parse_file(file, text, &mut parsed.records, &mut parsed.diagnostics);
+            (parsed, true)
         })
         .collect();
+    for (index, (parsed, new)) in parsed.iter().enumerate() {
+        if *new {
+            let file = FileId(u32::try_from(index).expect("fewer than 2^32 files"));
+            keep(file, &data.files.get(file).text, parsed);
+        }
+    }
     // Reserved once: growing a vector of a million claims step by step copies it many times.
     data.records
         .entities
-        .reserve(parsed.iter().map(|(r, _)| r.entities.len()).sum());
+        .reserve(parsed.iter().map(|(p, _)| p.records.entities.len()).sum());
     data.records
         .claims
-        .reserve(parsed.iter().map(|(r, _)| r.claims.len()).sum());
-    for (records, found) in parsed {
-        data.records.entities.extend(records.entities);
-        data.records.predicates.extend(records.predicates);
-        data.records.claims.extend(records.claims);
-        diagnostics.extend(found);
+        .reserve(parsed.iter().map(|(p, _)| p.records.claims.len()).sum());
+    for (parsed, _) in parsed {
+        data.records.entities.extend(parsed.records.entities);
+        data.records.predicates.extend(parsed.records.predicates);
+        data.records.claims.extend(parsed.records.claims);
+        diagnostics.extend(parsed.diagnostics);
     }
     data
 }

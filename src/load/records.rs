@@ -184,7 +184,7 @@ pub struct Unreadable {
 }
 
 /// The records of every data file, in path order and then in file order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RawRecords {
     pub entities: Vec<RawEntity>,
     pub predicates: Vec<RawPredicate>,

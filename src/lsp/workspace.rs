@@ -88,6 +88,11 @@ pub struct Workspace {
     open: HashMap<PathBuf, String>,
     /// The last text of each data file that parsed, for checking the others while it does not.
     parsed: HashMap<PathBuf, String>,
+    /// Each data file as it last parsed, with the id and text it parsed with: after a
+    /// keystroke only the changed file is parsed again.
+    reusable: HashMap<PathBuf, Reusable>,
+    /// How many files the last [`Workspace::analyse`] parsed anew rather than reused.
+    pub parsed_anew: usize,
     documents: HashMap<PathBuf, CachedDocument>,
     pub analysis: Analysis,
 }
@@ -116,6 +121,8 @@ impl Workspace {
             walk_failure: None,
             open: HashMap::new(),
             parsed: HashMap::new(),
+            reusable: HashMap::new(),
+            parsed_anew: 0,
             documents: HashMap::new(),
             analysis: Analysis::default(),
         };
@@ -217,6 +224,7 @@ impl Workspace {
 
     /// Checks the workspace as the editor shows it: open buffers over the files on disk.
     pub fn analyse(&mut self) {
+        self.parsed_anew = 0;
         let mut diagnostics = Diagnostics::default();
         for d in &self.walk_diagnostics {
             diagnostics.push(d.clone());
@@ -357,7 +365,7 @@ impl Workspace {
             files
         };
         let mut found = Diagnostics::default();
-        let data = load::parse_data(files(&mut texts.iter()), Vec::new(), &mut found);
+        let data = self.parse_reusing(paths, files(&mut texts.iter()), &mut found);
         let found = found.sorted(&data.files);
         let broken: Vec<FileId> = found
             .iter()
@@ -391,7 +399,7 @@ impl Workspace {
                     Some(last) if stale.iter().any(|f| paths[f.0 as usize] == *path) => last,
                     _ => text,
                 });
-        let data = load::parse_data(files(&mut substituted), Vec::new(), &mut again);
+        let data = self.parse_reusing(paths, files(&mut substituted), &mut again);
         for d in again.sorted(&data.files) {
             let in_stale =
                 matches!(&d.location, Location::Span(span) if stale.contains(&span.file));
@@ -407,6 +415,48 @@ impl Workspace {
             }
         }
         (data, stale)
+    }
+}
+
+/// A data file as it parsed, and the id and text it parsed with.
+#[derive(Debug)]
+struct Reusable {
+    file: FileId,
+    text: String,
+    parsed: load::ParsedFile,
+}
+
+impl Workspace {
+    /// Parses `files` (of `paths`, in order), taking each file whose id and text are those it
+    /// last parsed with as it parsed then, and keeping every file parsed anew for next time.
+    fn parse_reusing(
+        &mut self,
+        paths: &[PathBuf],
+        files: Files,
+        diagnostics: &mut Diagnostics,
+    ) -> load::Data {
+        let reusable = &self.reusable;
+        let reuse = |file: FileId, text: &str| {
+            let earlier = reusable.get(&paths[file.0 as usize])?;
+            (earlier.file == file && earlier.text == text).then(|| earlier.parsed.clone())
+        };
+        let mut kept = Vec::new();
+        let mut keep = |file: FileId, text: &str, parsed: &load::ParsedFile| {
+            kept.push(Reusable {
+                file,
+                text: text.to_owned(),
+                parsed: parsed.clone(),
+            });
+        };
+        let data = load::parse_data_reusing(files, Vec::new(), diagnostics, &reuse, &mut keep);
+        self.parsed_anew += kept.len();
+        for reusable in kept {
+            self.reusable
+                .insert(paths[reusable.file.0 as usize].clone(), reusable);
+        }
+        let present: std::collections::HashSet<&PathBuf> = paths.iter().collect();
+        self.reusable.retain(|path, _| present.contains(path));
+        data
     }
 }
 
@@ -446,5 +496,85 @@ fn read_data_file(path: &Path) -> DiskText {
             path.display().to_string(),
             e.to_string(),
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the curated data and seeds, for a workspace to change.
+    fn curated() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for folder in ["data", "seeds"] {
+            for entry in walkdir::WalkDir::new(root.join(folder)) {
+                let entry = entry.unwrap();
+                let to = dir.path().join(entry.path().strip_prefix(root).unwrap());
+                if entry.file_type().is_dir() {
+                    fs::create_dir_all(&to).unwrap();
+                } else {
+                    fs::copy(entry.path(), &to).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    fn messages(workspace: &Workspace) -> Vec<String> {
+        let analysis = &workspace.analysis;
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?} {:?} {}", d.code, d.location, d.message))
+            .collect()
+    }
+
+    /// After a keystroke only the buffer that changed is parsed again, and what the others
+    /// hold is what parsing them again would give: the same diagnostics as a fresh workspace.
+    #[test]
+    fn a_change_parses_only_its_file_and_checks_as_a_fresh_workspace_does() {
+        let dir = curated();
+        let data = dir.path().join("data");
+        let mut workspace = Workspace::new(&data, &dir.path().join("seeds"), Encoding::Utf8);
+        workspace.analyse();
+        let files = workspace.analysis.paths.len();
+        assert!(files > 5);
+        assert_eq!(workspace.parsed_anew, files);
+        let clean = messages(&workspace);
+        assert!(clean.iter().all(|m| !m.contains("UnknownId")), "{clean:#?}");
+
+        let claims = canonical(&data.join("claims/de-nk-deserters.toml"));
+        let text = fs::read_to_string(&claims).unwrap();
+        let typo = text.replacen("subject = \"russia\"", "subject = \"rusia\"", 1);
+        assert_ne!(typo, text);
+        workspace.open(claims.clone(), typo.clone());
+        workspace.analyse();
+        assert_eq!(workspace.parsed_anew, 1);
+        let typed = messages(&workspace);
+        assert!(typed.iter().any(|m| m.contains("`rusia`")), "{typed:#?}");
+
+        // The same texts in a workspace that never parsed them before.
+        let mut fresh = Workspace::new(&data, &dir.path().join("seeds"), Encoding::Utf8);
+        fresh.open(claims.clone(), typo);
+        fresh.analyse();
+        assert_eq!(messages(&fresh), typed);
+
+        // Nothing changed: nothing parsed; the typo undone: that file again, and clean.
+        workspace.analyse();
+        assert_eq!(workspace.parsed_anew, 0);
+        assert_eq!(messages(&workspace), typed);
+        workspace.open(claims, text);
+        workspace.analyse();
+        assert_eq!(workspace.parsed_anew, 1);
+        assert_eq!(messages(&workspace), clean);
+
+        // A new file before the others moves their ids: every file after it parses anew.
+        fs::write(data.join("a-first.toml"), "").unwrap();
+        workspace.rescan();
+        workspace.analyse();
+        assert_eq!(workspace.analysis.paths.len(), files + 1);
+        assert_eq!(workspace.parsed_anew, files + 1);
+        assert_eq!(messages(&workspace).len(), clean.len());
     }
 }
