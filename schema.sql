@@ -1,4 +1,4 @@
--- claimgraph database schema, version 5 (PRAGMA user_version).
+-- claimgraph database schema, version 6 (PRAGMA user_version).
 -- Embedded in the binary; `claimgraph build` creates every database from it.
 -- Character offsets (quote_start, mention_start, …) count Unicode code points from 0, end
 -- exclusive, so that substr(text, start + 1, end - start) returns the passage.
@@ -311,7 +311,10 @@ SELECT c.id AS claim_id,
        c.stance,
        c.hedged,
        c.quote,
-       c.note
+       c.note,
+       -- The claim's row in `claims`, which `claims_fts` indexes: Datasette's search box on
+       -- this view matches it (`fts_pk` in the metadata `build` writes).
+       c.rowid AS claim_rowid
 FROM claims c
 JOIN sources s ON s.id = c.source_id
 JOIN entities r ON r.id = c.reported_by

@@ -111,7 +111,7 @@ pub const DESCRIPTIONS: &[(&str, &str)] = &[
     ),
     (
         "who_reported_what",
-        "Each claim as an analyst reads it: document, reporter, citing chain (as words \"A <- B\", and as JSON arrays of names and ids for facets), origin, voice, subject, predicate, object, when, stance, hedging, quote and note.",
+        "Each claim as an analyst reads it: document, reporter, citing chain (as words \"A <- B\", and as JSON arrays of names and ids for facets), origin, voice, subject, predicate, object, when, stance, hedging, quote and note; searchable in quotes and notes (claim_rowid is the claim's row in claims, which the search matches).",
     ),
     (
         "entity_summary",
@@ -143,11 +143,13 @@ const LABEL_COLUMNS: [(&str, &str); 3] = [
     ("predicates", "label"),
 ];
 
-/// The searchable tables and their full-text indexes.
-const FULL_TEXT: [(&str, &str); 3] = [
-    ("claims", "claims_fts"),
-    ("entities", "entities_fts"),
-    ("sources", "sources_fts"),
+/// The searchable tables and views, their full-text indexes, and the column that holds the
+/// indexed row's rowid: a view has none of its own, so `who_reported_what` names its claim's.
+const FULL_TEXT: [(&str, &str, &str); 4] = [
+    ("claims", "claims_fts", "rowid"),
+    ("entities", "entities_fts", "rowid"),
+    ("sources", "sources_fts", "rowid"),
+    ("who_reported_what", "claims_fts", "claim_rowid"),
 ];
 
 /// One recipe of the README's cookbook.
@@ -209,9 +211,9 @@ pub fn metadata() -> Vec<u8> {
         if let Some((_, column)) = LABEL_COLUMNS.iter().find(|(t, _)| t == name) {
             table.insert("label_column".into(), json!(column));
         }
-        if let Some((_, index)) = FULL_TEXT.iter().find(|(t, _)| t == name) {
+        if let Some((_, index, pk)) = FULL_TEXT.iter().find(|(t, _, _)| t == name) {
             table.insert("fts_table".into(), json!(index));
-            table.insert("fts_pk".into(), json!("rowid"));
+            table.insert("fts_pk".into(), json!(pk));
         }
         tables.insert((*name).into(), Value::Object(table));
     }
@@ -231,7 +233,7 @@ pub fn metadata() -> Vec<u8> {
     }
     let metadata = json!({
         "title": "claimgraph",
-        "description": "Who reported what about whom, citing whom, in which words: curated claims from news reports as a provenance knowledge graph, built by claimgraph. Search claims (quotes, notes), entities (names, aliases, descriptions) and sources (titles, text); facet who_reported_what on citing_names; the canned queries are the README's Analyst's cookbook.",
+        "description": "Who reported what about whom, citing whom, in which words: curated claims from news reports as a provenance knowledge graph, built by claimgraph. Search claims and who_reported_what (quotes, notes), entities (names, aliases, descriptions) and sources (titles, text); facet who_reported_what on citing_names; the canned queries are the README's Analyst's cookbook.",
         "databases": {
             DATABASE: {
                 "tables": tables,

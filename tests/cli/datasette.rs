@@ -1,9 +1,9 @@
 //! The database in Datasette, with the metadata `build` ships (`exports/datasette-metadata.json`),
-//! through Datasette's own test client: its search box on claims finds the claims
-//! `claimgraph query` finds, facets work on the citing chain's JSON array and on a plain
-//! column, every canned query (the README's cookbook) answers as `claimgraph query` does, and
-//! every table and view is described. `sqlite-utils search` finds a quote. Every table and
-//! view opens with Python's sqlite3 (3.40 on Debian 12).
+//! through Datasette's own test client: its search boxes on claims and on `who_reported_what`
+//! find the claims `claimgraph query` finds, facets work on the citing chain's JSON array and on
+//! a plain column, every canned query (the README's cookbook) answers as `claimgraph query`
+//! does, and every table and view is described. `sqlite-utils search` finds a quote. Every
+//! table and view opens with Python's sqlite3 (3.40 on Debian 12).
 
 use std::process::Command;
 
@@ -30,6 +30,8 @@ ds = Datasette([db], metadata=metadata)
 async def main():
     r = await ds.client.get("/claimgraph/claims.json?_search=festgenommen&_shape=array&_col=id&_size=max")
     out["search"] = sorted(row["id"] for row in r.json())
+    r = await ds.client.get("/claimgraph/who_reported_what.json?_search=festgenommen&_shape=array&_size=max")
+    out["view_search"] = sorted(row["claim_id"] for row in r.json())
     r = await ds.client.get("/claimgraph/who_reported_what.json?_facet_array=citing_names&_facet=stance&_size=0")
     facets = r.json()["facet_results"]
     out["facets"] = {name: {str(v["value"]): v["count"] for v in f["results"]} for name, f in facets.items()}
@@ -94,6 +96,15 @@ fn datasette_searches_facets_and_answers_the_canned_queries_as_the_database_does
     assert!(!ids.is_empty());
     assert_eq!(
         out["search"].as_array().unwrap().iter().collect::<Vec<_>>(),
+        ids
+    );
+    // And so does the search box on the view analysts read claims in.
+    assert_eq!(
+        out["view_search"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
         ids
     );
 
