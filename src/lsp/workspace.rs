@@ -577,4 +577,39 @@ mod tests {
         assert_eq!(workspace.parsed_anew, files + 1);
         assert_eq!(messages(&workspace).len(), clean.len());
     }
+
+    /// A buffer larger than a data file may be is not parsed: the file is flagged with its
+    /// size and the limit, and the rest of the folder is still checked; back under the limit,
+    /// it is parsed again.
+    #[test]
+    fn a_buffer_over_the_size_limit_is_flagged_not_parsed() {
+        let dir = curated();
+        let data = dir.path().join("data");
+        let mut workspace = Workspace::new(&data, &dir.path().join("seeds"), Encoding::Utf8);
+        workspace.analyse();
+        let clean = messages(&workspace);
+        let claims = canonical(&data.join("claims/de-nk-deserters.toml"));
+        let text = fs::read_to_string(&claims).unwrap();
+        let limit = usize::try_from(load::MAX_DATA_FILE_BYTES).unwrap();
+        let mut huge = text.clone();
+        huge.push_str(&"#".repeat(limit + 1 - text.len()));
+        workspace.open(claims.clone(), huge);
+        workspace.analyse();
+        let flagged = messages(&workspace);
+        let size = format!(
+            "the buffer has {} bytes, more than the limit of {limit}",
+            limit + 1
+        );
+        assert!(
+            flagged
+                .iter()
+                .any(|m| m.contains("UnreadableFile") && m.contains(&size)),
+            "{flagged:#?}"
+        );
+        // Its claims are gone from the check, not reported against: nothing else is flagged.
+        assert_eq!(flagged.len(), 1 + clean.len(), "{flagged:#?}");
+        workspace.open(claims, text);
+        workspace.analyse();
+        assert_eq!(messages(&workspace), clean);
+    }
 }
