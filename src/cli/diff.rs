@@ -9,6 +9,7 @@ use super::{EXIT_DATA_ERRORS, EXIT_OK, failure};
 use crate::diff::compare::{ClaimSummary, FieldChange, RecordChanges, VoiceChange};
 use crate::diff::{self, Changes, Folders, Side};
 use crate::model::hidden;
+use similar::ChangeTag;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -228,13 +229,172 @@ fn value(report: &Report, value: Option<&String>) -> String {
 
 fn fields(report: &mut Report, fields: &[FieldChange]) {
     for field in fields {
-        let line = format!(
-            "{}: {} → {}",
-            report.words(&field.field),
-            value(report, field.old.as_ref()),
-            value(report, field.new.as_ref())
-        );
+        let name = report.words(&field.field);
+        let line = match (&field.old, &field.new) {
+            (Some(old), Some(new)) if let Some(words) = word_diff(report, old, new) => {
+                format!("{name}: {words}")
+            }
+            (old, new) => format!(
+                "{name}: {} → {}",
+                value(report, old.as_ref()),
+                value(report, new.as_ref())
+            ),
+        };
         report.detail(&line);
+    }
+}
+
+/// A changed text this long or longer (in characters, on either side) is shown as the words
+/// that changed, in their context: a note of three sentences with one word changed is not
+/// printed twice.
+const WORD_DIFF_FROM: usize = 80;
+/// Texts longer than this are shown whole: comparing them word by word takes time in the
+/// product of their lengths in the worst case.
+const WORD_DIFF_UP_TO: usize = 20_000;
+/// Unchanged words kept on each side of a change.
+const CONTEXT_WORDS: usize = 6;
+
+/// The words that changed from `old` to `new`, among the unchanged ones around them: in text
+/// `[-removed-]{+added+}` (as `git diff --word-diff=plain` marks them), in Markdown
+/// `<del>removed</del><ins>added</ins>`; a longer unchanged run is cut to `…`. `None` for texts
+/// short enough to show whole, too long to compare, of one word (an id, a number), or
+/// rewritten rather than edited (fewer than a third of the words kept), which read better whole.
+fn word_diff(report: &Report, old: &str, new: &str) -> Option<String> {
+    let longest = old.chars().count().max(new.chars().count());
+    let prose = |text: &str| text.split_whitespace().nth(1).is_some();
+    if !(WORD_DIFF_FROM..=WORD_DIFF_UP_TO).contains(&longest) || !prose(old) || !prose(new) {
+        return None;
+    }
+    let chunks = word_chunks(old, new);
+    let kept: usize = chunks
+        .iter()
+        .map(|c| match c {
+            Chunk::Same(text) => text.split_whitespace().count(),
+            Chunk::Changed { .. } => 0,
+        })
+        .sum();
+    let marked = chunks.iter().any(|c| match c {
+        Chunk::Same(_) => false,
+        Chunk::Changed { removed, added } => {
+            !(removed.trim().is_empty() && added.trim().is_empty())
+        }
+    });
+    if !marked || kept * 3 < new.split_whitespace().count() {
+        return None;
+    }
+    let last = chunks.len() - 1;
+    let mut out = String::new();
+    for (i, chunk) in chunks.iter().enumerate() {
+        match chunk {
+            Chunk::Same(text) => out.push_str(&report.words(&context(text, i == 0, i == last))),
+            Chunk::Changed { removed, added } => {
+                // White space at either end of a change stays outside its marks.
+                let space = |at_start: bool| {
+                    let spaced = |t: &str| {
+                        let c = if at_start {
+                            t.chars().next()
+                        } else {
+                            t.chars().last()
+                        };
+                        c.is_some_and(char::is_whitespace)
+                    };
+                    if spaced(removed) || spaced(added) {
+                        " "
+                    } else {
+                        ""
+                    }
+                };
+                out.push_str(space(true));
+                let (removed, added) = (removed.trim(), added.trim());
+                if !removed.is_empty() {
+                    let words = report.words(removed);
+                    out.push_str(&match report.style {
+                        Style::Text => format!("[-{words}-]"),
+                        Style::Markdown => format!("<del>{words}</del>"),
+                    });
+                }
+                if !added.is_empty() {
+                    let words = report.words(added);
+                    out.push_str(&match report.style {
+                        Style::Text => format!("{{+{words}+}}"),
+                        Style::Markdown => format!("<ins>{words}</ins>"),
+                    });
+                }
+                out.push_str(space(false));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A stretch of a word diff: words both texts have, or what one removed and the other added
+/// in their place.
+enum Chunk {
+    Same(String),
+    Changed { removed: String, added: String },
+}
+
+/// Unchanged runs this short (in words) between two changes are folded into one change:
+/// `[-a-]{+b+} the [-c-]{+d+}` reads `[-a the c-]{+b the d+}`.
+const FOLDED_WORDS: usize = 2;
+
+/// `old` and `new` compared word by word (white space between words is a token of its own),
+/// in chunks, with short unchanged runs between two changes folded into them.
+fn word_chunks(old: &str, new: &str) -> Vec<Chunk> {
+    let diff = similar::TextDiff::from_words(old, new);
+    let mut chunks: Vec<Chunk> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let token = change.value();
+        if change.tag() == ChangeTag::Equal {
+            match chunks.last_mut() {
+                Some(Chunk::Same(text)) => text.push_str(token),
+                _ => chunks.push(Chunk::Same(token.to_owned())),
+            }
+            continue;
+        }
+        // A change after a short unchanged run after a change: the three become one.
+        let folds = match chunks.as_slice() {
+            [.., Chunk::Changed { .. }, Chunk::Same(between)] => {
+                between.split_whitespace().count() <= FOLDED_WORDS
+            }
+            _ => false,
+        };
+        if folds
+            && let Some(Chunk::Same(between)) = chunks.pop()
+            && let Some(Chunk::Changed { removed, added }) = chunks.last_mut()
+        {
+            removed.push_str(&between);
+            added.push_str(&between);
+        }
+        if !matches!(chunks.last(), Some(Chunk::Changed { .. })) {
+            chunks.push(Chunk::Changed {
+                removed: String::new(),
+                added: String::new(),
+            });
+        }
+        if let Some(Chunk::Changed { removed, added }) = chunks.last_mut() {
+            match change.tag() {
+                ChangeTag::Delete => removed.push_str(token),
+                _ => added.push_str(token),
+            }
+        }
+    }
+    chunks
+}
+
+/// An unchanged run cut to the words next to the changes: the last words of a run that opens
+/// the text, the first of one that ends it, both ends of one between two changes.
+fn context(text: &str, opens: bool, ends: bool) -> String {
+    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    let n = words.len();
+    let head = || words[..CONTEXT_WORDS].concat();
+    let tail = || words[n - CONTEXT_WORDS..].concat();
+    match (opens, ends) {
+        (true, true) => text.to_owned(),
+        (true, false) if n > CONTEXT_WORDS => format!("… {}", tail()),
+        (false, true) if n > CONTEXT_WORDS => format!("{}…", head()),
+        (false, false) if n > 2 * CONTEXT_WORDS + 1 => format!("{}… {}", head(), tail()),
+        _ => text.to_owned(),
     }
 }
 

@@ -627,32 +627,7 @@ fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
 
     let markdown = diff(repo.path(), &["HEAD~1", "HEAD", "--format", "markdown"]);
     assert_eq!(markdown.code, 1, "{markdown:?}");
-    let python = root().join(".venv/bin/python");
-    assert!(
-        python.is_file(),
-        "no .venv/bin/python; run `bash .ci/run` once: it installs markdown-it-py into .venv/"
-    );
-    let mut reader = Command::new(python)
-        .args([
-            "-c",
-            "import sys, markdown_it; \
-             md = markdown_it.MarkdownIt('commonmark').enable(['table', 'strikethrough']); \
-             sys.stdout.write(md.render(sys.stdin.read()))",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    reader
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(markdown.stdout.as_bytes())
-        .unwrap();
-    let rendered = reader.wait_with_output().unwrap();
-    assert!(rendered.status.success());
-    let html = String::from_utf8(rendered.stdout).unwrap();
+    let html = render_markdown(&markdown.stdout);
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -666,7 +641,8 @@ fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
         "{}\n{html}",
         escape(&shown)
     );
-    for markup in ["<em>", "<del>", "<a ", "<b>", "<table", "<h1", "<ol"] {
+    // (`<del>` marks the words a changed quote lost, never the name's `~~s~~`.)
+    for markup in ["<em>", "<del>s</del>", "<a ", "<b>", "<table", "<h1", "<ol"] {
         assert!(!html.contains(markup), "{markup} in\n{html}");
     }
     assert!(
@@ -716,4 +692,117 @@ fn words_from_the_data_stay_words_in_markdown_and_in_the_terminal() {
         "{}",
         text.stdout
     );
+}
+
+/// A long text changed in a few words shows those words, marked, among the words around them,
+/// not the whole text twice; in Markdown as `<del>` and `<ins>` with the data's words still
+/// words. A rewrite, a short value and the JSON report keep both texts whole.
+#[test]
+fn a_reworded_note_shows_the_words_that_changed_in_their_context() {
+    let repo = repository();
+    let before = "W. Guanjung said at the press conference that he was motivated by social media. \
+                  Hedged: two sentences later the article says it is uncertain whether W. (a \
+                  prisoner of war) can speak freely.";
+    let after = "W. Guanjung said at the press conference that he was motivated by *Douyin* \
+                 videos. Hedged: two sentences later the article says it is uncertain whether W. \
+                 (a prisoner of war) can speak freely.";
+    edit(repo.path(), "data/claims/nl-chinese-recruits.toml", |t| {
+        t.replacen(
+            &format!("note = \"{before}\""),
+            &format!("note = \"{after}\""),
+            1,
+        )
+    });
+    // A note rewritten: it keeps a word or two of the old.
+    edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
+        t.replacen(
+            "note = \"Russia needs recruits (the article's kicker).\"",
+            "note = \"The kicker above the headline, which the article states as its own claim \
+             without naming any source.\"",
+            1,
+        )
+    });
+    commit(repo.path(), "notes reworded");
+
+    let text = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(text.code, 1, "{text:?}");
+    let line = |prefix: &str| -> String {
+        text.stdout
+            .lines()
+            .filter(|l| l.trim_start().starts_with(prefix))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let notes = line("note: ");
+    assert!(
+        notes.contains(
+            "note: … conference that he was motivated by [-social media.-]{+*Douyin* videos.+} \
+             Hedged: two sentences later the …"
+        ),
+        "{}",
+        text.stdout
+    );
+    assert!(!notes.contains(before) && !notes.contains(after), "{notes}");
+    // The rewritten note: both whole.
+    assert!(
+        notes.contains(
+            "note: Russia needs recruits (the article's kicker). → The kicker above the \
+             headline, which the article states as its own claim without naming any source."
+        ),
+        "{notes}"
+    );
+    // The JSON report holds both texts whole.
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let fields: Vec<&Value> = changes["claims"]["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["fields"].as_array().unwrap())
+        .collect();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["old"] == before && f["new"] == after),
+        "{fields:#?}"
+    );
+
+    let markdown = diff(repo.path(), &["HEAD~1", "HEAD", "--format", "markdown"]);
+    assert_eq!(markdown.code, 1, "{markdown:?}");
+    let html = render_markdown(&markdown.stdout);
+    assert!(
+        html.contains("<del>social media.</del><ins>*Douyin* videos.</ins> Hedged: two sentences"),
+        "{html}"
+    );
+    assert!(!html.contains("<em>"), "{html}");
+}
+
+/// Markdown as a CommonMark reader (markdown-it-py, with GitHub's tables and strike-through)
+/// renders it to HTML.
+fn render_markdown(markdown: &str) -> String {
+    let python = root().join(".venv/bin/python");
+    assert!(
+        python.is_file(),
+        "no .venv/bin/python; run `bash .ci/run` once: it installs markdown-it-py into .venv/"
+    );
+    let mut reader = Command::new(python)
+        .args([
+            "-c",
+            "import sys, markdown_it; \
+             md = markdown_it.MarkdownIt('commonmark').enable(['table', 'strikethrough']); \
+             sys.stdout.write(md.render(sys.stdin.read()))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    reader
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(markdown.as_bytes())
+        .unwrap();
+    let rendered = reader.wait_with_output().unwrap();
+    assert!(rendered.status.success());
+    String::from_utf8(rendered.stdout).unwrap()
 }
