@@ -173,10 +173,17 @@ fn extract(rev: &str, folder: &Path, to: &Path) -> Result<(), SideError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let commit = format!("{rev}^{{commit}}");
+    // `--end-of-options`: a name that starts with `-` is a name, never an option of git's.
     let found = Command::new("git")
         .arg("-C")
         .arg(parent)
-        .args(["rev-parse", "--verify", "--quiet", &commit])
+        .args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &commit,
+        ])
         .stdin(Stdio::null())
         .output()
         .map_err(|e| SideError::Git(format!("could not run: {e} (is git installed?)")))?;
@@ -194,7 +201,10 @@ fn extract(rev: &str, folder: &Path, to: &Path) -> Result<(), SideError> {
     let prefix = String::from_utf8_lossy(&git(parent, &["rev-parse", "--show-prefix"])?)
         .trim()
         .to_owned();
-    let tree = format!("{rev}:{prefix}{name}");
+    // The commit as git resolved it, by its hash: what `archive` is given is never read as
+    // an option.
+    let hash = String::from_utf8_lossy(&found.stdout).trim().to_owned();
+    let tree = format!("{hash}:{prefix}{name}");
     let archive = git(parent, &["archive", "--format=tar", &tree]).map_err(|e| match e {
         SideError::Git(why) => {
             SideError::Git(format!("has no folder `{prefix}{name}` at {rev} ({why})"))

@@ -471,6 +471,17 @@ fn what_diff_cannot_compare_is_named_with_exit_code_2() {
     );
     assert_eq!(run.stdout, "");
 
+    // A name that git would read as an option is a name: refused, and nothing written.
+    let option = format!("--output={}", repo.path().join("written.tar").display());
+    let run = diff(repo.path(), &["--", &option, "HEAD"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("is neither a database file nor a revision"),
+        "{run:?}"
+    );
+    assert!(!repo.path().join("written.tar").exists());
+
     // A revision whose data has errors is refused, naming the first.
     edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
         t.replacen("subject = \"russia\"", "subject = \"rusia\"", 1)
