@@ -441,14 +441,23 @@ fn records(report: &mut Report, title: &str, changes: &RecordChanges) {
     }
 }
 
+/// A claim in one line: its id and document, who says it citing whom, what it says, whether
+/// the document hedges it and when it happened.
 fn claim_line(report: &Report, claim: &ClaimSummary) -> String {
-    format!(
+    let mut line = format!(
         "{} in {}, by {}: {}",
         report.code(&claim.id),
         report.code(&claim.document),
         report.words(&claim.attribution),
         report.words(&claim.statement)
-    )
+    );
+    if claim.hedged {
+        line.push_str(" (hedged)");
+    }
+    if let Some(when) = &claim.when {
+        line.push_str(&format!(" (when: {})", report.words(when)));
+    }
+    line
 }
 
 fn voices(report: &mut Report, title: &str, marker: &str, changes: &[VoiceChange]) {
@@ -522,15 +531,19 @@ fn render(changes: &Changes, [old, new]: [&Side; 2], style: Style) -> String {
             claims.removed.len(),
             claims.changed.len()
         ));
-        for c in &claims.added {
-            let line = format!("{} ({})", claim_line(&report, c), report.words(&c.at));
-            report.item("+", &line);
-            report.quote(&c.quote);
-        }
-        for c in &claims.removed {
-            let line = claim_line(&report, c);
-            report.item("-", &line);
-            report.quote(&c.quote);
+        for (marker, list) in [("+", &claims.added), ("-", &claims.removed)] {
+            for c in list {
+                let mut line = claim_line(&report, &c.claim);
+                if marker == "+" {
+                    line.push_str(&format!(" ({})", report.words(&c.claim.at)));
+                }
+                report.item(marker, &line);
+                if let Some(note) = c.fields.get("note") {
+                    let note = format!("note: {}", report.words(note));
+                    report.detail(&note);
+                }
+                report.quote(&c.claim.quote);
+            }
         }
         for c in &claims.changed {
             let mut line = format!(

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::snapshot::{Claim, Record, Snapshot, StatementKey};
+use super::snapshot::{Claim, DOCUMENT_DIGEST, Record, Snapshot, StatementKey};
 
 /// One field that differs: its value before and after (`None` where it is not given).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,7 +56,20 @@ pub struct ClaimSummary {
     /// The reporter and whom it cites, nearest first: "Reporter <- Cited <- Origin".
     pub attribution: String,
     pub quote: String,
+    /// Whether the document hedges it ("reportedly", "is said to").
+    pub hedged: bool,
+    /// When it happened, as curated.
+    pub when: Option<String>,
     pub at: String,
+}
+
+/// A claim added or removed: the line of the report, and every curated field of it (ids,
+/// stance, citing chain, note), as a changed claim lists the ones that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimRecord {
+    #[serde(flatten)]
+    pub claim: ClaimSummary,
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,8 +83,8 @@ pub struct ClaimChange {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ClaimChanges {
-    pub added: Vec<ClaimSummary>,
-    pub removed: Vec<ClaimSummary>,
+    pub added: Vec<ClaimRecord>,
+    pub removed: Vec<ClaimRecord>,
     pub changed: Vec<ClaimChange>,
 }
 
@@ -244,7 +257,16 @@ fn claim_summary(snapshot: &Snapshot, id: &str, claim: &Claim) -> ClaimSummary {
         document: claim.source.clone(),
         attribution: attribution.join(" <- "),
         quote: claim.quote.clone(),
+        hedged: claim.fields.get("hedged").is_some_and(|h| h == "true"),
+        when: claim.fields.get("when").cloned(),
         at: at(&claim.file, claim.line),
+    }
+}
+
+fn claim_record(snapshot: &Snapshot, id: &str, claim: &Claim) -> ClaimRecord {
+    ClaimRecord {
+        claim: claim_summary(snapshot, id, claim),
+        fields: claim.fields.clone(),
     }
 }
 
@@ -346,18 +368,40 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
     let paired_new: BTreeSet<&str> = pairs.iter().map(|(_, n)| n.as_str()).collect();
     for (id, claim) in &old.claims {
         if !old_to_new.contains_key(id.as_str()) {
-            changes.claims.removed.push(claim_summary(old, id, claim));
+            changes.claims.removed.push(claim_record(old, id, claim));
         }
     }
     for (id, claim) in &new.claims {
         if !paired_new.contains(id.as_str()) {
-            changes.claims.added.push(claim_summary(new, id, claim));
+            changes.claims.added.push(claim_record(new, id, claim));
         }
     }
     for (from, to) in &pairs {
         let (before, after) = (&old.claims[from], &new.claims[to]);
-        let fields = field_changes(&before.fields, &after.fields);
-        if !fields.is_empty() {
+        let mut fields = field_changes(&before.fields, &after.fields);
+        // The quote taken from another place of the same text (`occurrence`): where it is
+        // counts. Where the document's text itself changed, its digest says so, and the places
+        // of all its quotes move with it.
+        let digest = |side: &Snapshot| {
+            side.entities
+                .get(&before.source)
+                .and_then(|r| r.fields.get(DOCUMENT_DIGEST))
+                .cloned()
+        };
+        if before.passage != after.passage
+            && before.source == after.source
+            && digest(old).is_some()
+            && digest(old) == digest(new)
+        {
+            let place = |(start, end): (i64, i64)| Some(format!("characters {start}–{end}"));
+            fields.push(FieldChange {
+                field: "place in the document".to_owned(),
+                old: place(before.passage),
+                new: place(after.passage),
+            });
+        }
+        // A new id is a change of its own: ids are what the exports publish.
+        if !fields.is_empty() || from != to {
             changes.claims.changed.push(ClaimChange {
                 claim: claim_summary(new, to, after),
                 old_id: from.clone(),
@@ -426,6 +470,11 @@ fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -
         forward.entry(was).or_default().insert(is);
         backward.entry(is).or_default().insert(was);
     }
+    // Only an id that is gone may have moved: `a` → `b` where `a` no longer exists (merged,
+    // renamed). A stance flipped, a value corrected or an object changed to another entity
+    // that was already there makes another statement: the old one is gone, the new one new.
+    let gone = |id: &str| old.names.contains_key(id) && !new.names.contains_key(id);
+    let renamed = |a: &String, b: &String| a == b || gone(a);
     let moved: BTreeMap<&StatementKey, &StatementKey> = forward
         .iter()
         .filter_map(|(was, to)| {
@@ -434,7 +483,11 @@ fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -
             let elsewhere = was != &is
                 && !new.statements.contains_key(*was)
                 && !old.statements.contains_key(is);
-            (single && elsewhere).then_some((*was, is))
+            let reworded = was.stance == is.stance
+                && renamed(&was.subject, &is.subject)
+                && renamed(&was.predicate, &is.predicate)
+                && renamed(&was.object, &is.object);
+            (single && elsewhere && reworded).then_some((*was, is))
         })
         .collect();
     let moved_to: BTreeSet<&StatementKey> = moved.values().copied().collect();
@@ -466,18 +519,36 @@ fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -
             (Some(key), None) => statement(old, key),
             (None, None) => continue,
         };
-        let renamed = match (was_key, is_key) {
-            (Some(a), Some(b)) if a != b => Some(statement(old, a)),
+        // The old wording, where it reads otherwise: an id renamed with its name kept is no
+        // change to the statement.
+        let reworded = match (was_key, is_key) {
+            (Some(a), Some(b)) if a != b => Some(statement(old, a)).filter(|w| *w != wording),
             _ => None,
         };
-        if was != is || old_count != new_count || renamed.is_some() {
+        // Voices by name: a voice whose id was renamed is the same voice.
+        let mut gained = voice_names(new, is.difference(&was).cloned());
+        let mut lost = voice_names(old, was.difference(&is).cloned());
+        let both: BTreeSet<String> = gained
+            .iter()
+            .filter(|g| lost.contains(g))
+            .cloned()
+            .collect();
+        gained.retain(|g| !both.contains(g));
+        lost.retain(|l| !both.contains(l));
+        let moved_only = was_key.is_some() && is_key.is_some();
+        if !gained.is_empty()
+            || !lost.is_empty()
+            || old_count != new_count
+            || reworded.is_some()
+            || !moved_only
+        {
             let change = VoiceChange {
                 statement: wording.clone(),
-                was: renamed,
+                was: reworded,
                 old: old_count,
                 new: new_count,
-                gained: voice_names(new, is.difference(&was).cloned()),
-                lost: voice_names(old, was.difference(&is).cloned()),
+                gained,
+                lost,
                 single_voice_now: new_count == 1 && old_count != 1,
             };
             match (before, after) {

@@ -19,6 +19,9 @@ pub struct Record {
     pub line: i64,
 }
 
+/// The field of a source that tells its document's text, by its digest.
+pub const DOCUMENT_DIGEST: &str = "document text (SHA-256)";
+
 /// A claim, its fields by name in words, and what the analysis gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
@@ -30,6 +33,8 @@ pub struct Claim {
     pub object: String,
     pub stance: String,
     pub quote: String,
+    /// Where the quote is in its document: start and end, in characters.
+    pub passage: (i64, i64),
     pub interested: bool,
     pub origin: String,
     pub voice: String,
@@ -156,11 +161,15 @@ impl Snapshot {
              ORDER BY entity_id, field, position",
             // A source's `file`, `title`, … are entity fields; its document's text is told by
             // its digest.
-            "SELECT id, 'document text (SHA-256)', sha256 FROM sources ORDER BY id",
+            "SELECT id, ?1, sha256 FROM sources ORDER BY id",
         ];
         for sql in lists {
             let mut statement = conn.prepare(sql)?;
-            let mut rows = statement.query([])?;
+            let mut rows = if statement.parameter_count() == 1 {
+                statement.query([DOCUMENT_DIGEST])?
+            } else {
+                statement.query([])?
+            };
             while let Some(row) = rows.next()? {
                 let id: String = row.get(0)?;
                 let field: String = row.get(1)?;
@@ -235,7 +244,7 @@ impl Snapshot {
         let mut statement = conn.prepare(
             "SELECT id, source_id, reported_by, subject_id, predicate, object_id, value, \
                     when_text, stance, hedged, quote, note, interested, origin_id, voice_id, \
-                    file, line \
+                    file, line, quote_start, quote_end \
              FROM claims ORDER BY id",
         )?;
         let mut rows = statement.query([])?;
@@ -283,6 +292,7 @@ impl Snapshot {
                     object,
                     stance,
                     quote,
+                    passage: (row.get(17)?, row.get(18)?),
                     interested: row.get(12)?,
                     origin: row.get(13)?,
                     voice: row.get(14)?,

@@ -817,3 +817,171 @@ fn render_markdown(markdown: &str) -> String {
     assert!(rendered.status.success());
     String::from_utf8(rendered.stdout).unwrap()
 }
+
+/// What moves a claim's id or its passage is a change: the quote taken from another place of
+/// the same text (`occurrence`), an id given by hand. A statement that a stance flip or a
+/// corrected object leaves without claims is gone, and the one it became is new: never "worded
+/// anew", which is for an entity merged or renamed.
+#[test]
+fn a_moved_passage_a_new_id_and_a_reversed_fact_are_changes_not_rewordings() {
+    let repo = repository();
+    let file = "data/claims/de-nk-deserters.toml";
+    edit(repo.path(), file, |t| {
+        t.replacen(
+            "occurrence = 1 # the headline",
+            "occurrence = 2 # the caption",
+            1,
+        )
+    });
+    commit(repo.path(), "the headline's claim quotes the caption");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let changed = changes["claims"]["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{changes:#}");
+    assert_ne!(changed[0]["id"], changed[0]["old_id"]);
+    let place = &changed[0]["fields"][0];
+    assert_eq!(place["field"], "place in the document", "{changes:#}");
+    let (old, new) = (
+        place["old"].as_str().unwrap(),
+        place["new"].as_str().unwrap(),
+    );
+    assert!(old.starts_with("characters ") && new.starts_with("characters ") && old != new);
+
+    // An id written by hand where it was derived: the claim, under its new id.
+    edit(repo.path(), file, |t| {
+        t.replacen(
+            "subject = \"nk-deserters\"\npredicate = \"fled_from\"\nobject = \"ukraine-front\"\n",
+            "subject = \"nk-deserters\"\npredicate = \"fled_from\"\nobject = \"ukraine-front\"\n\
+             id = \"caption-claim\"\n",
+            1,
+        )
+    });
+    commit(repo.path(), "an id by hand");
+    let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("caption-claim in de-nk-deserters"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(", was c-"), "{}", run.stdout);
+
+    // The first annexation denied, the second's region corrected to one the data already has.
+    edit(repo.path(), file, |t| {
+        t.replacen(
+            "object = \"kherson-region\"\n",
+            "object = \"kherson-region\"\nstance = \"denies\"\n",
+            1,
+        )
+        .replacen(
+            "object = \"donetsk-region\"\n",
+            "object = \"kursk-region\"\n",
+            1,
+        )
+    });
+    commit(repo.path(), "a denial and a correction");
+    let analysis = &json(repo.path(), "HEAD~1", "HEAD")["changes"]["analysis"];
+    let words = |list: &str| -> Vec<String> {
+        analysis[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["statement"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let gone = words("statements_gone");
+    let new = words("statements_new");
+    for statement in [
+        "Kremlin annexed Kherson region",
+        "Kremlin annexed Donetsk region",
+    ] {
+        assert!(
+            gone.iter().any(|s| s == statement),
+            "{statement} not gone: {analysis:#}"
+        );
+    }
+    for statement in [
+        "Kremlin not annexed Kherson region",
+        "Kremlin annexed Kursk region",
+    ] {
+        assert!(
+            new.iter().any(|s| s == statement),
+            "{statement} not new: {analysis:#}"
+        );
+    }
+    assert!(
+        analysis["voices_changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["was"].is_null()),
+        "{analysis:#}"
+    );
+}
+
+/// An entity's id renamed everywhere, its name kept: its claims are changed (their subject's
+/// id), and no statement is reported worded anew in the same words.
+#[test]
+fn an_id_renamed_with_its_name_kept_rewords_no_statement() {
+    let repo = repository();
+    for entry in walkdir::WalkDir::new(repo.path().join("data")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let renamed = text.replace("\"nk-deserters\"", "\"north-korean-deserters\"");
+            if renamed != text {
+                std::fs::write(entry.path(), renamed).unwrap();
+            }
+        }
+    }
+    commit(repo.path(), "an id renamed");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    assert!(!changes["claims"]["changed"].as_array().unwrap().is_empty());
+    let reworded: Vec<&Value> = changes["analysis"]["voices_changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| {
+            v["was"] == v["statement"]
+                || (v["was"].is_null() && v["gained"] == v["lost"] && v["old"] == v["new"])
+        })
+        .collect();
+    assert!(reworded.is_empty(), "{reworded:#?}");
+}
+
+/// A claim added hedged, with a date and a note, says so in every report.
+#[test]
+fn an_added_claim_shows_its_hedging_date_and_note() {
+    let repo = repository();
+    edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
+        format!(
+            "{t}{}",
+            ADDED.replace(
+                "quote = 'Russland braucht Rekruten'\n",
+                "quote = 'Russland braucht Rekruten'\nhedged = true\nwhen = \"2024-10\"\n\
+                 note = \"Added in review.\"\n"
+            )
+        )
+    });
+    commit(repo.path(), "a hedged claim");
+    let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("Russia assessed as needs recruits (hedged) (when: 2024-10)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("      note: Added in review."),
+        "{}",
+        run.stdout
+    );
+    let added = &json(repo.path(), "HEAD~1", "HEAD")["changes"]["claims"]["added"][0];
+    assert_eq!(added["hedged"], true, "{added:#}");
+    assert_eq!(added["when"], "2024-10", "{added:#}");
+    assert_eq!(added["fields"]["note"], "Added in review.", "{added:#}");
+    assert_eq!(
+        added["fields"]["reported_by"], "conflict-intelligence-team",
+        "{added:#}"
+    );
+}
