@@ -54,8 +54,15 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 impl Exporter for Cypher {
     fn write(&self, view: &View<'_>, out: &mut Output<'_>) -> Result<(), ExportError> {
         let data = view.snapshot();
+        let (entities, claims) = super::rdf::rows(view);
+        let written: std::collections::HashSet<&str> = entities
+            .iter()
+            .map(|&e| data.entities[e].id.as_str())
+            .collect();
+        let claim_ids: std::collections::HashSet<&str> =
+            claims.iter().map(|&c| data.claims[c].id.as_str()).collect();
         let mut script = String::from(SCHEMA);
-        for entity in &data.entities {
+        for entity in entities.iter().map(|&e| &data.entities[e]) {
             let source = data.source_position(&entity.id).map(|s| &data.sources[s]);
             // The curated scalar fields, as one JSON object: each kind has its own.
             let fields: serde_json::Map<String, serde_json::Value> = entity
@@ -87,7 +94,7 @@ impl Exporter for Cypher {
                 optional(source.map(|s| s.file.as_str())),
             ));
         }
-        for claim in &data.claims {
+        for claim in claims.iter().map(|&c| &data.claims[c]) {
             let predicate = &data.predicates[claim.predicate];
             let value = match &claim.target {
                 ClaimTarget::Value(v) => Some(v.to_text()),
@@ -124,7 +131,7 @@ impl Exporter for Cypher {
                 string(to.1)
             ));
         };
-        for entity in &data.entities {
+        for entity in entities.iter().map(|&e| &data.entities[e]) {
             let mut position = 0;
             let mut last_field = None;
             for link in &entity.links {
@@ -134,7 +141,7 @@ impl Exporter for Cypher {
                     last_field = Some(link.field);
                 }
                 position += 1;
-                if data.entity_position(&link.target).is_some() {
+                if written.contains(link.target.as_str()) {
                     edge(
                         &mut script,
                         ("Entity", &entity.id),
@@ -148,7 +155,7 @@ impl Exporter for Cypher {
                 }
             }
         }
-        for claim in &data.claims {
+        for claim in claims.iter().map(|&c| &data.claims[c]) {
             let id = claim.id.as_str();
             edge(
                 &mut script,
@@ -192,8 +199,8 @@ impl Exporter for Cypher {
             );
         }
         for conflict in &data.conflicts {
-            if data.claim_position(&conflict.claim_a).is_some()
-                && data.claim_position(&conflict.claim_b).is_some()
+            if claim_ids.contains(conflict.claim_a.as_str())
+                && claim_ids.contains(conflict.claim_b.as_str())
             {
                 edge(
                     &mut script,

@@ -1,6 +1,6 @@
 //! FollowTheMoney entities, one JSON object a line (`ftm validate`, Aleph, OpenSanctions): the
-//! entities, documents and claims of the rows the view was made from (the whole database, or a
-//! `--focus` neighbourhood's rows), whatever the view. Ids are claimgraph's with a prefix per
+//! entities, documents and claims [`super::rdf::rows`] selects (the whole database, or the
+//! claims of `--focus` or `--source` and what they name), whatever the view. Ids are claimgraph's with a prefix per
 //! kind (`cg-entity.`, `cg-document.`, `cg-claim.`); claimgraph ids never hold a `.`, so
 //! no two can meet. A claim about an entity is an `UnknownLink`, a claim of a value a
 //! `Documentation` of its subject by its document; the quote is the `summary`, the document
@@ -61,7 +61,8 @@ impl Exporter for Ftm {
             out.write_all(b"\n")
                 .map_err(ExportError::writing(Format::Ftm))
         };
-        for entity in &data.entities {
+        let (entities, claims) = super::rdf::rows(view);
+        for entity in entities.iter().map(|&e| &data.entities[e]) {
             let mut properties: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
             properties.insert("name", vec![entity.name.clone()]);
             if !entity.aliases.is_empty() {
@@ -139,7 +140,7 @@ impl Exporter for Ftm {
                 properties,
             })?;
         }
-        for claim in &data.claims {
+        for claim in claims.iter().map(|&c| &data.claims[c]) {
             let source = &data.sources[claim.source];
             let document = entity_id(&data.entities[source.entity]);
             let subject = &data.entities[claim.subject];
@@ -149,7 +150,21 @@ impl Exporter for Ftm {
             properties.insert("summary", vec![claim.quote.clone()]);
             properties.insert("proof", vec![document.clone()]);
             properties.insert("publisher", vec![reporter.name.clone()]);
-            properties.insert("role", vec![predicate.label.clone()]);
+            // The relation as a graph tool labels the link: a denial and a hedge are part of
+            // it, not only of the description.
+            properties.insert(
+                "role",
+                vec![format!(
+                    "{}{}{}",
+                    if claim.stance == Stance::Denies {
+                        "not "
+                    } else {
+                        ""
+                    },
+                    predicate.label,
+                    if claim.hedged { " (hedged)" } else { "" }
+                )],
+            );
             if let Some(url) = &source.url {
                 properties.insert("sourceUrl", vec![url.clone()]);
             }

@@ -213,7 +213,10 @@ impl Quads {
 
 /// Every quad of the export, in a fixed order: predicates, entities, claims (provenance,
 /// annotation), conflicts, then the claims' graphs, each list in id order.
-fn quads(view: &View<'_>) -> Vec<Quad> {
+/// The rows an exchange format (RDF, FollowTheMoney, Cypher) holds: for a whole view every
+/// entity and claim; for `--focus` or `--source`, the view's claims and the entities they name
+/// (document, reporter, subject, object, citing chain, origin, voice), in the order of the rows.
+pub fn rows(view: &View<'_>) -> (Vec<RowEntity>, Vec<RowClaim>) {
     let data = view.snapshot();
     let claims = claims(view);
     let whole = view.focus.is_none() && view.document.is_none();
@@ -227,6 +230,12 @@ fn quads(view: &View<'_>) -> Vec<Quad> {
     };
     entities.sort_unstable();
     entities.dedup();
+    (entities, claims)
+}
+
+fn quads(view: &View<'_>) -> Vec<Quad> {
+    let data = view.snapshot();
+    let (entities, claims) = rows(view);
     let contested = contested(view, &claims);
     let mut out = Quads { quads: Vec::new() };
 
@@ -254,7 +263,7 @@ fn quads(view: &View<'_>) -> Vec<Quad> {
     }
 
     for &e in &entities {
-        entity(&mut out, view, data.entities.get(e).expect("a read entity"));
+        entity(&mut out, data.entities.get(e).expect("a read entity"));
     }
 
     let mut starts = CharStarts::default();
@@ -353,7 +362,7 @@ fn contested(view: &View<'_>, claims: &[RowClaim]) -> std::collections::HashSet<
         .collect()
 }
 
-fn entity(out: &mut Quads, view: &View<'_>, e: &EntityRow) {
+fn entity(out: &mut Quads, e: &EntityRow) {
     let node = iri(ENTITY, &e.id);
     let (own, known) = classes(e.kind);
     out.add(&node, rdf::TYPE.into(), cg(own));
@@ -431,15 +440,6 @@ fn entity(out: &mut Quads, view: &View<'_>, e: &EntityRow) {
             field => cg(&camel(field.as_str())),
         };
         out.add(&node, property, target);
-    }
-    if e.kind == EntityKind::Source
-        && let Some(source) = view.snapshot().source_position(&e.id)
-    {
-        out.add(
-            &node,
-            cg("file"),
-            Literal::new_simple_literal(&view.source(source).file),
-        );
     }
 }
 

@@ -133,3 +133,93 @@ print(json.dumps(sorted(rows)))
     assert!(!rows.is_empty());
     assert_eq!(from_ftm, serde_json::json!(rows));
 }
+
+/// A denial's link says "not" where graph tools show it (the `role`, their edge label), and a
+/// hedge says so too: five "serves in" links where one is the Kremlin's denial would read as
+/// five affirmations. `--source` keeps one document's claims and what they name, in FtM and in
+/// Cypher as in RDF.
+#[test]
+fn denials_and_hedges_label_their_links_and_a_source_keeps_its_own_claims() {
+    let (dir, db) = seed_database();
+    let claims = |sql: &str| -> Vec<(String, String, bool)> {
+        crate::json(&read(dir.path(), &db, &["query", sql, "--format", "json"]))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_owned(),
+                    r["label"].as_str().unwrap().to_owned(),
+                    r["hedged"] == 1,
+                )
+            })
+            .collect()
+    };
+    let export = read(dir.path(), &db, &["export", "ftm"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let roles: std::collections::BTreeMap<String, String> = export
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter_map(|e| {
+            let id = e["id"].as_str()?.strip_prefix("cg-claim.")?.to_owned();
+            Some((id, e["properties"]["role"][0].as_str()?.to_owned()))
+        })
+        .collect();
+    let all = claims(
+        "SELECT c.id, p.label, c.hedged, c.stance FROM claims c \
+         JOIN predicates p ON p.id = c.predicate ORDER BY c.id",
+    );
+    assert_eq!(roles.len(), all.len());
+    let denials = claims(
+        "SELECT c.id, p.label, c.hedged FROM claims c JOIN predicates p ON p.id = c.predicate \
+         WHERE c.stance = 'denies'",
+    );
+    assert!(!denials.is_empty());
+    for (id, label, hedged) in &all {
+        let denied = denials.iter().any(|(d, _, _)| d == id);
+        let expected = format!(
+            "{}{label}{}",
+            if denied { "not " } else { "" },
+            if *hedged { " (hedged)" } else { "" }
+        );
+        assert_eq!(roles[id], expected, "{id}");
+    }
+
+    // One document: its claims, no other.
+    let own = claims(
+        "SELECT c.id, p.label, c.hedged FROM claims c JOIN predicates p ON p.id = c.predicate \
+         WHERE c.source_id = 'de-nk-soldiers'",
+    );
+    let export = read(
+        dir.path(),
+        &db,
+        &["export", "ftm", "--source", "de-nk-soldiers"],
+    );
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let mut ids: Vec<&str> = export
+        .stdout
+        .lines()
+        .filter_map(|l| l.split("\"id\":\"cg-claim.").nth(1))
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    ids.sort_unstable();
+    let mut expected: Vec<&str> = own.iter().map(|(id, _, _)| id.as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(ids, expected);
+    let cypher = read(
+        dir.path(),
+        &db,
+        &["export", "cypher", "--source", "de-nk-soldiers"],
+    );
+    assert_eq!(cypher.code, 0, "{}", cypher.stderr);
+    assert_eq!(cypher.stdout.matches("CREATE (:Claim ").count(), own.len());
+    for (id, _, _) in &own {
+        assert!(
+            cypher
+                .stdout
+                .contains(&format!("CREATE (:Claim {{id: \"{id}\"")),
+            "{id}"
+        );
+    }
+}
