@@ -38,9 +38,12 @@ pub fn diagnostics(analysis: &Analysis) -> HashMap<PathBuf, Vec<lsp::Diagnostic>
             ),
             Location::Path(shown) => (PathBuf::from(shown), lsp::Range::default()),
         };
+        // A place in a file checked as it last parsed is an offset in that text, not in the one
+        // the editor shows: no place rather than a wrong one.
         let related = d
             .related
             .iter()
+            .filter(|(span, _)| !analysis.stale.contains(&span.file))
             .filter_map(|(span, label)| {
                 Some(lsp::DiagnosticRelatedInformation {
                     location: lsp::Location::new(
@@ -162,13 +165,22 @@ fn value_state(value: &str) -> (Option<usize>, i32, bool) {
     (string.map(|(_, start)| start), depth, comment)
 }
 
+/// Where the name the cursor is in (a record kind, a field name) ends: accepting an item
+/// replaces the whole name, not only its part before the cursor.
+fn name_end(text: &str, offset: usize) -> usize {
+    offset
+        + text[offset..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(text.len() - offset)
+}
+
 fn context(text: &str, offset: usize) -> Option<Context<'_>> {
     let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
     let before = &text[line_start..offset];
     if let Some(rest) = before.trim_start().strip_prefix("[[") {
         let start = offset - rest.trim_start().len();
         return Some(Context::RecordKind {
-            replace: start..offset,
+            replace: start..name_end(text, offset),
         });
     }
     // The record: the nearest header above, and the next one below.
@@ -233,7 +245,7 @@ fn context(text: &str, offset: usize) -> Option<Context<'_>> {
         return Some(Context::Field {
             record,
             body,
-            replace: offset - word.len()..offset,
+            replace: offset - word.len()..name_end(text, offset),
         });
     }
     None

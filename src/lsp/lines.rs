@@ -86,6 +86,10 @@ impl Lines {
     pub fn offset(&self, position: Position) -> Option<usize> {
         let line_range = self.index.line(position.line)?;
         let end = TextSize::new(*self.ends.get(position.line as usize)?);
+        // No count of characters exceeds the line's bytes: a larger one (up to u32::MAX from
+        // a client) is the end of the line, and cannot overflow the offsets below.
+        let length = u32::from(end.checked_sub(line_range.start()).unwrap_or_default());
+        let position = Position::new(position.line, position.character.min(length));
         let line_col = match self.encoding {
             Encoding::Utf8 => LineCol {
                 line: position.line,
@@ -102,7 +106,7 @@ impl Lines {
                 )
                 .unwrap_or(LineCol {
                     line: position.line,
-                    col: u32::from(end - line_range.start()),
+                    col: length,
                 }),
         };
         let offset = self.index.offset(line_col).unwrap_or(end).min(end);
@@ -124,7 +128,14 @@ mod tests {
         assert_eq!(narrow.position(at), Position::new(1, 10));
         assert_eq!(wide.offset(Position::new(1, 8)), Some(at));
         assert_eq!(narrow.offset(Position::new(1, 10)), Some(at));
-        // Past the end of a line is the end of that line; past the last line is nothing.
+        // Past the end of a line is the end of that line, up to the largest count a client can
+        // send; past the last line is nothing.
+        for lines in [&wide, &narrow] {
+            assert_eq!(
+                lines.offset(Position::new(1, u32::MAX)),
+                Some(text.len() - 1)
+            );
+        }
         assert_eq!(
             wide.offset(Position::new(0, 99)),
             Some(text.find('\n').unwrap())

@@ -76,9 +76,23 @@ pub fn serve_stdio(data: &Path, seeds: &Path) -> Result<(), Ended> {
     let served = serve(&connection, data, seeds);
     drop(connection);
     // The reader stops at `exit` or at the end of the input; after any other ending the
-    // client may still be writing, and the process ends without waiting for it.
-    if served.is_ok() {
-        reader.join().map_err(|_| "the reading thread failed")??;
+    // client may still be writing, and the process ends without waiting for it, unless the
+    // reader stopped first: a message it could not read (no `Content-Length`, a body that is
+    // not JSON-RPC) is why serving ended, and is what the curator is told.
+    // (The reader drops its end of the queue just before it finishes: a moment's wait.)
+    let stopped = || {
+        (0..100).any(|_| {
+            reader.is_finished() || {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                false
+            }
+        })
+    };
+    if served.is_ok() || stopped() {
+        reader
+            .join()
+            .map_err(|_| "the reading thread failed")?
+            .map_err(|e| format!("a message from the client could not be read: {e}"))?;
     }
     writer.join().map_err(|_| "the writing thread failed")??;
     served
@@ -329,7 +343,18 @@ impl Server<'_> {
                     }
                     Message::Notification(_) if shut_down => {}
                     Message::Notification(notification) => {
-                        stale |= self.notice(notification);
+                        // A bug met by one notification costs that notification (logged on
+                        // stderr by the panic), not the server; what it changed is checked.
+                        let method = notification.method.clone();
+                        match std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            self.notice(notification)
+                        })) {
+                            Ok(changed) => stale |= changed,
+                            Err(_) => {
+                                eprintln!("claimgraph lsp: `{method}` failed (a bug); serving on");
+                                stale = true;
+                            }
+                        }
                     }
                     Message::Response(_) => {}
                 }

@@ -196,9 +196,15 @@ impl Workspace {
     pub fn change(&mut self, path: &Path, changes: Vec<lsp_types::TextDocumentContentChangeEvent>) {
         for change in changes {
             match change.range {
-                None => {
-                    self.open.insert(path.to_owned(), change.text);
-                }
+                None => match self.open.get_mut(path) {
+                    Some(text) => *text = change.text,
+                    // A buffer the editor never opened (or closed) would hide the file on
+                    // disk until it is closed again.
+                    None => eprintln!(
+                        "claimgraph lsp: ignored a change to {}, which is not open",
+                        path.display()
+                    ),
+                },
                 Some(range) => {
                     let Some(text) = self.open.get_mut(path) else {
                         eprintln!(
@@ -380,9 +386,14 @@ impl Workspace {
                 self.parsed.insert(path.clone(), text.clone());
             }
         }
+        // Only a buffer being typed in stands in for its last version that parsed: a file
+        // broken on disk (a merge's conflict markers) is checked as `check` checks it.
         let stale: Vec<FileId> = (0..paths.len())
             .map(file_id)
-            .filter(|f| broken.contains(f) && self.parsed.contains_key(&paths[f.0 as usize]))
+            .filter(|f| {
+                let path = &paths[f.0 as usize];
+                broken.contains(f) && self.open.contains_key(path) && self.parsed.contains_key(path)
+            })
             .collect();
         if stale.is_empty() {
             for d in found {

@@ -186,3 +186,59 @@ fn the_language_server_benchmark_runs() {
     assert_eq!(row.matches(" ms |").count(), 1, "{row}");
     assert_eq!(row.split('|').count(), 10, "{row}");
 }
+
+/// A message that is not JSON-RPC ends the server with exit code 2 and says why, rather than
+/// that the client went away.
+#[test]
+fn a_message_that_does_not_read_ends_the_server_naming_it() {
+    let mut input = initialize("");
+    input.extend(message("{not json}"));
+    let run = serve(&input);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("a message from the client could not be read: malformed LSP payload"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A change at a character beyond any line's end (the largest a position may hold) is the end
+/// of that line: the server applies it there and answers on.
+#[test]
+fn a_change_past_the_end_of_a_line_lands_at_its_end() {
+    let uri = format!(
+        "file://{}",
+        root().join("data/claims/zz-probe.toml").display()
+    );
+    let mut input = initialize("");
+    input.extend(message(&format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{uri}","languageId":"toml","version":1,"text":"a\nb\n"}}}}}}"#
+    )));
+    input.extend(message(&format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":2}},"contentChanges":[{{"range":{{"start":{{"line":1,"character":4294967295}},"end":{{"line":1,"character":4294967295}}}},"text":" = 1"}}]}}}}"#
+    )));
+    input.extend(message(&format!(
+        r#"{{"jsonrpc":"2.0","id":5,"method":"textDocument/documentSymbol","params":{{"textDocument":{{"uri":"{uri}"}}}}}}"#
+    )));
+    shut_down(&mut input);
+    let run = serve(&input);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains(r#""id":5,"result""#), "{}", run.stdout);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    // The text is `a\nb = 1\n`: `a` alone is the one syntax error, on the first line.
+    let published = run
+        .stdout
+        .split("Content-Length")
+        .find(|m| m.contains("publishDiagnostics") && m.contains("zz-probe.toml"))
+        .unwrap_or_default();
+    assert_eq!(
+        published.matches(r#""code":"syntax""#).count(),
+        1,
+        "{published}"
+    );
+    assert!(
+        published.contains(r#""start":{"character":1,"line":0}"#),
+        "{published}"
+    );
+}

@@ -228,6 +228,26 @@ async def test_field_names_complete_without_those_already_written(client, editor
     assert "source" not in labels
 
 
+async def test_a_name_completed_from_its_middle_is_replaced_whole(client, editor):
+    uri, text = open_file(client, "data/claims/de-nk-deserters.toml")
+    typed = text + "\n[[clam]]\n\n[[claim]]\nhedgd = true\n"
+    change(client, uri, typed)
+
+    def accepted(item, line: str) -> str:
+        edit = item.text_edit
+        start, end = edit.range.start.character, edit.range.end.character
+        assert edit.range.start.line == edit.range.end.line
+        # ASCII lines: a column is a character in either encoding.
+        return line[:start] + edit.new_text + line[end:]
+
+    kinds = await complete(client, uri, typed, "[[clam]]", len("[[cl"))
+    assert "claim" in [i.label for i in kinds], [i.label for i in kinds]
+    assert accepted(next(i for i in kinds if i.label == "claim"), "[[clam]]") == "[[claim]]"
+    fields = await complete(client, uri, typed, "\nhedgd", len("\nhed"))
+    hedged = next(i for i in fields if i.label == "hedged")
+    assert accepted(hedged, "hedgd = true") == "hedged = true"
+
+
 async def test_hover_definition_and_references_of_an_id(client, editor):
     uri, text = open_file(client, "data/claims/de-nk-deserters.toml")
     at = position(client, text, '"nk-deserters"', inside=3)
@@ -322,6 +342,42 @@ async def test_a_file_changed_on_disk_is_read_again_when_the_editor_says_so(clie
     assert any("did you mean `nk-deserters`?" in d.message for d in found)
 
 
+async def test_a_file_broken_on_disk_is_checked_as_check_does_and_unopened_files_take_no_edits(client, editor):
+    claims_uri, claims_text = open_file(client, "data/claims/de-nk-deserters.toml")
+    # A change to a file the editor never opened is not a buffer: the file on disk stays.
+    other = client.workspace / "data/claims/de-nk-soldiers.toml"
+    other_text = other.read_text(encoding="utf-8")
+    client.text_document_did_change(
+        t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=other.as_uri(), version=2),
+            content_changes=[
+                t.TextDocumentContentChangeWholeDocument(
+                    text=other_text.replace('subject = "', 'subject = "zz-', 1)
+                )
+            ],
+        )
+    )
+    await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=claims_uri))
+    )
+    assert not coded("unknown-reference")(client.diagnostics.get(other.as_uri(), []))
+    # groups.toml, not open, left with a merge's conflict markers: its groups are gone, and the
+    # claims naming them say so, as `claimgraph check` does.
+    groups = client.workspace / "data/groups.toml"
+    groups.write_text(
+        "<<<<<<< ours\n" + groups.read_text(encoding="utf-8") + "=======\n>>>>>>> theirs\n",
+        encoding="utf-8",
+    )
+    client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(
+            changes=[t.FileEvent(uri=groups.as_uri(), type=t.FileChangeType.Changed)]
+        )
+    )
+    await diagnostics_until(client, groups.as_uri(), coded("syntax"))
+    found = await diagnostics_until(client, claims_uri, coded("unknown-reference"))
+    assert any("`nk-deserters`" in d.message for d in found)
+
+
 def schema():
     import json
 
@@ -400,6 +456,37 @@ async def test_while_an_entity_file_does_not_parse_the_others_are_checked_agains
     # Once it parses again, the syntax error goes.
     change(client, uri, text, version=3)
     await diagnostics_until(client, uri, lambda found: not coded("syntax")(found))
+
+
+async def test_a_related_place_in_a_file_that_does_not_parse_is_never_a_wrong_one(client, editor):
+    groups_uri, groups = open_file(client, "data/groups.toml")
+    people_uri, people = open_file(client, "data/people.toml")
+    twin = people + '\n[[person]]\nid = "nk-deserters"\nname = "Twin"\n'
+    change(client, people_uri, twin)
+
+    def related_lines(found):
+        return [
+            r.location.range.start.line
+            for d in found
+            if d.code == "duplicate-id"
+            for r in d.related_information or []
+            if r.location.uri == groups_uri
+        ]
+
+    found = await diagnostics_until(client, people_uri, lambda f: related_lines(f))
+    assert [groups.split("\n")[line] for line in related_lines(found)] == ['id = "nk-deserters"']
+    # groups.toml grows ten lines at the top and stops parsing: it is checked as it last parsed.
+    broken = "#\n" * 10 + groups + "\n[[group]\n"
+    change(client, groups_uri, broken)
+    await diagnostics_until(client, groups_uri, coded("syntax"))
+    await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=people_uri))
+    )
+    found = await diagnostics_until(client, people_uri, coded("duplicate-id"))
+    # The duplicate is still reported; a place it names in groups.toml is where the id is now,
+    # or none is named.
+    for line in related_lines(found):
+        assert 'id = "nk-deserters"' in broken.split("\n")[line], line
 
 
 async def test_a_position_inside_a_character_is_the_character_it_is_in(client, editor):
