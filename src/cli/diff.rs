@@ -46,15 +46,22 @@ pub fn run(args: &Args) -> u8 {
         data: &args.data,
         seeds: &args.seeds,
     };
-    let read = |side: &Side| -> Result<diff::Snapshot, String> {
+    // Each side's scratch folder holds the database built from it until the report is made.
+    let read = |side: &Side| -> Result<(diff::Snapshot, PathBuf, tempfile::TempDir), String> {
         let scratch = tempfile::tempdir().map_err(|e| format!("a temporary folder: {e}"))?;
-        diff::sides::read(side, folders, scratch.path()).map_err(|e| e.to_string())
+        let (snapshot, db) =
+            diff::sides::read(side, folders, scratch.path()).map_err(|e| e.to_string())?;
+        Ok((snapshot, db, scratch))
     };
-    let (before, after) = match (read(&old), read(&new)) {
-        (Ok(before), Ok(after)) => (before, after),
-        (Err(e), _) | (_, Err(e)) => return failure(&e),
-    };
-    let changes = diff::compare(&before, &after);
+    let ((before, old_db, _old_scratch), (after, new_db, _new_scratch)) =
+        match (read(&old), read(&new)) {
+            (Ok(before), Ok(after)) => (before, after),
+            (Err(e), _) | (_, Err(e)) => return failure(&e),
+        };
+    let mut changes = diff::compare(&before, &after);
+    if let Err(e) = diff::compare::document_texts(&mut changes, &old_db, &new_db) {
+        return failure(&e);
+    }
     let mut out = io::stdout().lock();
     let written = match args.format {
         Format::Json => {

@@ -3,10 +3,12 @@
 //! quote), and what that did to the analysis. Positions are reported, never compared.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::snapshot::{Claim, DOCUMENT_DIGEST, Record, Snapshot, StatementKey};
+use crate::store::{self, StoreError};
 
 /// One field that differs: its value before and after (`None` where it is not given).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -610,4 +612,90 @@ fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -
         }
     }
     analysis
+}
+
+/// Changed passages of a document's text reported one by one, at most this many.
+const TEXT_CHANGES_SHOWN: usize = 20;
+
+/// For every source whose document's text changed, the lines (paragraphs) that changed, after
+/// its digest: `text, line 7` with the line before and after (a line added or removed has one
+/// side). Texts are read from the two databases only for those sources.
+pub fn document_texts(changes: &mut Changes, old: &Path, new: &Path) -> Result<(), StoreError> {
+    let changed: Vec<usize> = changes
+        .sources
+        .changed
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.fields.iter().any(|f| f.field == DOCUMENT_DIGEST))
+        .map(|(i, _)| i)
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let (old, new) = (store::open_read(old)?, store::open_read(new)?);
+    let text = |conn: &rusqlite::Connection, id: &str| -> Result<String, StoreError> {
+        Ok(conn.query_row("SELECT text FROM sources WHERE id = ?1", [id], |r| r.get(0))?)
+    };
+    for i in changed {
+        let change = &mut changes.sources.changed[i];
+        let id = change.record.id.clone();
+        let (before, after) = (text(&old, &id)?, text(&new, &id)?);
+        let at = change
+            .fields
+            .iter()
+            .position(|f| f.field == DOCUMENT_DIGEST)
+            .map_or(change.fields.len(), |p| p + 1);
+        let lines = line_changes(&before, &after);
+        change.fields.splice(at..at, lines);
+    }
+    Ok(())
+}
+
+/// The lines that differ between two texts, each run of changed lines as one change named by
+/// the line it starts at in the new text; past [`TEXT_CHANGES_SHOWN`], how many more.
+fn line_changes(old: &str, new: &str) -> Vec<FieldChange> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut changes = Vec::new();
+    let hunks = diff.grouped_ops(0);
+    for ops in hunks.iter().take(TEXT_CHANGES_SHOWN) {
+        let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
+            continue;
+        };
+        let old_lines = first.old_range().start..last.old_range().end;
+        let new_lines = first.new_range().start..last.new_range().end;
+        let joined = |text: &str, lines: std::ops::Range<usize>| {
+            (!lines.is_empty()).then(|| {
+                text.split_inclusive('\n')
+                    .skip(lines.start)
+                    .take(lines.len())
+                    .collect::<String>()
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned()
+            })
+        };
+        let field = match new_lines.len() {
+            0 | 1 => format!("text, line {}", new_lines.start + 1),
+            n => format!(
+                "text, lines {}–{}",
+                new_lines.start + 1,
+                new_lines.start + n
+            ),
+        };
+        changes.push(FieldChange {
+            field,
+            old: joined(old, old_lines),
+            new: joined(new, new_lines),
+        });
+    }
+    if hunks.len() > TEXT_CHANGES_SHOWN {
+        changes.push(FieldChange {
+            field: "text".to_owned(),
+            old: None,
+            new: Some(format!(
+                "{} more changed passages",
+                hunks.len() - TEXT_CHANGES_SHOWN
+            )),
+        });
+    }
+    changes
 }

@@ -67,8 +67,14 @@ pub struct Folders<'a> {
     pub seeds: &'a Path,
 }
 
-/// Reads one side; a revision or the working tree is built into `scratch` first.
-pub fn read(side: &Side, folders: Folders<'_>, scratch: &Path) -> Result<Snapshot, SideError> {
+/// Reads one side; a revision or the working tree is built into `scratch` first. Also gives
+/// the database read, which lives as long as `scratch` does, for what is read only when it
+/// changed (a document's text).
+pub fn read(
+    side: &Side,
+    folders: Folders<'_>,
+    scratch: &Path,
+) -> Result<(Snapshot, PathBuf), SideError> {
     let db = match side {
         Side::Database(path) => path.clone(),
         Side::WorkingTree => build(folders.data, folders.seeds, scratch, &side.describe())?,
@@ -82,7 +88,7 @@ pub fn read(side: &Side, folders: Folders<'_>, scratch: &Path) -> Result<Snapsho
         }
     };
     let conn = store::open_read(&db)?;
-    Ok(Snapshot::read(&conn)?)
+    Ok((Snapshot::read(&conn)?, db))
 }
 
 /// Stages are not shown; data errors are counted.

@@ -985,3 +985,39 @@ fn an_added_claim_shows_its_hedging_date_and_note() {
         "{added:#}"
     );
 }
+
+/// A document's text edited: the passage that changed, with the words that changed, beside the
+/// new digest; the quotes elsewhere in it are no change.
+#[test]
+fn a_changed_document_text_shows_the_passage_that_changed() {
+    let repo = repository();
+    edit(repo.path(), "seeds/000_a0e8ca68035982e4.txt", |t| {
+        t.replacen(
+            "van screenshots en foto",
+            "van schermafbeeldingen en foto",
+            1,
+        )
+    });
+    commit(repo.path(), "a word of the Dutch article");
+    let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("text, line 19: "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        line.contains("varieert van [-screenshots-]{+schermafbeeldingen+} en foto"),
+        "{line}"
+    );
+    assert!(
+        run.stdout.contains("document text (SHA-256): "),
+        "{}",
+        run.stdout
+    );
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    assert!(
+        changes["claims"]["changed"].as_array().unwrap().is_empty(),
+        "{changes:#}"
+    );
+}
