@@ -280,13 +280,16 @@ fn word_diff(report: &Report, old: &str, new: &str) -> Option<String> {
             Chunk::Changed { .. } => 0,
         })
         .sum();
-    let marked = chunks.iter().any(|c| match c {
+    // A change of white space alone, or one that adds or removes a line break, would not show
+    // between the marks: such texts are shown whole, their line breaks as `↵`.
+    let unseen = chunks.iter().any(|c| match c {
         Chunk::Same(_) => false,
         Chunk::Changed { removed, added } => {
-            !(removed.trim().is_empty() && added.trim().is_empty())
+            (removed.trim().is_empty() && added.trim().is_empty())
+                || [removed, added].iter().any(|t| t.contains(['\n', '\r']))
         }
     });
-    if !marked || kept * 3 < new.split_whitespace().count() {
+    if unseen || kept * 3 < new.split_whitespace().count() {
         return None;
     }
     let last = chunks.len() - 1;
@@ -390,17 +393,41 @@ fn word_chunks(old: &str, new: &str) -> Vec<Chunk> {
 }
 
 /// An unchanged run cut to the words next to the changes: the last words of a run that opens
-/// the text, the first of one that ends it, both ends of one between two changes.
+/// the text, the first of one that ends it, both ends of one between two changes. White space
+/// counts as no word.
 fn context(text: &str, opens: bool, ends: bool) -> String {
-    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
-    let n = words.len();
-    let head = || words[..CONTEXT_WORDS].concat();
-    let tail = || words[n - CONTEXT_WORDS..].concat();
+    let tokens: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    let is_word = |t: &&str| !t.trim().is_empty();
+    let words = tokens.iter().filter(|t| is_word(t)).count();
+    // The tokens up to and with the `n`th word, and from the `n`th word from the end.
+    let head = |n: usize| {
+        let mut seen = 0;
+        let end = tokens
+            .iter()
+            .position(|t| {
+                seen += usize::from(is_word(t));
+                seen == n
+            })
+            .map_or(tokens.len(), |i| i + 1);
+        tokens[..end].concat()
+    };
+    let tail = |n: usize| {
+        let mut seen = 0;
+        let start = tokens
+            .iter()
+            .rposition(|t| {
+                seen += usize::from(is_word(t));
+                seen == n
+            })
+            .unwrap_or(0);
+        tokens[start..].concat()
+    };
     match (opens, ends) {
-        (true, true) => text.to_owned(),
-        (true, false) if n > CONTEXT_WORDS => format!("… {}", tail()),
-        (false, true) if n > CONTEXT_WORDS => format!("{}…", head()),
-        (false, false) if n > 2 * CONTEXT_WORDS + 1 => format!("{}… {}", head(), tail()),
+        (true, false) if words > CONTEXT_WORDS => format!("… {}", tail(CONTEXT_WORDS)),
+        (false, true) if words > CONTEXT_WORDS => format!("{}…", head(CONTEXT_WORDS)),
+        (false, false) if words > 2 * CONTEXT_WORDS + 1 => {
+            format!("{}… {}", head(CONTEXT_WORDS), tail(CONTEXT_WORDS))
+        }
         _ => text.to_owned(),
     }
 }
@@ -673,4 +700,51 @@ fn render(changes: &Changes, [old, new]: [&Side; 2], style: Style) -> String {
         }
     }
     report.text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(old: &str, new: &str) -> Option<String> {
+        let report = Report {
+            style: Style::Text,
+            text: String::new(),
+        };
+        word_diff(&report, old, new)
+    }
+
+    const LONG: &str = "The article says the eighteen soldiers left their unit near the border \
+                        and have not been caught, citing no source for it.";
+
+    #[test]
+    fn six_words_of_context_stand_on_each_side_of_a_change() {
+        let new = LONG.replace("eighteen", "18");
+        assert_eq!(
+            text(LONG, &new).unwrap(),
+            "The article says the [-eighteen-]{+18+} soldiers left their unit near the …"
+        );
+        let new = LONG.replace("border", "frontier");
+        assert_eq!(
+            text(LONG, &new).unwrap(),
+            "… soldiers left their unit near the [-border-]{+frontier+} and have not been caught, \
+             citing …"
+        );
+    }
+
+    #[test]
+    fn a_line_break_or_white_space_changed_is_shown_whole_not_hidden_between_marks() {
+        assert_eq!(text(LONG, &format!("{LONG}\n- a second line")), None);
+        assert_eq!(text(LONG, &LONG.replace("their unit", "their  unit")), None);
+        assert_eq!(text(LONG, &LONG.replace("the border", "the\nborder")), None);
+        // Short values and rewrites are shown whole too.
+        assert_eq!(text("ten soldiers", "eleven soldiers"), None);
+        assert_eq!(
+            text(
+                LONG,
+                "Nothing of the kind was said in any of the five documents."
+            ),
+            None
+        );
+    }
 }

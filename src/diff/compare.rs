@@ -381,25 +381,20 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
     for (from, to) in &pairs {
         let (before, after) = (&old.claims[from], &new.claims[to]);
         let mut fields = field_changes(&before.fields, &after.fields);
-        // The quote taken from another place of the same text (`occurrence`): where it is
-        // counts. Where the document's text itself changed, its digest says so, and the places
-        // of all its quotes move with it.
-        let digest = |side: &Snapshot| {
-            side.entities
-                .get(&before.source)
-                .and_then(|r| r.fields.get(DOCUMENT_DIGEST))
-                .cloned()
-        };
-        if before.passage != after.passage
+        // The same words taken from another place of the text (`occurrence`): the words
+        // around them differ. An edited quote is its own change, and a document edited
+        // elsewhere moves its quotes' offsets, not their surroundings.
+        if before.quote == after.quote
             && before.source == after.source
-            && digest(old).is_some()
-            && digest(old) == digest(new)
+            && before.surroundings != after.surroundings
         {
-            let place = |(start, end): (i64, i64)| Some(format!("characters {start}–{end}"));
+            let place = |(start, end): (i64, i64), (preceding, _): &(String, String)| {
+                Some(format!("characters {start}–{end}, after “…{preceding}”"))
+            };
             fields.push(FieldChange {
                 field: "place in the document".to_owned(),
-                old: place(before.passage),
-                new: place(after.passage),
+                old: place(before.passage, &before.surroundings),
+                new: place(after.passage, &after.surroundings),
             });
         }
         // A new id is a change of its own: ids are what the exports publish.
@@ -527,16 +522,20 @@ fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -
             (Some(a), Some(b)) if a != b => Some(statement(old, a)).filter(|w| *w != wording),
             _ => None,
         };
-        // Voices by name: a voice whose id was renamed is the same voice.
-        let mut gained = voice_names(new, is.difference(&was).cloned());
-        let mut lost = voice_names(old, was.difference(&is).cloned());
-        let both: BTreeSet<String> = gained
-            .iter()
-            .filter(|g| lost.contains(g))
-            .cloned()
-            .collect();
-        gained.retain(|g| !both.contains(g));
-        lost.retain(|l| !both.contains(l));
+        // A voice whose id was renamed (the old id gone, the new one new, the name the same)
+        // is the same voice; two entities that only share a name are not.
+        let mut gained_ids: Vec<String> = is.difference(&was).cloned().collect();
+        let mut lost_ids: Vec<String> = was.difference(&is).cloned().collect();
+        lost_ids.retain(|l| {
+            let renamed = gained_ids.iter().position(|g| {
+                !new.names.contains_key(l)
+                    && !old.names.contains_key(g)
+                    && new.name(g) == old.name(l)
+            });
+            renamed.map(|i| gained_ids.remove(i)).is_none()
+        });
+        let gained = voice_names(new, gained_ids.into_iter());
+        let lost = voice_names(old, lost_ids.into_iter());
         let moved_only = was_key.is_some() && is_key.is_some();
         if !gained.is_empty()
             || !lost.is_empty()

@@ -35,6 +35,9 @@ pub struct Claim {
     pub quote: String,
     /// Where the quote is in its document: start and end, in characters.
     pub passage: (i64, i64),
+    /// The document's words around it (32 characters each side): which of the places that
+    /// say the same words it was taken from, whatever moved it.
+    pub surroundings: (String, String),
     pub interested: bool,
     pub origin: String,
     pub voice: String,
@@ -242,10 +245,12 @@ impl Snapshot {
             }
         }
         let mut statement = conn.prepare(
-            "SELECT id, source_id, reported_by, subject_id, predicate, object_id, value, \
-                    when_text, stance, hedged, quote, note, interested, origin_id, voice_id, \
-                    file, line, quote_start, quote_end \
-             FROM claims ORDER BY id",
+            "SELECT c.id, c.source_id, c.reported_by, c.subject_id, c.predicate, c.object_id, \
+                    c.value, c.when_text, c.stance, c.hedged, c.quote, c.note, c.interested, \
+                    c.origin_id, c.voice_id, c.file, c.line, c.quote_start, c.quote_end, \
+                    substr(s.text, max(c.quote_start - 31, 1), min(c.quote_start, 32)), \
+                    substr(s.text, c.quote_end + 1, 32) \
+             FROM claims AS c JOIN sources AS s ON s.id = c.source_id ORDER BY c.id",
         )?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
@@ -293,6 +298,7 @@ impl Snapshot {
                     stance,
                     quote,
                     passage: (row.get(17)?, row.get(18)?),
+                    surroundings: (row.get(19)?, row.get(20)?),
                     interested: row.get(12)?,
                     origin: row.get(13)?,
                     voice: row.get(14)?,

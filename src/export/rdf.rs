@@ -211,8 +211,6 @@ impl Quads {
     }
 }
 
-/// Every quad of the export, in a fixed order: predicates, entities, claims (provenance,
-/// annotation), conflicts, then the claims' graphs, each list in id order.
 /// The rows an exchange format (RDF, FollowTheMoney, Cypher) holds: for a whole view every
 /// entity and claim; for `--focus` or `--source`, the view's claims and the entities they name
 /// (document, reporter, subject, object, citing chain, origin, voice), in the order of the rows.
@@ -233,6 +231,8 @@ pub fn rows(view: &View<'_>) -> (Vec<RowEntity>, Vec<RowClaim>) {
     (entities, claims)
 }
 
+/// Every quad of the export, in a fixed order: predicates, entities, claims (provenance,
+/// annotation), conflicts, then the claims' graphs, each list in id order.
 fn quads(view: &View<'_>) -> Vec<Quad> {
     let data = view.snapshot();
     let (entities, claims) = rows(view);

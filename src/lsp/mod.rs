@@ -346,12 +346,21 @@ impl Server<'_> {
                         // A bug met by one notification costs that notification (logged on
                         // stderr by the panic), not the server; what it changed is checked.
                         let method = notification.method.clone();
+                        // The buffer a failed change may have left half applied is dropped:
+                        // the file on disk stands for it until the editor opens it again.
+                        let uri: Option<lsp::Uri> = serde_json::from_value(
+                            notification.params["textDocument"]["uri"].clone(),
+                        )
+                        .ok();
                         match std::panic::catch_unwind(AssertUnwindSafe(|| {
                             self.notice(notification)
                         })) {
                             Ok(changed) => stale |= changed,
                             Err(_) => {
                                 eprintln!("claimgraph lsp: `{method}` failed (a bug); serving on");
+                                if let Some(path) = uri.and_then(|u| self.data_file(&u)) {
+                                    self.workspace.close(&path);
+                                }
                                 stale = true;
                             }
                         }

@@ -471,17 +471,6 @@ fn what_diff_cannot_compare_is_named_with_exit_code_2() {
     );
     assert_eq!(run.stdout, "");
 
-    // A name that git would read as an option is a name: refused, and nothing written.
-    let option = format!("--output={}", repo.path().join("written.tar").display());
-    let run = diff(repo.path(), &["--", &option, "HEAD"]);
-    assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("is neither a database file nor a revision"),
-        "{run:?}"
-    );
-    assert!(!repo.path().join("written.tar").exists());
-
     // A revision whose data has errors is refused, naming the first.
     edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
         t.replacen("subject = \"russia\"", "subject = \"rusia\"", 1)
@@ -748,7 +737,7 @@ fn a_reworded_note_shows_the_words_that_changed_in_their_context() {
     assert!(
         notes.contains(
             "note: … conference that he was motivated by [-social media.-]{+*Douyin* videos.+} \
-             Hedged: two sentences later the …"
+             Hedged: two sentences later the article …"
         ),
         "{}",
         text.stdout
@@ -918,8 +907,9 @@ fn a_moved_passage_a_new_id_and_a_reversed_fact_are_changes_not_rewordings() {
     );
 }
 
-/// An entity's id renamed everywhere, its name kept: its claims are changed (their subject's
-/// id), and no statement is reported worded anew in the same words.
+/// Two entities' ids renamed everywhere, their names kept (a subject's, a voice's): their claims
+/// are changed, and no statement is reported worded anew in the same words or as gaining and
+/// losing the same voice.
 #[test]
 fn an_id_renamed_with_its_name_kept_rewords_no_statement() {
     let repo = repository();
@@ -927,7 +917,10 @@ fn an_id_renamed_with_its_name_kept_rewords_no_statement() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let text = std::fs::read_to_string(entry.path()).unwrap();
-            let renamed = text.replace("\"nk-deserters\"", "\"north-korean-deserters\"");
+            // A subject's id, and a voice's.
+            let renamed = text
+                .replace("\"nk-deserters\"", "\"north-korean-deserters\"")
+                .replace("\"conflict-intelligence-team\"", "\"cit\"");
             if renamed != text {
                 std::fs::write(entry.path(), renamed).unwrap();
             }
@@ -1020,4 +1013,47 @@ fn a_changed_document_text_shows_the_passage_that_changed() {
         changes["claims"]["changed"].as_array().unwrap().is_empty(),
         "{changes:#}"
     );
+}
+
+/// The place a quote is taken from is told by the words around it: a new occurrence is a change
+/// even when the document's text changed too, and a quote edited where it stands is a change of
+/// its quote only.
+#[test]
+fn a_quote_taken_elsewhere_is_a_change_whatever_else_moved_and_an_edited_quote_is_not() {
+    let repo = repository();
+    edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
+        t.replacen(
+            "occurrence = 1 # the headline",
+            "occurrence = 2 # the caption",
+            1,
+        )
+    });
+    edit(repo.path(), "seeds/004_ff64e70a8aca6d31.txt", |t| {
+        format!("{t}\nEin Satz mehr.\n")
+    });
+    commit(repo.path(), "the caption, and a sentence more");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let changed = changes["claims"]["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{changes:#}");
+    let place = &changed[0]["fields"][0];
+    assert_eq!(place["field"], "place in the document", "{changes:#}");
+    assert_ne!(place["old"], place["new"]);
+
+    edit(repo.path(), "data/claims/de-nk-deserters.toml", |t| {
+        t.replacen(
+            "quote = 'Russland braucht Rekruten'",
+            "quote = 'Russland braucht'",
+            1,
+        )
+    });
+    commit(repo.path(), "a shorter quote");
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let fields: Vec<&Value> = changes["claims"]["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["fields"].as_array().unwrap())
+        .map(|f| &f["field"])
+        .collect();
+    assert_eq!(fields, ["quote"], "{changes:#}");
 }
