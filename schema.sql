@@ -1,4 +1,4 @@
--- claimgraph database schema, version 6 (PRAGMA user_version).
+-- claimgraph database schema, version 7 (PRAGMA user_version).
 -- Embedded in the binary; `claimgraph build` creates every database from it.
 -- Character offsets (quote_start, mention_start, …) count Unicode code points from 0, end
 -- exclusive, so that substr(text, start + 1, end - start) returns the passage.
@@ -130,6 +130,8 @@ CREATE TABLE claims (
     quote       TEXT NOT NULL,
     quote_start INTEGER NOT NULL,
     quote_end   INTEGER NOT NULL,
+    -- Which of the document's places with the quote's words it is, from 1 (`occurrence`).
+    occurrence  INTEGER NOT NULL CHECK (occurrence >= 1),
     note        TEXT,
     -- Computed by the build: the claim's origin (the end of its citing chain, else its
     -- reporter), its voice (the outermost whole of the origin's part_of group, else the

@@ -45,7 +45,7 @@ pub const EXIT_DATA_ERRORS: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 
 /// What `--version` says: claimgraph's version and the schema of the databases it writes and
-/// reads (`claimgraph 0.1.0 (database schema 6)`).
+/// reads (`claimgraph 0.1.0 (database schema 7)`).
 static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "{} (database schema {})",

@@ -380,23 +380,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
     }
     for (from, to) in &pairs {
         let (before, after) = (&old.claims[from], &new.claims[to]);
-        let mut fields = field_changes(&before.fields, &after.fields);
-        // The same words taken from another place of the text (`occurrence`): the words
-        // around them differ. An edited quote is its own change, and a document edited
-        // elsewhere moves its quotes' offsets, not their surroundings.
-        if before.quote == after.quote
-            && before.source == after.source
-            && before.surroundings != after.surroundings
-        {
-            let place = |(start, end): (i64, i64), (preceding, _): &(String, String)| {
-                Some(format!("characters {start}–{end}, after “…{preceding}”"))
-            };
-            fields.push(FieldChange {
-                field: "place in the document".to_owned(),
-                old: place(before.passage, &before.surroundings),
-                new: place(after.passage, &after.surroundings),
-            });
-        }
+        let fields = field_changes(&before.fields, &after.fields);
         // A new id is a change of its own: ids are what the exports publish.
         if !fields.is_empty() || from != to {
             changes.claims.changed.push(ClaimChange {

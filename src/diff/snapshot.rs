@@ -33,11 +33,6 @@ pub struct Claim {
     pub object: String,
     pub stance: String,
     pub quote: String,
-    /// Where the quote is in its document: start and end, in characters.
-    pub passage: (i64, i64),
-    /// The document's words around it (32 characters each side): which of the places that
-    /// say the same words it was taken from, whatever moved it.
-    pub surroundings: (String, String),
     pub interested: bool,
     pub origin: String,
     pub voice: String,
@@ -247,10 +242,8 @@ impl Snapshot {
         let mut statement = conn.prepare(
             "SELECT c.id, c.source_id, c.reported_by, c.subject_id, c.predicate, c.object_id, \
                     c.value, c.when_text, c.stance, c.hedged, c.quote, c.note, c.interested, \
-                    c.origin_id, c.voice_id, c.file, c.line, c.quote_start, c.quote_end, \
-                    substr(s.text, max(c.quote_start - 31, 1), min(c.quote_start, 32)), \
-                    substr(s.text, c.quote_end + 1, 32) \
-             FROM claims AS c JOIN sources AS s ON s.id = c.source_id ORDER BY c.id",
+                    c.origin_id, c.voice_id, c.file, c.line, c.occurrence \
+             FROM claims AS c ORDER BY c.id",
         )?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
@@ -280,6 +273,9 @@ impl Snapshot {
             fields.insert("stance".to_owned(), stance.clone());
             fields.insert("hedged".to_owned(), hedged.to_string());
             fields.insert("quote".to_owned(), quote.clone());
+            // Which of the places with the quote's words: the place itself (its offsets) moves
+            // with any edit of the text before it.
+            put(&mut fields, "occurrence", text(row, 17)?);
             put(&mut fields, "note", text(row, 11)?);
             let statement = StatementKey {
                 subject: subject.clone(),
@@ -297,8 +293,6 @@ impl Snapshot {
                     object,
                     stance,
                     quote,
-                    passage: (row.get(17)?, row.get(18)?),
-                    surroundings: (row.get(19)?, row.get(20)?),
                     interested: row.get(12)?,
                     origin: row.get(13)?,
                     voice: row.get(14)?,

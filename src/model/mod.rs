@@ -414,6 +414,9 @@ pub struct Claim {
     pub quote: String,
     /// Character offsets of the quote in the document's original text.
     pub quote_chars: Range<usize>,
+    /// Which of the places in the document that say the quote's words it is taken from, from
+    /// 1 (`occurrence`, 1 when not given).
+    pub occurrence: i64,
     pub note: Option<String>,
     pub defined_at: DefinedAt,
 }

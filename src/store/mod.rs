@@ -25,7 +25,7 @@ pub use write::{Built, Tables, WriteSummary, Writer};
 /// The schema every database is created from, with its `@indexes` section applied after loading.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Stored as `PRAGMA user_version`; readers refuse any other.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Stored as `PRAGMA application_id` in every database claimgraph writes: "CLGR".
 pub const APPLICATION_ID: i32 = 0x434C_4752;

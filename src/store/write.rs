@@ -436,10 +436,10 @@ fn insert_claims(
     let mut claim = tx.prepare(
         "INSERT INTO claims (rowid, id, source_id, reported_by, subject_id, predicate, object_id,
                              value, value_type, when_text, when_start, when_end, stance, hedged,
-                             quote, quote_start, quote_end, note, origin_id, voice_id, echoes,
-                             interested, aligned, statement_id, file, line)
+                             quote, quote_start, quote_end, occurrence, note, origin_id,
+                             voice_id, echoes, interested, aligned, statement_id, file, line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
     )?;
     let mut citation = tx.prepare(
         "INSERT INTO claim_citations (claim_id, position, entity_id) VALUES (?1, ?2, ?3)",
@@ -470,6 +470,7 @@ fn insert_claims(
             c.quote,
             c.quote_chars.start,
             c.quote_chars.end,
+            c.occurrence,
             c.note,
             model.entities[origin.origin].id,
             model.entities[origin.voice].id,

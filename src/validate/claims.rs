@@ -194,6 +194,7 @@ fn claim(
         quote,
         // Filled in once all quotes of the document are located.
         quote_chars: 0..0,
+        occurrence: parts.occurrence,
         note: raw.note.as_ref().map(|n| n.value.clone()),
         defined_at: DefinedAt {
             file: file.to_owned(),

@@ -31,7 +31,7 @@ fn build_writes_the_tables_and_views_of_the_design() {
     assert_eq!(count("SELECT count(*) FROM entities"), 8);
     assert_eq!(count("SELECT count(*) FROM claims"), 5);
     assert_eq!(count("SELECT count(*) FROM claim_citations"), 3);
-    assert_eq!(count("PRAGMA user_version"), 6);
+    assert_eq!(count("PRAGMA user_version"), 7);
 
     // The claim quoted from the German sentence: reporter defaults to the source's outlet.
     let row: (String, String, String, String, i64) = conn

@@ -226,7 +226,7 @@ fn readers_refuse_a_database_of_another_schema_version() {
     assert!(
         result
             .stderr
-            .contains("has schema version 99, but this claimgraph reads version 6")
+            .contains("has schema version 99, but this claimgraph reads version 7")
             && result.stderr.contains("rebuild it with `claimgraph build`"),
         "{}",
         result.stderr
