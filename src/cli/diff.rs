@@ -234,8 +234,21 @@ fn value(report: &Report, value: Option<&String>) -> String {
     value.map_or_else(|| "(none)".to_owned(), |v| report.code(v))
 }
 
+/// Changed passages of a document's text shown in the text and Markdown reports; the JSON
+/// report holds them all.
+const PASSAGES_SHOWN: usize = 20;
+
 fn fields(report: &mut Report, fields: &[FieldChange]) {
+    let passage = |f: &&FieldChange| f.field.starts_with("text, ");
+    let passages = fields.iter().filter(passage).count();
+    let mut shown = 0;
     for field in fields {
+        if passage(&field) {
+            shown += 1;
+            if shown > PASSAGES_SHOWN {
+                continue;
+            }
+        }
         let name = report.words(&field.field);
         let line = match (&field.old, &field.new) {
             (Some(old), Some(new)) if let Some(words) = word_diff(report, old, new) => {
@@ -248,6 +261,14 @@ fn fields(report: &mut Report, fields: &[FieldChange]) {
             ),
         };
         report.detail(&line);
+    }
+    if passages > PASSAGES_SHOWN {
+        let more = passages - PASSAGES_SHOWN;
+        report.detail(&format!(
+            "… {} more changed {} of the text (all in `--format json`)",
+            more,
+            if more == 1 { "passage" } else { "passages" }
+        ));
     }
 }
 

@@ -597,9 +597,6 @@ fn analysis(old: &Snapshot, new: &Snapshot, old_to_new: &BTreeMap<&str, &str>) -
     analysis
 }
 
-/// Changed passages of a document's text reported one by one, at most this many.
-const TEXT_CHANGES_SHOWN: usize = 20;
-
 /// For every source whose document's text changed, the lines (paragraphs) that changed, after
 /// its digest: `text, line 7` with the line before and after (a line added or removed has one
 /// side). Texts are read from the two databases only for those sources.
@@ -634,51 +631,49 @@ pub fn document_texts(changes: &mut Changes, old: &Path, new: &Path) -> Result<(
     Ok(())
 }
 
-/// The lines that differ between two texts, each run of changed lines as one change named by
-/// the line it starts at in the new text; past [`TEXT_CHANGES_SHOWN`], how many more.
+/// The lines that differ between two texts, each run of changed lines as one change: named by
+/// where it is in the new text (`text, line 7`, `text, lines 7–9`), or, for lines only
+/// removed, in the old one (`text, old line 7 (removed)`); lines only added say so.
 fn line_changes(old: &str, new: &str) -> Vec<FieldChange> {
+    #[derive(Clone, Copy)]
+    enum Side {
+        Old,
+        New,
+    }
     let diff = similar::TextDiff::from_lines(old, new);
-    let mut changes = Vec::new();
-    let hunks = diff.grouped_ops(0);
-    for ops in hunks.iter().take(TEXT_CHANGES_SHOWN) {
-        let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
-            continue;
-        };
-        let old_lines = first.old_range().start..last.old_range().end;
-        let new_lines = first.new_range().start..last.new_range().end;
-        let joined = |text: &str, lines: std::ops::Range<usize>| {
-            (!lines.is_empty()).then(|| {
-                text.split_inclusive('\n')
-                    .skip(lines.start)
-                    .take(lines.len())
-                    .collect::<String>()
-                    .trim_end_matches(['\n', '\r'])
-                    .to_owned()
+    // The lines as the diff cut them (a lone `\r` ends one too), so that numbers and texts agree.
+    let lines = |range: std::ops::Range<usize>, side: Side| {
+        (!range.is_empty()).then(|| {
+            range
+                .filter_map(|i| match side {
+                    Side::Old => diff.old_slice(i),
+                    Side::New => diff.new_slice(i),
+                })
+                .collect::<String>()
+                .trim_end_matches(['\n', '\r'])
+                .to_owned()
+        })
+    };
+    let named = |what: &str, range: &std::ops::Range<usize>| match range.len() {
+        1 => format!("{what} {}", range.start + 1),
+        n => format!("{what}s {}–{}", range.start + 1, range.start + n),
+    };
+    diff.grouped_ops(0)
+        .iter()
+        .filter_map(|ops| {
+            let (first, last) = (ops.first()?, ops.last()?);
+            let old_lines = first.old_range().start..last.old_range().end;
+            let new_lines = first.new_range().start..last.new_range().end;
+            let field = match (old_lines.is_empty(), new_lines.is_empty()) {
+                (false, true) => format!("text, {} (removed)", named("old line", &old_lines)),
+                (true, false) => format!("text, {} (added)", named("line", &new_lines)),
+                _ => format!("text, {}", named("line", &new_lines)),
+            };
+            Some(FieldChange {
+                field,
+                old: lines(old_lines, Side::Old),
+                new: lines(new_lines, Side::New),
             })
-        };
-        let field = match new_lines.len() {
-            0 | 1 => format!("text, line {}", new_lines.start + 1),
-            n => format!(
-                "text, lines {}–{}",
-                new_lines.start + 1,
-                new_lines.start + n
-            ),
-        };
-        changes.push(FieldChange {
-            field,
-            old: joined(old, old_lines),
-            new: joined(new, new_lines),
-        });
-    }
-    if hunks.len() > TEXT_CHANGES_SHOWN {
-        changes.push(FieldChange {
-            field: "text".to_owned(),
-            old: None,
-            new: Some(format!(
-                "{} more changed passages",
-                hunks.len() - TEXT_CHANGES_SHOWN
-            )),
-        });
-    }
-    changes
+        })
+        .collect()
 }

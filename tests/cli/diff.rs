@@ -1060,3 +1060,65 @@ fn a_quote_taken_elsewhere_is_a_change_whatever_else_moved_and_an_edited_quote_i
         .collect();
     assert_eq!(fields, ["quote"], "{changes:#}");
 }
+
+/// Lines added and lines removed from a document are named by where they are (added: in the new
+/// text; removed: in the old), with their text; past twenty passages the text report says how
+/// many more there are, and the JSON report holds every one.
+#[test]
+fn lines_added_and_removed_from_a_document_are_named_and_counted() {
+    let repo = repository();
+    let file = "seeds/000_a0e8ca68035982e4.txt";
+    let text = std::fs::read_to_string(repo.path().join(file)).unwrap();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    assert_eq!(lines[10], "Roem en militair toerisme\n");
+    // A subheading (line 11) removed, and a line added after each of 24 blank lines after it.
+    let mut edited = String::new();
+    let mut added = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if i == 10 {
+            continue;
+        }
+        edited.push_str(line);
+        if *line == "\n" && added < 24 && i > 11 {
+            added += 1;
+            edited.push_str(&format!("Zeile {added}.\n"));
+        }
+    }
+    assert_eq!(added, 24);
+    std::fs::write(repo.path().join(file), edited).unwrap();
+    commit(repo.path(), "a subheading out, lines in");
+
+    let changes = &json(repo.path(), "HEAD~1", "HEAD")["changes"];
+    let fields = changes["sources"]["changed"][0]["fields"]
+        .as_array()
+        .unwrap();
+    let passages: Vec<&Value> = fields
+        .iter()
+        .filter(|f| f["field"].as_str().unwrap().starts_with("text, "))
+        .collect();
+    assert_eq!(passages.len(), 25, "{fields:#?}");
+    assert_eq!(passages[0]["field"], "text, old line 11 (removed)");
+    assert_eq!(passages[0]["old"], "Roem en militair toerisme");
+    assert!(passages[0]["new"].is_null());
+    assert!(
+        passages[1]["field"].as_str().unwrap().ends_with(" (added)"),
+        "{:#?}",
+        passages[1]
+    );
+    assert_eq!(passages[1]["new"], "Zeile 1.");
+
+    let run = diff(repo.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.stdout.matches("      text, ").count(),
+        20,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("… 5 more changed passages of the text (all in `--format json`)"),
+        "{}",
+        run.stdout
+    );
+}
