@@ -12,12 +12,12 @@ use crate::{build_database, fixtures, read, root, seed_database};
 /// Loads the script into a new Kùzu database and prints what `query` (with `$`-free Cypher)
 /// returns, as JSON rows.
 const LOAD: &str = r#"
-import json, sys, tempfile, os
+import json, sys
 try:
     import kuzu
 except ImportError:
     sys.exit("kuzu is not installed in .venv: run `bash .ci/run` once")
-db = kuzu.Database(os.path.join(tempfile.mkdtemp(), "graph"))
+db = kuzu.Database(sys.argv[3])
 conn = kuzu.Connection(db)
 conn.execute(open(sys.argv[1], encoding="utf-8").read())
 out = {}
@@ -43,7 +43,12 @@ fn load(dir: &Path, db: &Path, queries: &Value) -> Value {
     python_script(
         &root().join(".venv/bin/python"),
         LOAD,
-        &[file.to_str().unwrap(), &queries.to_string()],
+        &[
+            file.to_str().unwrap(),
+            &queries.to_string(),
+            // The Kùzu database in the test's folder, which goes with it.
+            dir.join("graph.kuzu").to_str().unwrap(),
+        ],
     )
 }
 
