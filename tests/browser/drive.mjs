@@ -21,9 +21,16 @@
 // on standard error.
 
 import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+
+// Chromium's profile and the files it keeps in the temporary folder live in one folder of the
+// run's own, removed at the end however the run ends (a browser killed on a timeout cannot
+// clean up after itself).
+const scratch = mkdtempSync(join(tmpdir(), "claimgraph-chromium-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 
 const usage =
   "usage: node tests/browser/drive.mjs [--viewport WxH] [--screenshot FILE] [--fragment TEXT] " +
@@ -134,6 +141,8 @@ function launch(sandbox) {
     ],
     defaultViewport: { ...options.viewport, deviceScaleFactor: 1 },
     timeout: options.timeout * 1000,
+    userDataDir: join(scratch, "profile"),
+    env: { ...process.env, TMPDIR: scratch },
   });
 }
 

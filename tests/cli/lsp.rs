@@ -16,8 +16,11 @@ const INSTALL: &str = "run `bash .ci/run` once, or install pytest-lsp into .venv
 fn the_language_server_answers_a_real_client() {
     let python = root().join(".venv/bin/python");
     assert!(python.is_file(), "no .venv/bin/python; {INSTALL}");
+    // pytest's temporary folders (each test's copy of the data) in one that goes with the test.
+    let scratch = tempfile::tempdir().unwrap();
     let output = Command::new(&python)
-        .args(["-m", "pytest", "-q", "tests/lsp"])
+        .args(["-m", "pytest", "-q", "tests/lsp", "--basetemp"])
+        .arg(scratch.path().join("pytest"))
         .current_dir(root())
         .env("CLAIMGRAPH", env!("CARGO_BIN_EXE_claimgraph"))
         .output()
