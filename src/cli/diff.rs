@@ -320,22 +320,13 @@ fn word_diff(report: &Report, old: &str, new: &str) -> Option<String> {
             Chunk::Same(text) => out.push_str(&report.words(&context(text, i == 0, i == last))),
             Chunk::Changed { removed, added } => {
                 // White space at either end of a change stays outside its marks.
-                let space = |at_start: bool| {
-                    let spaced = |t: &str| {
-                        let c = if at_start {
-                            t.chars().next()
-                        } else {
-                            t.chars().last()
-                        };
-                        c.is_some_and(char::is_whitespace)
-                    };
-                    if spaced(removed) || spaced(added) {
-                        " "
-                    } else {
-                        ""
-                    }
+                let spaced = |edge: fn(&str) -> Option<char>| {
+                    let spaced = [removed, added]
+                        .iter()
+                        .any(|t| edge(t).is_some_and(char::is_whitespace));
+                    if spaced { " " } else { "" }
                 };
-                out.push_str(space(true));
+                out.push_str(spaced(|t| t.chars().next()));
                 let (removed, added) = (removed.trim(), added.trim());
                 if !removed.is_empty() {
                     let words = report.words(removed);
@@ -351,7 +342,7 @@ fn word_diff(report: &Report, old: &str, new: &str) -> Option<String> {
                         Style::Markdown => format!("<ins>{words}</ins>"),
                     });
                 }
-                out.push_str(space(false));
+                out.push_str(spaced(|t| t.chars().next_back()));
             }
         }
     }
@@ -418,37 +409,19 @@ fn word_chunks(old: &str, new: &str) -> Vec<Chunk> {
 /// counts as no word.
 fn context(text: &str, opens: bool, ends: bool) -> String {
     let tokens: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
-    let is_word = |t: &&str| !t.trim().is_empty();
-    let words = tokens.iter().filter(|t| is_word(t)).count();
+    // Where each word is among the tokens.
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !tokens[i].trim().is_empty())
+        .collect();
+    let n = CONTEXT_WORDS;
     // The tokens up to and with the `n`th word, and from the `n`th word from the end.
-    let head = |n: usize| {
-        let mut seen = 0;
-        let end = tokens
-            .iter()
-            .position(|t| {
-                seen += usize::from(is_word(t));
-                seen == n
-            })
-            .map_or(tokens.len(), |i| i + 1);
-        tokens[..end].concat()
-    };
-    let tail = |n: usize| {
-        let mut seen = 0;
-        let start = tokens
-            .iter()
-            .rposition(|t| {
-                seen += usize::from(is_word(t));
-                seen == n
-            })
-            .unwrap_or(0);
-        tokens[start..].concat()
-    };
+    let head = || tokens[..=words[n - 1]].concat();
+    let tail = || tokens[words[words.len() - n]..].concat();
+    let words = words.len();
     match (opens, ends) {
-        (true, false) if words > CONTEXT_WORDS => format!("… {}", tail(CONTEXT_WORDS)),
-        (false, true) if words > CONTEXT_WORDS => format!("{}…", head(CONTEXT_WORDS)),
-        (false, false) if words > 2 * CONTEXT_WORDS + 1 => {
-            format!("{}… {}", head(CONTEXT_WORDS), tail(CONTEXT_WORDS))
-        }
+        (true, false) if words > n => format!("… {}", tail()),
+        (false, true) if words > n => format!("{}…", head()),
+        (false, false) if words > 2 * n + 1 => format!("{}… {}", head(), tail()),
         _ => text.to_owned(),
     }
 }

@@ -635,24 +635,14 @@ pub fn document_texts(changes: &mut Changes, old: &Path, new: &Path) -> Result<(
 /// where it is in the new text (`text, line 7`, `text, lines 7–9`), or, for lines only
 /// removed, in the old one (`text, old line 7 (removed)`); lines only added say so.
 fn line_changes(old: &str, new: &str) -> Vec<FieldChange> {
-    #[derive(Clone, Copy)]
-    enum Side {
-        Old,
-        New,
-    }
     let diff = similar::TextDiff::from_lines(old, new);
     // The lines as the diff cut them (a lone `\r` ends one too), so that numbers and texts agree.
-    let lines = |range: std::ops::Range<usize>, side: Side| {
-        (!range.is_empty()).then(|| {
-            range
-                .filter_map(|i| match side {
-                    Side::Old => diff.old_slice(i),
-                    Side::New => diff.new_slice(i),
-                })
-                .collect::<String>()
-                .trim_end_matches(['\n', '\r'])
-                .to_owned()
-        })
+    let (olds, news): (Vec<&str>, Vec<&str>) = (
+        diff.iter_old_slices().collect(),
+        diff.iter_new_slices().collect(),
+    );
+    let lines = |lines: &[&str]| {
+        (!lines.is_empty()).then(|| lines.concat().trim_end_matches(['\n', '\r']).to_owned())
     };
     let named = |what: &str, range: &std::ops::Range<usize>| match range.len() {
         1 => format!("{what} {}", range.start + 1),
@@ -671,8 +661,8 @@ fn line_changes(old: &str, new: &str) -> Vec<FieldChange> {
             };
             Some(FieldChange {
                 field,
-                old: lines(old_lines, Side::Old),
-                new: lines(new_lines, Side::New),
+                old: lines(&olds[old_lines]),
+                new: lines(&news[new_lines]),
             })
         })
         .collect()

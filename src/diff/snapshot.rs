@@ -159,15 +159,11 @@ impl Snapshot {
              ORDER BY entity_id, field, position",
             // A source's `file`, `title`, … are entity fields; its document's text is told by
             // its digest.
-            "SELECT id, ?1, sha256 FROM sources ORDER BY id",
+            &format!("SELECT id, '{DOCUMENT_DIGEST}', sha256 FROM sources ORDER BY id"),
         ];
         for sql in lists {
             let mut statement = conn.prepare(sql)?;
-            let mut rows = if statement.parameter_count() == 1 {
-                statement.query([DOCUMENT_DIGEST])?
-            } else {
-                statement.query([])?
-            };
+            let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
                 let id: String = row.get(0)?;
                 let field: String = row.get(1)?;

@@ -150,21 +150,15 @@ impl Exporter for Ftm {
             properties.insert("summary", vec![claim.quote.clone()]);
             properties.insert("proof", vec![document.clone()]);
             properties.insert("publisher", vec![reporter.name.clone()]);
+            let not = if claim.stance == Stance::Denies {
+                "not "
+            } else {
+                ""
+            };
+            let hedged = if claim.hedged { " (hedged)" } else { "" };
             // The relation as a graph tool labels the link: a denial and a hedge are part of
             // it, not only of the description.
-            properties.insert(
-                "role",
-                vec![format!(
-                    "{}{}{}",
-                    if claim.stance == Stance::Denies {
-                        "not "
-                    } else {
-                        ""
-                    },
-                    predicate.label,
-                    if claim.hedged { " (hedged)" } else { "" }
-                )],
-            );
+            properties.insert("role", vec![format!("{not}{}{hedged}", predicate.label)]);
             if let Some(url) = &source.url {
                 properties.insert("sourceUrl", vec![url.clone()]);
             }
@@ -178,7 +172,7 @@ impl Exporter for Ftm {
                 .map(|&e| data.entities[e].name.as_str())
                 .collect();
             let mut description = format!(
-                "claimgraph claim {}: {} reports{} that {} {}{} {}{}",
+                "claimgraph claim {}: {} reports{} that {} {not}{} {}{hedged}",
                 claim.id,
                 reporter.name,
                 if chain.is_empty() {
@@ -187,14 +181,8 @@ impl Exporter for Ftm {
                     format!(", citing {},", chain.join(" <- "))
                 },
                 subject.name,
-                if claim.stance == Stance::Denies {
-                    "not "
-                } else {
-                    ""
-                },
                 predicate.label,
                 object,
-                if claim.hedged { " (hedged)" } else { "" },
             );
             if let Some(when) = &claim.when {
                 description.push_str(&format!("; when: {when}"));
